@@ -1,0 +1,17 @@
+//! Plain domain values of fiberplan. No I/O here: `fiberplan-io` reads files into these
+//! values and `fiberplan-report` writes them out.
+//!
+//! Coordinates are WGS84 `[lon, lat]` in degrees. Money is whole tenge (`i64`).
+
+mod cost;
+mod place;
+pub mod population;
+
+pub use cost::{CorridorCosts, CostModel, RoadClassCost};
+pub use place::{Backbone, District, Pop, PopSource, Village};
+
+/// A WGS84 position, `[lon, lat]` in degrees (RFC 7946 order).
+pub type LonLat = [f64; 2];
+
+/// Whole tenge. Money is never a float.
+pub type Kzt = i64;

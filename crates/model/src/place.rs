@@ -1,0 +1,73 @@
+//! Villages, points of presence, the existing network and districts.
+
+use crate::LonLat;
+use serde::{Deserialize, Serialize};
+
+/// An administrative district (adm2) the way reports name it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct District {
+    /// KATO code of the district (9 digits), the key of district packages.
+    pub kato: String,
+    pub name_en: String,
+    pub name_kk: String,
+    pub name_ru: String,
+    /// Region (oblast, adm1) in English.
+    pub oblast_en: String,
+}
+
+/// A settlement that may be connected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Village {
+    /// Unique id as given in the input (OSM node id for the bundled data).
+    pub id: String,
+    pub name: String,
+    pub name_kk: String,
+    pub name_ru: String,
+    pub lonlat: LonLat,
+    /// OSM `place` value (`village`, `hamlet`, ...) or `user` for user input.
+    pub place: String,
+    pub population: u64,
+    pub households: u64,
+    /// True when `population` was imputed because the input had none.
+    pub population_imputed: bool,
+    /// Index into the district table, when the village lies in a known district.
+    pub district: Option<usize>,
+}
+
+/// Where a point of presence comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PopSource {
+    /// A city or town: the declared proxy for the national operator's backbone.
+    City,
+    Town,
+    /// A railway station: the railway operator runs fibre along its lines.
+    RailwayStation,
+    /// A point of presence from the user's backbone file.
+    User,
+    /// A joint on an existing fibre line, created where a village's route attaches.
+    LineJoint,
+    /// Chosen because the input had no other candidate (most populous place).
+    Fallback,
+}
+
+/// A point of presence on the existing network.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pop {
+    pub id: String,
+    pub name: String,
+    pub lonlat: LonLat,
+    pub source: PopSource,
+}
+
+/// The existing fibre network: points of presence and lines.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Backbone {
+    pub pops: Vec<Pop>,
+    /// Existing fibre lines; a village may attach anywhere along them.
+    pub lines: Vec<Vec<LonLat>>,
+    /// True when this is the bundled proxy (cities, towns, railway stations), not real data.
+    pub is_proxy: bool,
+    /// Human description of where the backbone came from, repeated in outputs.
+    pub description: String,
+}

@@ -1,0 +1,1 @@
+//! Straight-line corridor proxy (Delaunay). Filled in by the walking skeleton.
