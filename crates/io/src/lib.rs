@@ -3,6 +3,18 @@
 //! Every reader validates at the boundary: WGS84 `[lon, lat]`, unique ids, sane numbers.
 //! Errors carry where: the file and a line, feature index or OSM id.
 
+pub mod backbone;
+pub mod coords;
+pub mod costs;
 mod error;
+pub mod geojson_in;
+pub mod national;
+pub mod text;
+pub mod villages;
 
+pub use backbone::read_backbone;
+pub use coords::Region;
+pub use costs::{parse_costs, read_costs};
 pub use error::{InputError, Where};
+pub use national::{read_national, read_regions, NationalData, NationalOptions, Regions};
+pub use villages::read_villages;

@@ -1,0 +1,33 @@
+//! Reading a file whole, with the byte-order mark dropped and errors that name the file.
+
+use crate::InputError;
+use std::path::Path;
+
+/// Read a UTF-8 text file; a leading byte-order mark is accepted and dropped.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            Err(InputError::new(
+                path,
+                crate::Where::Line(line),
+                "not UTF-8 text (save the file as UTF-8)",
+            ))
+        }
+    }
+}
+
+/// 1-based line of a byte offset in `text`.
+pub fn line_of(text: &str, offset: usize) -> u64 {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+}

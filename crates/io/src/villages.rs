@@ -1,0 +1,341 @@
+//! User villages: GeoJSON Points or CSV, with `id`, optional `name`, and `households` or
+//! `population` (one of them is required).
+//!
+//! Households and population convert with the household size (default 3.5 people):
+//! `households = round(population / size)`, `population = round(households x size)`.
+
+use crate::geojson_in::{geometry, lonlat, prop_string, read_features};
+use crate::text::{line_of, read_text};
+use crate::{InputError, Where};
+use fiberplan_model::population::parse_tolerant;
+use fiberplan_model::Village;
+use geojson::GeometryValue;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A village bigger than this many households is taken for a unit mistake (a city's
+/// population in the households column, or a sum row).
+pub const MAX_HOUSEHOLDS: u64 = 200_000;
+
+/// Read user villages from `.geojson`/`.json` or `.csv` (by extension; others are sniffed).
+pub fn read_villages(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let villages = if ext == "csv" || ext == "txt" {
+        read_csv(path, household_size)?
+    } else {
+        read_geojson(path, household_size)?
+    };
+    if villages.is_empty() {
+        return Err(InputError::file(path, "no villages in the file"));
+    }
+    Ok(villages)
+}
+
+/// Households and population from whichever is given.
+fn sizes(hh: Option<u64>, pop: Option<u64>, household_size: f64) -> (u64, u64) {
+    match (hh, pop) {
+        (Some(h), Some(p)) => (h, p),
+        (Some(h), None) => (h, (h as f64 * household_size).round() as u64),
+        (None, Some(p)) => ((p as f64 / household_size).round() as u64, p),
+        (None, None) => (0, 0),
+    }
+}
+
+fn check_households(h: u64) -> Result<(), String> {
+    if h > MAX_HOUSEHOLDS {
+        return Err(format!(
+            "households {h} is absurd for a village (over {MAX_HOUSEHOLDS}): population in the households column?"
+        ));
+    }
+    Ok(())
+}
+
+fn number(v: &Value, key: &str) -> Result<Option<u64>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                Ok(Some(u))
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                if f.is_finite() && f >= 0.0 {
+                    Ok(Some(f.round() as u64))
+                } else {
+                    Err(format!("`{key}` is {n}: must be a non-negative number"))
+                }
+            }
+        }
+        Value::String(s) => {
+            if s.trim().starts_with('-') {
+                return Err(format!("`{key}` is {s:?}: must be a non-negative number"));
+            }
+            parse_tolerant(s)
+                .map(Some)
+                .ok_or_else(|| format!("`{key}` is {s:?}: not a number"))
+        }
+        other => Err(format!("`{key}` is {other}: must be a number")),
+    }
+}
+
+fn read_geojson(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError> {
+    let features = read_features(path)?;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(features.len());
+    for (i, f) in features.iter().enumerate() {
+        let at = |m: String| InputError::new(path, Where::Feature(i), m);
+        let p = match geometry(path, i, f)? {
+            GeometryValue::Point { coordinates } => lonlat(path, i, coordinates)?,
+            g => {
+                return Err(at(format!(
+                    "geometry is {}, villages must be Points",
+                    g.type_name()
+                )))
+            }
+        };
+        let id = prop_string(f, "id")
+            .or_else(|| {
+                f.id.as_ref().map(|id| match id {
+                    geojson::feature::Id::String(s) => s.clone(),
+                    geojson::feature::Id::Number(n) => n.to_string(),
+                })
+            })
+            .ok_or_else(|| at("no `id` property".into()))?;
+        if let Some(prev) = seen.insert(id.clone(), i) {
+            return Err(at(format!("duplicate id {id:?} (also feature {prev})")));
+        }
+        let hh = number(
+            f.property("households").unwrap_or(&Value::Null),
+            "households",
+        )
+        .map_err(at)?;
+        let pop = number(
+            f.property("population").unwrap_or(&Value::Null),
+            "population",
+        )
+        .map_err(at)?;
+        if hh.is_none() && pop.is_none() {
+            return Err(at(format!(
+                "village {id:?} has neither `households` nor `population`"
+            )));
+        }
+        let (households, population) = sizes(hh, pop, household_size);
+        check_households(households).map_err(at)?;
+        let name = prop_string(f, "name").unwrap_or_default();
+        out.push(Village {
+            id,
+            name_kk: prop_string(f, "name_kk").unwrap_or_default(),
+            name_ru: prop_string(f, "name_ru").unwrap_or_default(),
+            name,
+            lonlat: p,
+            place: "user".into(),
+            population,
+            households,
+            population_imputed: false,
+            district: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Field delimiter of a CSV file from its header line: `;` (spreadsheets with decimal
+/// commas), tab, or `,`.
+pub fn sniff_delimiter(header: &str) -> u8 {
+    if header.contains(';') {
+        b';'
+    } else if header.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// A decimal number that may use a decimal comma (`43,25`), as spreadsheets export it.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let t = s.trim();
+    t.parse::<f64>().ok().or_else(|| {
+        (t.matches(',').count() == 1 && !t.contains('.'))
+            .then(|| t.replace(',', "."))
+            .and_then(|u| u.parse().ok())
+    })
+}
+
+fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError> {
+    let text = read_text(path)?;
+    let header = text.lines().next().unwrap_or("");
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(header))
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| InputError::new(path, Where::Line(1), format!("malformed CSV header: {e}")))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let need = |name: &str| {
+        col(name).ok_or_else(|| {
+            InputError::new(
+                path,
+                Where::Line(1),
+                format!(
+                    "no `{name}` column (header: {})",
+                    headers.iter().collect::<Vec<_>>().join(",")
+                ),
+            )
+        })
+    };
+    let (c_id, c_lon, c_lat) = (need("id")?, need("lon")?, need("lat")?);
+    let (c_hh, c_pop) = (col("households"), col("population"));
+    if c_hh.is_none() && c_pop.is_none() {
+        return Err(InputError::new(
+            path,
+            Where::Line(1),
+            "needs a `households` or `population` column",
+        ));
+    }
+    let (c_name, c_kk, c_ru) = (col("name"), col("name_kk"), col("name_ru"));
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            InputError::new(path, Where::Line(line), format!("malformed CSV: {e}"))
+        })?;
+        let line = rec
+            .position()
+            .map(|p| p.line())
+            .unwrap_or_else(|| line_of(&text, 0));
+        let at = |m: String| InputError::new(path, Where::Line(line), m);
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
+        let id = get(Some(c_id)).to_string();
+        if id.is_empty() {
+            return Err(at("empty id".into()));
+        }
+        if let Some(prev) = seen.insert(id.clone(), line) {
+            return Err(at(format!("duplicate id {id:?} (also line {prev})")));
+        }
+        let num = |c: Option<usize>, key: &str| -> Result<Option<f64>, InputError> {
+            let s = get(c);
+            if s.is_empty() {
+                return Ok(None);
+            }
+            parse_decimal(s)
+                .map(Some)
+                .ok_or_else(|| at(format!("`{key}` is {s:?}: not a number")))
+        };
+        let lon = num(Some(c_lon), "lon")?.ok_or_else(|| at("empty lon".into()))?;
+        let lat = num(Some(c_lat), "lat")?.ok_or_else(|| at("empty lat".into()))?;
+        let p = crate::coords::check_lonlat(&[lon, lat]).map_err(at)?;
+        let count = |c: Option<usize>, key: &str| -> Result<Option<u64>, InputError> {
+            let s = get(c);
+            if s.is_empty() {
+                return Ok(None);
+            }
+            number(&Value::String(s.to_string()), key).map_err(at)
+        };
+        let (hh, pop) = (count(c_hh, "households")?, count(c_pop, "population")?);
+        if hh.is_none() && pop.is_none() {
+            return Err(at(format!(
+                "village {id:?} has neither households nor population"
+            )));
+        }
+        let (households, population) = sizes(hh, pop, household_size);
+        check_households(households).map_err(at)?;
+        out.push(Village {
+            id,
+            name: get(c_name).to_string(),
+            name_kk: get(c_kk).to_string(),
+            name_ru: get(c_ru).to_string(),
+            lonlat: p,
+            place: "user".into(),
+            population,
+            households,
+            population_imputed: false,
+            district: None,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn tmp(name: &str, body: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::File::create(&p)
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+        (dir, p)
+    }
+
+    #[test]
+    fn csv_with_semicolons_and_decimal_commas() {
+        let (_d, p) = tmp(
+            "v.csv",
+            "\u{feff}id;name;lon;lat;population\n1;Қарабұлақ;76,9;43,25;350\n",
+        );
+        let v = read_villages(&p, 3.5).unwrap();
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].lonlat, [76.9, 43.25]);
+        assert_eq!((v[0].population, v[0].households), (350, 100));
+        assert_eq!(v[0].name, "Қарабұлақ");
+    }
+
+    #[test]
+    fn csv_duplicate_id_names_both_lines() {
+        let (_d, p) = tmp("v.csv", "id,lon,lat,households\na,70,45,10\na,71,45,10\n");
+        let e = read_villages(&p, 3.5).unwrap_err().to_string();
+        assert!(
+            e.ends_with("v.csv:3: duplicate id \"a\" (also line 2)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn geojson_point_with_elevation_and_integer_id() {
+        let (_d, p) = tmp(
+            "v.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":7,"households":12},"geometry":{"type":"Point","coordinates":[70.5,45.5,300]}}]}"#,
+        );
+        let v = read_villages(&p, 3.5).unwrap();
+        assert_eq!(
+            (v[0].id.as_str(), v[0].households, v[0].population),
+            ("7", 12, 42)
+        );
+    }
+
+    #[test]
+    fn geojson_negative_households_is_an_error_with_feature_index() {
+        let (_d, p) = tmp(
+            "v.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"x","households":-3},"geometry":{"type":"Point","coordinates":[70.5,45.5]}}]}"#,
+        );
+        let e = read_villages(&p, 3.5).unwrap_err().to_string();
+        assert!(
+            e.contains("v.geojson: feature 0: `households` is -3"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn crs_member_is_rejected() {
+        let (_d, p) = tmp(
+            "v.geojson",
+            r#"{"type":"FeatureCollection","crs":{},"features":[]}"#,
+        );
+        let e = read_villages(&p, 3.5).unwrap_err().to_string();
+        assert!(e.contains("`crs` member"), "{e}");
+    }
+}
