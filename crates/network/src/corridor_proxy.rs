@@ -1,1 +1,147 @@
-//! Straight-line corridor proxy (Delaunay). Filled in by the walking skeleton.
+//! Straight-line corridor proxy for planning without road data: a Delaunay triangulation over
+//! villages and points of presence, costed at geodesic length x a road-circuity factor.
+//!
+//! Delaunay keeps the graph sparse (about 3 edges a node) and planar while always containing
+//! the Euclidean minimum spanning tree, so the cheapest way to reach any set of places is
+//! among its edges up to the proxy's accuracy. Triangulation runs on a local metric projection
+//! (equirectangular around the mean latitude); lengths are geodesic. Edges that leave the
+//! country (sampled against a [`CountryMask`]) are dropped.
+
+use crate::country_mask::CountryMask;
+use crate::geodesy::{distance_m, LocalProjection};
+use crate::{Corridor, CorridorKind, PlanningGraph};
+use fiberplan_model::{Backbone, CostModel, Kzt, LonLat, Village};
+use spade::{DelaunayTriangulation, Point2, Triangulation};
+
+/// Settings of the proxy.
+#[derive(Clone, Debug)]
+pub struct ProxyOptions {
+    /// Costed length = geodesic length x circuity (roads wind; default 1.3).
+    pub circuity: f64,
+    /// Existing fibre lines are cut into joints this far apart (metres) where villages may attach.
+    pub joint_spacing_m: f64,
+    /// Places this close to the border may have their first and last metres outside.
+    pub border_margin_m: f64,
+}
+
+impl Default for ProxyOptions {
+    fn default() -> Self {
+        ProxyOptions {
+            circuity: 1.3,
+            joint_spacing_m: 2_000.0,
+            border_margin_m: 3_000.0,
+        }
+    }
+}
+
+/// Cost of `costed_m` metres at `per_km` tenge a km, rounded to whole tenge.
+pub fn cost_of(costed_m: f64, per_km: Kzt) -> Kzt {
+    (costed_m * per_km as f64 / 1000.0).round() as Kzt
+}
+
+/// Points along each existing line, at most `spacing_m` apart, vertices included.
+pub fn line_joints(lines: &[Vec<LonLat>], spacing_m: f64) -> Vec<LonLat> {
+    let mut out = Vec::new();
+    for line in lines {
+        for (k, w) in line.windows(2).enumerate() {
+            if k == 0 {
+                out.push(w[0]);
+            }
+            let d = distance_m(w[0], w[1]);
+            let parts = (d / spacing_m).ceil().max(1.0) as usize;
+            for i in 1..=parts {
+                let t = i as f64 / parts as f64;
+                out.push([
+                    w[0][0] + t * (w[1][0] - w[0][0]),
+                    w[0][1] + t * (w[1][1] - w[0][1]),
+                ]);
+            }
+        }
+    }
+    out
+}
+
+/// Build the proxy planning graph.
+pub fn build(
+    villages: &[Village],
+    backbone: &Backbone,
+    mask: Option<&CountryMask>,
+    costs: &CostModel,
+    opts: &ProxyOptions,
+) -> PlanningGraph {
+    let joints = line_joints(&backbone.lines, opts.joint_spacing_m);
+    let all: Vec<LonLat> = villages
+        .iter()
+        .map(|v| v.lonlat)
+        .chain(backbone.pops.iter().map(|p| p.lonlat))
+        .chain(joints.iter().copied())
+        .collect();
+    let mut g = PlanningGraph::default();
+    if all.is_empty() {
+        return g;
+    }
+    let mean_lat = all.iter().map(|p| p[1]).sum::<f64>() / all.len() as f64;
+    let proj = LocalProjection::new(mean_lat);
+    let mut tri: DelaunayTriangulation<Point2<f64>> = DelaunayTriangulation::new();
+    // Node of each input point: coincident points share one vertex (spade merges them).
+    let mut node_of_point = Vec::with_capacity(all.len());
+    for p in &all {
+        let [x, y] = proj.project(*p);
+        let h = tri
+            .insert(Point2::new(x, y))
+            .expect("finite coordinates were checked at input");
+        node_of_point.push(h.index() as u32);
+    }
+    g.nodes = vec![[0.0, 0.0]; tri.num_vertices()];
+    // The first input point at a vertex gives the node its exact position.
+    for (i, &n) in node_of_point.iter().enumerate().rev() {
+        g.nodes[n as usize] = all[i];
+    }
+    let nv = villages.len();
+    let np = backbone.pops.len();
+    g.village_node = node_of_point[..nv].iter().map(|&n| Some(n)).collect();
+    g.pop_node = node_of_point[nv..nv + np]
+        .iter()
+        .map(|&n| Some(n))
+        .collect();
+    g.line_joints = node_of_point[nv + np..].to_vec();
+    g.line_joints.sort_unstable();
+    g.line_joints.dedup();
+
+    let mut edges: Vec<(u32, u32)> = tri
+        .undirected_edges()
+        .map(|e| {
+            let [a, b] = e.vertices();
+            let (a, b) = (a.fix().index() as u32, b.fix().index() as u32);
+            (a.min(b), a.max(b))
+        })
+        .collect();
+    edges.sort_unstable();
+    for (a, b) in edges {
+        let (pa, pb) = (g.nodes[a as usize], g.nodes[b as usize]);
+        let length_m = distance_m(pa, pb);
+        if let Some(m) = mask {
+            if !m.keeps_inside(pa, pb, length_m, opts.border_margin_m) {
+                continue;
+            }
+        }
+        let costed = length_m * opts.circuity;
+        g.corridors.push(Corridor {
+            a,
+            b,
+            geometry: vec![pa, pb],
+            length_m,
+            costed_length_m: costed,
+            cost_kzt: cost_of(costed, costs.corridor.proxy_per_km),
+            kind: CorridorKind::Proxy,
+            class: String::new(),
+            paved: None,
+            osm_ways: Vec::new(),
+            names: Vec::new(),
+            bridges: 0,
+            tunnels: 0,
+            railway_crossings: 0,
+        });
+    }
+    g
+}

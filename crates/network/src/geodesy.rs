@@ -28,7 +28,10 @@ pub struct LocalProjection {
 impl LocalProjection {
     pub fn new(ref_lat: f64) -> Self {
         let ky = 111_320.0;
-        LocalProjection { kx: ky * ref_lat.to_radians().cos(), ky }
+        LocalProjection {
+            kx: ky * ref_lat.to_radians().cos(),
+            ky,
+        }
     }
     pub fn project(&self, p: LonLat) -> [f64; 2] {
         [p[0] * self.kx, p[1] * self.ky]

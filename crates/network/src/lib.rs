@@ -7,6 +7,8 @@
 //! Architecture invariant: this crate does no file I/O and knows nothing of output formats.
 
 pub mod corridor_proxy;
+pub mod country_mask;
+pub mod district_index;
 pub mod geodesy;
 mod planning_graph;
 

@@ -69,6 +69,9 @@ pub struct PlanningGraph {
     pub village_node: Vec<Option<u32>>,
     /// Node of each point of presence (same index as the backbone's pops); `None` when not placed.
     pub pop_node: Vec<Option<u32>>,
+    /// Nodes on existing fibre lines (sorted): part of the existing network, like points of
+    /// presence; the ones a plan attaches to are reported as `pop` features.
+    pub line_joints: Vec<u32>,
 }
 
 /// The planning graph as a rooted Steiner instance: all points of presence contracted into
@@ -91,7 +94,7 @@ impl PlanningGraph {
     pub fn steiner_view(&self, prize: impl Fn(usize) -> Cost) -> SteinerView {
         let n = self.nodes.len();
         let mut is_pop = vec![false; n];
-        for v in self.pop_node.iter().flatten() {
+        for v in self.pop_node.iter().flatten().chain(&self.line_joints) {
             is_pop[*v as usize] = true;
         }
         let mut inst_of = vec![0 as NodeId; n];
@@ -116,9 +119,10 @@ impl PlanningGraph {
         let mut terminals = Vec::new();
         for (i, v) in self.village_node.iter().enumerate() {
             if let Some(v) = v {
+                // A village on a point of presence is the root's prize: served at no corridor cost.
                 let t = inst_of[*v as usize];
+                prizes[t as usize] += prize(i);
                 if t != 0 {
-                    prizes[t as usize] += prize(i);
                     terminals.push(t);
                 }
             }
