@@ -1,0 +1,40 @@
+//! Steiner tree and prize-collecting Steiner tree solvers on integer-weighted graphs.
+//!
+//! The crate knows graphs only: no geography, files or serde. The planner contracts the
+//! existing network into a root, makes villages terminals (or prize nodes) and corridors
+//! weighted edges, and calls one of the four problem drivers:
+//!
+//! - [`solve_steiner`]: a least-cost tree spanning the terminals;
+//! - [`solve_pcst`]: least edge cost plus the prizes of the nodes left out;
+//! - [`solve_quota`]: least edge cost with at least a given prize (households);
+//! - [`solve_budget`]: most prize within an edge-cost budget.
+//!
+//! Every driver is deterministic for an [`Instance`] and [`Options::seed`], whatever the
+//! number of threads: parallel work is collected in order and ties are broken by id. The
+//! stopping rule counts work ([`Options::effort`]); the time limit is only a safety cap.
+//!
+//! One algorithm per module: [`sph`] (shortest-path heuristic), [`mehlhorn`],
+//! [`voronoi`], [`prize_growth`], [`strong_prune`], [`tree`] (MST and pruning), [`exact`]
+//! (test oracle).
+
+pub mod budget;
+pub mod exact;
+pub mod graph;
+pub mod mehlhorn;
+pub mod pcst;
+pub mod prize_growth;
+pub mod problem;
+pub mod quota;
+pub mod sph;
+pub mod steiner_tree;
+pub mod strong_prune;
+pub mod tree;
+pub mod vertex_insertion;
+pub mod voronoi;
+
+pub use budget::solve_budget;
+pub use graph::{Cost, EdgeId, Graph, NodeId};
+pub use pcst::solve_pcst;
+pub use problem::{Instance, Options, Solution};
+pub use quota::solve_quota;
+pub use steiner_tree::solve_steiner;

@@ -1,0 +1,230 @@
+//! The values solvers take and give: [`Instance`], [`Options`], [`Solution`], and the
+//! bookkeeping shared by the four problem drivers (required-node sets, reachability,
+//! the safety cap, building a [`Solution`] from a tree).
+
+use crate::graph::{Cost, EdgeId, Graph, NodeId};
+use crate::tree::{components, tree_cost, tree_nodes};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// A problem instance: graph, terminals, optional root, optional prizes.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    /// The graph.
+    pub graph: Graph,
+    /// Nodes that must be in the tree (Steiner tree); prize nodes elsewhere.
+    pub terminals: Vec<NodeId>,
+    /// Root that every tree must contain, when given.
+    pub root: Option<NodeId>,
+    /// Empty, or one non-negative prize per node.
+    pub prizes: Vec<Cost>,
+}
+
+impl Instance {
+    /// Prize of `v` (0 without prizes).
+    pub fn prize(&self, v: NodeId) -> Cost {
+        self.prizes.get(v as usize).copied().unwrap_or(0)
+    }
+
+    /// Sum of all prizes.
+    pub fn total_prize(&self) -> Cost {
+        self.prizes.iter().sum()
+    }
+
+    /// Prizes as a full per-node vector (zeros when the instance has none).
+    pub fn prize_vec(&self) -> Vec<Cost> {
+        if self.prizes.is_empty() {
+            vec![0; self.graph.num_nodes()]
+        } else {
+            self.prizes.clone()
+        }
+    }
+}
+
+/// Solver options. The stopping rule is work-based (`effort`); `time_limit` is only a
+/// safety cap, and the solution says when it cut the search short.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Seed for perturbations and start choices.
+    pub seed: u64,
+    /// Safety cap on wall time.
+    pub time_limit: Option<Duration>,
+    /// Worker threads; `None` runs on the current rayon pool.
+    pub threads: Option<usize>,
+    /// Work multiplier: number of constructions and local-search rounds scale with it.
+    pub effort: u32,
+    /// Apply reductions before solving.
+    pub reduce: bool,
+    /// Run local search on the constructed trees.
+    pub local_search: bool,
+    /// Compute a dual-ascent lower bound.
+    pub lower_bound: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: 0,
+            time_limit: None,
+            threads: None,
+            effort: 4,
+            reduce: true,
+            local_search: true,
+            lower_bound: true,
+        }
+    }
+}
+
+/// A solver's answer: one tree of the input graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Solution {
+    /// Sorted ids of the input graph's edges; they form one tree.
+    pub edges: Vec<EdgeId>,
+    /// Sorted nodes of the tree (a one-vertex tree has one node and no edges).
+    pub nodes: Vec<NodeId>,
+    /// Sum of edge weights.
+    pub cost: Cost,
+    /// Sum of the prizes of the tree's nodes (0 without prizes).
+    pub prize: Cost,
+    /// Steiner tree, quota, budget: `cost`; PCST: `cost` plus the prizes left out.
+    pub objective: Cost,
+    /// Certified lower bound on `objective`, when computed.
+    pub lower_bound: Option<Cost>,
+    /// The time-limit safety cap stopped the search.
+    pub cut_short: bool,
+    /// Which methods produced it, e.g. `"sph+mehlhorn+ls+da"`.
+    pub solver: String,
+    /// Terminals (Steiner tree) or prize nodes (quota) that no tree can reach.
+    pub unreachable: Vec<NodeId>,
+}
+
+/// Which objective a [`Solution`] reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Objective {
+    Cost,
+    CostPlusMissedPrize,
+}
+
+/// The wall-clock safety cap.
+pub(crate) struct Deadline {
+    end: Option<Instant>,
+    hit: AtomicBool,
+}
+
+impl Deadline {
+    pub(crate) fn new(limit: Option<Duration>) -> Self {
+        Deadline {
+            end: limit.map(|d| Instant::now() + d),
+            hit: AtomicBool::new(false),
+        }
+    }
+
+    /// True (and remembered) once the cap has passed.
+    pub(crate) fn expired(&self) -> bool {
+        if let Some(end) = self.end {
+            if Instant::now() >= end {
+                self.hit.store(true, Ordering::Relaxed);
+                return true;
+            }
+        }
+        false
+    }
+
+    pub(crate) fn was_hit(&self) -> bool {
+        self.hit.load(Ordering::Relaxed)
+    }
+}
+
+/// Runs `f` on a rayon pool with `threads` workers, or on the current pool.
+pub(crate) fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
+    match threads {
+        Some(t) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build()
+        {
+            Ok(pool) => pool.install(f),
+            Err(_) => f(),
+        },
+        None => f(),
+    }
+}
+
+/// Splits `wanted` into nodes in the anchor's component and the others. The anchor is
+/// `root` when given, else the component holding most of `wanted` (ties: smallest id).
+pub(crate) fn reachable_split(
+    g: &Graph,
+    wanted: &[NodeId],
+    root: Option<NodeId>,
+) -> (Vec<NodeId>, Vec<NodeId>) {
+    let mut wanted = wanted.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return (wanted, Vec::new());
+    }
+    let comp = components(g);
+    let anchor = match root {
+        Some(r) => comp[r as usize],
+        None => {
+            let mut labels: Vec<NodeId> = wanted.iter().map(|&t| comp[t as usize]).collect();
+            labels.sort_unstable();
+            let mut best = (0usize, NodeId::MAX);
+            let mut i = 0;
+            while i < labels.len() {
+                let j = labels[i..].iter().take_while(|&&l| l == labels[i]).count();
+                if j > best.0 || (j == best.0 && labels[i] < best.1) {
+                    best = (j, labels[i]);
+                }
+                i += j;
+            }
+            best.1
+        }
+    };
+    wanted
+        .into_iter()
+        .partition(|&t| comp[t as usize] == anchor)
+}
+
+/// Builds the [`Solution`] for a tree given by its edges (sorted or not) plus, for an
+/// edgeless tree, its single node.
+pub(crate) fn make_solution(
+    inst: &Instance,
+    mut edges: Vec<EdgeId>,
+    single: Option<NodeId>,
+    objective: Objective,
+    solver: &str,
+) -> Solution {
+    let g = &inst.graph;
+    edges.sort_unstable();
+    edges.dedup();
+    let nodes = if edges.is_empty() {
+        single.into_iter().collect()
+    } else {
+        tree_nodes(g, &edges)
+    };
+    let cost = tree_cost(g, &edges);
+    let prize: Cost = nodes.iter().map(|&v| inst.prize(v)).sum();
+    let objective = match objective {
+        Objective::Cost => cost,
+        Objective::CostPlusMissedPrize => cost + inst.total_prize() - prize,
+    };
+    Solution {
+        edges,
+        nodes,
+        cost,
+        prize,
+        objective,
+        lower_bound: None,
+        cut_short: false,
+        solver: solver.to_string(),
+        unreachable: Vec::new(),
+    }
+}
+
+/// Deterministic 64-bit mixer (SplitMix64) for seeds and perturbations.
+pub(crate) fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}

@@ -1,0 +1,142 @@
+//! The quota driver ([`solve_quota`]): the least edge cost of a tree holding the root and
+//! at least a given prize (households).
+
+use crate::graph::{Cost, EdgeId, Graph, NodeId};
+use crate::prize_growth::{grow, GrowthRule};
+use crate::problem::{
+    make_solution, reachable_split, with_threads, Deadline, Instance, Objective, Options, Solution,
+};
+use crate::tree::{mst_and_prune, TreeAdj};
+
+/// The least edge cost tree containing the root whose nodes' prizes (the root's own
+/// included) add up to at least `quota`. When the reachable prize falls short of the
+/// quota, the tree joins every reachable prize node; prize nodes in other components are
+/// listed in [`Solution::unreachable`].
+///
+/// The root is required; without one, the node with the largest prize (ties: smallest id)
+/// serves as root.
+///
+/// # Example
+/// ```
+/// use fiberplan_steiner::{solve_quota, Graph, Instance, Options};
+/// let graph = Graph::from_edges(4, &[(0, 1, 10), (0, 3, 1), (3, 2, 1)]);
+/// let inst = Instance { graph, terminals: vec![], root: Some(0), prizes: vec![0, 10, 10, 0] };
+/// let sol = solve_quota(&inst, 10, &Options::default());
+/// assert_eq!((sol.cost, sol.prize), (2, 10));
+/// ```
+pub fn solve_quota(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
+    with_threads(opts.threads, || solve_inner(inst, quota, opts))
+}
+
+pub(crate) fn default_root(inst: &Instance) -> NodeId {
+    inst.root.unwrap_or_else(|| {
+        let p = inst.prize_vec();
+        (0..inst.graph.num_nodes() as NodeId)
+            .max_by_key(|&v| (p[v as usize], std::cmp::Reverse(v)))
+            .unwrap_or(0)
+    })
+}
+
+fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
+    let g = &inst.graph;
+    let deadline = Deadline::new(opts.time_limit);
+    if g.num_nodes() == 0 {
+        return make_solution(inst, Vec::new(), None, Objective::Cost, "trivial");
+    }
+    let root = default_root(inst);
+    let prizes = inst.prize_vec();
+    let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
+    let grown = grow(g, &weights, &prizes, root, GrowthRule::Quota(quota));
+    let mut keep: Vec<bool> = prizes.iter().map(|&p| p > 0).collect();
+    keep[root as usize] = true;
+    let tree = mst_and_prune(g, &grown.edges, &[root], &keep);
+    let tree = trim_to_quota(g, &tree, &prizes, root, quota);
+    let mut sol = make_solution(inst, tree, Some(root), Objective::Cost, "growth+trim");
+    let prize_nodes: Vec<NodeId> = (0..g.num_nodes() as NodeId)
+        .filter(|&v| prizes[v as usize] > 0)
+        .collect();
+    sol.unreachable = reachable_split(g, &prize_nodes, Some(root)).1;
+    sol.cut_short = deadline.was_hit();
+    sol
+}
+
+/// Drops pendant branches (a leaf and the zero-prize degree-2 path above it) while the
+/// prize stays at or above `quota`, best saved cost per prize lost first.
+pub(crate) fn trim_to_quota(
+    g: &Graph,
+    edges: &[EdgeId],
+    prizes: &[Cost],
+    root: NodeId,
+    quota: Cost,
+) -> Vec<EdgeId> {
+    if edges.is_empty() {
+        return Vec::new();
+    }
+    let adj = TreeAdj::new(g, edges);
+    let k = adj.nodes.len();
+    let mut deg: Vec<usize> = adj.nodes.iter().map(|&u| adj.degree(u)).collect();
+    let mut removed = vec![false; edges.len()];
+    let mut prize: Cost = adj.nodes.iter().map(|&u| prizes[u as usize]).sum();
+    loop {
+        // best branch: (saved * lost_other > ...) compare saved/lost
+        let mut best: Option<(Cost, Cost, Vec<usize>)> = None;
+        for i in 0..k {
+            let u = adj.nodes[i];
+            if deg[i] != 1 || u == root {
+                continue;
+            }
+            // walk up the branch
+            let lost = prizes[u as usize];
+            let mut saved = 0;
+            let mut path = Vec::new();
+            let mut cur = i;
+            let mut prev_edge = usize::MAX;
+            loop {
+                let mut next = None;
+                for (pos, (v, e)) in adj.incident(adj.nodes[cur]) {
+                    if !removed[pos] && pos != prev_edge {
+                        next = Some((pos, v, e));
+                        break;
+                    }
+                }
+                let Some((pos, v, e)) = next else { break };
+                saved += g.weight(e);
+                path.push(pos);
+                prev_edge = pos;
+                let j = adj.local(v);
+                if deg[j] != 2 || prizes[v as usize] > 0 || v == root {
+                    break;
+                }
+                cur = j;
+            }
+            if prize - lost < quota || path.is_empty() {
+                continue;
+            }
+            let better = match &best {
+                None => true,
+                Some((bs, bl, _)) => {
+                    (saved as i128) * (*bl as i128) > (*bs as i128) * (lost as i128)
+                }
+            };
+            if better {
+                best = Some((saved, lost, path));
+            }
+        }
+        let Some((_, lost, path)) = best else { break };
+        prize -= lost;
+        for pos in path {
+            removed[pos] = true;
+            let (a, b, _) = g.edge(edges[pos]);
+            deg[adj.local(a)] -= 1;
+            deg[adj.local(b)] -= 1;
+        }
+    }
+    let mut out: Vec<EdgeId> = edges
+        .iter()
+        .zip(&removed)
+        .filter(|(_, &r)| !r)
+        .map(|(&e, _)| e)
+        .collect();
+    out.sort_unstable();
+    out
+}
