@@ -9,6 +9,7 @@ pub mod costs;
 mod error;
 pub mod geojson_in;
 pub mod national;
+pub mod osm;
 pub mod stp;
 pub mod text;
 pub mod villages;

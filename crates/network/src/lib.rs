@@ -11,5 +11,7 @@ pub mod country_mask;
 pub mod district_index;
 pub mod geodesy;
 mod planning_graph;
+pub mod roads;
+pub mod snap;
 
 pub use planning_graph::{Corridor, CorridorKind, PlanningGraph, SteinerView};

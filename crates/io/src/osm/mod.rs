@@ -1,0 +1,429 @@
+//! OpenStreetMap extracts: `.osm.pbf` (parallel block decoding) and OSM XML (`.osm`,
+//! `.osm.gz`, streaming), read into [`OsmData`]: corridor ways with their node positions,
+//! and places.
+//!
+//! What is kept (all configurable with [`OsmReadOptions`]):
+//! - roads: `highway=*` of the classes in [`OsmReadOptions::highway_classes`] (motorway down
+//!   to track and service, with links; footways, paths, steps, cycleways, `proposed` and
+//!   `construction` are left out by default);
+//! - power lines: `power=line|minor_line`; railways: `railway=rail|narrow_gauge|light_rail`;
+//! - existing cable: `telecom=line` or `communication=line`;
+//! - places: `place=city|town|village|hamlet` nodes and closed ways (placed at their area
+//!   centroid), `isolated_dwelling` on request; multipolygon relations are not read.
+//!
+//! Surface: `surface=*` decides paved / unpaved (see [`paved_from_tags`]); untagged is
+//! `None` and the graph builder assumes by class.
+//!
+//! A corridor way that references nodes missing from the extract (the usual state of a
+//! clipped extract) is split at the gaps; pieces with fewer than two nodes are dropped and
+//! counted in [`OsmReadStats`]. A truncated or corrupt file is an [`InputError`] naming it.
+//!
+//! Architecture invariant: node positions are kept as 1e-7 degree integers (the PBF
+//! resolution) in one sorted array; both readers round the same way, so a `.pbf` and its
+//! `.osm` twin give identical [`OsmData`].
+
+mod pbf;
+mod places;
+mod xml;
+
+pub use places::{
+    backbone_from_osm, place_id, pops_from_places, villages_from_places, PlaceFallback,
+    VillageOptions, DEFAULT_POPULATION,
+};
+
+use crate::InputError;
+use fiberplan_model::osm::{OsmData, OsmElement, OsmPlace, OsmReadStats, OsmWay, OsmWayKind};
+use fiberplan_model::population::parse_tolerant;
+use fiberplan_model::LonLat;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// What to keep of an extract.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OsmReadOptions {
+    /// `highway` values read as road corridors.
+    pub highway_classes: BTreeSet<String>,
+    /// Read `power=line|minor_line` (default on).
+    pub power_lines: bool,
+    /// Read `railway=rail|narrow_gauge|light_rail` (default on).
+    pub railways: bool,
+    /// Read `telecom=line` / `communication=line` as the existing network (default on).
+    pub telecom: bool,
+    /// Take `place=isolated_dwelling` as places too (default off).
+    pub isolated_dwellings: bool,
+}
+
+/// The default road classes: motorway down to track and service, with links.
+pub const DEFAULT_HIGHWAY_CLASSES: &[&str] = &[
+    "motorway",
+    "motorway_link",
+    "trunk",
+    "trunk_link",
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+    "tertiary",
+    "tertiary_link",
+    "unclassified",
+    "residential",
+    "living_street",
+    "road",
+    "service",
+    "track",
+];
+
+/// Railway values read as railway corridors.
+pub const RAILWAY_CLASSES: &[&str] = &["rail", "narrow_gauge", "light_rail"];
+
+/// Place values read as places (plus `isolated_dwelling` on request).
+pub const PLACE_TYPES: &[&str] = &["city", "town", "village", "hamlet"];
+
+impl Default for OsmReadOptions {
+    fn default() -> Self {
+        OsmReadOptions {
+            highway_classes: DEFAULT_HIGHWAY_CLASSES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            power_lines: true,
+            railways: true,
+            telecom: true,
+            isolated_dwellings: false,
+        }
+    }
+}
+
+impl OsmReadOptions {
+    fn wants_place(&self, v: &str) -> bool {
+        PLACE_TYPES.contains(&v) || (self.isolated_dwellings && v == "isolated_dwelling")
+    }
+}
+
+/// Read an OSM extract. The format is told by the first bytes, not the name: gzip, XML
+/// (`<?xml` or `<osm`), else PBF.
+///
+/// # Errors
+/// An [`InputError`] naming the file (and the OSM element when one is at fault) when the
+/// file cannot be read, is truncated or corrupt, or is not OSM data.
+pub fn read_osm(path: &Path, opts: &OsmReadOptions) -> Result<OsmData, InputError> {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
+    let bytes = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => return Err(InputError::file(path, format!("cannot read: {e}"))),
+        }
+    }
+    drop(f);
+    if n == 0 {
+        return Err(InputError::file(path, "empty file, not an OSM extract"));
+    }
+    let head = &head[..n];
+    let mut raw = if head.starts_with(&[0x1f, 0x8b]) {
+        xml::read(path, true, opts)?
+    } else if looks_like_xml(head) {
+        xml::read(path, false, opts)?
+    } else {
+        pbf::read(path, opts)?
+    };
+    raw.stats.bytes = bytes;
+    Ok(raw.finish())
+}
+
+fn looks_like_xml(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let t = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &head[i..])
+        .unwrap_or(&[]);
+    t.starts_with(b"<")
+}
+
+/// Paved or not from `surface` (then `tracktype`): `Some(true)` for asphalt, concrete,
+/// paving stones, sett, chipseal...; `Some(false)` for gravel, dirt, ground, grass, sand,
+/// compacted...; `tracktype=grade1` is paved, `grade2..5` unpaved; otherwise `None`.
+pub fn paved_from_tags(surface: Option<&str>, tracktype: Option<&str>) -> Option<bool> {
+    if let Some(s) = surface {
+        let s = s.split([';', ':']).next().unwrap_or(s);
+        match s {
+            "paved" | "asphalt" | "concrete" | "paving_stones" | "sett" | "cobblestone"
+            | "chipseal" | "unhewn_cobblestone" | "metal" | "bricks" | "brick" => {
+                return Some(true)
+            }
+            "unpaved" | "gravel" | "fine_gravel" | "dirt" | "earth" | "ground" | "grass"
+            | "sand" | "compacted" | "mud" | "pebblestone" | "rock" | "salt" | "snow" | "ice"
+            | "woodchips" | "grass_paver" | "clay" | "soil" | "stone" => return Some(false),
+            _ => {}
+        }
+    }
+    match tracktype {
+        Some("grade1") => Some(true),
+        Some("grade2" | "grade3" | "grade4" | "grade5") => Some(false),
+        _ => None,
+    }
+}
+
+/// Tags of one element that the readers look at.
+#[derive(Default)]
+struct Tags<'a> {
+    highway: Option<&'a str>,
+    power: Option<&'a str>,
+    railway: Option<&'a str>,
+    telecom: Option<&'a str>,
+    communication: Option<&'a str>,
+    surface: Option<&'a str>,
+    tracktype: Option<&'a str>,
+    bridge: Option<&'a str>,
+    tunnel: Option<&'a str>,
+    name: Option<&'a str>,
+    name_kk: Option<&'a str>,
+    name_ru: Option<&'a str>,
+    reference: Option<&'a str>,
+    place: Option<&'a str>,
+    population: Option<&'a str>,
+}
+
+/// Keys the readers look at; the XML reader keeps no others.
+const KEYS: &[&str] = &[
+    "highway",
+    "power",
+    "railway",
+    "telecom",
+    "communication",
+    "surface",
+    "tracktype",
+    "bridge",
+    "tunnel",
+    "name",
+    "name:kk",
+    "name:ru",
+    "ref",
+    "place",
+    "population",
+];
+
+impl<'a> Tags<'a> {
+    fn set(&mut self, k: &str, v: &'a str) {
+        let slot = match k {
+            "highway" => &mut self.highway,
+            "power" => &mut self.power,
+            "railway" => &mut self.railway,
+            "telecom" => &mut self.telecom,
+            "communication" => &mut self.communication,
+            "surface" => &mut self.surface,
+            "tracktype" => &mut self.tracktype,
+            "bridge" => &mut self.bridge,
+            "tunnel" => &mut self.tunnel,
+            "name" => &mut self.name,
+            "name:kk" => &mut self.name_kk,
+            "name:ru" => &mut self.name_ru,
+            "ref" => &mut self.reference,
+            "place" => &mut self.place,
+            "population" => &mut self.population,
+            _ => return,
+        };
+        *slot = Some(v);
+    }
+
+    /// The corridor kind and class of a way with these tags, if it is one.
+    fn corridor(&self, opts: &OsmReadOptions) -> Option<(OsmWayKind, &'a str)> {
+        if let Some(h) = self.highway {
+            if opts.highway_classes.contains(h) {
+                return Some((OsmWayKind::Road, h));
+            }
+        }
+        if opts.railways {
+            if let Some(r) = self.railway {
+                if RAILWAY_CLASSES.contains(&r) {
+                    return Some((OsmWayKind::Railway, r));
+                }
+            }
+        }
+        if opts.power_lines {
+            if let Some(p @ ("line" | "minor_line")) = self.power {
+                return Some((OsmWayKind::PowerLine, p));
+            }
+        }
+        if opts.telecom && (self.telecom == Some("line") || self.communication == Some("line")) {
+            return Some((OsmWayKind::Telecom, "line"));
+        }
+        None
+    }
+
+    fn way_head(&self, id: i64, kind: OsmWayKind, class: &str) -> WayHead {
+        let yes = |v: Option<&str>| v.is_some_and(|v| v != "no");
+        WayHead {
+            id,
+            kind,
+            class: class.to_string(),
+            paved: if kind == OsmWayKind::Road {
+                paved_from_tags(self.surface, self.tracktype)
+            } else {
+                None
+            },
+            bridge: yes(self.bridge),
+            tunnel: yes(self.tunnel),
+            name: self.name.unwrap_or_default().to_string(),
+            reference: self.reference.unwrap_or_default().to_string(),
+        }
+    }
+
+    fn place(&self, id: i64, element: OsmElement, place: &str, lonlat: LonLat) -> OsmPlace {
+        OsmPlace {
+            id,
+            element,
+            place: place.to_string(),
+            name: self.name.unwrap_or_default().to_string(),
+            name_kk: self.name_kk.unwrap_or_default().to_string(),
+            name_ru: self.name_ru.unwrap_or_default().to_string(),
+            lonlat,
+            population: self.population.and_then(parse_tolerant),
+        }
+    }
+}
+
+/// A corridor way before its nodes are resolved.
+struct WayHead {
+    id: i64,
+    kind: OsmWayKind,
+    class: String,
+    paved: Option<bool>,
+    bridge: bool,
+    tunnel: bool,
+    name: String,
+    reference: String,
+}
+
+/// What a reader collected, before node references are resolved.
+#[derive(Default)]
+struct Raw {
+    /// Every node: `(id, [lon, lat] in 1e-7 degrees)`, in file order.
+    nodes: Vec<(i64, [i32; 2])>,
+    ways: Vec<(WayHead, Vec<i64>)>,
+    /// Closed `place=*` ways: (place as if a node, refs).
+    place_ways: Vec<(OsmPlace, Vec<i64>)>,
+    places: Vec<OsmPlace>,
+    bounds: Option<[f64; 4]>,
+    stats: OsmReadStats,
+}
+
+/// 1e-7 degrees, the PBF resolution.
+fn to_e7(deg: f64) -> i32 {
+    (deg * 1e7).round() as i32
+}
+
+fn from_e7(p: [i32; 2]) -> LonLat {
+    [p[0] as f64 * 1e-7, p[1] as f64 * 1e-7]
+}
+
+impl Raw {
+    fn finish(mut self) -> OsmData {
+        if !self.nodes.windows(2).all(|w| w[0].0 < w[1].0) {
+            self.nodes.sort_unstable_by_key(|n| n.0);
+            self.nodes.dedup_by_key(|n| n.0);
+        }
+        let (ids, pos): (Vec<i64>, Vec<[i32; 2]>) = self.nodes.into_iter().unzip();
+        let lookup = |id: i64| ids.binary_search(&id).ok().map(|i| from_e7(pos[i]));
+        let mut stats = self.stats;
+        let mut ways = Vec::with_capacity(self.ways.len());
+        for (head, refs) in self.ways {
+            let mut pieces: Vec<(Vec<i64>, Vec<LonLat>)> = vec![(Vec::new(), Vec::new())];
+            let mut missing = 0;
+            for r in refs {
+                match lookup(r) {
+                    Some(p) => {
+                        let last = pieces.last_mut().expect("never empty");
+                        last.0.push(r);
+                        last.1.push(p);
+                    }
+                    None => {
+                        missing += 1;
+                        if !pieces.last().expect("never empty").0.is_empty() {
+                            pieces.push((Vec::new(), Vec::new()));
+                        }
+                    }
+                }
+            }
+            pieces.retain(|p| p.0.len() >= 2);
+            if missing > 0 {
+                stats.missing_node_refs += missing;
+                if pieces.is_empty() {
+                    stats.ways_dropped += 1;
+                } else {
+                    stats.ways_clipped += 1;
+                }
+            } else if pieces.is_empty() {
+                stats.ways_dropped += 1;
+            }
+            for (nodes, coords) in pieces {
+                ways.push(OsmWay {
+                    id: head.id,
+                    kind: head.kind,
+                    class: head.class.clone(),
+                    paved: head.paved,
+                    bridge: head.bridge,
+                    tunnel: head.tunnel,
+                    name: head.name.clone(),
+                    reference: head.reference.clone(),
+                    nodes,
+                    coords,
+                });
+            }
+        }
+        let mut places = self.places;
+        for (mut place, refs) in self.place_ways {
+            let ring: Option<Vec<LonLat>> = refs.iter().map(|r| lookup(*r)).collect();
+            if let Some(ring) = ring {
+                if let Some(c) = ring_centroid(&ring) {
+                    place.lonlat = c;
+                    places.push(place);
+                }
+            }
+        }
+        let bounds = self.bounds.or_else(|| {
+            let mut b: Option<[f64; 4]> = None;
+            for w in &ways {
+                for p in &w.coords {
+                    let bb = b.get_or_insert([p[0], p[1], p[0], p[1]]);
+                    bb[0] = bb[0].min(p[0]);
+                    bb[1] = bb[1].min(p[1]);
+                    bb[2] = bb[2].max(p[0]);
+                    bb[3] = bb[3].max(p[1]);
+                }
+            }
+            b
+        });
+        OsmData {
+            ways,
+            places,
+            bounds,
+            stats,
+        }
+    }
+}
+
+/// Area centroid of a closed ring (the vertex mean when the area is zero).
+fn ring_centroid(ring: &[LonLat]) -> Option<LonLat> {
+    use geo::Centroid;
+    if ring.len() < 3 {
+        return None;
+    }
+    let poly = geo::Polygon::new(geo::LineString::from(ring.to_vec()), vec![]);
+    poly.centroid().map(|p| [p.x(), p.y()]).or_else(|| {
+        let n = ring.len() as f64;
+        Some([
+            ring.iter().map(|p| p[0]).sum::<f64>() / n,
+            ring.iter().map(|p| p[1]).sum::<f64>() / n,
+        ])
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,185 @@
+//! `.osm.pbf`: blobs read in file order, decoded in parallel (rayon), results put back in
+//! file order so the output does not depend on the thread count.
+//!
+//! One pass: every node position is kept (12 bytes a node, as 1e-7 degree integers), ways
+//! and places are filtered by tag. A key that a block's string table lacks is never looked
+//! up in that block, so blocks without corridor or place tags cost only their decoding.
+
+use super::{OsmReadOptions, Raw, Tags, WayHead};
+use crate::InputError;
+use fiberplan_model::osm::{OsmElement, OsmPlace, OsmReadStats};
+use osmpbf::{BlobDecode, BlobReader, PrimitiveBlock};
+use rayon::prelude::*;
+use std::path::Path;
+
+/// What one data block holds of interest.
+#[derive(Default)]
+struct BlockOut {
+    nodes: Vec<(i64, [i32; 2])>,
+    ways: Vec<(WayHead, Vec<i64>)>,
+    place_ways: Vec<(OsmPlace, Vec<i64>)>,
+    places: Vec<OsmPlace>,
+    bounds: Option<[f64; 4]>,
+    is_header: bool,
+    n_nodes: u64,
+    n_ways: u64,
+    n_relations: u64,
+}
+
+pub(super) fn read(path: &Path, opts: &OsmReadOptions) -> Result<Raw, InputError> {
+    let reader = BlobReader::from_path(path)
+        .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
+    let mut outs: Vec<(usize, Result<BlockOut, String>)> = reader
+        .enumerate()
+        .par_bridge()
+        .map(|(i, blob)| {
+            let out = match blob {
+                Ok(blob) => decode(&blob, opts),
+                Err(e) => Err(format!("truncated or corrupt PBF (blob {i}): {e}")),
+            };
+            (i, out)
+        })
+        .collect();
+    outs.sort_unstable_by_key(|o| o.0);
+    let mut raw = Raw::default();
+    let mut stats = OsmReadStats::default();
+    let mut saw_header = false;
+    for (i, out) in outs {
+        let out = out.map_err(|e| InputError::file(path, e))?;
+        if i == 0 {
+            saw_header = out.is_header;
+        }
+        raw.bounds = raw.bounds.or(out.bounds);
+        raw.nodes.extend(out.nodes);
+        raw.ways.extend(out.ways);
+        raw.place_ways.extend(out.place_ways);
+        raw.places.extend(out.places);
+        stats.nodes += out.n_nodes;
+        stats.ways += out.n_ways;
+        stats.relations += out.n_relations;
+    }
+    if !saw_header {
+        return Err(InputError::file(
+            path,
+            "not an OSM PBF file (no OSMHeader block first)",
+        ));
+    }
+    raw.stats = stats;
+    Ok(raw)
+}
+
+/// Decode one blob; a panic inside the decoder (corrupt data) becomes an error too.
+fn decode(blob: &osmpbf::Blob, opts: &OsmReadOptions) -> Result<BlockOut, String> {
+    let run = || -> Result<BlockOut, String> {
+        match blob
+            .decode()
+            .map_err(|e| format!("corrupt PBF block: {e}"))?
+        {
+            BlobDecode::OsmHeader(h) => {
+                for f in h.required_features() {
+                    if !matches!(
+                        f.as_str(),
+                        "OsmSchema-V0.6" | "DenseNodes" | "Sort.Type_then_ID" | "LocationsOnWays"
+                    ) {
+                        return Err(format!("PBF requires unsupported feature {f:?}"));
+                    }
+                }
+                let bounds = h.bbox().map(|b| {
+                    [
+                        b.left.min(b.right),
+                        b.top.min(b.bottom),
+                        b.left.max(b.right),
+                        b.top.max(b.bottom),
+                    ]
+                });
+                Ok(BlockOut {
+                    bounds,
+                    is_header: true,
+                    ..Default::default()
+                })
+            }
+            BlobDecode::OsmData(block) => Ok(block_out(&block, opts)),
+            BlobDecode::Unknown(_) => Ok(BlockOut::default()),
+        }
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(r) => r,
+        Err(_) => Err("corrupt PBF block (the decoder failed on it)".to_string()),
+    }
+}
+
+fn block_out(block: &PrimitiveBlock, opts: &OsmReadOptions) -> BlockOut {
+    let st = block.raw_stringtable();
+    let key = |name: &[u8]| {
+        st.iter()
+            .position(|s| s.as_slice() == name)
+            .map(|i| i as u32)
+    };
+    let place_k = key(b"place");
+    let way_keys: Vec<u32> = [
+        &b"highway"[..],
+        b"power",
+        b"railway",
+        b"telecom",
+        b"communication",
+        b"place",
+    ]
+    .iter()
+    .filter_map(|k| key(k))
+    .collect();
+    let mut out = BlockOut::default();
+    for group in block.groups() {
+        for n in group.dense_nodes() {
+            out.n_nodes += 1;
+            out.nodes
+                .push((n.id(), [n.decimicro_lon(), n.decimicro_lat()]));
+            if let Some(pk) = place_k {
+                if n.raw_tags().any(|(k, _)| k as u32 == pk) {
+                    let mut t = Tags::default();
+                    n.tags().for_each(|(k, v)| t.set(k, v));
+                    push_place_node(&mut out, &t, n.id(), [n.lon(), n.lat()], opts);
+                }
+            }
+        }
+        for n in group.nodes() {
+            out.n_nodes += 1;
+            out.nodes
+                .push((n.id(), [n.decimicro_lon(), n.decimicro_lat()]));
+            if let Some(pk) = place_k {
+                if n.raw_tags().any(|(k, _)| k == pk) {
+                    let mut t = Tags::default();
+                    n.tags().for_each(|(k, v)| t.set(k, v));
+                    push_place_node(&mut out, &t, n.id(), [n.lon(), n.lat()], opts);
+                }
+            }
+        }
+        for w in group.ways() {
+            out.n_ways += 1;
+            if way_keys.is_empty() || !w.raw_tags().any(|(k, _)| way_keys.contains(&k)) {
+                continue;
+            }
+            let mut t = Tags::default();
+            w.tags().for_each(|(k, v)| t.set(k, v));
+            if let Some((kind, class)) = t.corridor(opts) {
+                out.ways
+                    .push((t.way_head(w.id(), kind, class), w.refs().collect()));
+            }
+            if let Some(p) = t.place.filter(|p| opts.wants_place(p)) {
+                let refs: Vec<i64> = w.refs().collect();
+                if refs.len() >= 4 && refs.first() == refs.last() {
+                    out.place_ways
+                        .push((t.place(w.id(), OsmElement::Way, p, [0.0, 0.0]), refs));
+                }
+            }
+        }
+        out.n_relations += group.relations().count() as u64;
+    }
+    out
+}
+
+fn push_place_node(out: &mut BlockOut, t: &Tags, id: i64, lonlat: [f64; 2], opts: &OsmReadOptions) {
+    if let Some(p) = t.place.filter(|p| opts.wants_place(p)) {
+        let lonlat = super::from_e7([super::to_e7(lonlat[0]), super::to_e7(lonlat[1])]);
+        out.places.push(t.place(id, OsmElement::Node, p, lonlat));
+    }
+}

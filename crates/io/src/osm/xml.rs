@@ -1,0 +1,258 @@
+//! OSM XML (`.osm`, and `.osm.gz` through flate2), streamed with quick-xml: one element at a
+//! time, only the tags the readers look at are kept.
+//!
+//! A file must open `<osm>` and close it: a download cut short (no `</osm>`) is an error,
+//! not a silently smaller extract. Elements marked `action="delete"` (JOSM) are skipped.
+
+use super::{OsmReadOptions, Raw, Tags};
+use crate::{InputError, Where};
+use fiberplan_model::osm::OsmElement;
+use quick_xml::events::{BytesStart, Event};
+use std::io::BufRead;
+use std::path::Path;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Elem {
+    None,
+    Node,
+    Way,
+    Other,
+}
+
+pub(super) fn read(path: &Path, gzip: bool, opts: &OsmReadOptions) -> Result<Raw, InputError> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
+    let file = std::io::BufReader::with_capacity(1 << 16, file);
+    if gzip {
+        let dec =
+            std::io::BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(file));
+        read_from(path, dec, opts)
+    } else {
+        read_from(path, file, opts)
+    }
+}
+
+/// Owned state of the element being read (its tags arrive as child events).
+struct Current {
+    elem: Elem,
+    id: i64,
+    lonlat: [i32; 2],
+    deleted: bool,
+    /// Only keys the readers look at.
+    tags: Vec<(String, String)>,
+    refs: Vec<i64>,
+}
+
+fn read_from<R: BufRead>(path: &Path, input: R, opts: &OsmReadOptions) -> Result<Raw, InputError> {
+    let mut reader = quick_xml::Reader::from_reader(input);
+    let mut buf = Vec::with_capacity(1024);
+    let mut raw = Raw::default();
+    let mut cur = Current {
+        elem: Elem::None,
+        id: 0,
+        lonlat: [0, 0],
+        deleted: false,
+        tags: Vec::new(),
+        refs: Vec::new(),
+    };
+    let mut opened = false;
+    let mut closed = false;
+    loop {
+        let pos = reader.buffer_position();
+        let ev = reader.read_event_into(&mut buf).map_err(|e| {
+            InputError::file(
+                path,
+                format!(
+                    "malformed or truncated OSM XML near byte {}: {e}",
+                    reader.error_position().max(pos)
+                ),
+            )
+        })?;
+        match ev {
+            Event::Start(e) | Event::Empty(e) if !opened => {
+                if e.name().as_ref() != b"osm" {
+                    return Err(InputError::file(
+                        path,
+                        "not OSM XML (the root element is not <osm>)",
+                    ));
+                }
+                opened = true;
+            }
+            Event::Start(e) => {
+                start(path, &e, &mut cur, &mut raw)?;
+            }
+            Event::Empty(e) => {
+                let is_element = matches!(e.name().as_ref(), b"node" | b"way" | b"relation");
+                start(path, &e, &mut cur, &mut raw)?;
+                if is_element {
+                    end(&mut cur, &mut raw, opts);
+                }
+            }
+            Event::End(e) => match e.name().as_ref() {
+                b"node" | b"way" | b"relation" => end(&mut cur, &mut raw, opts),
+                b"osm" => closed = true,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if !opened {
+        return Err(InputError::file(path, "not OSM XML (no <osm> element)"));
+    }
+    if !closed {
+        return Err(InputError::file(
+            path,
+            "truncated OSM XML: the file ends before </osm>",
+        ));
+    }
+    Ok(raw)
+}
+
+fn attr_str(v: &[u8]) -> &str {
+    std::str::from_utf8(v).unwrap_or("")
+}
+
+fn start(path: &Path, e: &BytesStart, cur: &mut Current, raw: &mut Raw) -> Result<(), InputError> {
+    match e.name().as_ref() {
+        b"node" | b"way" | b"relation" => {
+            cur.elem = match e.name().as_ref() {
+                b"node" => Elem::Node,
+                b"way" => Elem::Way,
+                _ => Elem::Other,
+            };
+            cur.id = 0;
+            cur.deleted = false;
+            cur.tags.clear();
+            cur.refs.clear();
+            let (mut lat, mut lon) = (None, None);
+            let mut id = None;
+            for a in e.attributes().flatten() {
+                match a.key.as_ref() {
+                    b"id" => id = attr_str(&a.value).parse::<i64>().ok(),
+                    b"lat" => lat = attr_str(&a.value).parse::<f64>().ok(),
+                    b"lon" => lon = attr_str(&a.value).parse::<f64>().ok(),
+                    b"action" => cur.deleted = a.value.as_ref() == b"delete",
+                    _ => {}
+                }
+            }
+            let kind = match cur.elem {
+                Elem::Node => "node",
+                Elem::Way => "way",
+                _ => "relation",
+            };
+            cur.id = id.ok_or_else(|| {
+                InputError::file(path, format!("a <{kind}> without a numeric id"))
+            })?;
+            if cur.elem == Elem::Node {
+                match (lon, lat) {
+                    (Some(lon), Some(lat))
+                        if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
+                    {
+                        cur.lonlat = [super::to_e7(lon), super::to_e7(lat)];
+                    }
+                    _ if cur.deleted => {}
+                    _ => {
+                        return Err(InputError::new(
+                            path,
+                            Where::Osm {
+                                kind: "node",
+                                id: cur.id,
+                            },
+                            "missing or out-of-range lat/lon",
+                        ))
+                    }
+                }
+            }
+        }
+        b"tag" if cur.elem != Elem::None => {
+            let (mut k, mut v) = (None, None);
+            for a in e.attributes().flatten() {
+                match a.key.as_ref() {
+                    b"k" => k = a.unescape_value().ok().map(|s| s.into_owned()),
+                    b"v" => v = a.unescape_value().ok().map(|s| s.into_owned()),
+                    _ => {}
+                }
+            }
+            if let (Some(k), Some(v)) = (k, v) {
+                if super::KEYS.contains(&k.as_str()) {
+                    cur.tags.push((k, v));
+                }
+            }
+        }
+        b"nd" if cur.elem == Elem::Way => {
+            for a in e.attributes().flatten() {
+                if a.key.as_ref() == b"ref" {
+                    let r = attr_str(&a.value).parse::<i64>().map_err(|_| {
+                        InputError::new(
+                            path,
+                            Where::Osm {
+                                kind: "way",
+                                id: cur.id,
+                            },
+                            "a <nd> without a numeric ref",
+                        )
+                    })?;
+                    cur.refs.push(r);
+                }
+            }
+        }
+        b"bounds" => {
+            let mut b = [None; 4];
+            for a in e.attributes().flatten() {
+                let i = match a.key.as_ref() {
+                    b"minlon" => 0,
+                    b"minlat" => 1,
+                    b"maxlon" => 2,
+                    b"maxlat" => 3,
+                    _ => continue,
+                };
+                b[i] = attr_str(&a.value).parse::<f64>().ok();
+            }
+            if let [Some(a), Some(b), Some(c), Some(d)] = b {
+                raw.bounds = raw.bounds.or(Some([a, b, c, d]));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn end(cur: &mut Current, raw: &mut Raw, opts: &OsmReadOptions) {
+    let elem = std::mem::replace(&mut cur.elem, Elem::None);
+    if cur.deleted {
+        return;
+    }
+    let mut t = Tags::default();
+    for (k, v) in &cur.tags {
+        t.set(k, v);
+    }
+    match elem {
+        Elem::Node => {
+            raw.stats.nodes += 1;
+            raw.nodes.push((cur.id, cur.lonlat));
+            if let Some(p) = t.place.filter(|p| opts.wants_place(p)) {
+                raw.places
+                    .push(t.place(cur.id, OsmElement::Node, p, super::from_e7(cur.lonlat)));
+            }
+        }
+        Elem::Way => {
+            raw.stats.ways += 1;
+            if let Some((kind, class)) = t.corridor(opts) {
+                raw.ways
+                    .push((t.way_head(cur.id, kind, class), cur.refs.clone()));
+            }
+            if let Some(p) = t.place.filter(|p| opts.wants_place(p)) {
+                if cur.refs.len() >= 4 && cur.refs.first() == cur.refs.last() {
+                    raw.place_ways.push((
+                        t.place(cur.id, OsmElement::Way, p, [0.0, 0.0]),
+                        cur.refs.clone(),
+                    ));
+                }
+            }
+        }
+        Elem::Other => raw.stats.relations += 1,
+        Elem::None => {}
+    }
+}

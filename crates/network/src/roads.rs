@@ -1,0 +1,511 @@
+//! The planning graph over real corridors: OSM roads, power lines and railways.
+//!
+//! # How it is built
+//! 1. Nodes only where corridor ways meet or end: every OSM node referenced by two ways (or
+//!    twice by one) or ending a way is a junction (node use counting, as osm4routing2 does);
+//!    ways are split there. A closed way touching the rest at one node is split at its
+//!    middle vertex too, so that no corridor is a loop.
+//! 2. Each piece is a [`Corridor`]: geometry vertex by vertex (every vertex an OSM node),
+//!    geodesic length, cost = length x per-km rate of its type, whole tenge:
+//!    - roads: `CorridorCosts::road_per_km(class, paved)`; an untagged surface is taken as
+//!      paved for motorway..tertiary (and links) and unpaved below ([`assume_paved`]);
+//!      bridges add `bridge_extra_per_km`, tunnels `tunnel_extra_per_km`;
+//!    - a level crossing (an OSM node shared by a road and a railway) adds one
+//!      `railway_crossing_kzt`, charged once, to the first road piece that touches it;
+//!    - power lines `power_line_per_km`, railways `railway_per_km`.
+//! 3. Degree-2 chains are contracted when both sides are of the same kind, class and
+//!    surface: geometry joined, lengths and costs added, way ids and names kept in order.
+//! 4. Villages, points of presence and joints of existing lines are snapped
+//!    ([`crate::snap`]) to the nearest corridor segment: the foot of the perpendicular
+//!    becomes a node, the distance off the road an [`CorridorKind::Offroad`] corridor.
+//!    Beyond `max_snap_m` a village gets `village_node = None`: the planner reports it
+//!    unreachable, never drops it.
+//!
+//! Architecture invariant: the same [`OsmData`] gives the same graph, byte for byte, whatever
+//! the thread count: nodes are numbered in OSM node id order, corridors in way order.
+
+use crate::geodesy::length_m;
+use crate::snap::{snap_points, SnapOptions};
+use crate::{Corridor, CorridorKind, PlanningGraph};
+use fiberplan_model::osm::{OsmData, OsmWay, OsmWayKind};
+use fiberplan_model::{Backbone, CostModel, Kzt, LonLat, Pop, PopSource, Village};
+use std::collections::BTreeMap;
+
+/// Choices when building the road graph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoadGraphOptions {
+    /// A village or point of presence farther than this from every corridor is not placed
+    /// (default 5 km).
+    pub max_snap_m: f64,
+    /// A village this close to a corridor sits on it: no off-road spur (default 1 m).
+    pub on_road_m: f64,
+    /// Vertices of existing lines (backbone lines, OSM telecom lines) within this distance
+    /// of a corridor become points of presence there (default 500 m).
+    pub line_joint_m: f64,
+    /// Use power lines as corridors (default on).
+    pub power_lines: bool,
+    /// Use railways as corridors (default on).
+    pub railways: bool,
+}
+
+impl Default for RoadGraphOptions {
+    fn default() -> Self {
+        RoadGraphOptions {
+            max_snap_m: 5_000.0,
+            on_road_m: 1.0,
+            line_joint_m: 500.0,
+            power_lines: true,
+            railways: true,
+        }
+    }
+}
+
+/// Length and count of corridors of one kind and class.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClassStats {
+    /// OSM ways (pieces of clipped ways count once each).
+    pub ways: usize,
+    /// Geodesic kilometres.
+    pub km: f64,
+}
+
+/// What the builder made of the extract.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RoadGraphStats {
+    /// By (kind, class): ways and geodesic km, before snapping.
+    pub by_class: BTreeMap<(CorridorKind, String), ClassStats>,
+    /// Nodes and corridors before snapping (junctions and ends only).
+    pub corridor_nodes: usize,
+    pub corridors: usize,
+    /// Connected components of the corridor network before snapping.
+    pub components: usize,
+    /// Nodes of the largest component before snapping.
+    pub largest_component_nodes: usize,
+    pub villages_placed: usize,
+    /// Villages beyond `max_snap_m` (or an extract without corridors).
+    pub villages_unplaced: usize,
+    pub pops_placed: usize,
+    pub pops_unplaced: usize,
+    /// Line joints that became points of presence.
+    pub line_joints: usize,
+    /// Level crossings charged.
+    pub railway_crossings: usize,
+    /// Off-road spurs: count, total km, longest metres.
+    pub offroad_spurs: usize,
+    pub offroad_km: f64,
+    pub offroad_max_m: f64,
+}
+
+/// The road planning graph and what the builder saw.
+#[derive(Clone, Debug, Default)]
+pub struct RoadGraph {
+    /// `village_node` has one entry per input village; `pop_node` one per backbone pop
+    /// followed by one per [`RoadGraph::line_joints`] entry.
+    pub graph: PlanningGraph,
+    /// Points of presence made from joints of existing lines; append them to the backbone's
+    /// pops to match `graph.pop_node`.
+    pub line_joints: Vec<Pop>,
+    /// OSM node id of each graph node; `None` for snap points and village / pop points.
+    pub node_osm_id: Vec<Option<i64>>,
+    /// Connected component of each graph node (after snapping), numbered by first node.
+    pub node_component: Vec<u32>,
+    pub stats: RoadGraphStats,
+}
+
+/// Surface assumed when `surface` is untagged: paved for motorway, trunk, primary,
+/// secondary, tertiary and their links; unpaved below.
+pub fn assume_paved(class: &str) -> bool {
+    matches!(
+        class.strip_suffix("_link").unwrap_or(class),
+        "motorway" | "trunk" | "primary" | "secondary" | "tertiary"
+    )
+}
+
+/// Per-km rate of a way, whole tenge (bridge and tunnel extras included).
+pub fn way_per_km(w: &OsmWay, costs: &CostModel) -> Kzt {
+    let c = &costs.corridor;
+    let base = match w.kind {
+        OsmWayKind::Road => {
+            c.road_per_km(&w.class, w.paved.unwrap_or_else(|| assume_paved(&w.class)))
+        }
+        OsmWayKind::PowerLine => c.power_line_per_km,
+        OsmWayKind::Railway => c.railway_per_km,
+        OsmWayKind::Telecom => 0,
+    };
+    base + if w.bridge { c.bridge_extra_per_km } else { 0 }
+        + if w.tunnel { c.tunnel_extra_per_km } else { 0 }
+}
+
+fn corridor_kind(k: OsmWayKind) -> CorridorKind {
+    match k {
+        OsmWayKind::Road => CorridorKind::Road,
+        OsmWayKind::PowerLine => CorridorKind::PowerLine,
+        OsmWayKind::Railway => CorridorKind::Railway,
+        OsmWayKind::Telecom => CorridorKind::Proxy,
+    }
+}
+
+/// Build the planning graph of an extract.
+///
+/// # Arguments
+/// - `osm`: ways and places as read by `fiberplan_io::osm::read_osm`; telecom ways are not
+///   corridors (pass them as `backbone.lines`, see `fiberplan_io::osm::backbone_from_osm`).
+/// - `villages`: placed in order into `graph.village_node`.
+/// - `backbone`: its pops are placed into `graph.pop_node`; vertices of its lines within
+///   `opts.line_joint_m` of a corridor become extra pops ([`RoadGraph::line_joints`]).
+///
+/// # Complexity
+/// O(R log R) for R node references, plus O(V log S) snapping V points on S segments.
+pub fn build_road_graph(
+    osm: &OsmData,
+    villages: &[Village],
+    backbone: &Backbone,
+    costs: &CostModel,
+    opts: &RoadGraphOptions,
+) -> RoadGraph {
+    let ways: Vec<&OsmWay> = osm
+        .ways
+        .iter()
+        .filter(|w| match w.kind {
+            OsmWayKind::Road => true,
+            OsmWayKind::PowerLine => opts.power_lines,
+            OsmWayKind::Railway => opts.railways,
+            OsmWayKind::Telecom => false,
+        })
+        .filter(|w| w.nodes.len() >= 2 && w.nodes.len() == w.coords.len())
+        .collect();
+    let mut out = RoadGraph::default();
+    let (mut g, node_osm_id, crossings) = split_at_junctions(&ways, costs, &mut out.stats);
+    out.stats.railway_crossings = crossings;
+    let mut node_osm_id = node_osm_id;
+    contract_chains(&mut g, &mut node_osm_id);
+    out.stats.corridor_nodes = g.nodes.len();
+    out.stats.corridors = g.corridors.len();
+    let (comp, ncomp) = components(&g);
+    out.stats.components = ncomp;
+    let mut sizes = vec![0usize; ncomp];
+    for c in &comp {
+        sizes[*c as usize] += 1;
+    }
+    out.stats.largest_component_nodes = sizes.iter().copied().max().unwrap_or(0);
+
+    // Points to place: villages, then pops, then line vertices (joints).
+    let mut points: Vec<LonLat> = villages.iter().map(|v| v.lonlat).collect();
+    points.extend(backbone.pops.iter().map(|p| p.lonlat));
+    let mut joint_src = Vec::new();
+    for (li, line) in backbone.lines.iter().enumerate() {
+        for (vi, p) in line.iter().enumerate() {
+            joint_src.push((li, vi));
+            points.push(*p);
+        }
+    }
+    let nv = villages.len();
+    let np = backbone.pops.len();
+    let max_m: Vec<f64> = (0..points.len())
+        .map(|i| {
+            if i < nv + np {
+                opts.max_snap_m
+            } else {
+                opts.line_joint_m
+            }
+        })
+        .collect();
+    let snap_opts = SnapOptions {
+        on_road_m: opts.on_road_m,
+        offroad_per_km: costs.corridor.offroad_per_km,
+    };
+    let before = g.corridors.len();
+    let placed = snap_points(&mut g, &points, &max_m, &snap_opts);
+    node_osm_id.resize(g.nodes.len(), None);
+    for c in &g.corridors[before..] {
+        if c.kind == CorridorKind::Offroad {
+            out.stats.offroad_spurs += 1;
+            out.stats.offroad_km += c.length_m / 1000.0;
+            out.stats.offroad_max_m = out.stats.offroad_max_m.max(c.length_m);
+        }
+    }
+    g.village_node = placed[..nv].to_vec();
+    g.pop_node = placed[nv..nv + np].to_vec();
+    // Joints: one pop per graph node reached, in line order.
+    let mut seen = std::collections::BTreeSet::new();
+    for (k, &(li, vi)) in joint_src.iter().enumerate() {
+        if let Some(node) = placed[nv + np + k] {
+            if seen.insert(node) {
+                out.line_joints.push(Pop {
+                    id: format!("line{li}/v{vi}"),
+                    name: String::new(),
+                    lonlat: backbone.lines[li][vi],
+                    source: PopSource::LineJoint,
+                });
+                g.pop_node.push(Some(node));
+            }
+        }
+    }
+    out.stats.villages_placed = g.village_node.iter().flatten().count();
+    out.stats.villages_unplaced = nv - out.stats.villages_placed;
+    out.stats.pops_placed = g.pop_node[..np].iter().flatten().count();
+    out.stats.pops_unplaced = np - out.stats.pops_placed;
+    out.stats.line_joints = out.line_joints.len();
+    let (comp, _) = components(&g);
+    out.node_component = comp;
+    out.node_osm_id = node_osm_id;
+    out.graph = g;
+    out
+}
+
+/// Steps 1 and 2: junctions, pieces, costs. Returns the graph, OSM ids of its nodes, and
+/// the number of level crossings charged.
+fn split_at_junctions(
+    ways: &[&OsmWay],
+    costs: &CostModel,
+    stats: &mut RoadGraphStats,
+) -> (PlanningGraph, Vec<Option<i64>>, usize) {
+    let mut ids: Vec<i64> = ways.iter().flat_map(|w| w.nodes.iter().copied()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let idx = |id: i64| ids.binary_search(&id).expect("every ref was collected") as u32;
+    let way_idx: Vec<Vec<u32>> = ways
+        .iter()
+        .map(|w| w.nodes.iter().map(|n| idx(*n)).collect())
+        .collect();
+    let mut uses = vec![0u8; ids.len()];
+    // Bit 0: a road uses the node; bit 1: a railway does.
+    let mut kinds = vec![0u8; ids.len()];
+    for (w, wi) in ways.iter().zip(&way_idx) {
+        for &i in wi {
+            uses[i as usize] = uses[i as usize].saturating_add(1);
+            kinds[i as usize] |= match w.kind {
+                OsmWayKind::Road => 1,
+                OsmWayKind::Railway => 2,
+                _ => 0,
+            };
+        }
+        for i in [wi[0], wi[wi.len() - 1]] {
+            uses[i as usize] = uses[i as usize].saturating_add(1);
+        }
+    }
+    let mut node_of = vec![u32::MAX; ids.len()];
+    let mut g = PlanningGraph::default();
+    let mut osm_id = Vec::new();
+    for (i, &u) in uses.iter().enumerate() {
+        if u >= 2 {
+            node_of[i] = g.nodes.len() as u32;
+            g.nodes.push([f64::NAN; 2]);
+            osm_id.push(Some(ids[i]));
+        }
+    }
+    let mut charged = vec![false; ids.len()];
+    let mut crossings = 0usize;
+    for (w, wi) in ways.iter().zip(&way_idx) {
+        let kind = corridor_kind(w.kind);
+        let st = stats.by_class.entry((kind, w.class.clone())).or_default();
+        st.ways += 1;
+        let per_km = way_per_km(w, costs);
+        let mut start = 0usize;
+        let mut k = 1usize;
+        while k < wi.len() {
+            if node_of[wi[k] as usize] == u32::MAX {
+                k += 1;
+                continue;
+            }
+            // Piece start..=k. A loop back to its own start is split at its middle vertex.
+            let (a, b) = (node_of[wi[start] as usize], node_of[wi[k] as usize]);
+            if a == b && k - start < 2 {
+                // The same node twice in a row: nothing to lay.
+                start = k;
+                k += 1;
+                continue;
+            }
+            let end = if a == b && k - start >= 2 {
+                let mid = start + (k - start) / 2;
+                node_of[wi[mid] as usize] = g.nodes.len() as u32;
+                g.nodes.push([f64::NAN; 2]);
+                osm_id.push(Some(ids[wi[mid] as usize]));
+                mid
+            } else {
+                k
+            };
+            let geometry: Vec<LonLat> = w.coords[start..=end].to_vec();
+            let length = length_m(&geometry);
+            let mut c = Corridor {
+                a: node_of[wi[start] as usize],
+                b: node_of[wi[end] as usize],
+                geometry,
+                length_m: length,
+                costed_length_m: length,
+                cost_kzt: (length * per_km as f64 / 1000.0).round() as Kzt,
+                kind,
+                class: w.class.clone(),
+                paved: if w.kind == OsmWayKind::Road {
+                    Some(w.paved.unwrap_or_else(|| assume_paved(&w.class)))
+                } else {
+                    None
+                },
+                osm_ways: vec![w.id],
+                names: [&w.name, &w.reference]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.to_string())
+                    .collect(),
+                bridges: w.bridge as u32,
+                tunnels: w.tunnel as u32,
+                railway_crossings: 0,
+            };
+            if w.kind == OsmWayKind::Road {
+                for i in [wi[start], wi[end]] {
+                    if kinds[i as usize] == 3 && !charged[i as usize] {
+                        charged[i as usize] = true;
+                        crossings += 1;
+                        c.railway_crossings += 1;
+                        c.cost_kzt += costs.corridor.railway_crossing_kzt;
+                    }
+                }
+            }
+            g.nodes[c.a as usize] = c.geometry[0];
+            g.nodes[c.b as usize] = *c.geometry.last().expect("two vertices at least");
+            st.km += length / 1000.0;
+            g.corridors.push(c);
+            start = end;
+            k = end + 1;
+        }
+    }
+    (g, osm_id, crossings)
+}
+
+/// Step 3: contract degree-2 nodes between corridors of the same kind, class and surface.
+/// Removes the contracted nodes and renumbers the rest in their order.
+fn contract_chains(g: &mut PlanningGraph, osm_id: &mut Vec<Option<i64>>) {
+    let n = g.nodes.len();
+    let mut inc: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, c) in g.corridors.iter().enumerate() {
+        inc[c.a as usize].push(i as u32);
+        inc[c.b as usize].push(i as u32);
+    }
+    let mut alive = vec![true; g.corridors.len()];
+    let mut node_alive = vec![true; n];
+    for v in 0..n {
+        if inc[v].len() != 2 {
+            continue;
+        }
+        let (c1, c2) = (inc[v][0] as usize, inc[v][1] as usize);
+        if c1 == c2 {
+            continue;
+        }
+        let (x, y) = (&g.corridors[c1], &g.corridors[c2]);
+        if x.kind != y.kind || x.class != y.class || x.paved != y.paved {
+            continue;
+        }
+        let other1 = if x.a as usize == v { x.b } else { x.a };
+        let other2 = if y.a as usize == v { y.b } else { y.a };
+        if other1 == other2 {
+            continue; // would make a loop
+        }
+        // c1 oriented to end at v, c2 oriented to start at v.
+        let mut first = std::mem::take(&mut g.corridors[c1].geometry);
+        if g.corridors[c1].a as usize == v {
+            first.reverse();
+        }
+        let mut second = std::mem::take(&mut g.corridors[c2].geometry);
+        if g.corridors[c2].b as usize == v {
+            second.reverse();
+        }
+        first.extend_from_slice(&second[1..]);
+        let y = g.corridors[c2].clone();
+        let x = &mut g.corridors[c1];
+        let x_reversed = x.a as usize == v;
+        x.geometry = first;
+        x.a = other1;
+        x.b = other2;
+        x.length_m += y.length_m;
+        x.costed_length_m += y.costed_length_m;
+        x.cost_kzt += y.cost_kzt;
+        x.bridges += y.bridges;
+        x.tunnels += y.tunnels;
+        x.railway_crossings += y.railway_crossings;
+        let mut ways_y = y.osm_ways.clone();
+        let mut names_y = y.names.clone();
+        if y.b as usize == v {
+            ways_y.reverse();
+            names_y.reverse();
+        }
+        if x_reversed {
+            x.osm_ways.reverse();
+            x.names.reverse();
+        }
+        for w in ways_y {
+            if !x.osm_ways.contains(&w) {
+                x.osm_ways.push(w);
+            }
+        }
+        for s in names_y {
+            if !x.names.contains(&s) {
+                x.names.push(s);
+            }
+        }
+        alive[c2] = false;
+        node_alive[v] = false;
+        inc[v].clear();
+        let o2 = other2 as usize;
+        for e in inc[o2].iter_mut() {
+            if *e as usize == c2 {
+                *e = c1 as u32;
+            }
+        }
+    }
+    let mut new_id = vec![u32::MAX; n];
+    let mut nodes = Vec::new();
+    let mut ids = Vec::new();
+    for v in 0..n {
+        if node_alive[v] {
+            new_id[v] = nodes.len() as u32;
+            nodes.push(g.nodes[v]);
+            ids.push(osm_id[v]);
+        }
+    }
+    let corridors = std::mem::take(&mut g.corridors);
+    g.corridors = corridors
+        .into_iter()
+        .zip(alive)
+        .filter(|(_, a)| *a)
+        .map(|(mut c, _)| {
+            c.a = new_id[c.a as usize];
+            c.b = new_id[c.b as usize];
+            c
+        })
+        .collect();
+    g.nodes = nodes;
+    *osm_id = ids;
+}
+
+/// Connected components: the component of each node (numbered in order of their smallest
+/// node) and their number.
+pub fn components(g: &PlanningGraph) -> (Vec<u32>, usize) {
+    let n = g.nodes.len();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn find(p: &mut [u32], mut x: u32) -> u32 {
+        while p[x as usize] != x {
+            p[x as usize] = p[p[x as usize] as usize];
+            x = p[x as usize];
+        }
+        x
+    }
+    for c in &g.corridors {
+        let (ra, rb) = (find(&mut parent, c.a), find(&mut parent, c.b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            parent[hi as usize] = lo;
+        }
+    }
+    let mut label = vec![u32::MAX; n];
+    let mut comp = vec![0u32; n];
+    let mut count = 0u32;
+    for v in 0..n as u32 {
+        let r = find(&mut parent, v) as usize;
+        if label[r] == u32::MAX {
+            label[r] = count;
+            count += 1;
+        }
+        comp[v as usize] = label[r];
+    }
+    (comp, count as usize)
+}

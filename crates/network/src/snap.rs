@@ -1,0 +1,311 @@
+//! Snapping points (villages, points of presence, line joints) onto the planning graph.
+//!
+//! Every corridor segment goes into an R-tree (rstar, `GeomWithData<Line, (corridor,
+//! segment)>`) in a local equirectangular projection ([`LocalProjection`]) used only to find
+//! the nearest segment. The foot of the perpendicular on that segment becomes a node (a
+//! vertex within [`VERTEX_M`] is used as it is), the corridor is split there, and when the
+//! point lies farther than `on_road_m` from it an off-road corridor joins them. Reported
+//! distances are geodesic.
+//!
+//! Splitting keeps the corridor's total cost exactly: each piece gets
+//! `round(C x end/L) - round(C x start/L)` of the cost `C` over the length `L`. Counts of
+//! bridges, tunnels and railway crossings stay with the first piece.
+
+use crate::geodesy::{distance_m, length_m, LocalProjection};
+use crate::{Corridor, CorridorKind, PlanningGraph};
+use fiberplan_model::{Kzt, LonLat};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Line};
+use rstar::RTree;
+use std::collections::BTreeMap;
+
+/// A foot this close to a corridor vertex is moved onto the vertex, metres.
+pub const VERTEX_M: f64 = 0.5;
+
+/// How points join the graph.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SnapOptions {
+    /// A point within this distance of its foot sits on the corridor: no spur.
+    pub on_road_m: f64,
+    /// Rate of off-road spurs, whole tenge per km.
+    pub offroad_per_km: Kzt,
+}
+
+/// The nearest place on a corridor to a point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SnapTarget {
+    pub corridor: u32,
+    /// Segment `segment..segment+1` of the corridor's geometry.
+    pub segment: u32,
+    /// Position along the segment, 0..=1.
+    pub t: f64,
+    /// The foot, `[lon, lat]`.
+    pub foot: LonLat,
+    /// Geodesic distance from the point to the foot, metres.
+    pub distance_m: f64,
+}
+
+type Seg = GeomWithData<Line<[f64; 2]>, (u32, u32)>;
+
+/// An R-tree over the segments of every corridor except off-road spurs.
+pub struct SegmentIndex {
+    tree: RTree<Seg>,
+    proj: LocalProjection,
+}
+
+impl SegmentIndex {
+    pub fn new(g: &PlanningGraph) -> Self {
+        let (lo, hi) = g
+            .nodes
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                (lo.min(p[1]), hi.max(p[1]))
+            });
+        let proj = LocalProjection::new(if lo.is_finite() { (lo + hi) / 2.0 } else { 0.0 });
+        let segs: Vec<Seg> = g
+            .corridors
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind != CorridorKind::Offroad)
+            .flat_map(|(ci, c)| {
+                c.geometry.windows(2).enumerate().map(move |(si, w)| {
+                    GeomWithData::new(
+                        Line::new(proj.project(w[0]), proj.project(w[1])),
+                        (ci as u32, si as u32),
+                    )
+                })
+            })
+            .collect();
+        SegmentIndex {
+            tree: RTree::bulk_load(segs),
+            proj,
+        }
+    }
+
+    /// The nearest corridor segment to `p`, `None` when there are no corridors.
+    pub fn nearest(&self, g: &PlanningGraph, p: LonLat) -> Option<SnapTarget> {
+        let q = self.proj.project(p);
+        let s = self.tree.nearest_neighbor(&q)?;
+        let (ci, si) = s.data;
+        let (a, b) = (s.geom().from, s.geom().to);
+        let d = [b[0] - a[0], b[1] - a[1]];
+        let len2 = d[0] * d[0] + d[1] * d[1];
+        let t = if len2 > 0.0 {
+            (((q[0] - a[0]) * d[0] + (q[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let geom = &g.corridors[ci as usize].geometry;
+        let (ga, gb) = (geom[si as usize], geom[si as usize + 1]);
+        let foot = [ga[0] + t * (gb[0] - ga[0]), ga[1] + t * (gb[1] - ga[1])];
+        Some(SnapTarget {
+            corridor: ci,
+            segment: si,
+            t,
+            foot,
+            distance_m: distance_m(p, foot),
+        })
+    }
+}
+
+/// A cut of a corridor: at vertex `v` (`t == 0`) or on segment `v..v+1` at `t`.
+#[derive(Clone, Copy, Debug)]
+struct Cut {
+    v: usize,
+    t: f64,
+    point: LonLat,
+}
+
+/// Place every point on the graph: split corridors at the feet, add off-road spurs.
+/// `max_m[i]` is the farthest point `i` may be from a corridor; farther points get `None`.
+/// All points are snapped against the graph as it is on entry, then the splits are made,
+/// so the result does not depend on the order of the points.
+///
+/// Returns the node of each point.
+pub fn snap_points(
+    g: &mut PlanningGraph,
+    points: &[LonLat],
+    max_m: &[f64],
+    opts: &SnapOptions,
+) -> Vec<Option<u32>> {
+    assert_eq!(points.len(), max_m.len());
+    if points.is_empty() || g.corridors.is_empty() {
+        return vec![None; points.len()];
+    }
+    let index = SegmentIndex::new(g);
+    let targets: Vec<Option<SnapTarget>> = points
+        .par_iter()
+        .zip(max_m.par_iter())
+        .map(|(p, m)| index.nearest(g, *p).filter(|t| t.distance_m <= *m))
+        .collect();
+
+    // Cuts per corridor, each point remembering which cut it is at.
+    let mut by_corridor: BTreeMap<u32, Vec<(Cut, usize)>> = BTreeMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        let Some(t) = t else { continue };
+        let geom = &g.corridors[t.corridor as usize].geometry;
+        let s = t.segment as usize;
+        let cut = if distance_m(t.foot, geom[s]) <= VERTEX_M {
+            Cut {
+                v: s,
+                t: 0.0,
+                point: geom[s],
+            }
+        } else if distance_m(t.foot, geom[s + 1]) <= VERTEX_M {
+            Cut {
+                v: s + 1,
+                t: 0.0,
+                point: geom[s + 1],
+            }
+        } else {
+            Cut {
+                v: s,
+                t: t.t,
+                point: t.foot,
+            }
+        };
+        by_corridor.entry(t.corridor).or_default().push((cut, i));
+    }
+
+    let mut node_of_point: Vec<Option<u32>> = vec![None; points.len()];
+    for (ci, mut cuts) in by_corridor {
+        cuts.sort_by(|x, y| {
+            x.0.v
+                .cmp(&y.0.v)
+                .then(x.0.t.total_cmp(&y.0.t))
+                .then(x.1.cmp(&y.1))
+        });
+        let c = g.corridors[ci as usize].clone();
+        let last = c.geometry.len() - 1;
+        // Distinct interior cuts in order, and the node of each point.
+        let mut interior: Vec<Cut> = Vec::new();
+        let mut interior_node: Vec<u32> = Vec::new();
+        for (cut, i) in cuts {
+            let node = if cut.v == 0 && cut.t == 0.0 {
+                c.a
+            } else if cut.v == last {
+                c.b
+            } else if interior
+                .last()
+                .is_some_and(|p| distance_m(p.point, cut.point) <= 0.01)
+            {
+                *interior_node.last().expect("same length as interior")
+            } else {
+                let n = g.nodes.len() as u32;
+                g.nodes.push(cut.point);
+                interior.push(cut);
+                interior_node.push(n);
+                n
+            };
+            node_of_point[i] = Some(node);
+        }
+        if interior.is_empty() {
+            continue;
+        }
+        // Pieces between consecutive cuts.
+        let total = c.length_m.max(0.0);
+        let mut pieces = Vec::with_capacity(interior.len() + 1);
+        let mut from = Cut {
+            v: 0,
+            t: 0.0,
+            point: c.geometry[0],
+        };
+        let mut from_node = c.a;
+        let ends = interior
+            .iter()
+            .copied()
+            .zip(interior_node.iter().copied())
+            .chain(std::iter::once((
+                Cut {
+                    v: last,
+                    t: 0.0,
+                    point: c.geometry[last],
+                },
+                c.b,
+            )));
+        let mut done_m = 0.0;
+        let mut done_cost: Kzt = 0;
+        for (k, (to, to_node)) in ends.enumerate() {
+            let mut geometry = vec![from.point];
+            let upto = if to.t > 0.0 { to.v + 1 } else { to.v };
+            if from.v + 1 < upto {
+                geometry.extend_from_slice(&c.geometry[from.v + 1..upto]);
+            }
+            geometry.push(to.point);
+            let len = length_m(&geometry);
+            done_m += len;
+            let cost_to = if total > 0.0 {
+                (c.cost_kzt as f64 * (done_m / total).min(1.0)).round() as Kzt
+            } else {
+                c.cost_kzt
+            };
+            let is_last = to_node == c.b && to.v == last;
+            let cost_to = if is_last {
+                c.cost_kzt
+            } else {
+                cost_to.min(c.cost_kzt)
+            };
+            let costed = if c.length_m > 0.0 {
+                c.costed_length_m * len / c.length_m
+            } else {
+                0.0
+            };
+            pieces.push(Corridor {
+                a: from_node,
+                b: to_node,
+                geometry,
+                length_m: len,
+                costed_length_m: costed,
+                cost_kzt: cost_to - done_cost,
+                kind: c.kind,
+                class: c.class.clone(),
+                paved: c.paved,
+                osm_ways: c.osm_ways.clone(),
+                names: c.names.clone(),
+                bridges: if k == 0 { c.bridges } else { 0 },
+                tunnels: if k == 0 { c.tunnels } else { 0 },
+                railway_crossings: if k == 0 { c.railway_crossings } else { 0 },
+            });
+            done_cost = cost_to;
+            from = to;
+            from_node = to_node;
+        }
+        let mut pieces = pieces.into_iter();
+        g.corridors[ci as usize] = pieces.next().expect("at least two pieces");
+        g.corridors.extend(pieces);
+    }
+
+    // Off-road spurs for points off the corridor.
+    let mut out = vec![None; points.len()];
+    for (i, t) in targets.iter().enumerate() {
+        let (Some(t), Some(node)) = (t, node_of_point[i]) else {
+            continue;
+        };
+        let at = g.nodes[node as usize];
+        let d = distance_m(points[i], at);
+        if d <= opts.on_road_m && t.distance_m <= opts.on_road_m {
+            out[i] = Some(node);
+            continue;
+        }
+        let p = g.nodes.len() as u32;
+        g.nodes.push(points[i]);
+        g.corridors.push(Corridor {
+            a: p,
+            b: node,
+            geometry: vec![points[i], at],
+            length_m: d,
+            costed_length_m: d,
+            cost_kzt: (d * opts.offroad_per_km as f64 / 1000.0).round() as Kzt,
+            kind: CorridorKind::Offroad,
+            class: String::new(),
+            paved: None,
+            osm_ways: vec![],
+            names: vec![],
+            bridges: 0,
+            tunnels: 0,
+            railway_crossings: 0,
+        });
+        out[i] = Some(p);
+    }
+    out
+}
