@@ -1,1 +1,37 @@
-fn main() {}
+//! `fiberplan`: plans rural broadband rollouts.
+//!
+//! The CLI is the edge: clap flags become validated configuration, library crates do the
+//! work, and errors become one line on stderr with exit code 2 for bad input (1 otherwise).
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "fiberplan",
+    version,
+    about = "Least-cost fibre rollout plans for rural broadband programmes"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Plan new fibre from the existing network to villages (default: Kazakhstan national plan).
+    Plan(cmd::plan::PlanArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Plan(args) => cmd::plan::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => cmd::report_error(&err),
+    }
+}

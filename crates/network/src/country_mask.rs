@@ -100,6 +100,14 @@ impl CountryMask {
         self.inside[r as usize * self.w + c as usize]
     }
 
+    /// Whether `p` or any cell within `cells` cells of it is inside (places on the border).
+    pub fn near(&self, p: LonLat, cells: i64) -> bool {
+        (-cells..=cells).any(|dy| {
+            (-cells..=cells)
+                .any(|dx| self.contains([p[0] + dx as f64 * CELL_DEG, p[1] + dy as f64 * CELL_DEG]))
+        })
+    }
+
     /// Whether the straight corridor from `a` to `b` stays inside, sampled every ~1 km and
     /// ignoring the first and last `margin_m` metres (places right on the border).
     pub fn keeps_inside(&self, a: LonLat, b: LonLat, length_m: f64, margin_m: f64) -> bool {

@@ -1,1 +1,13 @@
-//! fiberplan-plan
+//! From a scenario to a plan: solve the planning graph for the objective, choose what each
+//! village gets, cut the tree into routes, and add up the money.
+//!
+//! Architecture invariant: no I/O here. Inputs arrive as `fiberplan-model` values and a
+//! `fiberplan-network` planning graph; the plan goes to `fiberplan-report` for writing.
+
+mod plan;
+mod routes;
+
+pub use plan::{
+    solve_plan, Objective, Plan, PlanRequest, PopUse, Summary, Technology, VillagePlan,
+};
+pub use routes::{split_routes, Route};

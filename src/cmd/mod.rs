@@ -1,0 +1,64 @@
+//! Subcommands. Each takes its clap arguments and returns an exit code or an error.
+
+pub mod plan;
+
+use fiberplan_io::InputError;
+use std::process::ExitCode;
+
+/// Exit code for bad input: a file that is missing, malformed or out of range.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// A problem with the user's input that is not tied to one file (conflicting flags, a
+/// plan that cannot exist). Maps to exit code 2 like [`InputError`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+/// Print an error as one line and pick the exit code: 2 for bad input, 1 otherwise.
+/// A closed stdout (`fiberplan ... | head`) is not an error.
+pub fn report_error(err: &anyhow::Error) -> ExitCode {
+    if err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
+        return ExitCode::SUCCESS;
+    }
+    let line = format!("{err:#}")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    eprintln!("fiberplan: error: {line}");
+    let bad_input = err
+        .chain()
+        .any(|e| e.is::<InputError>() || e.is::<BadInput>());
+    ExitCode::from(if bad_input { EXIT_BAD_INPUT } else { 1 })
+}
+
+/// Size the global rayon pool: `--threads`, else RAYON_NUM_THREADS (rayon reads it), else all cores.
+pub fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(n) = threads {
+        if n == 0 {
+            return Err(BadInput("--threads must be at least 1".into()).into());
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()?;
+    }
+    Ok(())
+}
+
+/// The bundled data folder: `--data`, else FIBERPLAN_DATA, else `./data` when it holds the
+/// national data, else the `data/` of the source tree this binary was built from.
+pub fn data_dir(flag: Option<&std::path::Path>) -> std::path::PathBuf {
+    if let Some(d) = flag {
+        return d.to_path_buf();
+    }
+    if let Some(d) = std::env::var_os("FIBERPLAN_DATA") {
+        return d.into();
+    }
+    let local = std::path::PathBuf::from("data");
+    if local.join("kz").is_dir() {
+        return local;
+    }
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
