@@ -23,12 +23,16 @@ struct Cli {
 enum Command {
     /// Plan new fibre from the existing network to villages (default: Kazakhstan national plan).
     Plan(cmd::plan::PlanArgs),
+    /// Steiner tree solver on SteinLib (.stp) and PACE 2018 (.gr) instances.
+    #[command(subcommand)]
+    Steiner(cmd::steiner::SteinerCmd),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Plan(args) => cmd::plan::run(args),
+        Command::Steiner(c) => cmd::steiner::run(c),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! Subcommands. Each takes its clap arguments and returns an exit code or an error.
 
 pub mod plan;
+pub mod steiner;
 
 use fiberplan_io::InputError;
 use std::process::ExitCode;
