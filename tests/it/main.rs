@@ -1,0 +1,5 @@
+//! End-to-end tests of the `fiberplan` binary: one integration-test binary, one module per
+//! command.
+
+mod common;
+mod plan;
