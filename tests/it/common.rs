@@ -17,7 +17,11 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// Run `fiberplan ARGS` from the repository root.
 pub fn run(args: &[&str]) -> Output {
-    std::process::Command::new(bin()).args(args).current_dir(root()).output().expect("run fiberplan")
+    std::process::Command::new(bin())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run fiberplan")
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -25,13 +29,21 @@ pub fn stderr(o: &Output) -> String {
 }
 
 pub fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_json::from_str(
+        &std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Assert a successful run, showing stderr otherwise.
 pub fn ok(o: &Output) {
-    assert!(o.status.success(), "exit {:?}\nstdout:\n{}\nstderr:\n{}", o.status, String::from_utf8_lossy(&o.stdout), stderr(o));
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        stderr(o)
+    );
 }
 
 /// Assert exit code 2 and a single-line error mentioning every `needle`.

@@ -27,13 +27,23 @@ fn plan_fixture(extra: &[&str]) -> (tempfile::TempDir, Value, Value) {
 }
 
 fn features<'a>(geo: &'a Value, kind: &str) -> Vec<&'a Value> {
-    geo["features"].as_array().unwrap().iter().filter(|f| f["properties"]["kind"] == kind).collect()
+    geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["kind"] == kind)
+        .collect()
 }
 
 fn technology(geo: &Value) -> BTreeMap<String, String> {
     features(geo, "village")
         .iter()
-        .map(|f| (f["properties"]["id"].as_str().unwrap().to_string(), f["properties"]["technology"].as_str().unwrap().to_string()))
+        .map(|f| {
+            (
+                f["properties"]["id"].as_str().unwrap().to_string(),
+                f["properties"]["technology"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -50,13 +60,19 @@ fn equator_connect_all_is_the_hand_computed_optimum() {
     assert_eq!(s["villages_fibre"], 3);
     let routes = features(&geo, "new_fibre");
     assert_eq!(routes.len(), 3);
-    let mut costs: Vec<i64> = routes.iter().map(|r| r["properties"]["cost_kzt"].as_i64().unwrap()).collect();
+    let mut costs: Vec<i64> = routes
+        .iter()
+        .map(|r| r["properties"]["cost_kzt"].as_i64().unwrap())
+        .collect();
     costs.sort();
     assert_eq!(costs, vec![1_437_466, 1_447_153, 1_447_153]);
     let pops = features(&geo, "pop");
     assert_eq!(pops.len(), 1);
     assert_eq!(pops[0]["properties"]["id"], "P");
-    assert_eq!(pops[0]["geometry"]["coordinates"], serde_json::json!([0.0, 0.0]));
+    assert_eq!(
+        pops[0]["geometry"]["coordinates"],
+        serde_json::json!([0.0, 0.0])
+    );
 }
 
 #[test]
@@ -65,7 +81,10 @@ fn equator_quota_110_takes_a_and_c_not_a_and_b() {
     assert_eq!(s["objective"], 2_884_619);
     assert_eq!(s["households_fibre"], 110);
     let t = technology(&geo);
-    assert_eq!((t["A"].as_str(), t["B"].as_str(), t["C"].as_str()), ("fibre", "none", "fibre"));
+    assert_eq!(
+        (t["A"].as_str(), t["B"].as_str(), t["C"].as_str()),
+        ("fibre", "none", "fibre")
+    );
 }
 
 #[test]
@@ -74,7 +93,10 @@ fn equator_quota_120_takes_a_and_b() {
     assert_eq!(s["objective"], 2_894_306);
     assert_eq!(s["households_fibre"], 150);
     let t = technology(&geo);
-    assert_eq!((t["A"].as_str(), t["B"].as_str(), t["C"].as_str()), ("fibre", "fibre", "none"));
+    assert_eq!(
+        (t["A"].as_str(), t["B"].as_str(), t["C"].as_str()),
+        ("fibre", "fibre", "none")
+    );
 }
 
 #[test]
@@ -86,18 +108,33 @@ fn exported_stp_solves_to_the_plan_objective() {
     let o = run(&["steiner", "solve", stp.to_str().unwrap(), "--quota", "160"]);
     ok(&o);
     let out = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(out.lines().next().unwrap(), format!("VALUE {}", s["objective"]));
+    assert_eq!(
+        out.lines().next().unwrap(),
+        format!("VALUE {}", s["objective"])
+    );
 }
 
 #[test]
 fn villages_outside_kazakhstan_need_a_backbone() {
-    let o = run(&["plan", "--villages", "tests/fixtures/equator/villages.csv", "--out", "/nonexistent/never"]);
+    let o = run(&[
+        "plan",
+        "--villages",
+        "tests/fixtures/equator/villages.csv",
+        "--out",
+        "/nonexistent/never",
+    ]);
     bad_input(&o, &["villages.csv", "outside Kazakhstan", "--backbone"]);
 }
 
 #[test]
 fn missing_costs_file_is_one_line_exit_2() {
-    let o = run(&["plan", "--costs", "no/such/costs.toml", "--out", "/nonexistent/never"]);
+    let o = run(&[
+        "plan",
+        "--costs",
+        "no/such/costs.toml",
+        "--out",
+        "/nonexistent/never",
+    ]);
     bad_input(&o, &["no/such/costs.toml", "cannot read"]);
 }
 
@@ -106,7 +143,13 @@ fn missing_costs_file_is_one_line_exit_2() {
 fn national_default_meets_target_and_is_consistent() {
     let out = tempfile::tempdir().unwrap();
     let stp = out.path().join("national.stp");
-    let o = run(&["plan", "--out", out.path().to_str().unwrap(), "--export-stp", stp.to_str().unwrap()]);
+    let o = run(&[
+        "plan",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--export-stp",
+        stp.to_str().unwrap(),
+    ]);
     ok(&o);
     let s = json(&out.path().join("summary.json"));
     let geo = json(&out.path().join("plan.geojson"));
@@ -116,17 +159,42 @@ fn national_default_meets_target_and_is_consistent() {
 
     // Route lengths add up to new_fibre_km; costs add up to the total.
     let routes = features(&geo, "new_fibre");
-    let km: f64 = routes.iter().map(|r| r["properties"]["length_km"].as_f64().unwrap()).sum();
+    let km: f64 = routes
+        .iter()
+        .map(|r| r["properties"]["length_km"].as_f64().unwrap())
+        .sum();
     let total_km = s["new_fibre_km"].as_f64().unwrap();
-    assert!((km - total_km).abs() <= 0.005 * total_km, "{km} vs {total_km}");
-    let route_cost: i64 = routes.iter().map(|r| r["properties"]["cost_kzt"].as_i64().unwrap()).sum();
-    assert_eq!(route_cost, s["cost_breakdown_kzt"]["corridor"].as_i64().unwrap());
-    assert_eq!(route_cost, s["objective"].as_i64().unwrap(), "objective is the tree's corridor cost");
+    assert!(
+        (km - total_km).abs() <= 0.005 * total_km,
+        "{km} vs {total_km}"
+    );
+    let route_cost: i64 = routes
+        .iter()
+        .map(|r| r["properties"]["cost_kzt"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        route_cost,
+        s["cost_breakdown_kzt"]["corridor"].as_i64().unwrap()
+    );
+    assert_eq!(
+        route_cost,
+        s["objective"].as_i64().unwrap(),
+        "objective is the tree's corridor cost"
+    );
     let villages = features(&geo, "village");
-    let village_cost: i64 = villages.iter().map(|v| v["properties"]["cost_kzt"].as_i64().unwrap()).sum();
+    let village_cost: i64 = villages
+        .iter()
+        .map(|v| v["properties"]["cost_kzt"].as_i64().unwrap())
+        .sum();
     let b = &s["cost_breakdown_kzt"];
-    assert_eq!(village_cost, b["village_equipment"].as_i64().unwrap() + b["household_connection"].as_i64().unwrap());
-    assert_eq!(route_cost + village_cost, s["cost_total_kzt"].as_i64().unwrap());
+    assert_eq!(
+        village_cost,
+        b["village_equipment"].as_i64().unwrap() + b["household_connection"].as_i64().unwrap()
+    );
+    assert_eq!(
+        route_cost + village_cost,
+        s["cost_total_kzt"].as_i64().unwrap()
+    );
 
     // Every coordinate inside Kazakhstan's bounding box, 6 decimals at most.
     let in_kz = |c: &Value| {
@@ -137,7 +205,10 @@ fn national_default_meets_target_and_is_consistent() {
         let g = &f["geometry"];
         match g["type"].as_str().unwrap() {
             "Point" => assert!(in_kz(&g["coordinates"]), "{g}"),
-            "LineString" => assert!(g["coordinates"].as_array().unwrap().iter().all(in_kz), "{g}"),
+            "LineString" => assert!(
+                g["coordinates"].as_array().unwrap().iter().all(in_kz),
+                "{g}"
+            ),
             t => panic!("unexpected geometry {t}"),
         }
     }
@@ -152,7 +223,10 @@ fn national_default_meets_target_and_is_consistent() {
             adj.entry(key(&w[1])).or_default().push(key(&w[0]));
         }
     }
-    let pops: Vec<_> = features(&geo, "pop").iter().map(|p| key(&p["geometry"]["coordinates"])).collect();
+    let pops: Vec<_> = features(&geo, "pop")
+        .iter()
+        .map(|p| key(&p["geometry"]["coordinates"]))
+        .collect();
     let mut seen: BTreeSet<(String, String)> = pops.iter().cloned().collect();
     let mut stack: Vec<_> = pops.clone();
     while let Some(v) = stack.pop() {
@@ -162,12 +236,22 @@ fn national_default_meets_target_and_is_consistent() {
             }
         }
     }
-    let fibre: Vec<_> = villages.iter().filter(|v| v["properties"]["technology"] == "fibre").collect();
+    let fibre: Vec<_> = villages
+        .iter()
+        .filter(|v| v["properties"]["technology"] == "fibre")
+        .collect();
     assert_eq!(fibre.len() as u64, s["villages_fibre"].as_u64().unwrap());
     for v in &fibre {
-        assert!(seen.contains(&key(&v["geometry"]["coordinates"])), "{} not connected to a pop", v["properties"]["id"]);
+        assert!(
+            seen.contains(&key(&v["geometry"]["coordinates"])),
+            "{} not connected to a pop",
+            v["properties"]["id"]
+        );
     }
-    let hh: u64 = fibre.iter().map(|v| v["properties"]["households"].as_u64().unwrap()).sum();
+    let hh: u64 = fibre
+        .iter()
+        .map(|v| v["properties"]["households"].as_u64().unwrap())
+        .sum();
     assert_eq!(hh, s["households_fibre"].as_u64().unwrap());
 
     // villages.csv agrees with plan.geojson row by row.
@@ -180,14 +264,31 @@ fn national_default_meets_target_and_is_consistent() {
         let p = &v["properties"];
         assert_eq!(&row[col("id")], p["id"].as_str().unwrap());
         assert_eq!(&row[col("technology")], p["technology"].as_str().unwrap());
-        assert_eq!(row[col("households")].parse::<u64>().unwrap(), p["households"].as_u64().unwrap());
-        assert_eq!(row[col("cost_kzt")].parse::<i64>().unwrap(), p["cost_kzt"].as_i64().unwrap());
+        assert_eq!(
+            row[col("households")].parse::<u64>().unwrap(),
+            p["households"].as_u64().unwrap()
+        );
+        assert_eq!(
+            row[col("cost_kzt")].parse::<i64>().unwrap(),
+            p["cost_kzt"].as_i64().unwrap()
+        );
     }
 
     // The exported graph holds the plan's tree at the plan's objective: the solver run on it
     // for the same quota costs the same.
-    let o = run(&["steiner", "solve", stp.to_str().unwrap(), "--quota", "400000"]);
+    let o = run(&[
+        "steiner",
+        "solve",
+        stp.to_str().unwrap(),
+        "--quota",
+        "400000",
+    ]);
     ok(&o);
-    let first = String::from_utf8(o.stdout).unwrap().lines().next().unwrap().to_string();
+    let first = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
     assert_eq!(first, format!("VALUE {}", s["objective"]));
 }

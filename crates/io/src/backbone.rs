@@ -38,10 +38,12 @@ pub fn read_backbone(path: &Path) -> Result<Backbone, InputError> {
                     bb.lines.push(line(path, i, l)?);
                 }
             }
-            g => return Err(at(format!(
+            g => {
+                return Err(at(format!(
                 "geometry is {}: backbone features must be Point, LineString or MultiLineString",
                 g.type_name()
-            ))),
+            )))
+            }
         }
     }
     if bb.pops.is_empty() && bb.lines.is_empty() {

@@ -45,7 +45,11 @@ impl InputError {
         let problem: String = problem.into();
         // One line, always: a multi-line message from a parser is folded.
         let problem = problem.split_whitespace().collect::<Vec<_>>().join(" ");
-        InputError { path: path.to_path_buf(), place, problem }
+        InputError {
+            path: path.to_path_buf(),
+            place,
+            problem,
+        }
     }
     pub fn file(path: &Path, problem: impl Into<String>) -> Self {
         Self::new(path, Where::File, problem)

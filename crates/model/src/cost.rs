@@ -72,19 +72,46 @@ impl CostModel {
         let mut v = vec![
             ("corridor.proxy_per_km".to_string(), c.proxy_per_km),
             ("corridor.offroad_per_km".to_string(), c.offroad_per_km),
-            ("corridor.road_default.paved_per_km".to_string(), c.road_default.paved_per_km),
-            ("corridor.road_default.unpaved_per_km".to_string(), c.road_default.unpaved_per_km),
-            ("corridor.bridge_extra_per_km".to_string(), c.bridge_extra_per_km),
-            ("corridor.tunnel_extra_per_km".to_string(), c.tunnel_extra_per_km),
-            ("corridor.power_line_per_km".to_string(), c.power_line_per_km),
+            (
+                "corridor.road_default.paved_per_km".to_string(),
+                c.road_default.paved_per_km,
+            ),
+            (
+                "corridor.road_default.unpaved_per_km".to_string(),
+                c.road_default.unpaved_per_km,
+            ),
+            (
+                "corridor.bridge_extra_per_km".to_string(),
+                c.bridge_extra_per_km,
+            ),
+            (
+                "corridor.tunnel_extra_per_km".to_string(),
+                c.tunnel_extra_per_km,
+            ),
+            (
+                "corridor.power_line_per_km".to_string(),
+                c.power_line_per_km,
+            ),
             ("corridor.railway_per_km".to_string(), c.railway_per_km),
-            ("corridor.railway_crossing_kzt".to_string(), c.railway_crossing_kzt),
-            ("village_equipment_kzt".to_string(), self.village_equipment_kzt),
-            ("household_connection_kzt".to_string(), self.household_connection_kzt),
+            (
+                "corridor.railway_crossing_kzt".to_string(),
+                c.railway_crossing_kzt,
+            ),
+            (
+                "village_equipment_kzt".to_string(),
+                self.village_equipment_kzt,
+            ),
+            (
+                "household_connection_kzt".to_string(),
+                self.household_connection_kzt,
+            ),
         ];
         for (k, r) in &c.road {
             v.push((format!("corridor.road.{k}.paved_per_km"), r.paved_per_km));
-            v.push((format!("corridor.road.{k}.unpaved_per_km"), r.unpaved_per_km));
+            v.push((
+                format!("corridor.road.{k}.unpaved_per_km"),
+                r.unpaved_per_km,
+            ));
         }
         v
     }

@@ -33,9 +33,14 @@ pub fn parse_tolerant(raw: &str) -> Option<u64> {
         let c = chars[i];
         if c.is_ascii_digit() {
             digits.push(c);
-        } else if matches!(c, ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' | ',' | '\'' | '_' | '.') {
+        } else if matches!(
+            c,
+            ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' | ',' | '\'' | '_' | '.'
+        ) {
             // A separator only when digits came before and exactly three digits follow.
-            let next3 = chars.get(i + 1..i + 4).is_some_and(|w| w.iter().all(char::is_ascii_digit));
+            let next3 = chars
+                .get(i + 1..i + 4)
+                .is_some_and(|w| w.iter().all(char::is_ascii_digit));
             let then_end = chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
             if digits.is_empty() || !(next3 && then_end) {
                 break;
