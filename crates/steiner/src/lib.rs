@@ -20,11 +20,13 @@
 pub mod budget;
 pub mod exact;
 pub mod graph;
+pub mod key_path_exchange;
 pub mod mehlhorn;
 pub mod pcst;
 pub mod prize_growth;
 pub mod problem;
 pub mod quota;
+pub mod reduce;
 pub mod sph;
 pub mod steiner_tree;
 pub mod strong_prune;

@@ -2,11 +2,13 @@
 //! recombination and the dual-ascent bound, put together by [`solve_steiner`].
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
+use crate::key_path_exchange::key_path_exchange;
 use crate::mehlhorn::mehlhorn;
 use crate::problem::{
     make_solution, reachable_split, splitmix, with_threads, Deadline, Instance, Objective, Options,
     Solution,
 };
+use crate::reduce::reduce;
 use crate::sph::sph;
 use crate::tree::{mst_and_prune, tree_cost};
 use crate::vertex_insertion::vertex_insertion;
@@ -60,8 +62,56 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
     sol
 }
 
-/// Best tree over `terms` (all mutually reachable, at least two).
+/// Best tree over `terms` (all mutually reachable, at least two), in input edge ids.
 pub(crate) fn best_tree(
+    g: &Graph,
+    terms: &[NodeId],
+    root: Option<NodeId>,
+    opts: &Options,
+    deadline: &Deadline,
+) -> (Vec<EdgeId>, String) {
+    let mut keep = vec![false; g.num_nodes()];
+    for &t in terms {
+        keep[t as usize] = true;
+    }
+    let red = if opts.reduce {
+        Some(reduce(g, &keep, 16))
+    } else {
+        None
+    };
+    let (rg, rterms, rroot) = match &red {
+        Some(r) => (
+            &r.graph,
+            terms
+                .iter()
+                .map(|&t| r.new_of_old[t as usize])
+                .collect::<Vec<_>>(),
+            root.map(|t| r.new_of_old[t as usize]),
+        ),
+        None => (g, terms.to_vec(), root),
+    };
+    if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
+        eprintln!(
+            "reduced: n {} m {} (input n {} m {})",
+            rg.num_nodes(),
+            rg.num_edges(),
+            g.num_nodes(),
+            g.num_edges()
+        );
+    }
+    let (tree, mut name) = solve_reduced(rg, &rterms, rroot, opts, deadline);
+    if red.is_some() {
+        name.insert_str(0, "red+");
+    }
+    let tree = match &red {
+        Some(r) => r.expand(&tree),
+        None => tree,
+    };
+    (tree, name)
+}
+
+/// Constructions, local search and recombination on a (reduced) graph.
+fn solve_reduced(
     g: &Graph,
     terms: &[NodeId],
     root: Option<NodeId>,
@@ -73,8 +123,23 @@ pub(crate) fn best_tree(
     for &t in terms {
         is_term[t as usize] = true;
     }
+    let ls = opts.local_search;
+    let passes = 8 * opts.effort as usize + 8;
+    let improve = |t: Vec<EdgeId>| -> (Cost, Vec<EdgeId>) {
+        let t = if ls && !deadline.expired() {
+            let c0 = tree_cost(g, &t);
+            let (t, p) = key_path_exchange(g, &weights, &t, &is_term, passes);
+            if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
+                eprintln!("kpe: {c0} -> {} in {p} passes", tree_cost(g, &t));
+            }
+            t
+        } else {
+            t
+        };
+        (tree_cost(g, &t), t)
+    };
     let runs = construction_runs(terms, root, opts);
-    let results: Vec<(Cost, Vec<EdgeId>)> = runs
+    let mut results: Vec<(Cost, Vec<EdgeId>)> = runs
         .par_iter()
         .map(|run| {
             if deadline.expired() && run.index > 1 {
@@ -91,22 +156,51 @@ pub(crate) fn best_tree(
                     }
                 }
             };
-            let t = mst_and_prune(g, &raw, &[], &is_term);
-            (tree_cost(g, &t), t)
+            improve(mst_and_prune(g, &raw, &[], &is_term))
         })
         .collect();
-    let best = results
-        .into_iter()
-        .enumerate()
-        .min_by_key(|(i, (c, _))| (*c, *i))
-        .map(|(_, r)| r.1)
-        .unwrap_or_default();
-    if !opts.local_search {
-        return (best, "sph+mehlhorn".to_string());
+    // Stable sort: ties keep the schedule's order, so the pick is deterministic.
+    results.sort_by_key(|r| r.0);
+    results.dedup_by(|a, b| a.1 == b.1);
+    let mut name = String::from("sph+mehlhorn");
+    if ls {
+        name.push_str("+kpe");
     }
-    let budget = 20 * opts.effort as u64 * (g.num_edges() as u64 + 1000);
-    let (best, _) = vertex_insertion(g, &best, &is_term, budget);
-    (best, "sph+mehlhorn+vi".to_string())
+    let (mut best_cost, mut best) = results[0].clone();
+    // Recombination: the shortest-path heuristic on the union of the best trees.
+    if results.len() > 1 && !deadline.expired() {
+        let top = results.len().min(2 + opts.effort as usize);
+        let mut union: Vec<EdgeId> = results[..top]
+            .iter()
+            .flat_map(|r| r.1.iter().copied())
+            .collect();
+        union.sort_unstable();
+        union.dedup();
+        let sub_edges: Vec<(NodeId, NodeId, Cost)> = union.iter().map(|&e| g.edge(e)).collect();
+        let sub = Graph::from_edges(g.num_nodes(), &sub_edges);
+        let sw: Vec<Cost> = sub_edges.iter().map(|e| e.2).collect();
+        let start = root.unwrap_or(terms[0]);
+        let (t, _) = sph(&sub, &sw, &is_term, terms.len(), start);
+        let t: Vec<EdgeId> = t.iter().map(|&e| union[e as usize]).collect();
+        let (c, t) = improve(mst_and_prune(g, &t, &[], &is_term));
+        if c < best_cost {
+            best_cost = c;
+            best = t;
+            name.push_str("+rec");
+        }
+    }
+    if ls && !deadline.expired() {
+        let budget = 20 * opts.effort as u64 * (g.num_edges() as u64 + 1000);
+        let (t, c) = vertex_insertion(g, &best, &is_term, budget);
+        if c < best_cost {
+            let (c2, t2) = improve(t);
+            best_cost = c2;
+            best = t2;
+            name.push_str("+vi");
+        }
+    }
+    let _ = best_cost;
+    (best, name)
 }
 
 #[derive(Clone, Copy, Debug)]
