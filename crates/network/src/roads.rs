@@ -509,3 +509,309 @@ pub fn components(g: &PlanningGraph) -> (Vec<u32>, usize) {
     }
     (comp, count as usize)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::distance_m;
+    use fiberplan_model::{CorridorCosts, RoadClassCost};
+
+    fn costs() -> CostModel {
+        CostModel {
+            currency: "KZT".into(),
+            corridor: CorridorCosts {
+                proxy_per_km: 0,
+                offroad_per_km: 2_000,
+                road: BTreeMap::from([(
+                    "primary".into(),
+                    RoadClassCost {
+                        paved_per_km: 1_500,
+                        unpaved_per_km: 1_200,
+                    },
+                )]),
+                road_default: RoadClassCost {
+                    paved_per_km: 1_000,
+                    unpaved_per_km: 800,
+                },
+                bridge_extra_per_km: 500,
+                tunnel_extra_per_km: 700,
+                power_line_per_km: 300,
+                railway_per_km: 1_200,
+                railway_crossing_kzt: 10_000,
+            },
+            village_equipment_kzt: 0,
+            household_connection_kzt: 0,
+        }
+    }
+
+    fn way(id: i64, kind: OsmWayKind, class: &str, nodes: &[(i64, [f64; 2])]) -> OsmWay {
+        OsmWay {
+            id,
+            kind,
+            class: class.into(),
+            paved: None,
+            bridge: false,
+            tunnel: false,
+            name: format!("w{id}"),
+            reference: String::new(),
+            nodes: nodes.iter().map(|n| n.0).collect(),
+            coords: nodes.iter().map(|n| n.1).collect(),
+        }
+    }
+
+    fn road(id: i64, class: &str, nodes: &[(i64, [f64; 2])]) -> OsmWay {
+        way(id, OsmWayKind::Road, class, nodes)
+    }
+
+    fn village(id: &str, lonlat: LonLat) -> Village {
+        Village {
+            id: id.into(),
+            name: id.into(),
+            name_kk: String::new(),
+            name_ru: String::new(),
+            lonlat,
+            place: "village".into(),
+            population: 100,
+            households: 30,
+            population_imputed: false,
+            district: None,
+        }
+    }
+
+    fn build(ways: Vec<OsmWay>, villages: &[Village]) -> RoadGraph {
+        let osm = OsmData {
+            ways,
+            ..Default::default()
+        };
+        build_road_graph(
+            &osm,
+            villages,
+            &Backbone::default(),
+            &costs(),
+            &RoadGraphOptions::default(),
+        )
+    }
+
+    fn check_invariants(g: &PlanningGraph) {
+        for c in &g.corridors {
+            assert_ne!(c.a, c.b, "no loops");
+            assert_eq!(c.geometry[0], g.nodes[c.a as usize]);
+            assert_eq!(*c.geometry.last().unwrap(), g.nodes[c.b as usize]);
+            assert!((c.length_m - length_m(&c.geometry)).abs() < 1e-6);
+        }
+    }
+
+    const A: (i64, [f64; 2]) = (1, [70.0, 45.0]);
+    const X: (i64, [f64; 2]) = (2, [70.01, 45.0]);
+    const B: (i64, [f64; 2]) = (3, [70.02, 45.0]);
+    const C: (i64, [f64; 2]) = (4, [70.01, 44.99]);
+    const D: (i64, [f64; 2]) = (5, [70.01, 45.01]);
+
+    #[test]
+    fn two_ways_crossing_make_four_corridors_at_five_nodes() {
+        let r = build(
+            vec![
+                road(10, "residential", &[A, X, B]),
+                road(11, "residential", &[C, X, D]),
+            ],
+            &[],
+        );
+        let g = &r.graph;
+        check_invariants(g);
+        assert_eq!((g.nodes.len(), g.corridors.len()), (5, 4));
+        assert_eq!(
+            r.node_osm_id,
+            vec![Some(1), Some(2), Some(3), Some(4), Some(5)]
+        );
+        let len_ax = distance_m(A.1, X.1);
+        assert_eq!(g.corridors[0].length_m, len_ax);
+        // Untagged residential is taken as unpaved: 800 per km.
+        assert_eq!(g.corridors[0].cost_kzt, (len_ax * 0.8).round() as Kzt);
+        assert_eq!(g.corridors[0].paved, Some(false));
+        assert_eq!(g.corridors[0].names, vec!["w10".to_string()]);
+        assert_eq!(r.stats.components, 1);
+        let st = &r.stats.by_class[&(CorridorKind::Road, "residential".to_string())];
+        assert_eq!(st.ways, 2);
+        let want_km = (length_m(&[A.1, X.1, B.1]) + length_m(&[C.1, X.1, D.1])) / 1000.0;
+        assert!((st.km - want_km).abs() < 1e-9);
+    }
+
+    #[test]
+    fn degree_two_chains_contract_when_alike_only() {
+        let r = build(
+            vec![
+                road(10, "residential", &[A, X]),
+                road(11, "residential", &[X, B]),
+            ],
+            &[],
+        );
+        let g = &r.graph;
+        check_invariants(g);
+        assert_eq!((g.nodes.len(), g.corridors.len()), (2, 1));
+        let c = &g.corridors[0];
+        assert_eq!(c.geometry, vec![A.1, X.1, B.1]);
+        assert_eq!(c.osm_ways, vec![10, 11]);
+        assert_eq!(c.names, vec!["w10".to_string(), "w11".to_string()]);
+        assert_eq!(
+            c.cost_kzt,
+            (distance_m(A.1, X.1) * 0.8).round() as Kzt
+                + (distance_m(X.1, B.1) * 0.8).round() as Kzt
+        );
+        // Second way drawn backwards: still one corridor, geometry in order.
+        let r = build(
+            vec![
+                road(10, "residential", &[A, X]),
+                road(11, "residential", &[B, X]),
+            ],
+            &[],
+        );
+        assert_eq!(r.graph.corridors.len(), 1);
+        assert_eq!(r.graph.corridors[0].geometry, vec![A.1, X.1, B.1]);
+        // Different class: the junction stays.
+        let r = build(
+            vec![
+                road(10, "residential", &[A, X]),
+                road(11, "primary", &[X, B]),
+            ],
+            &[],
+        );
+        assert_eq!((r.graph.nodes.len(), r.graph.corridors.len()), (3, 2));
+        assert_eq!(
+            r.graph.corridors[1].cost_kzt,
+            (distance_m(X.1, B.1) * 1.5).round() as Kzt
+        );
+    }
+
+    #[test]
+    fn a_closed_way_is_split_and_never_a_loop() {
+        let ring = [
+            A,
+            (6, [70.0, 45.01]),
+            (7, [69.99, 45.01]),
+            (8, [69.99, 45.0]),
+            A,
+        ];
+        let r = build(
+            vec![road(10, "service", &ring), road(11, "service", &[A, X])],
+            &[],
+        );
+        check_invariants(&r.graph);
+        assert_eq!((r.graph.nodes.len(), r.graph.corridors.len()), (3, 3));
+        let total: f64 = r.graph.corridors.iter().map(|c| c.length_m).sum();
+        assert!((total - length_m(&ring.map(|n| n.1)) - distance_m(A.1, X.1)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn level_crossing_is_charged_once_and_bridges_cost_extra() {
+        let mut bridge = road(12, "unclassified", &[B, (9, [70.03, 45.0])]);
+        bridge.bridge = true;
+        let rail = way(20, OsmWayKind::Railway, "rail", &[C, X, D]);
+        let r = build(vec![road(10, "residential", &[A, X, B]), rail, bridge], &[]);
+        let g = &r.graph;
+        check_invariants(g);
+        assert_eq!(r.stats.railway_crossings, 1);
+        let charged: Vec<_> = g
+            .corridors
+            .iter()
+            .filter(|c| c.railway_crossings > 0)
+            .collect();
+        assert_eq!(charged.len(), 1);
+        assert_eq!(charged[0].kind, CorridorKind::Road);
+        assert_eq!(
+            charged[0].cost_kzt,
+            (distance_m(A.1, X.1) * 0.8).round() as Kzt + 10_000
+        );
+        let rail_c = g
+            .corridors
+            .iter()
+            .find(|c| c.kind == CorridorKind::Railway)
+            .unwrap();
+        assert_eq!(rail_c.cost_kzt, (rail_c.length_m * 1.2).round() as Kzt);
+        let b = g.corridors.iter().find(|c| c.bridges == 1).unwrap();
+        assert_eq!(b.cost_kzt, (b.length_m * (0.8 + 0.5)).round() as Kzt);
+    }
+
+    #[test]
+    fn village_off_the_road_gets_a_foot_node_and_a_spur() {
+        let v = village("v", [70.005, 45.001]);
+        let r = build(vec![road(10, "residential", &[A, B])], &[v.clone()]);
+        let g = &r.graph;
+        check_invariants(g);
+        // A, B, the foot on the road, the village point.
+        assert_eq!((g.nodes.len(), g.corridors.len()), (4, 3));
+        let vn = g.village_node[0].unwrap() as usize;
+        assert_eq!(g.nodes[vn], v.lonlat);
+        let spur = g
+            .corridors
+            .iter()
+            .find(|c| c.kind == CorridorKind::Offroad)
+            .unwrap();
+        let foot = g.nodes[spur.b as usize];
+        assert!(
+            (foot[0] - 70.005).abs() < 1e-9 && foot[1] == 45.0,
+            "{foot:?}"
+        );
+        assert!((spur.length_m - distance_m(v.lonlat, foot)).abs() < 1e-9);
+        assert!((110.0..113.0).contains(&spur.length_m), "{}", spur.length_m);
+        assert_eq!(spur.cost_kzt, (spur.length_m * 2.0).round() as Kzt);
+        // The road is split with its cost kept exactly.
+        let whole = (distance_m(A.1, B.1) * 0.8).round() as Kzt;
+        let roads: Kzt = g
+            .corridors
+            .iter()
+            .filter(|c| c.kind == CorridorKind::Road)
+            .map(|c| c.cost_kzt)
+            .sum();
+        assert_eq!(roads, whole);
+        assert_eq!((r.stats.villages_placed, r.stats.offroad_spurs), (1, 1));
+    }
+
+    #[test]
+    fn village_on_a_vertex_uses_it_and_far_village_is_unplaced() {
+        let on = village("on", X.1);
+        let far = village("far", [70.01, 46.0]);
+        let r = build(vec![road(10, "residential", &[A, X, B])], &[on, far]);
+        let g = &r.graph;
+        check_invariants(g);
+        assert_eq!((g.nodes.len(), g.corridors.len()), (3, 2));
+        assert_eq!(g.nodes[g.village_node[0].unwrap() as usize], X.1);
+        assert_eq!(g.village_node[1], None);
+        assert_eq!((r.stats.villages_placed, r.stats.villages_unplaced), (1, 1));
+    }
+
+    #[test]
+    fn pops_and_line_joints_are_placed() {
+        let osm = OsmData {
+            ways: vec![road(10, "residential", &[A, X, B])],
+            ..Default::default()
+        };
+        let backbone = Backbone {
+            pops: vec![Pop {
+                id: "p".into(),
+                name: "P".into(),
+                lonlat: A.1,
+                source: PopSource::Town,
+            }],
+            lines: vec![vec![[70.02, 45.0005], [70.02, 45.2]]],
+            is_proxy: false,
+            description: String::new(),
+        };
+        let r = build_road_graph(&osm, &[], &backbone, &costs(), &RoadGraphOptions::default());
+        assert_eq!(r.graph.pop_node.len(), 2);
+        assert_eq!(r.graph.pop_node[0], Some(0));
+        assert_eq!(
+            r.line_joints.len(),
+            1,
+            "only the vertex near the road joins"
+        );
+        assert_eq!(r.line_joints[0].source, PopSource::LineJoint);
+        assert_eq!(r.stats.line_joints, 1);
+    }
+
+    #[test]
+    fn empty_extract_places_nothing() {
+        let r = build(vec![], &[village("v", A.1)]);
+        assert_eq!(r.graph.village_node, vec![None]);
+        assert_eq!(r.stats.components, 0);
+    }
+}

@@ -309,3 +309,66 @@ pub fn snap_points(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn corridor(a: u32, b: u32, geometry: Vec<LonLat>, per_km: f64) -> Corridor {
+        let l = length_m(&geometry);
+        Corridor {
+            a,
+            b,
+            geometry,
+            length_m: l,
+            costed_length_m: l,
+            cost_kzt: (l * per_km / 1000.0).round() as Kzt,
+            kind: CorridorKind::Road,
+            class: "track".into(),
+            paved: Some(false),
+            osm_ways: vec![1],
+            names: vec![],
+            bridges: 1,
+            tunnels: 0,
+            railway_crossings: 0,
+        }
+    }
+
+    proptest! {
+        /// Snapping any points keeps every road's cost, draws each corridor from its node
+        /// to its node, and places every point within reach.
+        #[test]
+        fn snapping_keeps_costs_and_geometry(
+            path in proptest::collection::vec((70.0f64..70.1, 45.0f64..45.1), 2..8),
+            pts in proptest::collection::vec((69.99f64..70.11, 44.99f64..45.11), 0..12),
+        ) {
+            let geometry: Vec<LonLat> = path.iter().map(|p| [p.0, p.1]).collect();
+            prop_assume!(geometry.windows(2).all(|w| w[0] != w[1]));
+            let mut g = PlanningGraph {
+                nodes: vec![geometry[0], *geometry.last().unwrap()],
+                corridors: vec![corridor(0, 1, geometry, 8_800_000.0)],
+                ..Default::default()
+            };
+            prop_assume!(g.nodes[0] != g.nodes[1]);
+            let before = g.corridors[0].cost_kzt;
+            let points: Vec<LonLat> = pts.iter().map(|p| [p.0, p.1]).collect();
+            let max_m = vec![50_000.0; points.len()];
+            let opts = SnapOptions { on_road_m: 1.0, offroad_per_km: 13_200_000 };
+            let placed = snap_points(&mut g, &points, &max_m, &opts);
+            let road: Kzt = g.corridors.iter().filter(|c| c.kind == CorridorKind::Road).map(|c| c.cost_kzt).sum();
+            prop_assert_eq!(road, before);
+            prop_assert_eq!(g.corridors.iter().map(|c| c.bridges).sum::<u32>(), 1);
+            for c in &g.corridors {
+                prop_assert_eq!(c.geometry[0], g.nodes[c.a as usize]);
+                prop_assert_eq!(*c.geometry.last().unwrap(), g.nodes[c.b as usize]);
+                prop_assert!(c.cost_kzt >= 0);
+            }
+            for (i, p) in placed.iter().enumerate() {
+                let n = p.expect("within 50 km");
+                let at = g.nodes[n as usize];
+                prop_assert!(at == points[i] || distance_m(at, points[i]) <= 1.0);
+            }
+        }
+    }
+}
