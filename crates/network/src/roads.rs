@@ -734,7 +734,7 @@ mod tests {
     #[test]
     fn village_off_the_road_gets_a_foot_node_and_a_spur() {
         let v = village("v", [70.005, 45.001]);
-        let r = build(vec![road(10, "residential", &[A, B])], &[v.clone()]);
+        let r = build(vec![road(10, "residential", &[A, B])], std::slice::from_ref(&v));
         let g = &r.graph;
         check_invariants(g);
         // A, B, the foot on the road, the village point.
