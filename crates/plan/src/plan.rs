@@ -19,6 +19,10 @@ pub enum Objective {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Technology {
     Fibre,
+    /// Fixed wireless (FWA/5G) from a fibre node within range.
+    Fwa,
+    /// Satellite terminal per household.
+    Satellite,
     None,
 }
 
@@ -26,6 +30,8 @@ impl Technology {
     pub fn as_str(self) -> &'static str {
         match self {
             Technology::Fibre => "fibre",
+            Technology::Fwa => "fwa",
+            Technology::Satellite => "satellite",
             Technology::None => "none",
         }
     }
@@ -49,6 +55,8 @@ pub struct VillagePlan {
     pub unreachable: bool,
     /// Equipment plus household connections, for a served village; 0 otherwise.
     pub cost_kzt: Kzt,
+    /// Year the village is connected, when the plan is phased.
+    pub phase: Option<u16>,
 }
 
 /// A point of presence or line joint the plan attaches to.
@@ -158,6 +166,7 @@ pub fn solve_plan(req: &PlanRequest) -> Plan {
             technology: Technology::None,
             unreachable,
             cost_kzt: 0,
+            phase: None,
         };
         if served {
             vp.technology = Technology::Fibre;

@@ -21,6 +21,8 @@ pub struct Route {
     pub cost_kzt: i64,
     /// District of the route's midpoint (index into the district table), when known.
     pub district: Option<usize>,
+    /// Year the route is built, when the plan is phased.
+    pub phase: Option<u16>,
 }
 
 /// Split the chosen `corridors` (a forest of the planning graph) into routes. `key[v]` marks
@@ -57,6 +59,7 @@ pub fn split_routes(g: &PlanningGraph, corridors: &[u32], key: &[bool]) -> Vec<R
             costed_length_m: 0.0,
             cost_kzt: 0,
             district: None,
+            phase: None,
         };
         let (mut v, mut c) = (start, first);
         loop {
