@@ -26,6 +26,8 @@ enum Command {
     /// Steiner tree solver on SteinLib (.stp) and PACE 2018 (.gr) instances.
     #[command(subcommand)]
     Steiner(cmd::steiner::SteinerCmd),
+    /// Read and check every input a plan would (network included) without solving.
+    Validate(cmd::validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Plan(args) => cmd::plan::run(args),
         Command::Steiner(c) => cmd::steiner::run(c),
+        Command::Validate(args) => cmd::validate::run(args),
     };
     match result {
         Ok(code) => code,

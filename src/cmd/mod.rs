@@ -1,7 +1,9 @@
 //! Subcommands. Each takes its clap arguments and returns an exit code or an error.
 
+pub mod inputs;
 pub mod plan;
 pub mod steiner;
+pub mod validate;
 
 use fiberplan_io::InputError;
 use std::process::ExitCode;

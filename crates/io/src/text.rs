@@ -31,3 +31,16 @@ pub fn line_of(text: &str, offset: usize) -> u64 {
         .filter(|b| **b == b'\n')
         .count() as u64
 }
+
+/// Read a TOML file as a table; a syntax error names the file and its line. For files whose
+/// reader checks only the syntax (scenario files until their reader exists).
+pub fn read_toml(path: &Path) -> Result<toml::Table, InputError> {
+    let text = read_text(path)?;
+    text.parse::<toml::Table>().map_err(|e| {
+        let place = e
+            .span()
+            .map(|s| crate::Where::Line(line_of(&text, s.start)))
+            .unwrap_or(crate::Where::File);
+        InputError::new(path, place, format!("malformed TOML: {}", e.message()))
+    })
+}
