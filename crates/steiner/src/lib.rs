@@ -18,6 +18,7 @@
 //! (test oracle).
 
 pub mod budget;
+pub mod dreyfus_wagner;
 pub mod exact;
 pub mod graph;
 pub mod key_path_exchange;

@@ -1,6 +1,7 @@
 //! The Steiner tree driver: reductions, constructions in parallel, local search,
 //! recombination and the dual-ascent bound, put together by [`solve_steiner`].
 
+use crate::dreyfus_wagner::{dreyfus_wagner, dw_work};
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
 use crate::mehlhorn::mehlhorn;
@@ -54,8 +55,10 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
         s.lower_bound = Some(0);
         s
     } else {
-        let (edges, name) = best_tree(g, &terms, inst.root, opts, &deadline);
-        make_solution(inst, edges, None, Objective::Cost, &name)
+        let (edges, name, lb) = best_tree(g, &terms, inst.root, opts, &deadline);
+        let mut s = make_solution(inst, edges, None, Objective::Cost, &name);
+        s.lower_bound = lb;
+        s
     };
     sol.unreachable = unreachable;
     sol.cut_short = deadline.was_hit();
@@ -69,7 +72,7 @@ pub(crate) fn best_tree(
     root: Option<NodeId>,
     opts: &Options,
     deadline: &Deadline,
-) -> (Vec<EdgeId>, String) {
+) -> (Vec<EdgeId>, String, Option<Cost>) {
     let mut keep = vec![false; g.num_nodes()];
     for &t in terms {
         keep[t as usize] = true;
@@ -99,7 +102,7 @@ pub(crate) fn best_tree(
             g.num_edges()
         );
     }
-    let (tree, mut name) = solve_reduced(rg, &rterms, rroot, opts, deadline);
+    let (tree, mut name, lb) = solve_reduced(rg, &rterms, rroot, opts, deadline);
     if red.is_some() {
         name.insert_str(0, "red+");
     }
@@ -107,7 +110,7 @@ pub(crate) fn best_tree(
         Some(r) => r.expand(&tree),
         None => tree,
     };
-    (tree, name)
+    (tree, name, lb)
 }
 
 /// Constructions, local search and recombination on a (reduced) graph.
@@ -117,7 +120,16 @@ fn solve_reduced(
     root: Option<NodeId>,
     opts: &Options,
     deadline: &Deadline,
-) -> (Vec<EdgeId>, String) {
+) -> (Vec<EdgeId>, String, Option<Cost>) {
+    // Few terminals: solve exactly when the work fits the budget.
+    let (work, labels) = dw_work(g.num_nodes(), g.num_edges(), terms.len());
+    if terms.len() <= 20
+        && work <= DW_WORK_PER_EFFORT * opts.effort as u128
+        && labels <= DW_MAX_LABELS
+    {
+        let (t, c) = dreyfus_wagner(g, terms, root.unwrap_or(terms[0]));
+        return (t, "dw".to_string(), Some(c));
+    }
     let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
     let mut is_term = vec![false; g.num_nodes()];
     for &t in terms {
@@ -125,20 +137,30 @@ fn solve_reduced(
     }
     let ls = opts.local_search;
     let passes = 8 * opts.effort as usize + 8;
+    let vi_budget = VI_WORK_PER_EFFORT * opts.effort as u64;
     let improve = |t: Vec<EdgeId>| -> (Cost, Vec<EdgeId>) {
-        let t = if ls && !deadline.expired() {
-            let c0 = tree_cost(g, &t);
-            let (t, p) = key_path_exchange(g, &weights, &t, &is_term, passes);
-            if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
-                eprintln!("kpe: {c0} -> {} in {p} passes", tree_cost(g, &t));
+        let mut t = t;
+        let mut c = tree_cost(g, &t);
+        if !ls {
+            return (c, t);
+        }
+        // Alternate key-path exchange and vertex insertion until neither improves.
+        loop {
+            if deadline.expired() {
+                break;
             }
-            t
-        } else {
-            t
-        };
-        (tree_cost(g, &t), t)
+            t = key_path_exchange(g, &weights, &t, &is_term, passes).0;
+            c = tree_cost(g, &t);
+            let (t2, c2) = vertex_insertion(g, &t, &is_term, vi_budget);
+            if c2 >= c {
+                break;
+            }
+            t = t2;
+            c = c2;
+        }
+        (c, t)
     };
-    let runs = construction_runs(terms, root, opts);
+    let runs = construction_runs(terms, root, g.num_edges(), opts);
     let mut results: Vec<(Cost, Vec<EdgeId>)> = runs
         .par_iter()
         .map(|run| {
@@ -164,7 +186,7 @@ fn solve_reduced(
     results.dedup_by(|a, b| a.1 == b.1);
     let mut name = String::from("sph+mehlhorn");
     if ls {
-        name.push_str("+kpe");
+        name.push_str("+kpe+vi");
     }
     let (mut best_cost, mut best) = results[0].clone();
     // Recombination: the shortest-path heuristic on the union of the best trees.
@@ -189,19 +211,18 @@ fn solve_reduced(
             name.push_str("+rec");
         }
     }
-    if ls && !deadline.expired() {
-        let budget = 20 * opts.effort as u64 * (g.num_edges() as u64 + 1000);
-        let (t, c) = vertex_insertion(g, &best, &is_term, budget);
-        if c < best_cost {
-            let (c2, t2) = improve(t);
-            best_cost = c2;
-            best = t2;
-            name.push_str("+vi");
-        }
-    }
     let _ = best_cost;
-    (best, name)
+    (best, name, None)
 }
+
+/// Edge scans of constructions per unit of effort.
+const RUN_WORK_PER_EFFORT: usize = 100_000;
+/// Edge scans of one vertex-insertion call per unit of effort.
+const VI_WORK_PER_EFFORT: u64 = 500_000;
+/// Work budget of the exact programme per unit of effort (node-steps).
+const DW_WORK_PER_EFFORT: u128 = 400_000_000;
+/// Memory cap of the exact programme (labels of 12 bytes).
+const DW_MAX_LABELS: u128 = 40_000_000;
 
 #[derive(Clone, Copy, Debug)]
 enum RunKind {
@@ -217,7 +238,7 @@ struct Run {
 
 /// The construction schedule: Mehlhorn, SPH from the root (or first terminal), SPH from
 /// seeded starts, and SPH with seeded perturbed weights. Fixed by seed and effort.
-fn construction_runs(terms: &[NodeId], root: Option<NodeId>, opts: &Options) -> Vec<Run> {
+fn construction_runs(terms: &[NodeId], root: Option<NodeId>, m: usize, opts: &Options) -> Vec<Run> {
     let first = root.unwrap_or(terms[0]);
     let mut kinds = vec![
         RunKind::Mehlhorn,
@@ -226,7 +247,9 @@ fn construction_runs(terms: &[NodeId], root: Option<NodeId>, opts: &Options) -> 
             perturb: 0,
         },
     ];
-    let extra = (opts.effort as usize * 2).min(terms.len().saturating_sub(1) * 2);
+    // Work-based: small graphs get more runs, up to 16 per unit of effort.
+    let effort = opts.effort as usize;
+    let extra = (effort * RUN_WORK_PER_EFFORT / m.max(1)).clamp(1, 16 * effort);
     for i in 0..extra {
         let h = splitmix(opts.seed ^ (i as u64).wrapping_mul(0x51_7CC1_B727_220A));
         let start = terms[(h % terms.len() as u64) as usize];

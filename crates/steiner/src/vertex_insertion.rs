@@ -1,130 +1,185 @@
-//! Steiner-vertex insertion and elimination (Minoux 1990; Uchoa and Werneck 2010).
+//! Steiner-vertex insertion (Minoux 1990) and elimination.
 //!
-//! Insertion: a node outside the tree that touches at least two tree nodes is added; the
-//! minimum spanning tree of the enlarged node set, pruned of non-terminal leaves, replaces
-//! the tree when it is cheaper. Elimination: a Steiner node of degree at least three is
-//! removed the same way when the remaining nodes stay connected. Candidates are tried in
-//! id order until a full round improves nothing (a fixpoint) or the work budget, counted
-//! in scanned edges, runs out.
+//! Insertion: a node outside the tree that touches at least two tree nodes is added. The
+//! tree is the minimum spanning tree of its node set, so by the cycle property the MST of
+//! the enlarged set uses only tree edges and the new node's edges: a Kruskal merge of the
+//! presorted tree edges with the new node's few edges, O(t) for a tree on t nodes. Then
+//! non-terminal leaves are pruned, and the result replaces the tree when it is cheaper.
 //!
-//! Complexity: O(t log t) per candidate for a tree on t nodes.
+//! Elimination: a Steiner node of tree degree at least three is removed and the MST of
+//! the remaining nodes (over all their graph edges) recomputed; kept when connected and
+//! cheaper.
+//!
+//! Candidates are tried in id order; rounds repeat until one improves nothing (a
+//! fixpoint) or the work budget, counted in scanned edges, runs out.
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
-use crate::tree::{mst_on_nodes, prune_leaves, tree_cost, tree_nodes};
+use crate::tree::{mst_on_nodes, prune_leaves, tree_cost, tree_nodes, UnionFind};
 
-/// Improves `edges` by vertex insertion and elimination until a fixpoint or until
-/// `work_budget` scanned edges. Returns the new tree (sorted) and its cost.
+/// Improves `edges` (a pruned tree that is the MST of its nodes) by vertex insertion and
+/// elimination until a fixpoint or `work_budget` scanned edges. Returns the new tree
+/// (sorted) and its cost.
 pub fn vertex_insertion(
     g: &Graph,
     edges: &[EdgeId],
     keep: &[bool],
     work_budget: u64,
 ) -> (Vec<EdgeId>, Cost) {
+    let n = g.num_nodes();
     let mut tree = edges.to_vec();
     tree.sort_unstable();
     let mut cost = tree_cost(g, &tree);
+    if tree.is_empty() {
+        return (tree, cost);
+    }
     let mut work = 0u64;
-    let n = g.num_nodes();
-    let mut in_set = vec![false; n];
+    let mut pos = vec![u32::MAX; n];
     let mut improved = true;
     while improved && work < work_budget {
         improved = false;
+        // Insertion candidates of this round (from the tree at the round's start).
         let nodes = tree_nodes(g, &tree);
-        for &u in &nodes {
-            in_set[u as usize] = true;
+        for (i, &u) in nodes.iter().enumerate() {
+            pos[u as usize] = i as u32;
         }
-        // candidate insertions: outside nodes with >= 2 tree neighbours
         let mut cands: Vec<NodeId> = Vec::new();
         for &u in &nodes {
             for (v, _) in g.neighbors(u) {
-                if !in_set[v as usize] {
-                    let touching = g.neighbors(v).filter(|&(x, _)| in_set[x as usize]).count();
-                    if touching >= 2 {
-                        cands.push(v);
-                    }
+                if pos[v as usize] == u32::MAX {
+                    cands.push(v);
                 }
             }
+        }
+        for &u in &nodes {
+            pos[u as usize] = u32::MAX;
         }
         cands.sort_unstable();
         cands.dedup();
-        // candidate eliminations: Steiner nodes of tree degree >= 3 (all Steiner nodes
-        // with more than one tree edge are worth a try on small trees)
-        let mut elim: Vec<NodeId> = nodes
-            .iter()
-            .copied()
-            .filter(|&u| !keep[u as usize])
-            .collect();
-        elim.retain(|&u| {
-            tree.iter()
-                .filter(|&&e| {
-                    let (a, b, _) = g.edge(e);
-                    a == u || b == u
-                })
-                .count()
-                >= 3
-                || nodes.len() < 64
-        });
-        for &u in &nodes {
-            in_set[u as usize] = false;
-        }
-        let mut current_nodes = nodes;
-        let try_set = |set: Vec<NodeId>,
-                       in_set: &mut Vec<bool>,
-                       work: &mut u64|
-         -> Option<(Vec<EdgeId>, Cost)> {
-            for &u in &set {
-                in_set[u as usize] = true;
-            }
-            let mst = mst_on_nodes(g, &set, in_set);
-            *work += set.iter().map(|&u| g.degree(u) as u64).sum::<u64>();
-            for &u in &set {
-                in_set[u as usize] = false;
-            }
-            if mst.len() + 1 != set.len() {
-                return None;
-            }
-            let t = prune_leaves(g, &mst, keep);
-            let c = tree_cost(g, &t);
-            Some((t, c))
-        };
-        for v in cands
-            .into_iter()
-            .map(Some)
-            .chain(elim.into_iter().map(|u| Some(u | (1 << 31))))
-        {
-            let Some(code) = v else { continue };
+        let mut state = Insertion::new(g, &tree, &mut pos);
+        for v in cands {
             if work >= work_budget {
                 break;
             }
-            let (node, remove) = (code & !(1 << 31), code & (1 << 31) != 0);
-            let set: Vec<NodeId> = if remove {
-                if current_nodes.binary_search(&node).is_err() {
-                    continue;
-                }
-                current_nodes
-                    .iter()
-                    .copied()
-                    .filter(|&x| x != node)
-                    .collect()
-            } else {
-                match current_nodes.binary_search(&node) {
-                    Ok(_) => continue,
-                    Err(pos) => {
-                        let mut s = current_nodes.clone();
-                        s.insert(pos, node);
-                        s
-                    }
-                }
-            };
-            if let Some((t, c)) = try_set(set, &mut in_set, &mut work) {
+            work += (state.sorted.len() + g.degree(v)) as u64;
+            if let Some((t, c)) = state.try_insert(g, v, keep, &pos) {
                 if c < cost {
+                    state.clear(&mut pos);
                     tree = t;
                     cost = c;
-                    current_nodes = tree_nodes(g, &tree);
                     improved = true;
+                    state = Insertion::new(g, &tree, &mut pos);
                 }
+            }
+        }
+        state.clear(&mut pos);
+        // Elimination of Steiner nodes of degree >= 3.
+        let nodes = tree_nodes(g, &tree);
+        let mut deg = vec![0u32; nodes.len()];
+        for &e in &tree {
+            let (a, b, _) = g.edge(e);
+            deg[nodes.binary_search(&a).unwrap_or(0)] += 1;
+            deg[nodes.binary_search(&b).unwrap_or(0)] += 1;
+        }
+        let elim: Vec<NodeId> = nodes
+            .iter()
+            .zip(&deg)
+            .filter(|(&u, &d)| d >= 3 && !keep[u as usize])
+            .map(|(&u, _)| u)
+            .collect();
+        let mut in_set = vec![false; n];
+        for u in elim {
+            if work >= work_budget {
+                break;
+            }
+            let cur = tree_nodes(g, &tree);
+            if cur.binary_search(&u).is_err() {
+                continue;
+            }
+            let set: Vec<NodeId> = cur.into_iter().filter(|&x| x != u).collect();
+            for &x in &set {
+                in_set[x as usize] = true;
+            }
+            let mst = mst_on_nodes(g, &set, &in_set);
+            work += set.iter().map(|&x| g.degree(x) as u64).sum::<u64>();
+            for &x in &set {
+                in_set[x as usize] = false;
+            }
+            if mst.len() + 1 != set.len() {
+                continue;
+            }
+            let t = prune_leaves(g, &mst, keep);
+            let c = tree_cost(g, &t);
+            if c < cost {
+                tree = t;
+                cost = c;
+                improved = true;
             }
         }
     }
     (tree, cost)
+}
+
+/// The tree prepared for insertions: local indices and edges sorted by weight.
+struct Insertion {
+    nodes: Vec<NodeId>,
+    sorted: Vec<(Cost, EdgeId)>,
+}
+
+impl Insertion {
+    fn new(g: &Graph, tree: &[EdgeId], pos: &mut [u32]) -> Self {
+        let nodes = tree_nodes(g, tree);
+        for (i, &u) in nodes.iter().enumerate() {
+            pos[u as usize] = i as u32;
+        }
+        let mut sorted: Vec<(Cost, EdgeId)> = tree.iter().map(|&e| (g.weight(e), e)).collect();
+        sorted.sort_unstable();
+        Insertion { nodes, sorted }
+    }
+
+    fn clear(&self, pos: &mut [u32]) {
+        for &u in &self.nodes {
+            pos[u as usize] = u32::MAX;
+        }
+    }
+
+    /// MST of tree + `v`, pruned; `None` when `v` touches fewer than two tree nodes.
+    fn try_insert(
+        &self,
+        g: &Graph,
+        v: NodeId,
+        keep: &[bool],
+        pos: &[u32],
+    ) -> Option<(Vec<EdgeId>, Cost)> {
+        let mut star: Vec<(Cost, EdgeId)> = g
+            .neighbors(v)
+            .filter(|&(u, _)| pos[u as usize] != u32::MAX)
+            .map(|(_, e)| (g.weight(e), e))
+            .collect();
+        if star.len() < 2 {
+            return None;
+        }
+        star.sort_unstable();
+        let t = self.nodes.len();
+        let vi = t as u32;
+        let local = |x: NodeId| if x == v { vi } else { pos[x as usize] };
+        let mut uf = UnionFind::new(t + 1);
+        let mut out = Vec::with_capacity(t);
+        let (mut i, mut j) = (0, 0);
+        while i < self.sorted.len() || j < star.len() {
+            let take_star = j < star.len() && (i >= self.sorted.len() || star[j] < self.sorted[i]);
+            let (_, e) = if take_star { star[j] } else { self.sorted[i] };
+            if take_star {
+                j += 1;
+            } else {
+                i += 1;
+            }
+            let (a, b, _) = g.edge(e);
+            if uf.union(local(a), local(b)) {
+                out.push(e);
+            }
+        }
+        let pruned = prune_leaves(g, &out, keep);
+        let c = tree_cost(g, &pruned);
+        Some((pruned, c))
+    }
 }
