@@ -28,7 +28,7 @@ use crate::geodesy::length_m;
 use crate::snap::{snap_points, SnapOptions};
 use crate::{Corridor, CorridorKind, PlanningGraph};
 use fiberplan_model::osm::{OsmData, OsmWay, OsmWayKind};
-use fiberplan_model::{Backbone, CostModel, Kzt, LonLat, Pop, PopSource, Village};
+use fiberplan_model::{Backbone, CorridorCosts, Kzt, LonLat, Pop, PopSource, Village};
 use std::collections::BTreeMap;
 
 /// Choices when building the road graph.
@@ -122,8 +122,7 @@ pub fn assume_paved(class: &str) -> bool {
 }
 
 /// Per-km rate of a way, whole tenge (bridge and tunnel extras included).
-pub fn way_per_km(w: &OsmWay, costs: &CostModel) -> Kzt {
-    let c = &costs.corridor;
+pub fn way_per_km(w: &OsmWay, c: &CorridorCosts) -> Kzt {
     let base = match w.kind {
         OsmWayKind::Road => {
             c.road_per_km(&w.class, w.paved.unwrap_or_else(|| assume_paved(&w.class)))
@@ -153,6 +152,7 @@ fn corridor_kind(k: OsmWayKind) -> CorridorKind {
 /// - `villages`: placed in order into `graph.village_node`.
 /// - `backbone`: its pops are placed into `graph.pop_node`; vertices of its lines within
 ///   `opts.line_joint_m` of a corridor become extra pops ([`RoadGraph::line_joints`]).
+/// - `costs`: the corridor part of the cost model (`&cost_model.corridor`).
 ///
 /// # Complexity
 /// O(R log R) for R node references, plus O(V log S) snapping V points on S segments.
@@ -160,7 +160,7 @@ pub fn build_road_graph(
     osm: &OsmData,
     villages: &[Village],
     backbone: &Backbone,
-    costs: &CostModel,
+    costs: &CorridorCosts,
     opts: &RoadGraphOptions,
 ) -> RoadGraph {
     let ways: Vec<&OsmWay> = osm
@@ -212,7 +212,7 @@ pub fn build_road_graph(
         .collect();
     let snap_opts = SnapOptions {
         on_road_m: opts.on_road_m,
-        offroad_per_km: costs.corridor.offroad_per_km,
+        offroad_per_km: costs.offroad_per_km,
     };
     let before = g.corridors.len();
     let placed = snap_points(&mut g, &points, &max_m, &snap_opts);
@@ -257,7 +257,7 @@ pub fn build_road_graph(
 /// the number of level crossings charged.
 fn split_at_junctions(
     ways: &[&OsmWay],
-    costs: &CostModel,
+    costs: &CorridorCosts,
     stats: &mut RoadGraphStats,
 ) -> (PlanningGraph, Vec<Option<i64>>, usize) {
     let mut ids: Vec<i64> = ways.iter().flat_map(|w| w.nodes.iter().copied()).collect();
@@ -357,7 +357,7 @@ fn split_at_junctions(
                         charged[i as usize] = true;
                         crossings += 1;
                         c.railway_crossings += 1;
-                        c.cost_kzt += costs.corridor.railway_crossing_kzt;
+                        c.cost_kzt += costs.railway_crossing_kzt;
                     }
                 }
             }
@@ -514,33 +514,28 @@ pub fn components(g: &PlanningGraph) -> (Vec<u32>, usize) {
 mod tests {
     use super::*;
     use crate::geodesy::distance_m;
-    use fiberplan_model::{CorridorCosts, RoadClassCost};
+    use fiberplan_model::RoadClassCost;
 
-    fn costs() -> CostModel {
-        CostModel {
-            currency: "KZT".into(),
-            corridor: CorridorCosts {
-                proxy_per_km: 0,
-                offroad_per_km: 2_000,
-                road: BTreeMap::from([(
-                    "primary".into(),
-                    RoadClassCost {
-                        paved_per_km: 1_500,
-                        unpaved_per_km: 1_200,
-                    },
-                )]),
-                road_default: RoadClassCost {
-                    paved_per_km: 1_000,
-                    unpaved_per_km: 800,
+    fn costs() -> CorridorCosts {
+        CorridorCosts {
+            proxy_per_km: 0,
+            offroad_per_km: 2_000,
+            road: BTreeMap::from([(
+                "primary".into(),
+                RoadClassCost {
+                    paved_per_km: 1_500,
+                    unpaved_per_km: 1_200,
                 },
-                bridge_extra_per_km: 500,
-                tunnel_extra_per_km: 700,
-                power_line_per_km: 300,
-                railway_per_km: 1_200,
-                railway_crossing_kzt: 10_000,
+            )]),
+            road_default: RoadClassCost {
+                paved_per_km: 1_000,
+                unpaved_per_km: 800,
             },
-            village_equipment_kzt: 0,
-            household_connection_kzt: 0,
+            bridge_extra_per_km: 500,
+            tunnel_extra_per_km: 700,
+            power_line_per_km: 300,
+            railway_per_km: 1_200,
+            railway_crossing_kzt: 10_000,
         }
     }
 
@@ -734,7 +729,10 @@ mod tests {
     #[test]
     fn village_off_the_road_gets_a_foot_node_and_a_spur() {
         let v = village("v", [70.005, 45.001]);
-        let r = build(vec![road(10, "residential", &[A, B])], std::slice::from_ref(&v));
+        let r = build(
+            vec![road(10, "residential", &[A, B])],
+            std::slice::from_ref(&v),
+        );
         let g = &r.graph;
         check_invariants(g);
         // A, B, the foot on the road, the village point.
