@@ -29,6 +29,7 @@ use crate::snap::{snap_points, SnapOptions};
 use crate::{Corridor, CorridorKind, PlanningGraph};
 use fiberplan_model::osm::{OsmData, OsmWay, OsmWayKind};
 use fiberplan_model::{Backbone, CorridorCosts, Kzt, LonLat, Pop, PopSource, Village};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Choices when building the road graph.
@@ -295,6 +296,7 @@ fn split_at_junctions(
         }
     }
     let mut charged = vec![false; ids.len()];
+    let mut rate: Vec<Kzt> = Vec::new();
     let mut crossings = 0usize;
     for (w, wi) in ways.iter().zip(&way_idx) {
         let kind = corridor_kind(w.kind);
@@ -326,14 +328,15 @@ fn split_at_junctions(
                 k
             };
             let geometry: Vec<LonLat> = w.coords[start..=end].to_vec();
-            let length = length_m(&geometry);
+            // Lengths and costs are filled in below, in parallel.
+            let length = 0.0;
             let mut c = Corridor {
                 a: node_of[wi[start] as usize],
                 b: node_of[wi[end] as usize],
                 geometry,
                 length_m: length,
                 costed_length_m: length,
-                cost_kzt: (length * per_km as f64 / 1000.0).round() as Kzt,
+                cost_kzt: 0,
                 kind,
                 class: w.class.clone(),
                 paved: if w.kind == OsmWayKind::Road {
@@ -357,16 +360,31 @@ fn split_at_junctions(
                         charged[i as usize] = true;
                         crossings += 1;
                         c.railway_crossings += 1;
-                        c.cost_kzt += costs.railway_crossing_kzt;
                     }
                 }
             }
             g.nodes[c.a as usize] = c.geometry[0];
             g.nodes[c.b as usize] = *c.geometry.last().expect("two vertices at least");
-            st.km += length / 1000.0;
             g.corridors.push(c);
+            rate.push(per_km);
             start = end;
             k = end + 1;
+        }
+    }
+    // Geodesic lengths (the costly part: Karney's inverse per segment), order kept.
+    let crossing_kzt = costs.railway_crossing_kzt;
+    g.corridors
+        .par_iter_mut()
+        .zip(rate.par_iter())
+        .for_each(|(c, per_km)| {
+            c.length_m = length_m(&c.geometry);
+            c.costed_length_m = c.length_m;
+            c.cost_kzt = (c.length_m * *per_km as f64 / 1000.0).round() as Kzt
+                + c.railway_crossings as Kzt * crossing_kzt;
+        });
+    for c in &g.corridors {
+        if let Some(st) = stats.by_class.get_mut(&(c.kind, c.class.clone())) {
+            st.km += c.length_m / 1000.0;
         }
     }
     (g, osm_id, crossings)
