@@ -329,8 +329,13 @@ impl Raw {
             self.nodes.sort_unstable_by_key(|n| n.0);
             self.nodes.dedup_by_key(|n| n.0);
         }
-        let (ids, pos): (Vec<i64>, Vec<[i32; 2]>) = self.nodes.into_iter().unzip();
-        let lookup = |id: i64| ids.binary_search(&id).ok().map(|i| from_e7(pos[i]));
+        let nodes = std::mem::take(&mut self.nodes);
+        let lookup = |id: i64| {
+            nodes
+                .binary_search_by_key(&id, |n| n.0)
+                .ok()
+                .map(|i| from_e7(nodes[i].1))
+        };
         let mut stats = self.stats;
         let mut ways = Vec::with_capacity(self.ways.len());
         for (head, refs) in self.ways {

@@ -35,6 +35,9 @@ pub(super) fn read(path: &Path, opts: &OsmReadOptions) -> Result<Raw, InputError
         .map(|(i, blob)| {
             let out = match blob {
                 Ok(blob) => decode(&blob, opts),
+                Err(e) if i == 0 => Err(format!(
+                    "not an OSM file (neither PBF, OSM XML nor gzip): {e}"
+                )),
                 Err(e) => Err(format!("truncated or corrupt PBF (blob {i}): {e}")),
             };
             (i, out)

@@ -307,6 +307,11 @@ fn truncated_and_foreign_files_are_errors() {
         "junk.osm.pbf",
         b"\x00\x00\x00\x0dgarbage-garbage-garbage-garbage",
     );
+    let s = err_of(
+        "notes.txt",
+        b"Just some notes about roads, not OSM data at all.\n",
+    );
+    assert!(s.contains("not an OSM file"), "{s}");
     let missing = tempfile::tempdir().unwrap().path().join("nope.osm.pbf");
     assert!(read_osm(&missing, &OsmReadOptions::default())
         .unwrap_err()
