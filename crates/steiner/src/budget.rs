@@ -2,12 +2,15 @@
 //! collect with edge cost at most a budget.
 
 use crate::graph::Cost;
-use crate::prize_growth::{grow, GrowthRule};
+use crate::graph::EdgeId;
+use crate::prize_growth::{grow, grow_from, GrowthRule};
+use crate::prize_local_search::{multiplier_search, polish, Target};
 use crate::problem::{
     make_solution, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
 use crate::quota::default_root;
-use crate::tree::mst_and_prune;
+use crate::reduce::reduce;
+use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 
 /// A tree containing the root with edge cost at most `budget` and as much prize as
 /// possible. `objective` is the edge cost; `prize` is what it collects.
@@ -21,7 +24,34 @@ use crate::tree::mst_and_prune;
 /// assert_eq!((sol.cost, sol.prize), (2, 10));
 /// ```
 pub fn solve_budget(inst: &Instance, budget: Cost, opts: &Options) -> Solution {
-    with_threads(opts.threads, || solve_inner(inst, budget, opts))
+    with_threads(opts.threads, || {
+        if !opts.reduce || inst.graph.num_nodes() == 0 {
+            return solve_inner(inst, budget, opts);
+        }
+        // Solve on the reduced graph (prize nodes and the root kept), then expand.
+        let root = default_root(inst);
+        let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
+        keep[root as usize] = true;
+        let red = reduce(&inst.graph, &keep, 16);
+        let mut rinst = red.instance(inst);
+        rinst.root = red.map_node(root);
+        let rs = solve_inner(&rinst, budget, opts);
+        let edges = red.expand(&rs.edges);
+        let mut sol = make_solution(
+            inst,
+            edges,
+            Some(root),
+            Objective::Cost,
+            &format!("red+{}", rs.solver),
+        );
+        sol.unreachable = rs
+            .unreachable
+            .iter()
+            .map(|&v| red.old_of_new[v as usize])
+            .collect();
+        sol.cut_short = rs.cut_short;
+        sol
+    })
 }
 
 fn solve_inner(inst: &Instance, budget: Cost, opts: &Options) -> Solution {
@@ -33,11 +63,66 @@ fn solve_inner(inst: &Instance, budget: Cost, opts: &Options) -> Solution {
     let root = default_root(inst);
     let prizes = inst.prize_vec();
     let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
-    let grown = grow(g, &weights, &prizes, root, GrowthRule::Budget(budget));
     let mut keep: Vec<bool> = prizes.iter().map(|&p| p > 0).collect();
     keep[root as usize] = true;
-    let tree = mst_and_prune(g, &grown.edges, &[root], &keep);
-    let mut sol = make_solution(inst, tree, Some(root), Objective::Cost, "growth");
+    let prize_of = |t: &[EdgeId]| -> Cost {
+        if t.is_empty() {
+            prizes[root as usize]
+        } else {
+            tree_nodes(g, t).iter().map(|&v| prizes[v as usize]).sum()
+        }
+    };
+    // Improve a start under the budget: make it cheaper on the same prize nodes, then
+    // spend what that frees on more prize, until neither changes anything.
+    let improve = |t: Vec<EdgeId>| -> Vec<EdgeId> {
+        let mut t = mst_and_prune(g, &t, &[root], &keep);
+        for _ in 0..4 {
+            if deadline.expired() || !opts.local_search {
+                break;
+            }
+            let before = (prize_of(&t), tree_cost(g, &t));
+            let t1 = polish(g, &weights, &prizes, &t, Some(root), opts.effort);
+            let mut nodes = tree_nodes(g, &t1);
+            if nodes.is_empty() {
+                nodes.push(root);
+            }
+            let grown = grow_from(
+                g,
+                &weights,
+                &prizes,
+                &nodes,
+                &t1,
+                GrowthRule::Budget(budget),
+            );
+            let t2 = mst_and_prune(g, &grown.edges, &[root], &keep);
+            let after = (prize_of(&t2), tree_cost(g, &t2));
+            if after.1 > budget || (after.0, -after.1) <= (before.0, -before.1) {
+                break;
+            }
+            t = t2;
+        }
+        t
+    };
+    let grown = grow(g, &weights, &prizes, root, GrowthRule::Budget(budget));
+    let mut best = improve(grown.edges);
+    let mut name = String::from("growth");
+    if opts.effort > 0 && !deadline.expired() {
+        let steps = 4 + 2 * opts.effort;
+        if let Some(t) =
+            multiplier_search(g, &weights, &prizes, root, Target::Budget(budget), steps)
+        {
+            let t = improve(t);
+            let (p, c) = (prize_of(&t), tree_cost(g, &t));
+            if c <= budget && (p, -c) > (prize_of(&best), -tree_cost(g, &best)) {
+                best = t;
+                name = String::from("multiplier");
+            }
+        }
+    }
+    if opts.local_search {
+        name.push_str("+kpe+vi+regrow");
+    }
+    let mut sol = make_solution(inst, best, Some(root), Objective::Cost, &name);
     sol.cut_short = deadline.was_hit();
     sol
 }

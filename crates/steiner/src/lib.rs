@@ -19,12 +19,14 @@
 
 pub mod budget;
 pub mod dreyfus_wagner;
+pub mod dual_ascent;
 pub mod exact;
 pub mod graph;
 pub mod key_path_exchange;
 pub mod mehlhorn;
 pub mod pcst;
 pub mod prize_growth;
+pub mod prize_local_search;
 pub mod problem;
 pub mod quota;
 pub mod reduce;

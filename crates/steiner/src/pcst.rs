@@ -1,13 +1,16 @@
 //! The prize-collecting Steiner tree driver ([`solve_pcst`]): minimise edge cost plus the
 //! prizes of the nodes left out, rooted when the instance has a root.
 
+use crate::graph::EdgeId;
 use crate::graph::{Cost, NodeId};
-use crate::prize_growth::{grow, GrowthRule};
+use crate::prize_growth::{grow, grow_from, GrowthRule};
+use crate::prize_local_search::polish;
 use crate::problem::{
     make_solution, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
+use crate::reduce::reduce;
 use crate::strong_prune::strong_prune;
-use crate::tree::tree_cost;
+use crate::tree::{tree_cost, tree_nodes};
 use rayon::prelude::*;
 
 /// A tree minimising edge cost plus the prizes of the nodes it leaves out.
@@ -25,7 +28,33 @@ use rayon::prelude::*;
 /// assert_eq!((sol.cost, sol.objective), (4, 10));
 /// ```
 pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
-    with_threads(opts.threads, || solve_inner(inst, opts))
+    with_threads(opts.threads, || {
+        if !opts.reduce || inst.graph.num_nodes() == 0 {
+            return solve_inner(inst, opts);
+        }
+        // Solve on the reduced graph (prize nodes and the root kept), then expand.
+        let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
+        if let Some(r) = inst.root {
+            keep[r as usize] = true;
+        }
+        let red = reduce(&inst.graph, &keep, 16);
+        let rinst = red.instance(inst);
+        if rinst.graph.num_nodes() == 0 {
+            return solve_inner(inst, opts);
+        }
+        let rs = solve_inner(&rinst, opts);
+        let edges = red.expand(&rs.edges);
+        let single = rs.nodes.first().map(|&v| red.old_of_new[v as usize]);
+        let mut sol = make_solution(
+            inst,
+            edges,
+            single,
+            Objective::CostPlusMissedPrize,
+            &format!("red+{}", rs.solver),
+        );
+        sol.cut_short = rs.cut_short;
+        sol
+    })
 }
 
 fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
@@ -59,23 +88,38 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
             if i > 0 && deadline.expired() {
                 return (Cost::MAX, Vec::new(), s);
             }
-            let grown = grow(g, &weights, &prizes, s, GrowthRule::Profit);
-            let (edges, at) = strong_prune(g, &grown.edges, &prizes, inst.root);
-            let at = if edges.is_empty() && grown.edges.is_empty() {
-                s
-            } else {
-                at
-            };
-            let nodes_prize: Cost = if edges.is_empty() {
-                prizes[at as usize]
-            } else {
-                crate::tree::tree_nodes(g, &edges)
-                    .iter()
-                    .map(|&v| prizes[v as usize])
-                    .sum()
-            };
             let total: Cost = prizes.iter().sum();
-            (tree_cost(g, &edges) + total - nodes_prize, edges, at)
+            let objective = |t: &[EdgeId], at: NodeId| -> Cost {
+                let p: Cost = if t.is_empty() {
+                    prizes[at as usize]
+                } else {
+                    tree_nodes(g, t).iter().map(|&v| prizes[v as usize]).sum()
+                };
+                tree_cost(g, t) + total - p
+            };
+            let grown = grow(g, &weights, &prizes, s, GrowthRule::Profit);
+            let (mut t, at) = strong_prune(g, &grown.edges, &prizes, inst.root);
+            let mut at = if grown.edges.is_empty() { s } else { at };
+            let mut obj = objective(&t, at);
+            // Polish (cheaper tree on the same prize nodes), regrow, prune again.
+            for _ in 0..4 {
+                if !opts.local_search || t.is_empty() || deadline.expired() {
+                    break;
+                }
+                let t1 = polish(g, &weights, &prizes, &t, inst.root, opts.effort);
+                let nodes = tree_nodes(g, &t1);
+                let grown = grow_from(g, &weights, &prizes, &nodes, &t1, GrowthRule::Profit);
+                let (t2, at2) = strong_prune(g, &grown.edges, &prizes, inst.root);
+                let at2 = if t2.is_empty() { at } else { at2 };
+                let o2 = objective(&t2, at2);
+                if o2 >= obj {
+                    break;
+                }
+                t = t2;
+                at = at2;
+                obj = o2;
+            }
+            (obj, t, at)
         })
         .collect();
     let (_, edges, at) = results
@@ -89,7 +133,11 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
         edges,
         Some(at),
         Objective::CostPlusMissedPrize,
-        "growth+strongprune",
+        if opts.local_search {
+            "growth+strongprune+kpe+vi+regrow"
+        } else {
+            "growth+strongprune"
+        },
     );
     sol.cut_short = deadline.was_hit();
     sol

@@ -78,6 +78,20 @@ pub fn grow(
     start: NodeId,
     rule: GrowthRule,
 ) -> Grown {
+    grow_from(g, weights, prizes, &[start], &[], rule)
+}
+
+/// Grows the tree `tree` (edges; `start` lists its nodes, or the single start node when
+/// it has no edges) under `rule`, counting its current cost against a budget. The result
+/// holds the old edges followed by the new ones.
+pub fn grow_from(
+    g: &Graph,
+    weights: &[Cost],
+    prizes: &[Cost],
+    start: &[NodeId],
+    tree: &[EdgeId],
+    rule: GrowthRule,
+) -> Grown {
     let n = g.num_nodes();
     let mut dist = vec![Cost::MAX; n];
     let mut pp = vec![0 as Cost; n];
@@ -85,12 +99,17 @@ pub fn grow(
     let mut in_tree = vec![false; n];
     let mut heap = BinaryHeap::new();
     let mut cands: BinaryHeap<Cand> = BinaryHeap::new();
-    let mut edges = Vec::new();
-    let mut prize = prizes[start as usize];
-    let mut cost = 0;
-    in_tree[start as usize] = true;
-    dist[start as usize] = 0;
-    heap.push(Reverse((0 as Cost, start)));
+    let mut edges = tree.to_vec();
+    let mut prize = 0;
+    let mut cost: Cost = tree.iter().map(|&e| weights[e as usize]).sum();
+    for &s in start {
+        if !in_tree[s as usize] {
+            in_tree[s as usize] = true;
+            prize += prizes[s as usize];
+            dist[s as usize] = 0;
+            heap.push(Reverse((0 as Cost, s)));
+        }
+    }
     loop {
         // Repair the labels from everything pushed so far.
         while let Some(Reverse((d, v))) = heap.pop() {

@@ -2,11 +2,13 @@
 //! at least a given prize (households).
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
-use crate::prize_growth::{grow, GrowthRule};
+use crate::prize_growth::{grow, grow_from, GrowthRule};
+use crate::prize_local_search::{multiplier_search, polish, Target};
 use crate::problem::{
     make_solution, reachable_split, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
-use crate::tree::{mst_and_prune, TreeAdj};
+use crate::reduce::reduce;
+use crate::tree::{mst_and_prune, tree_cost, tree_nodes, TreeAdj};
 
 /// The least edge cost tree containing the root whose nodes' prizes (the root's own
 /// included) add up to at least `quota`. When the reachable prize falls short of the
@@ -25,7 +27,34 @@ use crate::tree::{mst_and_prune, TreeAdj};
 /// assert_eq!((sol.cost, sol.prize), (2, 10));
 /// ```
 pub fn solve_quota(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
-    with_threads(opts.threads, || solve_inner(inst, quota, opts))
+    with_threads(opts.threads, || {
+        if !opts.reduce || inst.graph.num_nodes() == 0 {
+            return solve_inner(inst, quota, opts);
+        }
+        // Solve on the reduced graph (prize nodes and the root kept), then expand.
+        let root = default_root(inst);
+        let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
+        keep[root as usize] = true;
+        let red = reduce(&inst.graph, &keep, 16);
+        let mut rinst = red.instance(inst);
+        rinst.root = red.map_node(root);
+        let rs = solve_inner(&rinst, quota, opts);
+        let edges = red.expand(&rs.edges);
+        let mut sol = make_solution(
+            inst,
+            edges,
+            Some(root),
+            Objective::Cost,
+            &format!("red+{}", rs.solver),
+        );
+        sol.unreachable = rs
+            .unreachable
+            .iter()
+            .map(|&v| red.old_of_new[v as usize])
+            .collect();
+        sol.cut_short = rs.cut_short;
+        sol
+    })
 }
 
 pub(crate) fn default_root(inst: &Instance) -> NodeId {
@@ -46,12 +75,88 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
     let root = default_root(inst);
     let prizes = inst.prize_vec();
     let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
-    let grown = grow(g, &weights, &prizes, root, GrowthRule::Quota(quota));
     let mut keep: Vec<bool> = prizes.iter().map(|&p| p > 0).collect();
     keep[root as usize] = true;
-    let tree = mst_and_prune(g, &grown.edges, &[root], &keep);
-    let tree = trim_to_quota(g, &tree, &prizes, root, quota);
-    let mut sol = make_solution(inst, tree, Some(root), Objective::Cost, "growth+trim");
+    let prize_of = |t: &[EdgeId]| -> Cost {
+        if t.is_empty() {
+            prizes[root as usize]
+        } else {
+            tree_nodes(g, t).iter().map(|&v| prizes[v as usize]).sum()
+        }
+    };
+    // Improve a start under the quota: cheaper tree on the same prize nodes, then drop
+    // branches the quota does not need, until neither changes anything.
+    let settle = |t: Vec<EdgeId>| -> Vec<EdgeId> {
+        let mut t = trim_to_quota(
+            g,
+            &mst_and_prune(g, &t, &[root], &keep),
+            &prizes,
+            root,
+            quota,
+        );
+        let mut c = tree_cost(g, &t);
+        for _ in 0..4 {
+            if deadline.expired() || !opts.local_search {
+                break;
+            }
+            let t2 = polish(g, &weights, &prizes, &t, Some(root), opts.effort);
+            let t2 = trim_to_quota(g, &t2, &prizes, root, quota);
+            let c2 = tree_cost(g, &t2);
+            if c2 >= c {
+                break;
+            }
+            t = t2;
+            c = c2;
+        }
+        t
+    };
+    // Drop and add: give up the worst branches (by cost per prize) down to a lower quota,
+    // regrow by best prize per cost back to the quota, settle; keep when cheaper.
+    let improve = |t: Vec<EdgeId>| -> Vec<EdgeId> {
+        let mut t = settle(t);
+        if !opts.local_search || prize_of(&t) < quota {
+            return t;
+        }
+        let mut c = tree_cost(g, &t);
+        for pct in [1, 2, 5, 10, 20] {
+            if deadline.expired() {
+                break;
+            }
+            let lower = quota - quota / 100 * pct;
+            let t1 = trim_to_quota(g, &t, &prizes, root, lower);
+            let mut nodes = tree_nodes(g, &t1);
+            if nodes.is_empty() {
+                nodes.push(root);
+            }
+            let grown = grow_from(g, &weights, &prizes, &nodes, &t1, GrowthRule::Quota(quota));
+            let t2 = settle(grown.edges);
+            let c2 = tree_cost(g, &t2);
+            if prize_of(&t2) >= quota && c2 < c {
+                t = t2;
+                c = c2;
+            }
+        }
+        t
+    };
+    let grown = grow(g, &weights, &prizes, root, GrowthRule::Quota(quota));
+    let mut name = String::from("growth");
+    let mut best = improve(grown.edges);
+    let reach_all = prize_of(&best) < quota;
+    if !reach_all && opts.effort > 0 && !deadline.expired() {
+        let steps = 4 + 2 * opts.effort;
+        if let Some(t) = multiplier_search(g, &weights, &prizes, root, Target::Quota(quota), steps)
+        {
+            let t = improve(t);
+            if prize_of(&t) >= quota && tree_cost(g, &t) < tree_cost(g, &best) {
+                best = t;
+                name = String::from("multiplier");
+            }
+        }
+    }
+    if opts.local_search {
+        name.push_str("+trim+kpe+vi+dropadd");
+    }
+    let mut sol = make_solution(inst, best, Some(root), Objective::Cost, &name);
     let prize_nodes: Vec<NodeId> = (0..g.num_nodes() as NodeId)
         .filter(|&v| prizes[v as usize] > 0)
         .collect();

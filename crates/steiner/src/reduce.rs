@@ -56,7 +56,29 @@ impl Reduction {
         (r != NodeId::MAX).then_some(r)
     }
 
-    /// Input nodes minus reduced nodes, as a fraction of the input.
+    /// The reduced instance: graph, mapped terminals, root and prizes.
+    pub fn instance(&self, inst: &crate::problem::Instance) -> crate::problem::Instance {
+        let map = |v: NodeId| self.new_of_old[v as usize];
+        crate::problem::Instance {
+            graph: self.graph.clone(),
+            terminals: inst
+                .terminals
+                .iter()
+                .filter_map(|&t| self.map_node(t))
+                .collect(),
+            root: inst.root.map(map),
+            prizes: if inst.prizes.is_empty() {
+                Vec::new()
+            } else {
+                self.old_of_new
+                    .iter()
+                    .map(|&v| inst.prizes[v as usize])
+                    .collect()
+            },
+        }
+    }
+
+    /// Surviving nodes as a fraction of the input's.
     pub fn node_ratio(&self) -> f64 {
         self.old_of_new.len() as f64 / self.new_of_old.len().max(1) as f64
     }

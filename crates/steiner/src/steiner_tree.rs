@@ -2,6 +2,7 @@
 //! recombination and the dual-ascent bound, put together by [`solve_steiner`].
 
 use crate::dreyfus_wagner::{dreyfus_wagner, dw_work};
+use crate::dual_ascent::dual_ascent;
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
 use crate::mehlhorn::mehlhorn;
@@ -211,16 +212,25 @@ fn solve_reduced(
             name.push_str("+rec");
         }
     }
-    let _ = best_cost;
-    (best, name, None)
+    let lb = if opts.lower_bound && !deadline.expired() {
+        let r = root.unwrap_or(terms[0]);
+        let lb = dual_ascent(g, terms, r, DA_WORK_PER_EFFORT * opts.effort as u64);
+        name.push_str("+da");
+        Some(lb.min(best_cost))
+    } else {
+        None
+    };
+    (best, name, lb)
 }
 
 /// Edge scans of constructions per unit of effort.
 const RUN_WORK_PER_EFFORT: usize = 100_000;
 /// Edge scans of one vertex-insertion call per unit of effort.
 const VI_WORK_PER_EFFORT: u64 = 500_000;
+/// Scanned arcs of dual ascent per unit of effort.
+const DA_WORK_PER_EFFORT: u64 = 5_000_000;
 /// Work budget of the exact programme per unit of effort (node-steps).
-const DW_WORK_PER_EFFORT: u128 = 400_000_000;
+const DW_WORK_PER_EFFORT: u128 = 150_000_000;
 /// Memory cap of the exact programme (labels of 12 bytes).
 const DW_MAX_LABELS: u128 = 40_000_000;
 

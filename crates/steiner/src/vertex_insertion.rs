@@ -178,7 +178,55 @@ impl Insertion {
                 out.push(e);
             }
         }
-        let pruned = prune_leaves(g, &out, keep);
+        // Prune non-terminal leaves on local indices, O(t).
+        let mut deg = vec![0u32; t + 1];
+        let mut first = vec![u32::MAX; t + 1];
+        let mut next = vec![u32::MAX; 2 * out.len()];
+        let mut ends = vec![0u32; 2 * out.len()];
+        for (k, &e) in out.iter().enumerate() {
+            let (a, b, _) = g.edge(e);
+            let (la, lb) = (local(a), local(b));
+            deg[la as usize] += 1;
+            deg[lb as usize] += 1;
+            ends[2 * k] = lb;
+            next[2 * k] = first[la as usize];
+            first[la as usize] = 2 * k as u32;
+            ends[2 * k + 1] = la;
+            next[2 * k + 1] = first[lb as usize];
+            first[lb as usize] = 2 * k as u32 + 1;
+        }
+        let node_of = |l: u32| if l == vi { v } else { self.nodes[l as usize] };
+        let mut gone = vec![false; out.len()];
+        let mut stack: Vec<u32> = (0..=t as u32)
+            .filter(|&l| deg[l as usize] == 1 && !keep[node_of(l) as usize])
+            .collect();
+        while let Some(l) = stack.pop() {
+            if deg[l as usize] != 1 {
+                continue;
+            }
+            let mut h = first[l as usize];
+            while h != u32::MAX {
+                let k = (h / 2) as usize;
+                if !gone[k] {
+                    gone[k] = true;
+                    deg[l as usize] -= 1;
+                    let o = ends[h as usize];
+                    deg[o as usize] -= 1;
+                    if deg[o as usize] == 1 && !keep[node_of(o) as usize] {
+                        stack.push(o);
+                    }
+                    break;
+                }
+                h = next[h as usize];
+            }
+        }
+        let mut pruned: Vec<EdgeId> = out
+            .iter()
+            .zip(&gone)
+            .filter(|(_, &x)| !x)
+            .map(|(&e, _)| e)
+            .collect();
+        pruned.sort_unstable();
         let c = tree_cost(g, &pruned);
         Some((pruned, c))
     }
