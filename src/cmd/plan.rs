@@ -62,6 +62,9 @@ pub struct PlanArgs {
     /// Folder of the bundled data (default: ./data).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// Language of the district reports and the map page: ru (default), kk or en.
+    #[arg(long, default_value = "ru")]
+    pub lang: fiberplan_report::Lang,
 }
 
 struct Timer {
@@ -243,6 +246,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     write(&mut out, "plan.geojson", ctx.geojson())?;
     write(&mut out, "villages.csv", ctx.villages_csv())?;
     write(&mut out, "summary.json", ctx.summary_json())?;
+    let polygons = &regions.district_polygons;
+    for (name, body) in fiberplan_report::district_packages(&ctx, polygons, args.lang) {
+        write(&mut out, &name, body)?;
+    }
     if let Some(p) = &args.export_stp {
         let view = graph.steiner_view(|i| villages[i].households as i64);
         let body = fiberplan_io::stp::write_stp(&view.instance, "fiberplan planning graph: root = node 1 (points of presence contracted), TP = households, weights = corridor cost in KZT");

@@ -2,4 +2,5 @@
 //! command.
 
 mod common;
+mod districts;
 mod plan;

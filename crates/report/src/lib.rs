@@ -1,9 +1,16 @@
-//! Writers for every output: GeoJSON (RFC 7946), CSV, summary JSON. Only this crate writes
-//! files, and it writes them atomically (temporary file in the same folder, then rename), so
-//! an interrupted run leaves the previous outputs whole.
+//! Writers for every output: GeoJSON (RFC 7946), CSV, summary JSON, district review packages
+//! (with readable HTML reports in ru/kk/en), the offline HTML map, and plan diffs. Only this
+//! crate writes files, and it writes them atomically (temporary file in the same folder, then
+//! rename), so an interrupted run leaves the previous outputs whole.
 
 pub mod atomic;
+pub mod clip;
+pub mod district_packages;
+pub mod i18n;
 mod plan_out;
+pub mod report_html;
 
 pub use atomic::{write_atomic, AtomicDir};
+pub use district_packages::district_packages;
+pub use i18n::Lang;
 pub use plan_out::{PlanContext, ATTRIBUTION};

@@ -1,0 +1,415 @@
+//! District review packages: `districts/<KATO>_<name>/` with that district's `plan.geojson`
+//! (routes clipped at the boundary), `villages.csv`, `summary.json` and `report.html`, for
+//! every district with work, plus `districts/index.csv`.
+//!
+//! The packages partition the national plan: each village belongs to the district it lies
+//! in, each route metre to the district its stretch lies in ([`crate::clip`]); work outside
+//! every district (user villages abroad, the equator fixture) goes to `districts/unassigned/`.
+//! Integer costs add up to the national summary exactly.
+
+use crate::clip::{DistrictClipper, RoutePiece};
+use crate::i18n::Lang;
+use crate::plan_out::{PlanContext, ATTRIBUTION};
+use crate::report_html;
+use fiberplan_model::{District, Kzt, LonLat};
+use fiberplan_plan::Technology;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// One district's share of the plan.
+#[derive(Clone, Debug)]
+pub struct DistrictWork {
+    /// Index into the district table; `None` for work outside every district.
+    pub district: Option<usize>,
+    /// Every village of the district (connected or not), indices into the input villages.
+    pub villages: Vec<usize>,
+    /// Route stretches inside the district.
+    pub pieces: Vec<RoutePiece>,
+    /// Points of presence the plan uses inside the district (indices into `Plan::pops`).
+    pub pops: Vec<usize>,
+}
+
+/// Totals of one district package (also the rows of `districts/index.csv`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DistrictTotals {
+    pub villages_total: usize,
+    pub households_total: u64,
+    pub villages_connected: usize,
+    pub households_connected: u64,
+    pub population_connected: u64,
+    /// Costed kilometres (the national `new_fibre_km` counts these).
+    pub new_fibre_km: f64,
+    pub drawn_km: f64,
+    pub route_sections: usize,
+    pub cost_corridor_kzt: Kzt,
+    pub cost_villages_kzt: Kzt,
+    pub cost_total_kzt: Kzt,
+    pub bridges: u32,
+    pub tunnels: u32,
+    pub railway_crossings: u32,
+    /// Costed km by corridor type (`proxy`, `road:primary`, ...).
+    pub km_by_type: BTreeMap<String, f64>,
+    /// (phase, technology) -> (villages, households, cost).
+    pub by_phase_tech: BTreeMap<(Option<u16>, Technology), (usize, u64, Kzt)>,
+}
+
+/// Split the plan by district. Districts come in table order, `unassigned` last; only
+/// districts with work (a connected village or a route stretch) are returned.
+pub fn split_by_district(ctx: &PlanContext, clipper: &DistrictClipper) -> Vec<DistrictWork> {
+    let n = ctx.districts.len();
+    // Slot n is "outside every district".
+    let slot = |d: Option<usize>| d.filter(|&d| d < n).unwrap_or(n);
+    let mut works: Vec<DistrictWork> = (0..=n)
+        .map(|i| DistrictWork {
+            district: (i < n).then_some(i),
+            villages: Vec::new(),
+            pieces: Vec::new(),
+            pops: Vec::new(),
+        })
+        .collect();
+    for (i, v) in ctx.villages.iter().enumerate() {
+        works[slot(v.district)].villages.push(i);
+    }
+    for (i, r) in ctx.plan.routes.iter().enumerate() {
+        for p in clipper.clip_route(ctx.graph, i, r) {
+            works[slot(p.district)].pieces.push(p);
+        }
+    }
+    for (i, u) in ctx.plan.pops.iter().enumerate() {
+        works[slot(clipper.locate(u.lonlat))].pops.push(i);
+    }
+    works.retain(|w| {
+        !w.pieces.is_empty()
+            || w.villages
+                .iter()
+                .any(|&i| ctx.plan.villages[i].technology != Technology::None)
+    });
+    works
+}
+
+/// Add up one district's work.
+pub fn totals(ctx: &PlanContext, w: &DistrictWork) -> DistrictTotals {
+    let mut t = DistrictTotals {
+        villages_total: w.villages.len(),
+        route_sections: w.pieces.len(),
+        ..Default::default()
+    };
+    for &i in &w.villages {
+        let (v, vp) = (&ctx.villages[i], &ctx.plan.villages[i]);
+        t.households_total += v.households;
+        if vp.technology != Technology::None {
+            t.villages_connected += 1;
+            t.households_connected += v.households;
+            t.population_connected += v.population;
+            t.cost_villages_kzt += vp.cost_kzt;
+        }
+        let e = t
+            .by_phase_tech
+            .entry((vp.phase, vp.technology))
+            .or_insert((0, 0, 0));
+        e.0 += 1;
+        e.1 += v.households;
+        e.2 += vp.cost_kzt;
+    }
+    let (mut costed_m, mut drawn_m) = (0.0, 0.0);
+    for p in &w.pieces {
+        costed_m += p.costed_length_m;
+        drawn_m += p.length_m;
+        t.cost_corridor_kzt += p.cost_kzt;
+        t.bridges += p.bridges;
+        t.tunnels += p.tunnels;
+        t.railway_crossings += p.railway_crossings;
+        for (k, m) in &p.metres_by_type {
+            *t.km_by_type.entry(k.clone()).or_insert(0.0) += m / 1000.0;
+        }
+    }
+    t.new_fibre_km = costed_m / 1000.0;
+    t.drawn_km = drawn_m / 1000.0;
+    t.cost_total_kzt = t.cost_corridor_kzt + t.cost_villages_kzt;
+    t
+}
+
+/// Folder of a district's package: `<KATO>_<English name>` with only `[A-Za-z0-9-]` in the
+/// name, or `unassigned`.
+pub fn folder_name(d: Option<&District>) -> String {
+    match d {
+        None => "unassigned".to_string(),
+        Some(d) => {
+            let mut name: String = d
+                .name_en
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            while name.contains("__") {
+                name = name.replace("__", "_");
+            }
+            let name = name.trim_matches('_');
+            let kato = if d.kato.is_empty() {
+                "000000000"
+            } else {
+                &d.kato
+            };
+            if name.is_empty() {
+                kato.to_string()
+            } else {
+                format!("{kato}_{name}")
+            }
+        }
+    }
+}
+
+fn r3(x: f64) -> f64 {
+    (x * 1e3).round() / 1e3
+}
+
+fn r6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn positions(g: &[LonLat]) -> Value {
+    Value::Array(g.iter().map(|p| json!([r6(p[0]), r6(p[1])])).collect())
+}
+
+fn district_props(m: &mut Map<String, Value>, d: Option<&District>) {
+    let s = |f: fn(&District) -> &String| d.map(|d| json!(f(d))).unwrap_or(Value::Null);
+    m.insert("district_kato".into(), s(|d| &d.kato));
+    m.insert("district_en".into(), s(|d| &d.name_en));
+    m.insert("district_kk".into(), s(|d| &d.name_kk));
+    m.insert("district_ru".into(), s(|d| &d.name_ru));
+    m.insert("oblast_en".into(), s(|d| &d.oblast_en));
+}
+
+/// Every file of every package, as (path relative to the output folder, contents), in a
+/// fixed order. `polygons`: the district polygons, same index as `ctx.districts`.
+pub fn district_packages(
+    ctx: &PlanContext,
+    polygons: &[Vec<Vec<Vec<LonLat>>>],
+    lang: Lang,
+) -> Vec<(String, String)> {
+    let clipper = DistrictClipper::new(polygons);
+    let works = split_by_district(ctx, &clipper);
+    // The national files, so package features and rows carry exactly the national properties.
+    let national: Value = serde_json::from_str(&ctx.geojson()).expect("own GeoJSON parses");
+    let features = national["features"].as_array().expect("features");
+    let n_routes = ctx.plan.routes.len();
+    let n_villages = ctx.villages.len();
+    let csv_text = ctx.villages_csv();
+    let mut rdr = csv::ReaderBuilder::new().from_reader(csv_text.as_bytes());
+    let mut header = rdr.headers().expect("own CSV").clone();
+    let add_phase = !header.iter().any(|h| h == "phase");
+    if add_phase {
+        header.push_field("phase");
+    }
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("own CSV")).collect();
+
+    let mut files = Vec::new();
+    let mut index = csv::Writer::from_writer(Vec::new());
+    index
+        .write_record([
+            "folder",
+            "district_kato",
+            "district_en",
+            "district_kk",
+            "district_ru",
+            "oblast_en",
+            "villages_connected",
+            "households_connected",
+            "new_fibre_km",
+            "route_sections",
+            "cost_corridor_kzt",
+            "cost_villages_kzt",
+            "cost_total_kzt",
+        ])
+        .expect("in-memory CSV");
+    for w in &works {
+        let d = w.district.map(|i| &ctx.districts[i]);
+        let folder = format!("districts/{}", folder_name(d));
+        let t = totals(ctx, w);
+
+        // plan.geojson
+        let mut feats = Vec::new();
+        for p in &w.pieces {
+            let r = &ctx.plan.routes[p.route];
+            let Value::Object(mut m) = features[p.route]["properties"].clone() else {
+                unreachable!("route feature properties are an object")
+            };
+            m.insert("part".into(), json!(p.part));
+            m.insert("length_km".into(), json!(r3(p.costed_length_m / 1000.0)));
+            m.insert("drawn_length_km".into(), json!(r3(p.length_m / 1000.0)));
+            m.insert("cost_kzt".into(), json!(p.cost_kzt));
+            m.insert(
+                "route_length_km".into(),
+                json!(r3(r.costed_length_m / 1000.0)),
+            );
+            m.insert("route_cost_kzt".into(), json!(r.cost_kzt));
+            m.insert("phase".into(), json!(r.phase));
+            let types: Vec<&str> = p.metres_by_type.keys().map(|s| s.as_str()).collect();
+            m.insert("corridor_types".into(), json!(types.join(",")));
+            m.insert("bridges".into(), json!(p.bridges));
+            m.insert("tunnels".into(), json!(p.tunnels));
+            m.insert("railway_crossings".into(), json!(p.railway_crossings));
+            district_props(&mut m, d);
+            m.insert(
+                "title".into(),
+                json!(format!(
+                    "New fibre route-{} part {} ({:.1} km in this district)",
+                    p.route + 1,
+                    p.part,
+                    p.costed_length_m / 1000.0
+                )),
+            );
+            m.insert("description".into(), json!(format!("{} KZT", p.cost_kzt)));
+            feats.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": positions(&p.geometry)},
+                "properties": Value::Object(m),
+            }));
+        }
+        for &i in &w.villages {
+            let mut f = features[n_routes + i].clone();
+            f["properties"]["phase"] = json!(ctx.plan.villages[i].phase);
+            feats.push(f);
+        }
+        for &j in &w.pops {
+            feats.push(features[n_routes + n_villages + j].clone());
+        }
+        let fc = json!({
+            "type": "FeatureCollection",
+            "attribution": ATTRIBUTION,
+            "backbone": ctx.backbone.description,
+            "features": feats,
+        });
+        files.push((
+            format!("{folder}/plan.geojson"),
+            serde_json::to_string(&fc).expect("JSON") + "\n",
+        ));
+
+        // villages.csv
+        let mut cw = csv::Writer::from_writer(Vec::new());
+        cw.write_record(&header).expect("in-memory CSV");
+        for &i in &w.villages {
+            let mut row = rows[i].clone();
+            if add_phase {
+                row.push_field(
+                    &ctx.plan.villages[i]
+                        .phase
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                );
+            }
+            cw.write_record(&row).expect("in-memory CSV");
+        }
+        files.push((
+            format!("{folder}/villages.csv"),
+            String::from_utf8(cw.into_inner().expect("in-memory CSV")).expect("UTF-8"),
+        ));
+
+        // summary.json
+        files.push((format!("{folder}/summary.json"), summary_json(d, &t, lang)));
+
+        // report.html
+        let poly = w.district.map(|i| &polygons[i][..]).unwrap_or(&[]);
+        files.push((
+            format!("{folder}/report.html"),
+            report_html::district_report(ctx, d, w, &t, poly, lang),
+        ));
+
+        let ds = |f: fn(&District) -> &String| d.map(|d| f(d).clone()).unwrap_or_default();
+        index
+            .write_record([
+                folder_name(d),
+                ds(|d| &d.kato),
+                ds(|d| &d.name_en),
+                ds(|d| &d.name_kk),
+                ds(|d| &d.name_ru),
+                ds(|d| &d.oblast_en),
+                t.villages_connected.to_string(),
+                t.households_connected.to_string(),
+                format!("{}", r3(t.new_fibre_km)),
+                t.route_sections.to_string(),
+                t.cost_corridor_kzt.to_string(),
+                t.cost_villages_kzt.to_string(),
+                t.cost_total_kzt.to_string(),
+            ])
+            .expect("in-memory CSV");
+    }
+    files.push((
+        "districts/index.csv".to_string(),
+        String::from_utf8(index.into_inner().expect("in-memory CSV")).expect("UTF-8"),
+    ));
+    files
+}
+
+fn summary_json(d: Option<&District>, t: &DistrictTotals, lang: Lang) -> String {
+    let s = |f: fn(&District) -> &String| d.map(|d| json!(f(d))).unwrap_or(Value::Null);
+    let mut by_tech: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+    let by_phase: Vec<Value> = t
+        .by_phase_tech
+        .iter()
+        .map(|(&(phase, tech), &(n, hh, cost))| {
+            let e = by_tech.entry(tech.as_str()).or_insert((0, 0));
+            e.0 += n;
+            e.1 += hh;
+            json!({"phase": phase, "technology": tech.as_str(), "villages": n, "households": hh, "cost_kzt": cost})
+        })
+        .collect();
+    let v = json!({
+        "district_kato": s(|d| &d.kato),
+        "district_en": s(|d| &d.name_en),
+        "district_kk": s(|d| &d.name_kk),
+        "district_ru": s(|d| &d.name_ru),
+        "oblast_en": s(|d| &d.oblast_en),
+        "villages_total": t.villages_total,
+        "households_total": t.households_total,
+        "villages_connected": t.villages_connected,
+        "households_connected": t.households_connected,
+        "population_connected": t.population_connected,
+        "villages_by_technology": by_tech.iter().map(|(k, v)| (k.to_string(), json!(v.0))).collect::<Map<_, _>>(),
+        "households_by_technology": by_tech.iter().map(|(k, v)| (k.to_string(), json!(v.1))).collect::<Map<_, _>>(),
+        "by_phase_and_technology": by_phase,
+        "new_fibre_km": r3(t.new_fibre_km),
+        "drawn_km": r3(t.drawn_km),
+        "route_sections": t.route_sections,
+        "km_by_corridor_type": t.km_by_type.iter().map(|(k, v)| (k.clone(), json!(r3(*v)))).collect::<Map<_, _>>(),
+        "bridges": t.bridges,
+        "tunnels": t.tunnels,
+        "railway_crossings": t.railway_crossings,
+        "cost_total_kzt": t.cost_total_kzt,
+        "cost_breakdown_kzt": {
+            "corridor": t.cost_corridor_kzt,
+            "villages": t.cost_villages_kzt,
+        },
+        "lang": lang.code(),
+        "attribution": ATTRIBUTION,
+    });
+    serde_json::to_string_pretty(&v).expect("JSON") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_are_kato_and_a_safe_english_name() {
+        let d = District {
+            kato: "196200000".into(),
+            name_en: "Talgar".into(),
+            name_kk: "Талғар".into(),
+            name_ru: "Талгарский".into(),
+            oblast_en: "Almaty".into(),
+        };
+        assert_eq!(folder_name(Some(&d)), "196200000_Talgar");
+        let d2 = District {
+            name_en: "Baizak / T. Ryskulov's".into(),
+            ..d.clone()
+        };
+        assert_eq!(folder_name(Some(&d2)), "196200000_Baizak_T_Ryskulov_s");
+        assert_eq!(folder_name(None), "unassigned");
+    }
+}

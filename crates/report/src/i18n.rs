@@ -1,0 +1,327 @@
+//! Labels of the readable outputs (district reports, the HTML map) in Russian (the default),
+//! Kazakh and English: akimats review in Russian or Kazakh.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Language of the labels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Ru,
+    Kk,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::Kk => "kk",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn labels(self) -> &'static Labels {
+        match self {
+            Lang::Ru => &RU,
+            Lang::Kk => &KK,
+            Lang::En => &EN,
+        }
+    }
+
+    /// A district's name in this language (Kazakh or Russian names fall back to English).
+    pub fn district_name(self, d: &fiberplan_model::District) -> String {
+        let n = match self {
+            Lang::Ru => &d.name_ru,
+            Lang::Kk => &d.name_kk,
+            Lang::En => &d.name_en,
+        };
+        if n.is_empty() {
+            d.name_en.clone()
+        } else {
+            n.clone()
+        }
+    }
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "ru" => Ok(Lang::Ru),
+            "kk" => Ok(Lang::Kk),
+            "en" => Ok(Lang::En),
+            _ => Err(format!("unknown language {s:?}: use ru, kk or en")),
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Every label the readable outputs use.
+pub struct Labels {
+    pub title: &'static str,
+    pub district: &'static str,
+    pub oblast: &'static str,
+    pub summary: &'static str,
+    pub by_phase_tech: &'static str,
+    pub phase: &'static str,
+    pub unphased: &'static str,
+    pub technology: &'static str,
+    pub villages: &'static str,
+    pub village: &'static str,
+    pub name: &'static str,
+    pub households: &'static str,
+    pub population: &'static str,
+    pub cost_kzt: &'static str,
+    pub bill: &'static str,
+    pub corridor_type: &'static str,
+    pub km: &'static str,
+    pub bridges: &'static str,
+    pub tunnels: &'static str,
+    pub railway_crossings: &'static str,
+    pub connected_villages: &'static str,
+    pub connected_households: &'static str,
+    pub cost_corridors: &'static str,
+    pub cost_villages: &'static str,
+    pub total: &'static str,
+    pub new_fibre_km: &'static str,
+    pub route_sections: &'static str,
+    pub map: &'static str,
+    pub legend: &'static str,
+    pub pops: &'static str,
+    pub new_routes: &'static str,
+    pub boundaries: &'static str,
+    pub all_districts: &'static str,
+    pub village_list: &'static str,
+    pub unreachable: &'static str,
+    pub length_note: &'static str,
+    pub proxy_note: &'static str,
+    pub quantity: &'static str,
+    pub tech_fibre: &'static str,
+    pub tech_fwa: &'static str,
+    pub tech_satellite: &'static str,
+    pub tech_none: &'static str,
+    pub kind_proxy: &'static str,
+    pub kind_road: &'static str,
+    pub kind_power_line: &'static str,
+    pub kind_railway: &'static str,
+    pub kind_offroad: &'static str,
+    pub existing_lines: &'static str,
+    pub yes: &'static str,
+}
+
+impl Labels {
+    /// Label of a technology (`fibre`, `fwa`, `satellite`, `none`).
+    pub fn technology_name(&self, t: &str) -> &'static str {
+        match t {
+            "fibre" => self.tech_fibre,
+            "fwa" => self.tech_fwa,
+            "satellite" => self.tech_satellite,
+            _ => self.tech_none,
+        }
+    }
+
+    /// Label of a corridor type (`proxy`, `road:primary`, ...): the kind, then the road class.
+    pub fn corridor_type_name(&self, t: &str) -> String {
+        let (kind, class) = t.split_once(':').unwrap_or((t, ""));
+        let k = match kind {
+            "proxy" => self.kind_proxy,
+            "road" => self.kind_road,
+            "power_line" => self.kind_power_line,
+            "railway" => self.kind_railway,
+            "offroad" => self.kind_offroad,
+            other => return other.to_string(),
+        };
+        if class.is_empty() {
+            k.to_string()
+        } else {
+            format!("{k} ({class})")
+        }
+    }
+}
+
+pub static RU: Labels = Labels {
+    title: "План подключения сёл к широкополосному доступу",
+    district: "Район",
+    oblast: "Область",
+    summary: "Сводка",
+    by_phase_tech: "Населённые пункты по этапам и технологиям",
+    phase: "Этап",
+    unphased: "Без этапа",
+    technology: "Технология",
+    villages: "Населённые пункты",
+    village: "Населённый пункт",
+    name: "Название",
+    households: "Домохозяйства",
+    population: "Население",
+    cost_kzt: "Стоимость, тенге",
+    bill: "Ведомость объёмов работ",
+    corridor_type: "Тип трассы",
+    km: "км",
+    bridges: "Мосты",
+    tunnels: "Тоннели",
+    railway_crossings: "Пересечения с железной дорогой",
+    connected_villages: "Подключаемые населённые пункты",
+    connected_households: "Подключаемые домохозяйства",
+    cost_corridors: "Строительство линий связи",
+    cost_villages: "Оборудование сёл и подключение домохозяйств",
+    total: "Итого",
+    new_fibre_km: "Новые ВОЛС, км",
+    route_sections: "Участки трасс",
+    map: "Карта",
+    legend: "Условные обозначения",
+    pops: "Точки присутствия (существующая сеть)",
+    new_routes: "Новые трассы ВОЛС",
+    boundaries: "Границы районов",
+    all_districts: "Все районы",
+    village_list: "Список населённых пунктов",
+    unreachable: "недоступен от сети",
+    length_note: "Длины геодезические (для оценочных прямых трасс — с коэффициентом извилистости), стоимость в целых тенге.",
+    proxy_note: "Существующая сеть — заявленная замена: города, посёлки и ж/д станции как точки присутствия.",
+    quantity: "Количество",
+    tech_fibre: "Оптоволокно",
+    tech_fwa: "Фиксированный беспроводной доступ",
+    tech_satellite: "Спутник",
+    tech_none: "Не подключается",
+    kind_proxy: "Прямая трасса (оценка)",
+    kind_road: "Вдоль дороги",
+    kind_power_line: "По опорам ЛЭП",
+    kind_railway: "Вдоль железной дороги",
+    kind_offroad: "Вне дорог",
+    existing_lines: "Существующие линии ВОЛС",
+    yes: "да",
+};
+
+pub static KK: Labels = Labels {
+    title: "Ауылдарды кеңжолақты қолжетімділікке қосу жоспары",
+    district: "Аудан",
+    oblast: "Облыс",
+    summary: "Қорытынды",
+    by_phase_tech: "Елді мекендер кезеңдер мен технологиялар бойынша",
+    phase: "Кезең",
+    unphased: "Кезеңсіз",
+    technology: "Технология",
+    villages: "Елді мекендер",
+    village: "Елді мекен",
+    name: "Атауы",
+    households: "Үй шаруашылықтары",
+    population: "Халық саны",
+    cost_kzt: "Құны, теңге",
+    bill: "Жұмыс көлемдерінің ведомосы",
+    corridor_type: "Трасса түрі",
+    km: "км",
+    bridges: "Көпірлер",
+    tunnels: "Туннельдер",
+    railway_crossings: "Темір жолмен қиылысулар",
+    connected_villages: "Қосылатын елді мекендер",
+    connected_households: "Қосылатын үй шаруашылықтары",
+    cost_corridors: "Байланыс желілерінің құрылысы",
+    cost_villages: "Ауыл жабдығы және үй шаруашылықтарын қосу",
+    total: "Барлығы",
+    new_fibre_km: "Жаңа ТОБЖ, км",
+    route_sections: "Трасса учаскелері",
+    map: "Карта",
+    legend: "Шартты белгілер",
+    pops: "Қатысу нүктелері (қолданыстағы желі)",
+    new_routes: "Жаңа ТОБЖ трассалары",
+    boundaries: "Аудан шекаралары",
+    all_districts: "Барлық аудандар",
+    village_list: "Елді мекендер тізімі",
+    unreachable: "желіден қолжетімсіз",
+    length_note: "Ұзындықтар геодезиялық (бағалау түзу трассалары үшін — бұралаңдық коэффициентімен), құны бүтін теңгемен.",
+    proxy_note: "Қолданыстағы желі — жарияланған алмастыру: қалалар, кенттер және т/ж станциялары қатысу нүктелері ретінде.",
+    quantity: "Саны",
+    tech_fibre: "Оптикалық талшық",
+    tech_fwa: "Тіркелген сымсыз қолжетімділік",
+    tech_satellite: "Спутник",
+    tech_none: "Қосылмайды",
+    kind_proxy: "Түзу трасса (бағалау)",
+    kind_road: "Жол бойымен",
+    kind_power_line: "ЭБЖ тіректерімен",
+    kind_railway: "Темір жол бойымен",
+    kind_offroad: "Жолсыз",
+    existing_lines: "Қолданыстағы ТОБЖ желілері",
+    yes: "иә",
+};
+
+pub static EN: Labels = Labels {
+    title: "Rural broadband rollout plan",
+    district: "District",
+    oblast: "Region",
+    summary: "Summary",
+    by_phase_tech: "Villages by phase and technology",
+    phase: "Phase",
+    unphased: "Not phased",
+    technology: "Technology",
+    villages: "Villages",
+    village: "Village",
+    name: "Name",
+    households: "Households",
+    population: "Population",
+    cost_kzt: "Cost, KZT",
+    bill: "Bill of quantities",
+    corridor_type: "Corridor type",
+    km: "km",
+    bridges: "Bridges",
+    tunnels: "Tunnels",
+    railway_crossings: "Railway crossings",
+    connected_villages: "Connected villages",
+    connected_households: "Connected households",
+    cost_corridors: "Fibre construction",
+    cost_villages: "Village equipment and household connections",
+    total: "Total",
+    new_fibre_km: "New fibre, km",
+    route_sections: "Route sections",
+    map: "Map",
+    legend: "Legend",
+    pops: "Points of presence (existing network)",
+    new_routes: "New fibre routes",
+    boundaries: "District boundaries",
+    all_districts: "All districts",
+    village_list: "Villages",
+    unreachable: "unreachable from the network",
+    length_note: "Lengths are geodesic (straight-line proxy corridors include the circuity factor); costs in whole tenge.",
+    proxy_note: "The existing network is a declared proxy: cities, towns and railway stations as points of presence.",
+    quantity: "Quantity",
+    tech_fibre: "Fibre",
+    tech_fwa: "Fixed wireless",
+    tech_satellite: "Satellite",
+    tech_none: "Not connected",
+    kind_proxy: "Straight-line proxy",
+    kind_road: "Along road",
+    kind_power_line: "On power line",
+    kind_railway: "Along railway",
+    kind_offroad: "Off-road",
+    existing_lines: "Existing fibre lines",
+    yes: "yes",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_codes_and_rejects_others() {
+        assert_eq!("ru".parse::<Lang>(), Ok(Lang::Ru));
+        assert_eq!("kk".parse::<Lang>(), Ok(Lang::Kk));
+        assert_eq!("en".parse::<Lang>(), Ok(Lang::En));
+        assert!("kz".parse::<Lang>().unwrap_err().contains("ru, kk or en"));
+        assert_eq!(Lang::default(), Lang::Ru);
+    }
+
+    #[test]
+    fn corridor_types_read_in_each_language() {
+        assert_eq!(
+            RU.corridor_type_name("road:primary"),
+            "Вдоль дороги (primary)"
+        );
+        assert_eq!(KK.corridor_type_name("proxy"), "Түзу трасса (бағалау)");
+        assert_eq!(EN.technology_name("fwa"), "Fixed wireless");
+    }
+}

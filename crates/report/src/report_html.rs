@@ -1,0 +1,440 @@
+//! `report.html` of a district package: a page an akimat officer can read and print —
+//! summary, villages by phase and technology, bill of quantities, village list and a small
+//! inline SVG map. No scripts, no external resources.
+
+use crate::district_packages::{DistrictTotals, DistrictWork};
+use crate::i18n::{Labels, Lang};
+use crate::plan_out::{PlanContext, ATTRIBUTION};
+use fiberplan_model::{District, LonLat};
+use fiberplan_plan::Technology;
+use geo::{Coord, LineString, Simplify};
+use std::fmt::Write;
+
+/// Escape text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// Whole number with thousands grouped: `1 234 567` (no-break spaces) in ru/kk,
+/// `1,234,567` in en.
+pub fn int(lang: Lang, n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sep = if lang == Lang::En { "," } else { "\u{a0}" };
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Kilometres with 2 decimals, decimal comma in ru/kk.
+pub fn km(lang: Lang, x: f64) -> String {
+    let s = format!("{x:.2}");
+    if lang == Lang::En {
+        s
+    } else {
+        s.replace('.', ",")
+    }
+}
+
+/// Douglas-Peucker simplification of a ring or line, in degrees.
+pub fn simplify(line: &[LonLat], eps: f64) -> Vec<LonLat> {
+    let ls = LineString::from(
+        line.iter()
+            .map(|p| Coord { x: p[0], y: p[1] })
+            .collect::<Vec<_>>(),
+    );
+    ls.simplify(eps).0.iter().map(|c| [c.x, c.y]).collect()
+}
+
+fn phase_label(l: &Labels, p: Option<u16>) -> String {
+    p.map(|y| y.to_string())
+        .unwrap_or_else(|| l.unphased.to_string())
+}
+
+const CSS: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;color:#222;max-width:60em}\
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}\
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.25em .6em}\
+th{background:#eee;text-align:left}td.n{text-align:right;white-space:nowrap}tr.total td{font-weight:bold}\
+.note{color:#555;font-size:.85em}svg{border:1px solid #ccc;background:#fafaf5}";
+
+/// Technology colours shared by the report map and `plan.html`.
+pub fn technology_colour(t: Technology) -> &'static str {
+    match t {
+        Technology::Fibre => "#1a9641",
+        Technology::Fwa => "#fdae61",
+        Technology::Satellite => "#7b3294",
+        Technology::None => "#7f7f7f",
+    }
+}
+
+/// The route colour (new fibre).
+pub const ROUTE_COLOUR: &str = "#d7191c";
+/// Points of presence (existing network).
+pub const POP_COLOUR: &str = "#2b83ba";
+
+/// One district's `report.html`.
+pub fn district_report(
+    ctx: &PlanContext,
+    d: Option<&District>,
+    w: &DistrictWork,
+    t: &DistrictTotals,
+    polygons: &[Vec<Vec<LonLat>>],
+    lang: Lang,
+) -> String {
+    let l = lang.labels();
+    let name = d
+        .map(|d| lang.district_name(d))
+        .unwrap_or_else(|| "—".into());
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} — {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        lang.code(),
+        esc(&name),
+        esc(l.title)
+    );
+    let _ = writeln!(h, "<h1>{}</h1>", esc(l.title));
+    let _ = writeln!(
+        h,
+        "<p><b>{}:</b> {} ({}){}</p>",
+        esc(l.district),
+        esc(&name),
+        esc(d.map(|d| d.kato.as_str()).unwrap_or("")),
+        d.map(|d| format!(" &nbsp; <b>{}:</b> {}", esc(l.oblast), esc(&d.oblast_en)))
+            .unwrap_or_default()
+    );
+
+    // Summary.
+    let _ = writeln!(h, "<h2>{}</h2>\n<table id=\"summary\">", esc(l.summary));
+    let row = |h: &mut String, k: &str, v: String| {
+        let _ = writeln!(h, "<tr><th>{}</th><td class=\"n\">{}</td></tr>", esc(k), v);
+    };
+    row(
+        &mut h,
+        l.connected_villages,
+        int(lang, t.villages_connected as i64),
+    );
+    row(
+        &mut h,
+        l.connected_households,
+        int(lang, t.households_connected as i64),
+    );
+    row(&mut h, l.new_fibre_km, km(lang, t.new_fibre_km));
+    row(&mut h, l.route_sections, int(lang, t.route_sections as i64));
+    row(&mut h, l.cost_corridors, int(lang, t.cost_corridor_kzt));
+    row(&mut h, l.cost_villages, int(lang, t.cost_villages_kzt));
+    let _ = writeln!(
+        h,
+        "<tr class=\"total\"><th>{}, {}</th><td class=\"n\">{}</td></tr>\n</table>",
+        esc(l.total),
+        esc(l.cost_kzt),
+        int(lang, t.cost_total_kzt)
+    );
+
+    // Map.
+    let _ = writeln!(h, "<h2>{}</h2>", esc(l.map));
+    h.push_str(&svg_map(ctx, w, polygons));
+    let _ = writeln!(
+        h,
+        "<p class=\"note\"><span style=\"color:{ROUTE_COLOUR}\">━</span> {} &nbsp; <span style=\"color:{}\">●</span> {} &nbsp; <span style=\"color:{}\">●</span> {} &nbsp; <span style=\"color:{POP_COLOUR}\">■</span> {}</p>",
+        esc(l.new_routes),
+        technology_colour(Technology::Fibre),
+        esc(l.tech_fibre),
+        technology_colour(Technology::None),
+        esc(l.tech_none),
+        esc(l.pops)
+    );
+
+    // Villages by phase and technology.
+    let _ = writeln!(
+        h,
+        "<h2>{}</h2>\n<table id=\"by-phase\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(l.by_phase_tech),
+        esc(l.phase),
+        esc(l.technology),
+        esc(l.villages),
+        esc(l.households),
+        esc(l.cost_kzt)
+    );
+    let (mut nv, mut nh, mut nc) = (0usize, 0u64, 0i64);
+    for (&(phase, tech), &(n, hh, cost)) in &t.by_phase_tech {
+        nv += n;
+        nh += hh;
+        nc += cost;
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&phase_label(l, phase)),
+            esc(l.technology_name(tech.as_str())),
+            int(lang, n as i64),
+            int(lang, hh as i64),
+            int(lang, cost)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<tr class=\"total\"><td colspan=\"2\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n</table>",
+        esc(l.total),
+        int(lang, nv as i64),
+        int(lang, nh as i64),
+        int(lang, nc)
+    );
+
+    // Bill of quantities.
+    let _ = writeln!(
+        h,
+        "<h2>{}</h2>\n<table id=\"bill\">\n<tr><th>{}</th><th>{}</th></tr>",
+        esc(l.bill),
+        esc(l.corridor_type),
+        esc(l.quantity)
+    );
+    for (k, v) in &t.km_by_type {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}, {}</td><td class=\"n\">{}</td></tr>",
+            esc(&l.corridor_type_name(k)),
+            esc(l.km),
+            km(lang, *v)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<tr class=\"total\"><td>{}</td><td class=\"n\">{}</td></tr>",
+        esc(l.new_fibre_km),
+        km(lang, t.new_fibre_km)
+    );
+    for (k, v) in [
+        (l.bridges, t.bridges as i64),
+        (l.tunnels, t.tunnels as i64),
+        (l.railway_crossings, t.railway_crossings as i64),
+        (l.connected_villages, t.villages_connected as i64),
+        (l.connected_households, t.households_connected as i64),
+    ] {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+            esc(k),
+            int(lang, v)
+        );
+    }
+    for (k, v) in [
+        (l.cost_corridors, t.cost_corridor_kzt),
+        (l.cost_villages, t.cost_villages_kzt),
+    ] {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}, {}</td><td class=\"n\">{}</td></tr>",
+            esc(k),
+            esc(l.cost_kzt),
+            int(lang, v)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<tr class=\"total\"><td>{}, {}</td><td class=\"n\">{}</td></tr>\n</table>",
+        esc(l.total),
+        esc(l.cost_kzt),
+        int(lang, t.cost_total_kzt)
+    );
+
+    // Village list: connected first (by phase), then the rest, by name.
+    let mut order: Vec<usize> = w.villages.clone();
+    let vname = |i: usize| {
+        let v = &ctx.villages[i];
+        let n = match lang {
+            Lang::Kk if !v.name_kk.is_empty() => &v.name_kk,
+            Lang::Ru if !v.name_ru.is_empty() => &v.name_ru,
+            _ => &v.name,
+        };
+        if n.is_empty() {
+            v.id.clone()
+        } else {
+            n.clone()
+        }
+    };
+    order.sort_by_cached_key(|&i| {
+        let vp = &ctx.plan.villages[i];
+        (
+            vp.technology,
+            vp.phase,
+            vname(i),
+            ctx.villages[i].id.clone(),
+        )
+    });
+    let _ = writeln!(
+        h,
+        "<h2>{}</h2>\n<table id=\"villages\">\n<tr><th>{}</th><th>id</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(l.village_list),
+        esc(l.name),
+        esc(l.households),
+        esc(l.technology),
+        esc(l.phase),
+        esc(l.cost_kzt)
+    );
+    for i in order {
+        let (v, vp) = (&ctx.villages[i], &ctx.plan.villages[i]);
+        let tech = if vp.unreachable {
+            format!(
+                "{} ({})",
+                l.technology_name(vp.technology.as_str()),
+                l.unreachable
+            )
+        } else {
+            l.technology_name(vp.technology.as_str()).to_string()
+        };
+        let phase = if vp.technology == Technology::None {
+            String::new()
+        } else {
+            phase_label(l, vp.phase)
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+            esc(&vname(i)),
+            esc(&v.id),
+            int(lang, v.households as i64),
+            esc(&tech),
+            esc(&phase),
+            int(lang, vp.cost_kzt)
+        );
+    }
+    h.push_str("</table>\n");
+    let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.length_note));
+    if ctx.backbone.is_proxy {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.proxy_note));
+    }
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">{}</p>\n</body>\n</html>",
+        esc(ATTRIBUTION)
+    );
+    h
+}
+
+/// A small SVG map: the district outline, its route stretches, villages and points of presence.
+fn svg_map(ctx: &PlanContext, w: &DistrictWork, polygons: &[Vec<Vec<LonLat>>]) -> String {
+    const W: f64 = 560.0;
+    const H: f64 = 400.0;
+    let mut pts: Vec<LonLat> = polygons.iter().flatten().flatten().copied().collect();
+    for p in &w.pieces {
+        pts.extend_from_slice(&p.geometry);
+    }
+    for &i in &w.villages {
+        pts.push(ctx.villages[i].lonlat);
+    }
+    if pts.is_empty() {
+        return String::new();
+    }
+    let (mut lo, mut hi) = (pts[0], pts[0]);
+    for p in &pts {
+        lo = [lo[0].min(p[0]), lo[1].min(p[1])];
+        hi = [hi[0].max(p[0]), hi[1].max(p[1])];
+    }
+    let kx = ((lo[1] + hi[1]) / 2.0).to_radians().cos().max(0.1);
+    let span_x = ((hi[0] - lo[0]) * kx).max(1e-4);
+    let span_y = (hi[1] - lo[1]).max(1e-4);
+    let s = ((W - 20.0) / span_x).min((H - 20.0) / span_y);
+    let xy = |p: LonLat| {
+        (
+            10.0 + (p[0] - lo[0]) * kx * s,
+            H - 10.0 - (p[1] - lo[1]) * s,
+        )
+    };
+    let path = |line: &[LonLat]| {
+        let mut d = String::new();
+        for (k, p) in line.iter().enumerate() {
+            let (x, y) = xy(*p);
+            let _ = write!(d, "{}{x:.1} {y:.1}", if k == 0 { "M" } else { " L" });
+        }
+        d
+    };
+    let eps = span_y.max(span_x / kx) / 600.0;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\">\n"
+    );
+    for poly in polygons {
+        let mut d = String::new();
+        for ring in poly {
+            d.push_str(&path(&simplify(ring, eps)));
+            d.push_str(" Z ");
+        }
+        let _ = writeln!(
+            svg,
+            "<path d=\"{}\" fill=\"#eef3e8\" stroke=\"#555\" stroke-width=\"1\" fill-rule=\"evenodd\"/>",
+            d.trim_end()
+        );
+    }
+    for p in &w.pieces {
+        let _ = writeln!(
+            svg,
+            "<path class=\"route\" d=\"{}\" fill=\"none\" stroke=\"{ROUTE_COLOUR}\" stroke-width=\"2\"/>",
+            path(&p.geometry)
+        );
+    }
+    for &i in &w.villages {
+        let (v, vp) = (&ctx.villages[i], &ctx.plan.villages[i]);
+        let (x, y) = xy(v.lonlat);
+        let r = if vp.technology == Technology::None {
+            1.5
+        } else {
+            3.5
+        };
+        let _ = writeln!(
+            svg,
+            "<circle class=\"village\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r}\" fill=\"{}\"><title>{}</title></circle>",
+            technology_colour(vp.technology),
+            esc(if v.name.is_empty() { &v.id } else { &v.name })
+        );
+    }
+    for &j in &w.pops {
+        let (x, y) = xy(ctx.plan.pops[j].lonlat);
+        let _ = writeln!(
+            svg,
+            "<rect class=\"pop\" x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"6\" fill=\"{POP_COLOUR}\"/>",
+            x - 3.0,
+            y - 3.0
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_group_thousands_per_language() {
+        assert_eq!(int(Lang::En, 68_542_308_095), "68,542,308,095");
+        assert_eq!(int(Lang::Ru, 1_234), "1\u{a0}234");
+        assert_eq!(int(Lang::Kk, 999), "999");
+        assert_eq!(int(Lang::En, -1_000), "-1,000");
+        assert_eq!(km(Lang::Ru, 4.3317), "4,33");
+        assert_eq!(km(Lang::En, 4.3317), "4.33");
+    }
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(esc("a<b & \"c\"'"), "a&lt;b &amp; &quot;c&quot;&#39;");
+        assert_eq!(esc("Қарабұлақ"), "Қарабұлақ");
+    }
+}
