@@ -5,6 +5,7 @@ Usage (the peers venv from ../shared/tools/peers/setup.sh):
   PY=~/.cache/fiberplan-peers/bin/python
   $PY crates/steiner/benches/quota_peer.py INSTANCE.stp --quota H [--steps 20]
   $PY crates/steiner/benches/quota_peer.py INSTANCE.stp --budget B [--steps 20]
+  $PY crates/steiner/benches/quota_peer.py INSTANCE.stp --pcst
   $PY crates/steiner/benches/quota_peer.py INSTANCE.stp --scale-prizes 150 -o OUT.stp
 
 Quota: the smallest multiplier lam whose rooted pcst_fast tree (strong pruning, prizes
@@ -32,6 +33,8 @@ def main():
     ap.add_argument("--quota", type=float)
     ap.add_argument("--budget", type=float)
     ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--pcst", action="store_true", help="one pcst_fast call (lam = 1); "
+                    "objective = cost + prizes left out")
     ap.add_argument("--scale-prizes", type=float)
     ap.add_argument("-o")
     a = ap.parse_args()
@@ -58,6 +61,16 @@ def main():
         verts, es = pcst_fast.pcst_fast(edges, base * lam, costs, root, 1, "strong", 0)
         return float(costs[es].sum()), float(base[verts].sum())
 
+    if a.pcst:
+        r = root if inst.root is not None else -1
+        verts, es = pcst_fast.pcst_fast(edges, base, costs, r, 1, "strong", 0)
+        wall = time.perf_counter() - t0
+        cost = float(costs[es].sum())
+        obj = cost + float(base.sum() - base[verts].sum())
+        print(json.dumps({"instance": os.path.basename(a.instance), "solver": "pcst_fast",
+                          "rooted": inst.root is not None, "cost": cost, "objective": obj,
+                          "wall_s": round(wall, 3)}))
+        return
     if a.quota is not None:
         ok = lambda c, p: p >= a.quota  # noqa: E731
     else:

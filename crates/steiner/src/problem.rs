@@ -59,6 +59,8 @@ pub struct Options {
     pub local_search: bool,
     /// Compute a dual-ascent lower bound.
     pub lower_bound: bool,
+    /// Solve exactly (Dreyfus-Wagner) when the work for the terminals fits the budget.
+    pub exact: bool,
 }
 
 impl Default for Options {
@@ -71,6 +73,7 @@ impl Default for Options {
             reduce: true,
             local_search: true,
             lower_bound: true,
+            exact: true,
         }
     }
 }

@@ -228,7 +228,7 @@ const RUN_WORK_PER_EFFORT: usize = 100_000;
 /// Edge scans of one vertex-insertion call per unit of effort.
 const VI_WORK_PER_EFFORT: u64 = 500_000;
 /// Scanned arcs of dual ascent per unit of effort.
-const DA_WORK_PER_EFFORT: u64 = 5_000_000;
+const DA_WORK_PER_EFFORT: u64 = 1_500_000;
 /// Work budget of the exact programme per unit of effort (node-steps).
 const DW_WORK_PER_EFFORT: u128 = 150_000_000;
 /// Memory cap of the exact programme (labels of 12 bytes).

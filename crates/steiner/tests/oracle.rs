@@ -1,8 +1,10 @@
 //! Differential tests against the exact oracle on many small random graphs, plus
 //! hand-checkable fixtures and determinism across thread counts.
 
+use fiberplan_steiner::dual_ascent::dual_ascent;
 use fiberplan_steiner::exact::{brute_force, Problem};
-use fiberplan_steiner::tree::is_tree_spanning;
+use fiberplan_steiner::mehlhorn::mehlhorn;
+use fiberplan_steiner::tree::{is_tree_spanning, mst_and_prune, tree_cost};
 use fiberplan_steiner::{
     solve_budget, solve_pcst, solve_quota, solve_steiner, Cost, Graph, Instance, NodeId, Options,
     Solution,
@@ -88,6 +90,48 @@ proptest! {
     }
 
     #[test]
+    fn heuristics_valid_never_worse_than_mehlhorn_and_bounded_below(inst in arb_instance(12)) {
+        let opts = Options { exact: false, ..Options::default() };
+        let sol = solve_steiner(&inst, &opts);
+        let r = restricted(&inst, &sol);
+        let mut required = r.terminals.clone();
+        required.extend(r.root);
+        required.sort_unstable();
+        required.dedup();
+        check_tree(&inst, &sol, &required);
+        let opt = brute_force(&r, Problem::Steiner).expect("reachable terminals");
+        prop_assert!(sol.cost >= opt);
+        if let Some(lb) = sol.lower_bound {
+            prop_assert!(lb <= opt, "lower bound {} above optimum {}", lb, opt);
+        }
+        if required.len() >= 2 {
+            let g = &inst.graph;
+            let w: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
+            let mut keep = vec![false; g.num_nodes()];
+            for &t in &required {
+                keep[t as usize] = true;
+            }
+            let m = mst_and_prune(g, &mehlhorn(g, &w, &required), &[], &keep);
+            prop_assert!(sol.cost <= tree_cost(g, &m));
+        }
+    }
+
+    #[test]
+    fn dual_ascent_never_exceeds_optimum(inst in arb_instance(11)) {
+        let opts = Options { exact: false, ..Options::default() };
+        let sol = solve_steiner(&inst, &opts);
+        let r = restricted(&inst, &sol);
+        let opt = brute_force(&r, Problem::Steiner).unwrap();
+        let mut terms = r.terminals.clone();
+        terms.extend(r.root);
+        terms.sort_unstable();
+        terms.dedup();
+        for &root in &terms {
+            prop_assert!(dual_ascent(&inst.graph, &terms, root, u64::MAX) <= opt);
+        }
+    }
+
+    #[test]
     fn pcst_matches_exact(inst in arb_instance(10)) {
         let sol = solve_pcst(&inst, &Options::default());
         check_tree(&inst, &sol, &inst.root.into_iter().collect::<Vec<_>>());
@@ -147,6 +191,105 @@ fn disconnected_terminals_are_reported_not_panicked() {
     let sol = solve_steiner(&inst, &Options::default());
     assert_eq!(sol.edges, vec![0, 1]);
     assert_eq!(sol.unreachable, vec![4]);
+}
+
+/// Hand-checkable: the classic example where the shortest-path heuristic and Mehlhorn
+/// both pay 10 and the optimum (the star through node 3) pays 9.
+#[test]
+fn star_is_found_by_local_search_without_the_exact_programme() {
+    let g = Graph::from_edges(4, &[(0, 1, 5), (1, 2, 5), (0, 3, 3), (1, 3, 3), (2, 3, 3)]);
+    let inst = Instance {
+        graph: g,
+        terminals: vec![0, 1, 2],
+        root: None,
+        prizes: vec![],
+    };
+    let sol = solve_steiner(
+        &inst,
+        &Options {
+            exact: false,
+            ..Options::default()
+        },
+    );
+    assert_eq!((sol.cost, sol.edges.clone()), (9, vec![2, 3, 4]));
+    let lb = sol.lower_bound.unwrap();
+    assert!((6..=9).contains(&lb));
+}
+
+/// A 3x3 grid with unit weights and the four corners as terminals: optimum 6.
+#[test]
+fn grid_corners() {
+    let mut edges = Vec::new();
+    for r in 0..3u32 {
+        for c in 0..3u32 {
+            let v = r * 3 + c;
+            if c < 2 {
+                edges.push((v, v + 1, 1));
+            }
+            if r < 2 {
+                edges.push((v, v + 3, 1));
+            }
+        }
+    }
+    let inst = Instance {
+        graph: Graph::from_edges(9, &edges),
+        terminals: vec![0, 2, 6, 8],
+        root: None,
+        prizes: vec![],
+    };
+    for exact in [true, false] {
+        let sol = solve_steiner(
+            &inst,
+            &Options {
+                exact,
+                ..Options::default()
+            },
+        );
+        assert_eq!(sol.cost, 6);
+        assert_eq!(sol.nodes.len(), 7);
+    }
+}
+
+/// PCST by hand: path 0-1-2 (weights 3, 3) with prizes 5, 0, 5 unrooted: taking all costs
+/// 6 and misses nothing; taking one end costs 0 and misses 5. Optimum 5.
+#[test]
+fn pcst_by_hand() {
+    let g = Graph::from_edges(3, &[(0, 1, 3), (1, 2, 3)]);
+    let inst = Instance {
+        graph: g,
+        terminals: vec![],
+        root: None,
+        prizes: vec![5, 0, 5],
+    };
+    let sol = solve_pcst(&inst, &Options::default());
+    assert_eq!(sol.objective, 5);
+    assert_eq!(sol.edges.len(), 0);
+    assert_eq!(sol.nodes, vec![0]);
+}
+
+/// Quota and budget by hand on a star: root 0, leaves 1..=3 with (edge, prize)
+/// (2, 3), (4, 8), (5, 4). Quota 11: {1, 2} costs 6. Budget 7: {2} (prize 8) beats
+/// {1} + nothing else fitting... {1, 2} costs 6 and holds 11.
+#[test]
+fn quota_and_budget_by_hand() {
+    let g = Graph::from_edges(4, &[(0, 1, 2), (0, 2, 4), (0, 3, 5)]);
+    let inst = Instance {
+        graph: g,
+        terminals: vec![],
+        root: Some(0),
+        prizes: vec![0, 3, 8, 4],
+    };
+    let q = solve_quota(&inst, 11, &Options::default());
+    assert_eq!((q.cost, q.prize), (6, 11));
+    let q = solve_quota(&inst, 12, &Options::default());
+    assert_eq!((q.cost, q.prize), (9, 12));
+    let b = solve_budget(&inst, 7, &Options::default());
+    assert_eq!((b.cost, b.prize), (6, 11));
+    let b = solve_budget(&inst, 100, &Options::default());
+    assert_eq!((b.cost, b.prize), (11, 15));
+    // quota above the total: every prize node
+    let q = solve_quota(&inst, 1000, &Options::default());
+    assert_eq!((q.cost, q.prize), (11, 15));
 }
 
 #[test]
