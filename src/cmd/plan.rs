@@ -250,6 +250,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     for (name, body) in fiberplan_report::district_packages(&ctx, polygons, args.lang) {
         write(&mut out, &name, body)?;
     }
+    let html = fiberplan_report::plan_html(&ctx, polygons, args.lang);
+    write(&mut out, "plan.html", html)?;
     if let Some(p) = &args.export_stp {
         let view = graph.steiner_view(|i| villages[i].households as i64);
         let body = fiberplan_io::stp::write_stp(&view.instance, "fiberplan planning graph: root = node 1 (points of presence contracted), TP = households, weights = corridor cost in KZT");

@@ -6,11 +6,13 @@
 pub mod atomic;
 pub mod clip;
 pub mod district_packages;
+mod html_map;
 pub mod i18n;
 mod plan_out;
 pub mod report_html;
 
 pub use atomic::{write_atomic, AtomicDir};
 pub use district_packages::district_packages;
+pub use html_map::plan_html;
 pub use i18n::Lang;
 pub use plan_out::{PlanContext, ATTRIBUTION};
