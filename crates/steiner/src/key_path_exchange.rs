@@ -19,35 +19,41 @@
 //!    applied greedily by gain as long as their key-tree routes are disjoint and their new
 //!    nodes distinct (independent fundamental cycles keep the result a tree).
 //!
+//! 5. replacements may also run through the Voronoi regions of the removed path's own
+//!    interior nodes, which the removal frees: per key path, one Dijkstra inside those
+//!    regions from the child side and one from the parent side (entered over boundary
+//!    edges) find the best such path. The regions partition the nodes, so this too is
+//!    O(m log n) per pass.
+//!
 //! Passes repeat until no key path improves (a fixpoint) or the pass budget is spent.
-//! Replacement paths that would run through the removed path's own Voronoi regions are
-//! not considered, which keeps a pass simple at the price of missing a few exchanges.
 //!
 //! References: E. Uchoa, R. F. Werneck, "Fast local search for Steiner trees in graphs",
 //! ALENEX 2010.
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
-use crate::tree::{prune_leaves, tree_cost, tree_nodes, TreeAdj};
+use crate::tree::{is_tree_spanning, mst_and_prune, prune_leaves, tree_cost, tree_nodes, TreeAdj};
 use crate::voronoi::Voronoi;
 
 const NIL: u32 = u32::MAX;
 
-struct KeyTree {
+pub(crate) struct KeyTree {
     /// Key-vertex index of each graph node (NIL if not a key vertex).
-    key_of: Vec<u32>,
+    pub key_of: Vec<u32>,
+    /// Graph node of each key vertex.
+    pub kverts: Vec<NodeId>,
     /// Key path of each interior tree node (NIL otherwise).
-    path_of: Vec<u32>,
+    pub path_of: Vec<u32>,
     /// Per key vertex: parent key vertex (NIL at the root), depth, Euler interval.
-    kparent: Vec<u32>,
-    kdepth: Vec<u32>,
-    tin: Vec<u32>,
-    tout: Vec<u32>,
+    pub kparent: Vec<u32>,
+    pub kdepth: Vec<u32>,
+    pub tin: Vec<u32>,
+    pub tout: Vec<u32>,
     /// Per key path (indexed by its child key vertex): edges and cost.
-    path_edges: Vec<Vec<EdgeId>>,
-    path_cost: Vec<Cost>,
+    pub path_edges: Vec<Vec<EdgeId>>,
+    pub path_cost: Vec<Cost>,
 }
 
-fn build_key_tree(g: &Graph, tree: &[EdgeId], is_term: &[bool]) -> KeyTree {
+pub(crate) fn build_key_tree(g: &Graph, tree: &[EdgeId], is_term: &[bool]) -> KeyTree {
     let n = g.num_nodes();
     let adj = TreeAdj::new(g, tree);
     let nodes = &adj.nodes;
@@ -112,6 +118,7 @@ fn build_key_tree(g: &Graph, tree: &[EdgeId], is_term: &[bool]) -> KeyTree {
     let tout: Vec<u32> = (0..k).map(|ki| ki as u32 + size[ki] - 1).collect();
     KeyTree {
         key_of,
+        kverts,
         path_of,
         kparent,
         kdepth,
@@ -123,7 +130,43 @@ fn build_key_tree(g: &Graph, tree: &[EdgeId], is_term: &[bool]) -> KeyTree {
 }
 
 impl KeyTree {
-    fn inside(&self, x: u32, c: u32) -> bool {
+    /// Key vertex where a base leaves towards `other` (a key vertex or path child): the
+    /// base itself when it is a key vertex, else the end of its key path facing `other`.
+    pub(crate) fn exit(&self, b: NodeId, other: u32) -> u32 {
+        let key = self.key_of[b as usize];
+        if key != NIL {
+            return key;
+        }
+        let p = self.path_of[b as usize];
+        if self.inside(other, p) {
+            p
+        } else {
+            self.kparent[p as usize]
+        }
+    }
+
+    /// The key vertex of a base, or the child end of the key path it lies on.
+    pub(crate) fn anchor(&self, b: NodeId) -> u32 {
+        let key = self.key_of[b as usize];
+        if key != NIL {
+            key
+        } else {
+            self.path_of[b as usize]
+        }
+    }
+
+    /// Exits `(a, b)` of a boundary path between bases `bx` and `by`, or `None` when both
+    /// lie inside the same key path.
+    pub(crate) fn route(&self, bx: NodeId, by: NodeId) -> Option<(u32, u32)> {
+        let (ax, ay) = (self.anchor(bx), self.anchor(by));
+        let both_inner = self.key_of[bx as usize] == NIL && self.key_of[by as usize] == NIL;
+        if both_inner && ax == ay {
+            return None;
+        }
+        Some((self.exit(bx, ay), self.exit(by, ax)))
+    }
+
+    pub(crate) fn inside(&self, x: u32, c: u32) -> bool {
         self.tin[c as usize] <= self.tin[x as usize]
             && self.tin[x as usize] <= self.tout[c as usize]
     }
@@ -142,24 +185,13 @@ fn find(jump: &mut [u32], mut x: u32) -> u32 {
     r
 }
 
-/// One improving exchange: remove key path `path` (its child key vertex), add `edges`.
-struct Exchange {
-    gain: Cost,
-    /// The key path removed (its child key vertex).
-    path: u32,
-    /// Key-tree route of the replacement: between these key vertices.
-    route: (u32, u32),
-    /// Tree nodes the replacement attaches to.
-    bases: (NodeId, NodeId),
-    add: Vec<EdgeId>,
-}
-
-fn improving_exchanges(
+/// Voronoi regions of the tree's nodes and the boundary paths between different bases,
+/// cheapest first: `(d(x) + w(x, y) + d(y), edge x-y)`.
+pub(crate) fn boundary_paths(
     g: &Graph,
     weights: &[Cost],
     tree: &[EdgeId],
-    kt: &KeyTree,
-) -> Vec<Exchange> {
+) -> (Voronoi, Vec<(Cost, EdgeId)>) {
     let bases = tree_nodes(g, tree);
     let vor = Voronoi::compute(g, weights, &bases);
     let mut in_tree_edge = vec![false; g.num_edges()];
@@ -181,40 +213,37 @@ fn improving_exchanges(
         ));
     }
     cands.sort_unstable();
+    (vor, cands)
+}
+
+/// One improving exchange: remove key path `path` (its child key vertex), add `edges`.
+struct Exchange {
+    gain: Cost,
+    /// The key path removed (its child key vertex).
+    path: u32,
+    /// Key-tree route of the replacement: between these key vertices.
+    route: (u32, u32),
+    /// Tree nodes the replacement attaches to.
+    bases: (NodeId, NodeId),
+    add: Vec<EdgeId>,
+}
+
+fn improving_exchanges(
+    g: &Graph,
+    weights: &[Cost],
+    tree: &[EdgeId],
+    kt: &KeyTree,
+) -> Vec<Exchange> {
+    let (vor, cands) = boundary_paths(g, weights, tree);
     let k = kt.kparent.len();
     let mut jump: Vec<u32> = (0..k as u32).collect();
     let mut best: Vec<(Cost, EdgeId, u32, u32)> = vec![(Cost::MAX, NIL, NIL, NIL); k];
-    // Location of a base, given the other end's key vertex (or path child).
-    let exit = |b: NodeId, other: u32| -> u32 {
-        let key = kt.key_of[b as usize];
-        if key != NIL {
-            return key;
-        }
-        let p = kt.path_of[b as usize];
-        if kt.inside(other, p) {
-            p
-        } else {
-            kt.kparent[p as usize]
-        }
-    };
-    let anchor = |b: NodeId| -> u32 {
-        let key = kt.key_of[b as usize];
-        if key != NIL {
-            key
-        } else {
-            kt.path_of[b as usize]
-        }
-    };
     for (c, e) in cands {
         let (x, y, _) = g.edge(e);
         let (bx, by) = (vor.base[x as usize], vor.base[y as usize]);
-        let (ax, ay) = (anchor(bx), anchor(by));
-        let both_inner = kt.key_of[bx as usize] == NIL && kt.key_of[by as usize] == NIL;
-        if both_inner && ax == ay {
+        let Some((a, b)) = kt.route(bx, by) else {
             continue;
-        }
-        let a = exit(bx, ay);
-        let b = exit(by, ax);
+        };
         let (mut fa, mut fb) = (find(&mut jump, a), find(&mut jump, b));
         while fa != fb {
             let lower = if kt.kdepth[fa as usize] >= kt.kdepth[fb as usize] {
@@ -228,8 +257,143 @@ fn improving_exchanges(
             fb = find(&mut jump, b);
         }
     }
+    // Replacements through the freed Voronoi regions of each key path's interior: a
+    // Dijkstra inside the region from the child side and one from the parent side.
+    let n = g.num_nodes();
+    let mut region_start = vec![0u32; k + 1];
+    for u in 0..n {
+        let b = vor.base[u];
+        if b != NIL && kt.path_of[b as usize] != NIL {
+            region_start[kt.path_of[b as usize] as usize + 1] += 1;
+        }
+    }
+    for p in 0..k {
+        region_start[p + 1] += region_start[p];
+    }
+    let mut fill = region_start.clone();
+    let mut region = vec![0 as NodeId; region_start[k] as usize];
+    for u in 0..n as NodeId {
+        let b = vor.base[u as usize];
+        if b != NIL && kt.path_of[b as usize] != NIL {
+            let p = kt.path_of[b as usize] as usize;
+            region[fill[p] as usize] = u;
+            fill[p] += 1;
+        }
+    }
+    let in_region = |u: NodeId, p: u32| {
+        let b = vor.base[u as usize];
+        b != NIL && kt.path_of[b as usize] == p
+    };
+    let mut dist = [vec![Cost::MAX; n], vec![Cost::MAX; n]];
+    let mut pred = [vec![NIL; n], vec![NIL; n]];
+    let mut heap = std::collections::BinaryHeap::new();
+    let mut via_region: Vec<Option<(Cost, NodeId)>> = vec![None; k];
+    let mut region_paths: Vec<(u32, [NodeId; 2], Vec<EdgeId>)> = Vec::new();
+    for p in 1..k as u32 {
+        let nodes =
+            &region[region_start[p as usize] as usize..region_start[p as usize + 1] as usize];
+        if nodes.is_empty() {
+            continue;
+        }
+        let limit = best[p as usize].0.min(kt.path_cost[p as usize]);
+        for side in 0..2 {
+            heap.clear();
+            for &u in nodes {
+                for (w, e) in g.neighbors(u) {
+                    if in_region(w, p) {
+                        continue;
+                    }
+                    let b = vor.base[w as usize];
+                    if b == NIL {
+                        continue;
+                    }
+                    let child_side = kt.inside(kt.anchor(b), p);
+                    if child_side != (side == 0) {
+                        continue;
+                    }
+                    let d = vor.dist[w as usize] + weights[e as usize];
+                    if d < dist[side][u as usize] && d < limit {
+                        dist[side][u as usize] = d;
+                        pred[side][u as usize] = e;
+                        heap.push(std::cmp::Reverse((d, u)));
+                    }
+                }
+            }
+            while let Some(std::cmp::Reverse((d, u))) = heap.pop() {
+                if d > dist[side][u as usize] {
+                    continue;
+                }
+                for (w, e) in g.neighbors(u) {
+                    if !in_region(w, p) {
+                        continue;
+                    }
+                    let nd = d + weights[e as usize];
+                    if nd < dist[side][w as usize] && nd < limit {
+                        dist[side][w as usize] = nd;
+                        pred[side][w as usize] = e;
+                        heap.push(std::cmp::Reverse((nd, w)));
+                    }
+                }
+            }
+        }
+        let mut bestu: Option<(Cost, NodeId)> = None;
+        for &u in nodes {
+            let (a, b) = (dist[0][u as usize], dist[1][u as usize]);
+            if a < Cost::MAX && b < Cost::MAX && bestu.is_none_or(|(c, _)| a + b < c) {
+                bestu = Some((a + b, u));
+            }
+        }
+        if let Some((c, u)) = bestu {
+            if c < limit {
+                via_region[p as usize] = Some((c, u));
+            }
+        }
+        // Keep the labels of the best node for reconstruction below; reset the rest.
+        if let Some((_, u)) = via_region[p as usize] {
+            let mut add = Vec::new();
+            let mut ends = [NIL; 2];
+            for side in 0..2 {
+                let mut x = u;
+                loop {
+                    let e = pred[side][x as usize];
+                    add.push(e);
+                    let y = g.other(e, x);
+                    if !in_region(y, p) {
+                        vor.path_to_base(g, y, &mut add);
+                        ends[side] = vor.base[y as usize];
+                        break;
+                    }
+                    x = y;
+                }
+            }
+            add.sort_unstable();
+            add.dedup();
+            region_paths.push((p, ends, add));
+        }
+        for &u in nodes {
+            for side in 0..2 {
+                dist[side][u as usize] = Cost::MAX;
+                pred[side][u as usize] = NIL;
+            }
+        }
+    }
     let mut out = Vec::new();
+    for (p, ends, add) in region_paths {
+        let (c, _) = via_region[p as usize].expect("region path");
+        if let Some((a, b)) = kt.route(ends[0], ends[1]) {
+            out.push(Exchange {
+                gain: kt.path_cost[p as usize] - c,
+                path: p,
+                route: (a, b),
+                bases: (ends[0], ends[1]),
+                add,
+            });
+        }
+    }
     for (p, &(c, e, a, b)) in best.iter().enumerate().skip(1) {
+        if via_region[p].is_some() {
+            continue;
+        }
         if e != NIL && c < kt.path_cost[p] {
             let (x, y, _) = g.edge(e);
             let mut add = vec![e];
@@ -360,6 +524,10 @@ pub fn key_path_exchange(
         return (tree, 0);
     }
     let mut cost = tree_cost(g, &tree);
+    let terms: Vec<NodeId> = tree_nodes(g, &tree)
+        .into_iter()
+        .filter(|&v| is_term[v as usize])
+        .collect();
     let mut passes = 0;
     while passes < max_passes {
         passes += 1;
@@ -369,13 +537,24 @@ pub fn key_path_exchange(
             break;
         }
         let t = apply_disjoint(g, &tree, &kt, &ex);
-        let t = prune_leaves(g, &t, is_term);
+        // Zero-weight ties can make two halves of a replacement meet: repair by MST.
+        let t = if is_tree_spanning(g, &t, &terms) {
+            prune_leaves(g, &t, is_term)
+        } else {
+            mst_and_prune(g, &t, &[], is_term)
+        };
+        if !is_tree_spanning(g, &t, &terms) {
+            break;
+        }
         let c = tree_cost(g, &t);
         if c >= cost {
             break;
         }
         tree = t;
         cost = c;
+        if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
+            eprintln!("kpe pass {passes}: {} exchanges, cost {cost}", ex.len());
+        }
     }
     (tree, passes)
 }

@@ -23,6 +23,7 @@ pub mod dual_ascent;
 pub mod exact;
 pub mod graph;
 pub mod key_path_exchange;
+pub mod key_vertex_elimination;
 pub mod mehlhorn;
 pub mod pcst;
 pub mod prize_growth;

@@ -5,6 +5,7 @@ use crate::dreyfus_wagner::{dreyfus_wagner, dw_work};
 use crate::dual_ascent::dual_ascent;
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
+use crate::key_vertex_elimination::key_vertex_elimination;
 use crate::mehlhorn::mehlhorn;
 use crate::problem::{
     make_solution, reachable_split, splitmix, with_threads, Deadline, Instance, Objective, Options,
@@ -141,6 +142,9 @@ fn solve_reduced(
     let vi_budget = VI_WORK_PER_EFFORT * opts.effort as u64;
     let improve = |t: Vec<EdgeId>| -> (Cost, Vec<EdgeId>) {
         let mut t = t;
+        // Work cap on elimination passes for this run (a pass is O(m log n)).
+        let kve_left =
+            std::sync::atomic::AtomicI64::new(KVE_PASSES_PER_EFFORT * opts.effort as i64);
         let mut c = tree_cost(g, &t);
         if !ls {
             return (c, t);
@@ -152,6 +156,12 @@ fn solve_reduced(
             }
             t = key_path_exchange(g, &weights, &t, &is_term, passes).0;
             c = tree_cost(g, &t);
+            if let Some((t2, c2)) = key_vertex_elimination(g, &weights, &t, &is_term) {
+                if c2 < c && kve_left.fetch_sub(1, std::sync::atomic::Ordering::Relaxed) > 0 {
+                    t = t2;
+                    continue;
+                }
+            }
             let (t2, c2) = vertex_insertion(g, &t, &is_term, vi_budget);
             if c2 >= c {
                 break;
@@ -187,7 +197,7 @@ fn solve_reduced(
     results.dedup_by(|a, b| a.1 == b.1);
     let mut name = String::from("sph+mehlhorn");
     if ls {
-        name.push_str("+kpe+vi");
+        name.push_str("+kpe+kve+vi");
     }
     let (mut best_cost, mut best) = results[0].clone();
     // Recombination: the shortest-path heuristic on the union of the best trees.
@@ -229,6 +239,8 @@ const RUN_WORK_PER_EFFORT: usize = 100_000;
 const VI_WORK_PER_EFFORT: u64 = 500_000;
 /// Scanned arcs of dual ascent per unit of effort.
 const DA_WORK_PER_EFFORT: u64 = 1_500_000;
+/// Key-vertex elimination passes per improvement and unit of effort.
+const KVE_PASSES_PER_EFFORT: i64 = 8;
 /// Work budget of the exact programme per unit of effort (node-steps).
 const DW_WORK_PER_EFFORT: u128 = 150_000_000;
 /// Memory cap of the exact programme (labels of 12 bytes).
