@@ -28,6 +28,8 @@ enum Command {
     Steiner(cmd::steiner::SteinerCmd),
     /// Read and check every input a plan would (network included) without solving.
     Validate(cmd::validate::ValidateArgs),
+    /// What changed between two plans: villages and new-fibre stretches, as GeoJSON and a table.
+    Diff(cmd::diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => cmd::plan::run(args),
         Command::Steiner(c) => cmd::steiner::run(c),
         Command::Validate(args) => cmd::validate::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
     };
     match result {
         Ok(code) => code,

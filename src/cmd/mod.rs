@@ -1,5 +1,6 @@
 //! Subcommands. Each takes its clap arguments and returns an exit code or an error.
 
+pub mod diff;
 pub mod inputs;
 pub mod plan;
 pub mod steiner;

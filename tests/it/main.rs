@@ -3,5 +3,7 @@
 
 mod browser;
 mod common;
+mod diff;
 mod districts;
 mod plan;
+mod utf8;

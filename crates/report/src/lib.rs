@@ -5,6 +5,7 @@
 
 pub mod atomic;
 pub mod clip;
+pub mod diff;
 pub mod district_packages;
 mod html_map;
 pub mod i18n;
@@ -12,6 +13,7 @@ mod plan_out;
 pub mod report_html;
 
 pub use atomic::{write_atomic, AtomicDir};
+pub use diff::{diff_plans, Change, PlanDiff};
 pub use district_packages::district_packages;
 pub use html_map::plan_html;
 pub use i18n::Lang;

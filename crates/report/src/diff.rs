@@ -1,0 +1,553 @@
+//! What changed between two plans (`fiberplan diff`): villages connected or dropped,
+//! villages whose technology or phase changed, and new-fibre stretches added, removed or
+//! moved to another phase. Works on two `plan.geojson` values, so any two scenarios' outputs
+//! compare, whatever produced them.
+//!
+//! Routes are compared stretch by stretch, not by id: route ids depend on where a plan's
+//! routes branch, so two plans sharing a corridor may number and cut it differently. A
+//! stretch is one segment of a route's drawn geometry, keyed by its two ends at the output
+//! precision (1e-6 degrees), direction ignored.
+
+use crate::plan_out::ATTRIBUTION;
+use fiberplan_network::geodesy::distance_m;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How a village or stretch changed from plan A to plan B.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Connected (or built) in B, not in A.
+    Added,
+    /// Connected (or built) in A, not in B.
+    Removed,
+    /// Connected in both, by another technology.
+    TechnologyChanged,
+    /// Connected (or built) in both, in another phase.
+    PhaseChanged,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::TechnologyChanged => "technology_changed",
+            Change::PhaseChanged => "phase_changed",
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        match self {
+            Change::Added => "#1a9641",
+            Change::Removed => "#d7191c",
+            Change::TechnologyChanged => "#fdae61",
+            Change::PhaseChanged => "#2b83ba",
+        }
+    }
+}
+
+/// One changed village.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VillageChange {
+    pub change: Change,
+    pub id: String,
+    pub name: String,
+    pub lonlat: [f64; 2],
+    pub households: u64,
+    pub technology_a: Option<String>,
+    pub technology_b: Option<String>,
+    pub phase_a: Option<i64>,
+    pub phase_b: Option<i64>,
+    pub cost_a_kzt: i64,
+    pub cost_b_kzt: i64,
+    pub district_kato: Option<String>,
+}
+
+/// A run of consecutive changed segments along one route.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StretchChange {
+    pub change: Change,
+    /// The route it belongs to: in B for added and phase-changed stretches, in A for removed.
+    pub route: String,
+    pub geometry: Vec<[f64; 2]>,
+    /// Geodesic drawn length, metres.
+    pub length_m: f64,
+    /// Drawn length times the route's costed/drawn ratio, metres.
+    pub costed_length_m: f64,
+    pub phase_a: Option<i64>,
+    pub phase_b: Option<i64>,
+}
+
+/// The whole comparison.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlanDiff {
+    pub villages: Vec<VillageChange>,
+    pub stretches: Vec<StretchChange>,
+    pub villages_unchanged: usize,
+    pub unchanged_km: f64,
+}
+
+type Key = (i64, i64);
+
+fn key(p: [f64; 2]) -> Key {
+    ((p[0] * 1e6).round() as i64, (p[1] * 1e6).round() as i64)
+}
+
+fn seg_key(a: [f64; 2], b: [f64; 2]) -> (Key, Key) {
+    let (ka, kb) = (key(a), key(b));
+    if ka <= kb {
+        (ka, kb)
+    } else {
+        (kb, ka)
+    }
+}
+
+struct Route {
+    id: String,
+    phase: Option<i64>,
+    ratio: f64,
+    coords: Vec<[f64; 2]>,
+}
+
+fn features<'a>(plan: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value> + 'a {
+    let kind = kind.to_string();
+    plan["features"]
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
+        .iter()
+        .filter(move |f| f["properties"]["kind"] == kind.as_str())
+}
+
+fn position(v: &Value) -> Option<[f64; 2]> {
+    Some([v.get(0)?.as_f64()?, v.get(1)?.as_f64()?])
+}
+
+/// Routes of a plan; every LineString (or MultiLineString part) of a `new_fibre` feature.
+fn routes(plan: &Value) -> Vec<Route> {
+    let mut out = Vec::new();
+    for f in features(plan, "new_fibre") {
+        let p = &f["properties"];
+        let id = p["id"].as_str().unwrap_or("").to_string();
+        let (len, drawn) = (p["length_km"].as_f64(), p["drawn_length_km"].as_f64());
+        let ratio = match (len, drawn) {
+            (Some(l), Some(d)) if d > 0.0 => l / d,
+            _ => 1.0,
+        };
+        let g = &f["geometry"];
+        let lines: Vec<&Value> = match g["type"].as_str() {
+            Some("LineString") => vec![&g["coordinates"]],
+            Some("MultiLineString") => g["coordinates"]
+                .as_array()
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        for l in lines {
+            let coords: Vec<[f64; 2]> = l
+                .as_array()
+                .map(|a| a.iter().filter_map(position).collect())
+                .unwrap_or_default();
+            out.push(Route {
+                id: id.clone(),
+                phase: p["phase"].as_i64(),
+                ratio,
+                coords,
+            });
+        }
+    }
+    out
+}
+
+struct V {
+    name: String,
+    lonlat: [f64; 2],
+    households: u64,
+    technology: Option<String>,
+    phase: Option<i64>,
+    cost: i64,
+    district: Option<String>,
+}
+
+fn villages(plan: &Value) -> BTreeMap<String, V> {
+    let mut out = BTreeMap::new();
+    for f in features(plan, "village") {
+        let p = &f["properties"];
+        let id = match &p["id"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let tech = p["technology"]
+            .as_str()
+            .filter(|t| *t != "none")
+            .map(str::to_string);
+        out.insert(
+            id,
+            V {
+                name: p["name"].as_str().unwrap_or("").to_string(),
+                lonlat: position(&f["geometry"]["coordinates"]).unwrap_or([0.0, 0.0]),
+                households: p["households"].as_u64().unwrap_or(0),
+                phase: p["phase"].as_i64(),
+                cost: p["cost_kzt"].as_i64().unwrap_or(0),
+                district: p["district_kato"].as_str().map(str::to_string),
+                technology: tech,
+            },
+        );
+    }
+    out
+}
+
+/// Compare plan A with plan B (both `plan.geojson` values).
+pub fn diff_plans(a: &Value, b: &Value) -> PlanDiff {
+    let mut d = PlanDiff::default();
+    let (va, vb) = (villages(a), villages(b));
+    let ids: BTreeSet<&String> = va.keys().chain(vb.keys()).collect();
+    for id in ids {
+        let (x, y) = (va.get(id), vb.get(id));
+        let ta = x.and_then(|v| v.technology.clone());
+        let tb = y.and_then(|v| v.technology.clone());
+        let (pa, pb) = (x.and_then(|v| v.phase), y.and_then(|v| v.phase));
+        let change = match (&ta, &tb) {
+            (None, Some(_)) => Some(Change::Added),
+            (Some(_), None) => Some(Change::Removed),
+            (Some(s), Some(t)) if s != t => Some(Change::TechnologyChanged),
+            (Some(_), Some(_)) if pa != pb => Some(Change::PhaseChanged),
+            _ => None,
+        };
+        let Some(change) = change else {
+            d.villages_unchanged += 1;
+            continue;
+        };
+        let v = y.or(x).expect("in one of the plans");
+        d.villages.push(VillageChange {
+            change,
+            id: id.clone(),
+            name: v.name.clone(),
+            lonlat: v.lonlat,
+            households: v.households,
+            technology_a: ta,
+            technology_b: tb,
+            phase_a: pa,
+            phase_b: pb,
+            cost_a_kzt: x.map(|v| v.cost).unwrap_or(0),
+            cost_b_kzt: y.map(|v| v.cost).unwrap_or(0),
+            district_kato: v.district.clone(),
+        });
+    }
+
+    let (ra, rb) = (routes(a), routes(b));
+    let phases = |rs: &[Route]| {
+        let mut m: BTreeMap<(Key, Key), Option<i64>> = BTreeMap::new();
+        for r in rs {
+            for w in r.coords.windows(2) {
+                m.insert(seg_key(w[0], w[1]), r.phase);
+            }
+        }
+        m
+    };
+    let (sa, sb) = (phases(&ra), phases(&rb));
+    // Runs of consecutive segments with the same change along one route; returns the
+    // unchanged metres.
+    let mut runs = |rs: &[Route], classify: &dyn Fn((Key, Key), Option<i64>) -> Option<Change>| {
+        let mut unchanged_m = 0.0;
+        for r in rs {
+            let mut cur: Option<StretchChange> = None;
+            for w in r.coords.windows(2) {
+                let k = seg_key(w[0], w[1]);
+                let len = distance_m(w[0], w[1]);
+                let c = classify(k, r.phase);
+                if c.is_none() {
+                    unchanged_m += len;
+                }
+                match (&mut cur, c) {
+                    (Some(s), Some(c)) if s.change == c => {
+                        s.geometry.push(w[1]);
+                        s.length_m += len;
+                        s.costed_length_m += len * r.ratio;
+                    }
+                    (_, c) => {
+                        if let Some(s) = cur.take() {
+                            d.stretches.push(s);
+                        }
+                        cur = c.map(|c| StretchChange {
+                            change: c,
+                            route: r.id.clone(),
+                            geometry: vec![w[0], w[1]],
+                            length_m: len,
+                            costed_length_m: len * r.ratio,
+                            phase_a: sa.get(&k).copied().flatten(),
+                            phase_b: sb.get(&k).copied().flatten(),
+                        });
+                    }
+                }
+            }
+            if let Some(s) = cur.take() {
+                d.stretches.push(s);
+            }
+        }
+        unchanged_m
+    };
+    let unchanged_b = runs(&rb, &|k, phase| match sa.get(&k) {
+        None => Some(Change::Added),
+        Some(pa) if *pa != phase => Some(Change::PhaseChanged),
+        Some(_) => None,
+    });
+    runs(&ra, &|k, _| {
+        (!sb.contains_key(&k)).then_some(Change::Removed)
+    });
+    d.unchanged_km = unchanged_b / 1000.0;
+    d
+}
+
+fn r3(x: f64) -> f64 {
+    (x * 1e3).round() / 1e3
+}
+
+fn r6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+impl PlanDiff {
+    /// Drawn km of stretches with this change.
+    pub fn km(&self, c: Change) -> f64 {
+        0.0 + self
+            .stretches
+            .iter()
+            .filter(|s| s.change == c)
+            .map(|s| s.length_m)
+            .sum::<f64>()
+            / 1000.0
+    }
+
+    /// Costed km of stretches with this change.
+    pub fn costed_km(&self, c: Change) -> f64 {
+        0.0 + self
+            .stretches
+            .iter()
+            .filter(|s| s.change == c)
+            .map(|s| s.costed_length_m)
+            .sum::<f64>()
+            / 1000.0
+    }
+
+    /// `diff.geojson`: changed villages (Points) and stretches (LineStrings) with `change`,
+    /// both plans' values and simplestyle colours.
+    pub fn geojson(&self) -> String {
+        let mut feats = Vec::new();
+        for s in &self.stretches {
+            feats.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": s.geometry.iter().map(|p| json!([r6(p[0]), r6(p[1])])).collect::<Vec<_>>()},
+                "properties": {
+                    "kind": "new_fibre", "change": s.change.as_str(), "route": s.route,
+                    "drawn_length_km": r3(s.length_m / 1000.0), "length_km": r3(s.costed_length_m / 1000.0),
+                    "phase_a": s.phase_a, "phase_b": s.phase_b,
+                    "title": format!("{} {} ({:.2} km)", s.change.as_str(), s.route, s.costed_length_m / 1000.0),
+                    "stroke": s.change.colour(), "stroke-width": 4,
+                }
+            }));
+        }
+        for v in &self.villages {
+            feats.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r6(v.lonlat[0]), r6(v.lonlat[1])]},
+                "properties": {
+                    "kind": "village", "change": v.change.as_str(), "id": v.id, "name": v.name,
+                    "households": v.households,
+                    "technology_a": v.technology_a.as_deref().unwrap_or("none"),
+                    "technology_b": v.technology_b.as_deref().unwrap_or("none"),
+                    "phase_a": v.phase_a, "phase_b": v.phase_b,
+                    "cost_a_kzt": v.cost_a_kzt, "cost_b_kzt": v.cost_b_kzt,
+                    "district_kato": v.district_kato,
+                    "title": if v.name.is_empty() { v.id.clone() } else { v.name.clone() },
+                    "description": format!("{}: {} -> {}", v.change.as_str(),
+                        v.technology_a.as_deref().unwrap_or("none"), v.technology_b.as_deref().unwrap_or("none")),
+                    "marker-color": v.change.colour(),
+                }
+            }));
+        }
+        let fc =
+            json!({"type": "FeatureCollection", "attribution": ATTRIBUTION, "features": feats});
+        serde_json::to_string(&fc).expect("JSON") + "\n"
+    }
+
+    /// `diff.csv`: one row per changed village and stretch.
+    pub fn csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "kind",
+            "change",
+            "id",
+            "name",
+            "technology_a",
+            "technology_b",
+            "phase_a",
+            "phase_b",
+            "households",
+            "cost_a_kzt",
+            "cost_b_kzt",
+            "length_km",
+            "drawn_length_km",
+            "district_kato",
+        ])
+        .expect("in-memory CSV");
+        let opt = |p: Option<i64>| p.map(|p| p.to_string()).unwrap_or_default();
+        for v in &self.villages {
+            w.write_record([
+                "village".to_string(),
+                v.change.as_str().to_string(),
+                v.id.clone(),
+                v.name.clone(),
+                v.technology_a.clone().unwrap_or_else(|| "none".into()),
+                v.technology_b.clone().unwrap_or_else(|| "none".into()),
+                opt(v.phase_a),
+                opt(v.phase_b),
+                v.households.to_string(),
+                v.cost_a_kzt.to_string(),
+                v.cost_b_kzt.to_string(),
+                String::new(),
+                String::new(),
+                v.district_kato.clone().unwrap_or_default(),
+            ])
+            .expect("in-memory CSV");
+        }
+        for s in &self.stretches {
+            w.write_record([
+                "new_fibre".to_string(),
+                s.change.as_str().to_string(),
+                s.route.clone(),
+                String::new(),
+                "fibre".into(),
+                "fibre".into(),
+                opt(s.phase_a),
+                opt(s.phase_b),
+                String::new(),
+                String::new(),
+                String::new(),
+                format!("{}", r3(s.costed_length_m / 1000.0)),
+                format!("{}", r3(s.length_m / 1000.0)),
+                String::new(),
+            ])
+            .expect("in-memory CSV");
+        }
+        String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8")
+    }
+
+    /// `summary.json`: counts and kilometres per change, households and village cost deltas.
+    pub fn summary_json(&self, a_label: &str, b_label: &str) -> String {
+        let mut villages = Map::new();
+        let mut households = Map::new();
+        for c in [
+            Change::Added,
+            Change::Removed,
+            Change::TechnologyChanged,
+            Change::PhaseChanged,
+        ] {
+            let vs = self.villages.iter().filter(|v| v.change == c);
+            villages.insert(c.as_str().into(), json!(vs.clone().count()));
+            households.insert(
+                c.as_str().into(),
+                json!(vs.map(|v| v.households).sum::<u64>()),
+            );
+        }
+        let v = json!({
+            "plan_a": a_label,
+            "plan_b": b_label,
+            "villages": villages,
+            "households": households,
+            "villages_unchanged": self.villages_unchanged,
+            "new_fibre_km": {
+                "added": r3(self.costed_km(Change::Added)),
+                "removed": r3(self.costed_km(Change::Removed)),
+                "phase_changed": r3(self.costed_km(Change::PhaseChanged)),
+            },
+            "drawn_km": {
+                "added": r3(self.km(Change::Added)),
+                "removed": r3(self.km(Change::Removed)),
+                "phase_changed": r3(self.km(Change::PhaseChanged)),
+                "unchanged": r3(self.unchanged_km),
+            },
+            "village_cost_delta_kzt": self.villages.iter().map(|v| v.cost_b_kzt - v.cost_a_kzt).sum::<i64>(),
+            "attribution": ATTRIBUTION,
+        });
+        serde_json::to_string_pretty(&v).expect("JSON") + "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(villages: &[(&str, &str, Option<i64>)], routes: &[(&str, &[[f64; 2]])]) -> Value {
+        let mut f = Vec::new();
+        for (id, tech, phase) in villages {
+            f.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]},
+                "properties": {"kind": "village", "id": id, "technology": tech, "phase": phase, "households": 10, "cost_kzt": 5}}));
+        }
+        for (id, c) in routes {
+            f.push(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": c},
+                "properties": {"kind": "new_fibre", "id": id, "length_km": 2.0, "drawn_length_km": 1.0}}));
+        }
+        json!({"type": "FeatureCollection", "features": f})
+    }
+
+    #[test]
+    fn classifies_villages_and_stretches() {
+        let a = plan(
+            &[
+                ("x", "fibre", None),
+                ("y", "fibre", None),
+                ("z", "none", None),
+                ("w", "fibre", Some(2026)),
+            ],
+            &[("route-1", &[[0.0, 0.0], [0.01, 0.0], [0.02, 0.0]])],
+        );
+        let b = plan(
+            &[
+                ("x", "fibre", None),
+                ("y", "fwa", None),
+                ("z", "fibre", None),
+                ("w", "fibre", Some(2027)),
+            ],
+            // Same first segment drawn the other way, the second replaced.
+            &[
+                ("route-9", &[[0.01, 0.0], [0.0, 0.0]]),
+                ("route-3", &[[0.01, 0.0], [0.01, 0.01]]),
+            ],
+        );
+        let d = diff_plans(&a, &b);
+        let ch: Vec<(&str, Change)> = d
+            .villages
+            .iter()
+            .map(|v| (v.id.as_str(), v.change))
+            .collect();
+        assert_eq!(
+            ch,
+            vec![
+                ("w", Change::PhaseChanged),
+                ("y", Change::TechnologyChanged),
+                ("z", Change::Added)
+            ]
+        );
+        assert_eq!(d.villages_unchanged, 1);
+        assert_eq!(d.stretches.len(), 2);
+        assert_eq!(d.stretches[0].change, Change::Added);
+        assert_eq!(d.stretches[0].route, "route-3");
+        assert_eq!(d.stretches[1].change, Change::Removed);
+        assert_eq!(d.stretches[1].geometry, vec![[0.01, 0.0], [0.02, 0.0]]);
+        // 0.01 degrees of latitude at the equator: 1,105.74 m; costed x2 by the route's ratio.
+        assert!(
+            (d.km(Change::Added) - 1.10574).abs() < 1e-5,
+            "{}",
+            d.km(Change::Added)
+        );
+        assert!((d.costed_km(Change::Added) - 2.0 * d.km(Change::Added)).abs() < 1e-9);
+        assert!(
+            (d.unchanged_km - 1.11319).abs() < 1e-5,
+            "{}",
+            d.unchanged_km
+        );
+        assert_eq!(diff_plans(&a, &a).villages.len(), 0);
+        assert_eq!(diff_plans(&a, &a).stretches.len(), 0);
+    }
+}

@@ -1,0 +1,132 @@
+//! `fiberplan diff PLAN_A PLAN_B --out DIR`: what changed between two scenarios' plans —
+//! villages connected or dropped, technology or phase changed, new-fibre stretches added,
+//! removed or moved to another phase — as `diff.geojson`, `diff.csv` and `summary.json`,
+//! and a table on stdout.
+
+use fiberplan_io::InputError;
+use fiberplan_report::{diff_plans, AtomicDir, Change};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct DiffArgs {
+    /// Plan A: an output folder of `fiberplan plan`, or its plan.geojson.
+    pub plan_a: PathBuf,
+    /// Plan B, compared with A (added = in B, not in A).
+    pub plan_b: PathBuf,
+    /// Output folder for diff.geojson, diff.csv and summary.json.
+    #[arg(long, default_value = "out/diff")]
+    pub out: PathBuf,
+}
+
+/// Read a plan's GeoJSON (the CLI is the edge: the two files are fiberplan's own outputs).
+fn read_plan(p: &Path) -> anyhow::Result<(PathBuf, Value)> {
+    let file = if p.is_dir() {
+        p.join("plan.geojson")
+    } else {
+        p.to_path_buf()
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| InputError::file(&file, format!("cannot read: {e}")))?;
+    let v: Value = serde_json::from_str(&text)
+        .map_err(|e| InputError::file(&file, format!("not JSON: {e}")))?;
+    if v["type"] != "FeatureCollection" || !v["features"].is_array() {
+        return Err(InputError::file(
+            &file,
+            "not a GeoJSON FeatureCollection: expected the plan.geojson of `fiberplan plan`",
+        )
+        .into());
+    }
+    Ok((file, v))
+}
+
+pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let (fa, a) = read_plan(&args.plan_a)?;
+    let (fb, b) = read_plan(&args.plan_b)?;
+    let d = diff_plans(&a, &b);
+    let mut out = AtomicDir::new(&args.out)
+        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+    let (la, lb) = (fa.display().to_string(), fb.display().to_string());
+    for (name, body) in [
+        ("diff.geojson", d.geojson()),
+        ("diff.csv", d.csv()),
+        ("summary.json", d.summary_json(&la, &lb)),
+    ] {
+        out.write(name, body.as_bytes())
+            .with_context(|| format!("cannot write {}", args.out.join(name).display()))?;
+    }
+    out.commit()
+        .with_context(|| format!("cannot move outputs into {}", args.out.display()))?;
+
+    let count = |c: Change| d.villages.iter().filter(|v| v.change == c).count();
+    let hh = |c: Change| {
+        d.villages
+            .iter()
+            .filter(|v| v.change == c)
+            .map(|v| v.households)
+            .sum::<u64>()
+    };
+    // One write, so a closed pipe (`| head`) is an io::Error, reported as success.
+    let mut t = String::new();
+    let _ = writeln!(t, "fiberplan diff: {la} -> {lb}");
+    let _ = writeln!(
+        t,
+        "  villages: {} added ({} households), {} removed ({} households), {} technology changed, {} phase changed, {} unchanged",
+        count(Change::Added),
+        hh(Change::Added),
+        count(Change::Removed),
+        hh(Change::Removed),
+        count(Change::TechnologyChanged),
+        count(Change::PhaseChanged),
+        d.villages_unchanged
+    );
+    let _ = writeln!(
+        t,
+        "  new fibre: {:.3} km added, {:.3} km removed, {:.3} km in another phase, {:.3} km unchanged (drawn)",
+        d.km(Change::Added),
+        d.km(Change::Removed),
+        d.km(Change::PhaseChanged),
+        d.unchanged_km
+    );
+    const SHOWN: usize = 30;
+    if !d.villages.is_empty() {
+        let _ = writeln!(
+            t,
+            "  {:<18} {:<14} {:<24} {:>10}  technology / phase A -> B",
+            "change", "id", "name", "households"
+        );
+        let ph = |p: Option<i64>| p.map(|p| format!(" {p}")).unwrap_or_default();
+        for v in d.villages.iter().take(SHOWN) {
+            let _ = writeln!(
+                t,
+                "  {:<18} {:<14} {:<24} {:>10}  {}{} -> {}{}",
+                v.change.as_str(),
+                v.id,
+                v.name,
+                v.households,
+                v.technology_a.as_deref().unwrap_or("none"),
+                ph(v.phase_a),
+                v.technology_b.as_deref().unwrap_or("none"),
+                ph(v.phase_b)
+            );
+        }
+        if d.villages.len() > SHOWN {
+            let _ = writeln!(
+                t,
+                "  ... {} more rows in diff.csv",
+                d.villages.len() - SHOWN
+            );
+        }
+    }
+    let _ = writeln!(
+        t,
+        "  outputs in {} (diff.geojson, diff.csv, summary.json)",
+        args.out.display()
+    );
+    std::io::stdout().write_all(t.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
