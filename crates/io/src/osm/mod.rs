@@ -35,6 +35,7 @@ use crate::InputError;
 use fiberplan_model::osm::{OsmData, OsmElement, OsmPlace, OsmReadStats, OsmWay, OsmWayKind};
 use fiberplan_model::population::parse_tolerant;
 use fiberplan_model::LonLat;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -337,26 +338,49 @@ impl Raw {
                 .map(|i| from_e7(nodes[i].1))
         };
         let mut stats = self.stats;
-        let mut ways = Vec::with_capacity(self.ways.len());
-        for (head, refs) in self.ways {
-            let mut pieces: Vec<(Vec<i64>, Vec<LonLat>)> = vec![(Vec::new(), Vec::new())];
-            let mut missing = 0;
-            for r in refs {
-                match lookup(r) {
-                    Some(p) => {
-                        let last = pieces.last_mut().expect("never empty");
-                        last.0.push(r);
-                        last.1.push(p);
-                    }
-                    None => {
-                        missing += 1;
-                        if !pieces.last().expect("never empty").0.is_empty() {
-                            pieces.push((Vec::new(), Vec::new()));
+        // Resolve node references, ways in parallel (order kept): (pieces, missing refs).
+        let resolved: Vec<(Vec<OsmWay>, u64)> = self
+            .ways
+            .par_iter()
+            .map(|(head, refs)| {
+                let mut pieces: Vec<(Vec<i64>, Vec<LonLat>)> = vec![(Vec::new(), Vec::new())];
+                let mut missing = 0;
+                for &r in refs {
+                    match lookup(r) {
+                        Some(p) => {
+                            let last = pieces.last_mut().expect("never empty");
+                            last.0.push(r);
+                            last.1.push(p);
+                        }
+                        None => {
+                            missing += 1;
+                            if !pieces.last().expect("never empty").0.is_empty() {
+                                pieces.push((Vec::new(), Vec::new()));
+                            }
                         }
                     }
                 }
-            }
-            pieces.retain(|p| p.0.len() >= 2);
+                pieces.retain(|p| p.0.len() >= 2);
+                let ways = pieces
+                    .into_iter()
+                    .map(|(nodes, coords)| OsmWay {
+                        id: head.id,
+                        kind: head.kind,
+                        class: head.class.clone(),
+                        paved: head.paved,
+                        bridge: head.bridge,
+                        tunnel: head.tunnel,
+                        name: head.name.clone(),
+                        reference: head.reference.clone(),
+                        nodes,
+                        coords,
+                    })
+                    .collect();
+                (ways, missing)
+            })
+            .collect();
+        let mut ways = Vec::with_capacity(self.ways.len());
+        for (pieces, missing) in resolved {
             if missing > 0 {
                 stats.missing_node_refs += missing;
                 if pieces.is_empty() {
@@ -367,20 +391,7 @@ impl Raw {
             } else if pieces.is_empty() {
                 stats.ways_dropped += 1;
             }
-            for (nodes, coords) in pieces {
-                ways.push(OsmWay {
-                    id: head.id,
-                    kind: head.kind,
-                    class: head.class.clone(),
-                    paved: head.paved,
-                    bridge: head.bridge,
-                    tunnel: head.tunnel,
-                    name: head.name.clone(),
-                    reference: head.reference.clone(),
-                    nodes,
-                    coords,
-                });
-            }
+            ways.extend(pieces);
         }
         let mut places = self.places;
         for (mut place, refs) in self.place_ways {

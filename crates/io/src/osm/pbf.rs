@@ -47,6 +47,11 @@ pub(super) fn read(path: &Path, opts: &OsmReadOptions) -> Result<Raw, InputError
     let mut raw = Raw::default();
     let mut stats = OsmReadStats::default();
     let mut saw_header = false;
+    let n_nodes: usize = outs
+        .iter()
+        .map(|o| o.1.as_ref().map_or(0, |b| b.nodes.len()))
+        .sum();
+    raw.nodes.reserve_exact(n_nodes);
     for (i, out) in outs {
         let out = out.map_err(|e| InputError::file(path, e))?;
         if i == 0 {
