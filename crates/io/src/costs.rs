@@ -13,17 +13,25 @@ pub fn read_costs(path: &Path) -> Result<CostModel, InputError> {
 /// Parse and check a cost model; the error carries its place.
 pub fn parse_costs(text: &str) -> Result<CostModel, (Where, String)> {
     let model: CostModel = toml::from_str(text).map_err(|e| {
-        let place = e
-            .span()
-            .map(|s| Where::Line(line_of(text, s.start)))
-            .unwrap_or(Where::File);
-        (place, format!("cost model: {}", e.message()))
+        let missing = e.message().starts_with("missing field");
+        let place = match e.span() {
+            // A missing top-level field spans the whole document: no line to point at.
+            Some(s) if missing && s.start == 0 => Where::File,
+            Some(s) => Where::Line(line_of(text, s.start)),
+            None => Where::File,
+        };
+        let fix = if missing {
+            " (every figure is required: data/costs.toml lists them all with their sources)"
+        } else {
+            ""
+        };
+        (place, format!("cost model: {}{fix}", e.message()))
     })?;
     if model.currency != "KZT" {
         return Err((
             Where::Key("currency".into()),
             format!(
-                "currency {:?}: only \"KZT\" (whole tenge) is supported",
+                "{:?}: only \"KZT\" (whole tenge) is supported",
                 model.currency
             ),
         ));

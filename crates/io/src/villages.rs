@@ -166,6 +166,12 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
 
 fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError> {
     let text = read_text(path)?;
+    if text.trim().is_empty() {
+        return Err(InputError::file(
+            path,
+            "empty file: expected a header naming id, lon, lat and households or population, then one village a row",
+        ));
+    }
     let header = text.lines().next().unwrap_or("");
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(header))

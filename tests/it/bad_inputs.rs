@@ -1,0 +1,195 @@
+//! `tests/bad_inputs/`: one folder per case, run through the binary.
+//!
+//! Each folder holds its input files, `args.txt` (the command line; `{dir}` is the case
+//! folder and `{common}` is `tests/bad_inputs/_common`, both relative to the repository
+//! root the binary runs in) and `expected.txt`:
+//! - `exit 2` then the one line the binary must print after `fiberplan: error: `, exactly;
+//! - `exit 0` then optional `WHAT: text` lines: `stdout` or `stderr` holds `text`, or for
+//!   `plan`, the output file `out/WHAT` does.
+//!
+//! A `plan` case runs twice: as `plan --out TMP/out` (a rejected plan leaves nothing in
+//! TMP: no output folder, no staging files) and as `validate` with the same inputs, which
+//! must give the same exit code and message. `FIBERPLAN_BLESS=1` rewrites the messages of
+//! `expected.txt` from the current binary (review the diff before committing it).
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+
+const PREFIX: &str = "fiberplan: error: ";
+
+struct Case {
+    name: String,
+    dir: PathBuf,
+    args: Vec<String>,
+    exit: i32,
+    /// exit 2: the message; exit 0: `FILE: text` checks.
+    lines: Vec<String>,
+}
+
+fn cases() -> Vec<Case> {
+    let base = root().join("tests/bad_inputs");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&base)
+        .expect("tests/bad_inputs")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('_'))
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+        .map(|dir| {
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            let rel = format!("tests/bad_inputs/{name}");
+            let read = |f: &str| {
+                std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{rel}/{f}: {e}"))
+            };
+            let args = read("args.txt")
+                .replace("{dir}", &rel)
+                .replace("{common}", "tests/bad_inputs/_common")
+                .split_whitespace()
+                .map(String::from)
+                .collect();
+            let expected = read("expected.txt");
+            let mut lines = expected.lines().map(String::from);
+            let exit = lines
+                .next()
+                .and_then(|l| l.strip_prefix("exit ").and_then(|c| c.trim().parse().ok()))
+                .unwrap_or_else(|| panic!("{rel}/expected.txt: first line must be `exit N`"));
+            Case {
+                name,
+                dir,
+                args,
+                exit,
+                lines: lines.filter(|l| !l.trim().is_empty()).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Problems with one run of a case, empty when it behaved.
+fn check_run(case: &Case, args: &[String], out: Option<&Path>) -> Vec<String> {
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&argv);
+    let err = stderr(&o);
+    let cmd = argv.join(" ");
+    let mut bad = Vec::new();
+    if err.contains("panicked") || err.contains("RUST_BACKTRACE") {
+        bad.push(format!("`{cmd}` panicked: {err}"));
+    }
+    if o.status.code() != Some(case.exit) {
+        bad.push(format!(
+            "`{cmd}`: exit {:?}, expected {}; stderr: {err}",
+            o.status.code(),
+            case.exit
+        ));
+        return bad;
+    }
+    if case.exit == 2 {
+        let got = err.trim_end();
+        if got.lines().count() != 1 {
+            bad.push(format!("`{cmd}`: not one line: {got:?}"));
+        }
+        let want = case.lines.first().map(String::as_str).unwrap_or("");
+        if got.strip_prefix(PREFIX) != Some(want) {
+            bad.push(format!(
+                "`{cmd}`:\n    got:      {got}\n    expected: {PREFIX}{want}"
+            ));
+        }
+        if let Some(out) = out.filter(|_| args[0] == "plan") {
+            let parent = out.parent().unwrap();
+            let left: Vec<_> = std::fs::read_dir(parent)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            if !left.is_empty() {
+                bad.push(format!("`{cmd}` failed but left {left:?}"));
+            }
+        }
+    } else {
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        for l in &case.lines {
+            let (file, needle) = l
+                .split_once(": ")
+                .unwrap_or_else(|| panic!("{}: bad line {l:?}", case.name));
+            let body = match (file, out) {
+                ("stderr", _) => err.clone(),
+                ("stdout", _) => stdout.to_string(),
+                (_, Some(out)) if args[0] == "plan" => {
+                    std::fs::read_to_string(out.join(file)).unwrap_or_default()
+                }
+                _ => continue,
+            };
+            if !body.contains(needle) {
+                bad.push(format!("`{cmd}`: {file} does not contain {needle:?}"));
+            }
+        }
+    }
+    bad
+}
+
+/// `plan ARGS` as `validate ARGS`: the same inputs, no output flags.
+fn as_validate(args: &[String]) -> Vec<String> {
+    let mut v = vec!["validate".to_string()];
+    v.extend(args[1..].iter().cloned());
+    v
+}
+
+/// `args` as run: a `plan` writes into `out`.
+fn with_out(args: &[String], out: &Path) -> Vec<String> {
+    let mut a = args.to_vec();
+    if a[0] == "plan" {
+        a.extend(["--out".into(), out.to_str().unwrap().into()]);
+    }
+    a
+}
+
+/// Rewrite `expected.txt` from what the binary does now.
+fn bless(case: &Case) {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = with_out(&case.args, &tmp.path().join("out"));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&argv);
+    let err = stderr(&o);
+    let code = o.status.code().unwrap_or(-1);
+    let mut body = format!("exit {code}\n");
+    if code == 2 {
+        body += err
+            .trim_end()
+            .strip_prefix(PREFIX)
+            .unwrap_or(err.trim_end());
+        body += "\n";
+    } else {
+        for l in &case.lines {
+            body += l;
+            body += "\n";
+        }
+    }
+    std::fs::write(case.dir.join("expected.txt"), body).unwrap();
+}
+
+#[test]
+fn every_bad_input_case_gives_exit_2_and_its_message_and_every_oddity_plans() {
+    if std::env::var_os("FIBERPLAN_BLESS").is_some() {
+        cases().iter().for_each(bless);
+    }
+    let cases = cases();
+    // The folder is the test: an emptied or misplaced folder must not pass silently.
+    assert!(cases.len() >= 60, "only {} cases found", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut bad = check_run(case, &with_out(&case.args, &out), Some(&out));
+        if case.args[0] == "plan" {
+            bad.extend(check_run(case, &as_validate(&case.args), None));
+        }
+        if !bad.is_empty() {
+            failures.push(format!("{}:\n  {}", case.name, bad.join("\n  ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
