@@ -95,6 +95,10 @@ pub fn parse_gr(text: &str) -> Result<StpInstance, StpError> {
     parse_stp(text)
 }
 
+/// The most nodes an instance may declare: the graph is allocated for all of them, so a
+/// stray digit must not ask for gigabytes (the largest public instances have ~10^6).
+pub const MAX_NODES: usize = 100_000_000;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Section {
     None,
@@ -209,8 +213,11 @@ pub fn parse_stp(text: &str) -> Result<StpInstance, StpError> {
             Section::Graph => match kwl.as_str() {
                 "nodes" => {
                     let n = int_field(&fields, 1, ln, "node count")?;
-                    if n > u32::MAX as usize - 1 {
-                        return Err(StpError::new(ln, format!("{n} nodes is too many")));
+                    if n > MAX_NODES {
+                        return Err(StpError::new(
+                            ln,
+                            format!("{n} nodes is too many (at most {MAX_NODES})"),
+                        ));
                     }
                     nodes = Some(n);
                 }
@@ -281,9 +288,15 @@ pub fn parse_stp(text: &str) -> Result<StpInstance, StpError> {
     let prize_collecting = !prizes.is_empty();
     let mut prize_vec = Vec::new();
     if prize_collecting {
-        prize_vec = vec![0; n];
+        prize_vec = vec![0 as Cost; n];
         for &(v, p) in &prizes {
-            prize_vec[v as usize] += p;
+            let sum = &mut prize_vec[v as usize];
+            *sum = sum.checked_add(p).ok_or_else(|| {
+                StpError::new(
+                    0,
+                    format!("the prizes of node {} add up beyond {}", v + 1, Cost::MAX),
+                )
+            })?;
             terminals.push(v);
         }
     }
