@@ -550,8 +550,14 @@ pub fn key_path_exchange(
         if c >= cost {
             break;
         }
+        // Work-based tail cut: a pass that gains less than 1/50000 of the cost ends the
+        // search (each pass costs a full O(m log n) sweep).
+        let small = (cost - c) * 50_000 < cost;
         tree = t;
         cost = c;
+        if small {
+            break;
+        }
         if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
             eprintln!("kpe pass {passes}: {} exchanges, cost {cost}", ex.len());
         }

@@ -137,10 +137,15 @@ fn solve_reduced(
     for &t in terms {
         is_term[t as usize] = true;
     }
+    let trace = std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some();
+    let t0 = std::time::Instant::now();
     let ls = opts.local_search;
     let passes = 8 * opts.effort as usize + 8;
     let vi_budget = VI_WORK_PER_EFFORT * opts.effort as u64;
-    let improve = |t: Vec<EdgeId>| -> (Cost, Vec<EdgeId>) {
+    // Large graphs: constructions get key-path exchange only; the full alternation with
+    // elimination and insertion is kept for the recombined best.
+    let full_everywhere = g.num_edges() <= FULL_LS_EDGES_PER_EFFORT * opts.effort as usize;
+    let improve = |t: Vec<EdgeId>, full: bool| -> (Cost, Vec<EdgeId>) {
         let mut t = t;
         // Work cap on elimination passes for this run (a pass is O(m log n)).
         let kve_left =
@@ -156,6 +161,9 @@ fn solve_reduced(
             }
             t = key_path_exchange(g, &weights, &t, &is_term, passes).0;
             c = tree_cost(g, &t);
+            if !full {
+                break;
+            }
             if let Some((t2, c2)) = key_vertex_elimination(g, &weights, &t, &is_term) {
                 if c2 < c && kve_left.fetch_sub(1, std::sync::atomic::Ordering::Relaxed) > 0 {
                     t = t2;
@@ -189,9 +197,12 @@ fn solve_reduced(
                     }
                 }
             };
-            improve(mst_and_prune(g, &raw, &[], &is_term))
+            improve(mst_and_prune(g, &raw, &[], &is_term), full_everywhere)
         })
         .collect();
+    if trace {
+        eprintln!("constructions + local search: {:?}", t0.elapsed());
+    }
     // Stable sort: ties keep the schedule's order, so the pick is deterministic.
     results.sort_by_key(|r| r.0);
     results.dedup_by(|a, b| a.1 == b.1);
@@ -215,12 +226,22 @@ fn solve_reduced(
         let start = root.unwrap_or(terms[0]);
         let (t, _) = sph(&sub, &sw, &is_term, terms.len(), start);
         let t: Vec<EdgeId> = t.iter().map(|&e| union[e as usize]).collect();
-        let (c, t) = improve(mst_and_prune(g, &t, &[], &is_term));
+        let (c, t) = improve(mst_and_prune(g, &t, &[], &is_term), full_everywhere);
         if c < best_cost {
             best_cost = c;
             best = t;
             name.push_str("+rec");
         }
+    }
+    if ls && !full_everywhere && !deadline.expired() {
+        let (c, t) = improve(best.clone(), true);
+        if c < best_cost {
+            best_cost = c;
+            best = t;
+        }
+    }
+    if trace {
+        eprintln!("recombination: {:?}", t0.elapsed());
     }
     let lb = if opts.lower_bound && !deadline.expired() {
         let r = root.unwrap_or(terms[0]);
@@ -234,13 +255,16 @@ fn solve_reduced(
 }
 
 /// Edge scans of constructions per unit of effort.
-const RUN_WORK_PER_EFFORT: usize = 100_000;
+const RUN_WORK_PER_EFFORT: usize = 30_000;
 /// Edge scans of one vertex-insertion call per unit of effort.
 const VI_WORK_PER_EFFORT: u64 = 500_000;
 /// Scanned arcs of dual ascent per unit of effort.
 const DA_WORK_PER_EFFORT: u64 = 1_500_000;
 /// Key-vertex elimination passes per improvement and unit of effort.
-const KVE_PASSES_PER_EFFORT: i64 = 8;
+const KVE_PASSES_PER_EFFORT: i64 = 2;
+/// Graphs up to this many edges per unit of effort get the full local search on every
+/// construction.
+const FULL_LS_EDGES_PER_EFFORT: usize = 5_000;
 /// Work budget of the exact programme per unit of effort (node-steps).
 const DW_WORK_PER_EFFORT: u128 = 150_000_000;
 /// Memory cap of the exact programme (labels of 12 bytes).
