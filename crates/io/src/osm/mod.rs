@@ -305,8 +305,9 @@ struct WayHead {
 /// What a reader collected, before node references are resolved.
 #[derive(Default)]
 struct Raw {
-    /// Every node: `(id, [lon, lat] in 1e-7 degrees)`, in file order.
-    nodes: Vec<(i64, [i32; 2])>,
+    /// Every node: `(id, [lon, lat] in 1e-7 degrees)`, in file order, one array per PBF
+    /// block (one in all for XML).
+    node_blocks: Vec<Vec<(i64, [i32; 2])>>,
     ways: Vec<(WayHead, Vec<i64>)>,
     /// Closed `place=*` ways: (place as if a node, refs).
     place_ways: Vec<(OsmPlace, Vec<i64>)>,
@@ -326,17 +327,8 @@ fn from_e7(p: [i32; 2]) -> LonLat {
 
 impl Raw {
     fn finish(mut self) -> OsmData {
-        if !self.nodes.windows(2).all(|w| w[0].0 < w[1].0) {
-            self.nodes.sort_unstable_by_key(|n| n.0);
-            self.nodes.dedup_by_key(|n| n.0);
-        }
-        let nodes = std::mem::take(&mut self.nodes);
-        let lookup = |id: i64| {
-            nodes
-                .binary_search_by_key(&id, |n| n.0)
-                .ok()
-                .map(|i| from_e7(nodes[i].1))
-        };
+        let index = NodeIndex::new(std::mem::take(&mut self.node_blocks));
+        let lookup = |id: i64| index.get(id).map(from_e7);
         let mut stats = self.stats;
         // Resolve node references, ways in parallel (order kept): (pieces, missing refs).
         let resolved: Vec<(Vec<OsmWay>, u64)> = self
@@ -421,6 +413,57 @@ impl Raw {
             places,
             bounds,
             stats,
+        }
+    }
+}
+
+/// Node positions by id. A sorted file (ids ascending within and across blocks, the
+/// usual `Sort.Type_then_ID`) is searched block by block as read, with no copy; anything
+/// else is flattened and stably sorted, the first of duplicate ids in file order kept.
+enum NodeIndex {
+    Blocks {
+        firsts: Vec<i64>,
+        blocks: Vec<Vec<(i64, [i32; 2])>>,
+    },
+    Flat(Vec<(i64, [i32; 2])>),
+}
+
+impl NodeIndex {
+    fn new(blocks: Vec<Vec<(i64, [i32; 2])>>) -> NodeIndex {
+        let sorted_within = blocks.iter().all(|b| b.windows(2).all(|w| w[0].0 < w[1].0));
+        let sorted_across = blocks
+            .windows(2)
+            .all(|w| match (w[0].last(), w[1].first()) {
+                (Some(a), Some(b)) => a.0 < b.0,
+                _ => true,
+            });
+        if sorted_within && sorted_across {
+            let blocks: Vec<_> = blocks.into_iter().filter(|b| !b.is_empty()).collect();
+            NodeIndex::Blocks {
+                firsts: blocks.iter().map(|b| b[0].0).collect(),
+                blocks,
+            }
+        } else {
+            let mut flat: Vec<(i64, [i32; 2])> = blocks.into_iter().flatten().collect();
+            flat.sort_by_key(|n| n.0);
+            flat.dedup_by_key(|n| n.0);
+            NodeIndex::Flat(flat)
+        }
+    }
+
+    fn get(&self, id: i64) -> Option<[i32; 2]> {
+        let find =
+            |v: &[(i64, [i32; 2])]| v.binary_search_by_key(&id, |n| n.0).ok().map(|i| v[i].1);
+        match self {
+            NodeIndex::Blocks { firsts, blocks } => {
+                let b = firsts.partition_point(|&f| f <= id);
+                if b == 0 {
+                    None
+                } else {
+                    find(&blocks[b - 1])
+                }
+            }
+            NodeIndex::Flat(v) => find(v),
         }
     }
 }

@@ -47,18 +47,15 @@ pub(super) fn read(path: &Path, opts: &OsmReadOptions) -> Result<Raw, InputError
     let mut raw = Raw::default();
     let mut stats = OsmReadStats::default();
     let mut saw_header = false;
-    let n_nodes: usize = outs
-        .iter()
-        .map(|o| o.1.as_ref().map_or(0, |b| b.nodes.len()))
-        .sum();
-    raw.nodes.reserve_exact(n_nodes);
     for (i, out) in outs {
         let out = out.map_err(|e| InputError::file(path, e))?;
         if i == 0 {
             saw_header = out.is_header;
         }
         raw.bounds = raw.bounds.or(out.bounds);
-        raw.nodes.extend(out.nodes);
+        if !out.nodes.is_empty() {
+            raw.node_blocks.push(out.nodes);
+        }
         raw.ways.extend(out.ways);
         raw.place_ways.extend(out.place_ways);
         raw.places.extend(out.places);

@@ -534,3 +534,18 @@ fn reading_is_deterministic_across_thread_counts() {
     let b = four.install(|| read_osm(&p, &OsmReadOptions::default()).unwrap());
     assert_eq!(a, b);
 }
+
+#[test]
+fn unsorted_nodes_are_found_and_first_duplicate_wins() {
+    let xml = r#"<osm version="0.6">
+ <node id="9" lat="1" lon="3"/><node id="2" lat="1" lon="2"/><node id="2" lat="5" lon="5"/>
+ <node id="-1" lat="1" lon="1"/>
+ <way id="1"><nd ref="-1"/><nd ref="2"/><nd ref="9"/><tag k="highway" v="track"/></way></osm>"#;
+    let dir = tempfile::tempdir().unwrap();
+    let d = read_osm(
+        &write_tmp(&dir, "u.osm", xml.as_bytes()),
+        &OsmReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(d.ways[0].coords, vec![[1.0, 1.0], [2.0, 1.0], [3.0, 1.0]]);
+}

@@ -231,7 +231,10 @@ fn end(cur: &mut Current, raw: &mut Raw, opts: &OsmReadOptions) {
     match elem {
         Elem::Node => {
             raw.stats.nodes += 1;
-            raw.nodes.push((cur.id, cur.lonlat));
+            if raw.node_blocks.is_empty() {
+                raw.node_blocks.push(Vec::new());
+            }
+            raw.node_blocks[0].push((cur.id, cur.lonlat));
             if let Some(p) = t.place.filter(|p| opts.wants_place(p)) {
                 raw.places
                     .push(t.place(cur.id, OsmElement::Node, p, super::from_e7(cur.lonlat)));
