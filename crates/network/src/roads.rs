@@ -43,6 +43,9 @@ pub struct RoadGraphOptions {
     /// Vertices of existing lines (backbone lines, OSM telecom lines) within this distance
     /// of a corridor become points of presence there (default 500 m).
     pub line_joint_m: f64,
+    /// Points along existing lines tried as joints: every vertex, and points this far
+    /// apart between vertices (default 1 km).
+    pub line_joint_spacing_m: f64,
     /// Use power lines as corridors (default on).
     pub power_lines: bool,
     /// Use railways as corridors (default on).
@@ -55,6 +58,7 @@ impl Default for RoadGraphOptions {
             max_snap_m: 5_000.0,
             on_road_m: 1.0,
             line_joint_m: 500.0,
+            line_joint_spacing_m: 1_000.0,
             power_lines: true,
             railways: true,
         }
@@ -198,7 +202,8 @@ fn corridor_kind(k: OsmWayKind) -> CorridorKind {
 ///   corridors (pass them as `backbone.lines`, see `fiberplan_io::osm::backbone_from_osm`).
 /// - `villages`: placed in order into `graph.village_node`.
 /// - `backbone`: its pops are placed into `graph.pop_node`; vertices of its lines within
-///   `opts.line_joint_m` of a corridor become extra pops ([`RoadGraph::line_joints`]).
+///   `opts.line_joint_m` of a corridor (and points every `opts.line_joint_spacing_m`
+///   between them) become extra pops ([`RoadGraph::line_joints`]), one per graph node.
 /// - `costs`: the corridor part of the cost model (`&cost_model.corridor`).
 ///
 /// # Complexity
@@ -239,11 +244,24 @@ pub fn build_road_graph(
     // Points to place: villages, then pops, then line vertices (joints).
     let mut points: Vec<LonLat> = villages.iter().map(|v| v.lonlat).collect();
     points.extend(backbone.pops.iter().map(|p| p.lonlat));
-    let mut joint_src = Vec::new();
+    // (line, vertex, step): step 0 is the vertex, k > 0 the k-th point after it.
+    let mut joint_src: Vec<(usize, usize, usize)> = Vec::new();
     for (li, line) in backbone.lines.iter().enumerate() {
         for (vi, p) in line.iter().enumerate() {
-            joint_src.push((li, vi));
+            joint_src.push((li, vi, 0));
             points.push(*p);
+            if let Some(q) = line.get(vi + 1) {
+                let steps = if opts.line_joint_spacing_m > 0.0 {
+                    (distance_m(*p, *q) / opts.line_joint_spacing_m).ceil() as usize
+                } else {
+                    1
+                };
+                for k in 1..steps {
+                    let t = k as f64 / steps as f64;
+                    joint_src.push((li, vi, k));
+                    points.push([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])]);
+                }
+            }
         }
     }
     let nv = villages.len();
@@ -275,13 +293,17 @@ pub fn build_road_graph(
     g.pop_node = placed[nv..nv + np].to_vec();
     // Joints: one pop per graph node reached, in line order.
     let mut seen = std::collections::BTreeSet::new();
-    for (k, &(li, vi)) in joint_src.iter().enumerate() {
+    for (k, &(li, vi, step)) in joint_src.iter().enumerate() {
         if let Some(node) = placed[nv + np + k] {
             if seen.insert(node) {
                 out.line_joints.push(Pop {
-                    id: format!("line{li}/v{vi}"),
+                    id: if step == 0 {
+                        format!("line{li}/v{vi}")
+                    } else {
+                        format!("line{li}/v{vi}+{step}")
+                    },
                     name: String::new(),
-                    lonlat: backbone.lines[li][vi],
+                    lonlat: points[nv + np + k],
                     source: PopSource::LineJoint,
                 });
                 g.pop_node.push(Some(node));
@@ -869,6 +891,26 @@ mod tests {
         );
         assert_eq!(r.line_joints[0].source, PopSource::LineJoint);
         assert_eq!(r.stats.line_joints, 1);
+        // A line 100 m beside the road, drawn with two vertices 1.6 km apart: its ends and
+        // one point between them (1 km spacing) join the road at A, X and B.
+        let beside = Backbone {
+            lines: vec![vec![[70.0, 45.0009], [70.02, 45.0009]]],
+            ..Default::default()
+        };
+        let r = build_road_graph(&osm, &[], &beside, &costs(), &RoadGraphOptions::default());
+        let ids: Vec<&str> = r.line_joints.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, vec!["line0/v0", "line0/v0+1", "line0/v1"]);
+        let road_end: Vec<LonLat> = r
+            .graph
+            .pop_node
+            .iter()
+            .map(|n| {
+                let spur = r.graph.corridors.iter().find(|c| Some(c.a) == *n).unwrap();
+                assert_eq!(spur.kind, CorridorKind::Offroad);
+                r.graph.nodes[spur.b as usize]
+            })
+            .collect();
+        assert_eq!(road_end, vec![A.1, X.1, B.1]);
     }
 
     proptest! {
