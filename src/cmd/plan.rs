@@ -1,19 +1,15 @@
 //! `fiberplan plan`: one plan from villages, the existing network and a cost model.
 
+use super::inputs::{read_inputs, InputSpec, Inputs};
 use super::{data_dir, init_threads, BadInput};
 use anyhow::Context;
-use fiberplan_io::{
-    read_backbone, read_costs, read_national, read_regions, read_villages, NationalOptions, Regions,
-};
-use fiberplan_model::{Backbone, Village};
-use fiberplan_network::corridor_proxy::{self, ProxyOptions};
-use fiberplan_network::country_mask::CountryMask;
+use fiberplan_model::{Mode, Phase, Scenario};
 use fiberplan_network::district_index::DistrictIndex;
-use fiberplan_plan::{solve_plan, Objective, PlanRequest};
+use fiberplan_plan::{solve_plan, PlanRequest};
 use fiberplan_report::{write_atomic, AtomicDir, PlanContext};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -29,9 +25,32 @@ pub struct PlanArgs {
     /// plan; every village for user villages.
     #[arg(long)]
     pub target_households: Option<u64>,
-    /// Connect every reachable village instead of a household target.
-    #[arg(long, conflicts_with = "target_households")]
+    /// Connect every reachable village (same as `--mode connect-all`).
+    #[arg(long, conflicts_with_all = ["target_households", "mode"])]
     pub connect_all: bool,
+    /// What to optimise: quota (fibre households), budget (most fibre households within
+    /// --budget-kzt), coverage (--coverage share of the population on fibre or wireless),
+    /// connect-all, least-cost (each village on its cheapest technology).
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Budget for `--mode budget`, whole tenge.
+    #[arg(long)]
+    pub budget_kzt: Option<i64>,
+    /// Population share for `--mode coverage`, e.g. 0.99.
+    #[arg(long)]
+    pub coverage: Option<f64>,
+    /// A phase: YEAR:BUDGET_KZT (repeat for several years), e.g. --phase 2026:150000000000.
+    #[arg(long = "phase", value_parser = parse_phase)]
+    pub phases: Vec<Phase>,
+    /// Multiply corridor costs (e.g. 1.3 for trenching 30 % dearer).
+    #[arg(long, default_value_t = 1.0)]
+    pub corridor_cost_scale: f64,
+    /// Multiply fixed-wireless costs.
+    #[arg(long, default_value_t = 1.0)]
+    pub fwa_cost_scale: f64,
+    /// Multiply satellite costs.
+    #[arg(long, default_value_t = 1.0)]
+    pub satellite_cost_scale: f64,
     /// Cost model (TOML). Default: data/costs.toml.
     #[arg(long)]
     pub costs: Option<PathBuf>,
@@ -65,6 +84,62 @@ pub struct PlanArgs {
     /// Language of the district reports and the map page: ru (default), kk or en.
     #[arg(long, default_value = "ru")]
     pub lang: fiberplan_report::Lang,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModeArg {
+    Quota,
+    Budget,
+    Coverage,
+    ConnectAll,
+    LeastCost,
+}
+
+fn parse_phase(s: &str) -> Result<Phase, String> {
+    let (y, b) = s
+        .split_once(':')
+        .ok_or_else(|| format!("{s:?}: expected YEAR:BUDGET_KZT"))?;
+    let year = y
+        .trim()
+        .parse()
+        .map_err(|_| format!("{y:?} is not a year"))?;
+    let budget_kzt: i64 = b
+        .trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("{b:?} is not a whole number of tenge"))?;
+    Ok(Phase { year, budget_kzt })
+}
+
+/// The scenario the flags describe. Without a mode: the household quota (400,000 for the
+/// national plan), or every village for user villages.
+fn scenario_of(a: &PlanArgs) -> Result<Scenario, BadInput> {
+    let mode = match (a.mode, a.connect_all, a.target_households, &a.villages) {
+        (Some(m), _, _, _) => match m {
+            ModeArg::Quota => Mode::Quota,
+            ModeArg::Budget => Mode::Budget,
+            ModeArg::Coverage => Mode::Coverage,
+            ModeArg::ConnectAll => Mode::ConnectAll,
+            ModeArg::LeastCost => Mode::LeastCost,
+        },
+        (None, true, _, _) => Mode::ConnectAll,
+        (None, false, Some(_), _) | (None, false, None, None) => Mode::Quota,
+        (None, false, None, Some(_)) => Mode::ConnectAll,
+    };
+    let s = Scenario {
+        mode,
+        target_households: Some(a.target_households.unwrap_or(PROGRAMME_HOUSEHOLDS)),
+        budget_kzt: a.budget_kzt,
+        coverage_share: a.coverage,
+        corridor_cost_scale: a.corridor_cost_scale,
+        fwa_cost_scale: a.fwa_cost_scale,
+        satellite_cost_scale: a.satellite_cost_scale,
+        phases: a.phases.clone(),
+        seed: a.seed,
+    };
+    s.check()
+        .map_err(|m| BadInput(format!("scenario: {m} (see --help)")))?;
+    Ok(s)
 }
 
 struct Timer {
@@ -107,29 +182,9 @@ fn check_args(a: &PlanArgs) -> Result<(), BadInput> {
     Ok(())
 }
 
-/// Villages outside the bundled country are an error unless the user brings a backbone.
-fn check_inside(path: &Path, villages: &[Village], mask: &CountryMask) -> anyhow::Result<()> {
-    let pts: Vec<[f64; 2]> = villages.iter().map(|v| v.lonlat).collect();
-    if let Some(hint) = fiberplan_io::coords::swapped_hint(&pts, &fiberplan_io::Region::KAZAKHSTAN)
-    {
-        return Err(fiberplan_io::InputError::file(path, hint).into());
-    }
-    if let Some(v) = villages.iter().find(|v| !mask.near(v.lonlat, 3)) {
-        return Err(fiberplan_io::InputError::file(
-            path,
-            format!(
-                "village {:?} at ({}, {}) is outside Kazakhstan, the bundled region: pass --backbone FILE with the \
-                 existing network for villages elsewhere",
-                v.id, v.lonlat[0], v.lonlat[1]
-            ),
-        )
-        .into());
-    }
-    Ok(())
-}
-
 pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     check_args(&args)?;
+    let scenario = scenario_of(&args)?;
     init_threads(args.threads)?;
     let started = Instant::now();
     let mut t = Timer {
@@ -137,70 +192,28 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         at: started,
     };
     let data = data_dir(args.data.as_deref());
-    let kz = data.join("kz");
-
-    let costs_path = args
-        .costs
-        .clone()
-        .unwrap_or_else(|| data.join("costs.toml"));
-    let costs = read_costs(&costs_path)?;
-    let nopts = NationalOptions {
+    let spec = InputSpec {
+        villages: args.villages.as_deref(),
+        backbone: args.backbone.as_deref(),
+        costs: args.costs.as_deref(),
+        data: &data,
         household_size: args.household_size,
         include_isolated: args.include_isolated,
     };
-
-    // Villages, backbone and regions: the bundled national data unless the user gives them.
-    let (villages, backbone, regions): (Vec<Village>, Backbone, Regions) = match &args.villages {
-        None => {
-            let nd = read_national(&kz, &nopts)?;
-            let backbone = match &args.backbone {
-                Some(p) => read_backbone(p)?,
-                None => nd.backbone,
-            };
-            (nd.villages, backbone, nd.regions)
-        }
-        Some(vpath) => {
-            let mut villages = read_villages(vpath, args.household_size)?;
-            let regions = read_regions(&kz)?;
-            let backbone = match &args.backbone {
-                Some(p) => read_backbone(p)?,
-                None => {
-                    check_inside(vpath, &villages, &CountryMask::new(&regions.country))?;
-                    read_national(&kz, &nopts)?.backbone
-                }
-            };
-            let index = DistrictIndex::new(&regions.district_polygons);
-            for v in &mut villages {
-                v.district = index.locate(v.lonlat);
-            }
-            (villages, backbone, regions)
-        }
-    };
+    let inputs = read_inputs(&spec)?;
     t.lap("read");
-
-    // Corridors stay inside the country when the plan is inside it.
-    let mask = CountryMask::new(&regions.country);
-    let inside_kz = villages.iter().all(|v| mask.near(v.lonlat, 3));
-    let popts = ProxyOptions {
-        circuity: args.circuity,
-        ..ProxyOptions::default()
-    };
-    let graph = corridor_proxy::build(
-        &villages,
-        &backbone,
-        inside_kz.then_some(&mask),
-        &costs,
-        &popts,
-    );
+    let graph = inputs.proxy_graph(args.circuity);
+    let Inputs {
+        costs_path,
+        costs,
+        villages,
+        backbone,
+        regions,
+        ..
+    } = inputs;
     t.lap("graph");
 
-    let objective = match (args.target_households, args.connect_all, &args.villages) {
-        (Some(h), _, _) => Objective::Quota { households: h },
-        (None, true, _) | (None, false, Some(_)) => Objective::ConnectAll,
-        (None, false, None) => Objective::Quota {
-            households: PROGRAMME_HOUSEHOLDS,
-        },
-    };
+    let view = graph.steiner_view(|i| villages[i].households as i64);
     let solver = fiberplan_steiner::Options {
         seed: args.seed,
         time_limit: Some(Duration::from_secs(120)),
@@ -212,7 +225,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         backbone: &backbone,
         graph: &graph,
         costs: &costs,
-        objective,
+        view: &view,
+        scenario: &scenario,
         solver,
     });
     pb.finish_and_clear();
@@ -253,7 +267,6 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let html = fiberplan_report::plan_html(&ctx, polygons, args.lang);
     write(&mut out, "plan.html", html)?;
     if let Some(p) = &args.export_stp {
-        let view = graph.steiner_view(|i| villages[i].households as i64);
         let body = fiberplan_io::stp::write_stp(&view.instance, "fiberplan planning graph: root = node 1 (points of presence contracted), TP = households, weights = corridor cost in KZT");
         write_atomic(p, body.as_bytes())
             .with_context(|| format!("cannot write {}", p.display()))?;
@@ -278,22 +291,46 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         "fiberplan plan: {} villages, {} households; backbone: {}",
         s.villages_total, s.households_total, backbone.description
     );
-    match s.target_households {
-        Some(tg) => println!(
-            "  target {} households: {} ({} households in {} villages on fibre)",
-            tg,
-            if s.households_fibre >= tg {
+    let techs = format!(
+        "fibre {} villages ({} households), FWA {} ({}), satellite {} ({})",
+        s.villages_fibre,
+        s.households_fibre,
+        s.villages_fwa,
+        s.households_fwa,
+        s.villages_satellite,
+        s.households_satellite
+    );
+    match s.mode {
+        Mode::Quota => {
+            let tg = s.target_households.unwrap_or(0);
+            let met = if s.households_fibre >= tg {
                 "met"
             } else {
                 "NOT MET (not enough reachable households)"
-            },
-            s.households_fibre,
-            s.villages_fibre
+            };
+            println!("  target {tg} households on fibre: {met}; {techs}");
+        }
+        Mode::Budget => println!(
+            "  budget {} KZT: fibre costs {} KZT; {techs}",
+            s.budget_kzt.unwrap_or(0),
+            s.cost_fibre_kzt()
         ),
-        None => println!(
-            "  connect all: {} villages, {} households on fibre",
-            s.villages_fibre, s.households_fibre
+        Mode::Coverage => println!(
+            "  coverage target {:.1} %: {:.2} % of the population on fibre or FWA; {techs}",
+            100.0 * s.coverage_target.unwrap_or(0.0),
+            100.0 * s.coverage_share
         ),
+        Mode::ConnectAll => println!("  connect all: {techs}"),
+        Mode::LeastCost => println!("  least-cost mix over the horizon: {techs}"),
+    }
+    for (year, spent) in &s.phases {
+        println!("  phase {year}: {spent} KZT");
+    }
+    if s.villages_unphased > 0 {
+        println!(
+            "  {} fibre villages fit in no phase budget (phase: null)",
+            s.villages_unphased
+        );
     }
     println!(
         "  new fibre {:.1} km in {} routes from {} points of presence",

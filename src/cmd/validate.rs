@@ -188,7 +188,7 @@ fn with_osm(args: &ValidateArgs, osm_path: &Path, data: &Path) -> anyhow::Result
         &osm,
         &villages,
         &backbone,
-        &costs,
+        &costs.corridor,
         &RoadGraphOptions::default(),
     );
     Ok(Checked {

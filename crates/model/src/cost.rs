@@ -18,6 +18,69 @@ pub struct CostModel {
     pub village_equipment_kzt: Kzt,
     /// Per household passed: drop cable, ONT and installation.
     pub household_connection_kzt: Kzt,
+    /// Running costs and the horizon over which technologies are compared. Without it,
+    /// technologies compare on capital cost alone.
+    #[serde(default)]
+    pub lifecycle: Option<Lifecycle>,
+    /// Fixed wireless from a fibre node; without it, FWA is not offered.
+    #[serde(default)]
+    pub fwa: Option<FwaCosts>,
+    /// Satellite per household; without it, satellite is not offered.
+    #[serde(default)]
+    pub satellite: Option<SatelliteCosts>,
+}
+
+/// Horizon, discounting and fibre running costs for a fair comparison of technologies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lifecycle {
+    /// Years of service compared (capital cost now, running costs each year).
+    pub horizon_years: u32,
+    /// Discount rate per year, percent.
+    pub discount_rate_pct: f64,
+    /// Fibre maintenance per km of new corridor per year.
+    pub fibre_opex_per_km_year_kzt: Kzt,
+    /// Fibre service cost per connected household per year (backhaul, support).
+    pub fibre_opex_per_household_year_kzt: Kzt,
+}
+
+impl Lifecycle {
+    /// Present value of 1 tenge a year for `horizon_years`, paid at each year's end.
+    pub fn annuity_factor(&self) -> f64 {
+        let r = self.discount_rate_pct / 100.0;
+        (1..=self.horizon_years)
+            .map(|t| (1.0 + r).powi(-(t as i32)))
+            .sum()
+    }
+
+    /// Present value of `per_year` tenge a year over the horizon, whole tenge.
+    pub fn present_value(&self, per_year: Kzt) -> Kzt {
+        (per_year as f64 * self.annuity_factor()).round() as Kzt
+    }
+}
+
+/// Fixed wireless access (FWA / 5G) served from a fibre node within `radius_km`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FwaCosts {
+    /// Greatest distance from a fibre node (a fibre village or point of presence).
+    pub radius_km: f64,
+    /// Per village site: mast, radio, power, installation.
+    pub site_kzt: Kzt,
+    /// Per household: outdoor unit and installation.
+    pub per_household_kzt: Kzt,
+    pub site_opex_year_kzt: Kzt,
+    pub household_opex_year_kzt: Kzt,
+}
+
+/// Satellite broadband: a terminal per household plus service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SatelliteCosts {
+    /// Terminal and installation per household.
+    pub terminal_per_household_kzt: Kzt,
+    /// Service per household per year.
+    pub service_per_household_year_kzt: Kzt,
 }
 
 /// Per-kilometre costs of new fibre corridor by type.
@@ -106,6 +169,35 @@ impl CostModel {
                 self.household_connection_kzt,
             ),
         ];
+        if let Some(l) = &self.lifecycle {
+            v.push((
+                "lifecycle.fibre_opex_per_km_year_kzt".into(),
+                l.fibre_opex_per_km_year_kzt,
+            ));
+            v.push((
+                "lifecycle.fibre_opex_per_household_year_kzt".into(),
+                l.fibre_opex_per_household_year_kzt,
+            ));
+        }
+        if let Some(f) = &self.fwa {
+            v.push(("fwa.site_kzt".into(), f.site_kzt));
+            v.push(("fwa.per_household_kzt".into(), f.per_household_kzt));
+            v.push(("fwa.site_opex_year_kzt".into(), f.site_opex_year_kzt));
+            v.push((
+                "fwa.household_opex_year_kzt".into(),
+                f.household_opex_year_kzt,
+            ));
+        }
+        if let Some(s) = &self.satellite {
+            v.push((
+                "satellite.terminal_per_household_kzt".into(),
+                s.terminal_per_household_kzt,
+            ));
+            v.push((
+                "satellite.service_per_household_year_kzt".into(),
+                s.service_per_household_year_kzt,
+            ));
+        }
         for (k, r) in &c.road {
             v.push((format!("corridor.road.{k}.paved_per_km"), r.paved_per_km));
             v.push((

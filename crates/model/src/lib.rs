@@ -7,9 +7,13 @@ mod cost;
 pub mod osm;
 mod place;
 pub mod population;
+mod scenario;
 
-pub use cost::{CorridorCosts, CostModel, RoadClassCost};
+pub use cost::{CorridorCosts, CostModel, FwaCosts, Lifecycle, RoadClassCost, SatelliteCosts};
 pub use place::{Backbone, District, Pop, PopSource, Village};
+pub use scenario::{
+    Distribution, Grid, Inputs, Mode, MonteCarlo, Phase, Scenario, ScenarioFile, Vary,
+};
 
 /// A WGS84 position, `[lon, lat]` in degrees (RFC 7946 order).
 pub type LonLat = [f64; 2];

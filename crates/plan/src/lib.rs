@@ -1,13 +1,14 @@
 //! From a scenario to a plan: solve the planning graph for the objective, choose what each
-//! village gets, cut the tree into routes, and add up the money.
+//! village gets, cut the tree into routes, phase it by yearly budgets, and add up the money.
 //!
 //! Architecture invariant: no I/O here. Inputs arrive as `fiberplan-model` values and a
 //! `fiberplan-network` planning graph; the plan goes to `fiberplan-report` for writing.
 
+pub mod economics;
+mod nearby;
+pub mod phasing;
 mod plan;
 mod routes;
 
-pub use plan::{
-    solve_plan, Objective, Plan, PlanRequest, PopUse, Summary, Technology, VillagePlan,
-};
-pub use routes::{split_routes, Route};
+pub use plan::{solve_plan, Plan, PlanRequest, PopUse, Summary, Technology, VillagePlan};
+pub use routes::{midpoint, split_routes, Route};

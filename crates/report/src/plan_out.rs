@@ -46,6 +46,48 @@ fn district_props(m: &mut Map<String, Value>, districts: &[District], d: Option<
     m.insert("oblast_en".into(), s(|d| &d.oblast_en));
 }
 
+/// Why a village got its technology: fibre's marginal lifecycle cost per household against
+/// the cheapest alternative's.
+fn why_props(m: &mut Map<String, Value>, v: &Village, vp: &fiberplan_plan::VillagePlan) {
+    let per_hh = |x: i64| {
+        if v.households > 0 {
+            json!(x / v.households as i64)
+        } else {
+            Value::Null
+        }
+    };
+    m.insert(
+        "fibre_marginal_kzt_per_household".into(),
+        vp.fibre_marginal_kzt.map_or(Value::Null, per_hh),
+    );
+    m.insert(
+        "alternative".into(),
+        vp.alternative
+            .map_or(Value::Null, |(t, _)| json!(t.as_str())),
+    );
+    m.insert(
+        "alternative_kzt_per_household".into(),
+        vp.alternative.map_or(Value::Null, |(_, c)| per_hh(c)),
+    );
+}
+
+fn per_household(x: Option<i64>, households: u64) -> String {
+    match x {
+        Some(x) if households > 0 => (x / households as i64).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Marker colour by technology.
+pub fn technology_colour(t: fiberplan_plan::Technology) -> &'static str {
+    match t {
+        fiberplan_plan::Technology::Fibre => VILLAGE_FIBRE,
+        fiberplan_plan::Technology::Fwa => "#fdae61",
+        fiberplan_plan::Technology::Satellite => "#abd9e9",
+        fiberplan_plan::Technology::None => VILLAGE_NONE,
+    }
+}
+
 fn feature(geometry: Value, props: Map<String, Value>) -> Value {
     json!({"type": "Feature", "geometry": geometry, "properties": Value::Object(props)})
 }
@@ -67,6 +109,7 @@ impl PlanContext<'_> {
             m.insert("id".into(), json!(format!("route-{}", i + 1)));
             m.insert("technology".into(), json!("fibre"));
             m.insert("length_km".into(), json!(r3(r.costed_length_m / 1000.0)));
+            m.insert("phase".into(), json!(r.phase));
             m.insert("drawn_length_km".into(), json!(r3(r.length_m / 1000.0)));
             m.insert("cost_kzt".into(), json!(r.cost_kzt));
             let mut kinds: Vec<&str> = r
@@ -139,6 +182,8 @@ impl PlanContext<'_> {
             m.insert("technology".into(), json!(vp.technology.as_str()));
             m.insert("unreachable".into(), json!(vp.unreachable));
             m.insert("cost_kzt".into(), json!(vp.cost_kzt));
+            m.insert("phase".into(), json!(vp.phase));
+            why_props(&mut m, v, vp);
             district_props(&mut m, self.districts, v.district);
             m.insert(
                 "title".into(),
@@ -156,10 +201,9 @@ impl PlanContext<'_> {
                     vp.technology.as_str()
                 )),
             );
-            let fibre = vp.technology == fiberplan_plan::Technology::Fibre;
             m.insert(
                 "marker-color".into(),
-                json!(if fibre { VILLAGE_FIBRE } else { VILLAGE_NONE }),
+                json!(technology_colour(vp.technology)),
             );
             m.insert(
                 "marker-size".into(),
@@ -231,6 +275,10 @@ impl PlanContext<'_> {
             "technology",
             "unreachable",
             "cost_kzt",
+            "phase",
+            "fibre_marginal_kzt_per_household",
+            "alternative",
+            "alternative_kzt_per_household",
             "district_kato",
             "district_en",
             "district_kk",
@@ -256,6 +304,12 @@ impl PlanContext<'_> {
                 vp.technology.as_str().to_string(),
                 vp.unreachable.to_string(),
                 vp.cost_kzt.to_string(),
+                vp.phase.map(|y| y.to_string()).unwrap_or_default(),
+                per_household(vp.fibre_marginal_kzt, v.households),
+                vp.alternative
+                    .map(|(t, _)| t.as_str().to_string())
+                    .unwrap_or_default(),
+                per_household(vp.alternative.map(|a| a.1), v.households),
                 ds(|d| &d.kato),
                 ds(|d| &d.name_en),
                 ds(|d| &d.name_kk),
@@ -275,7 +329,10 @@ impl PlanContext<'_> {
             .filter(|&lb| lb > 0)
             .map(|lb| r3(100.0 * (s.objective - lb) as f64 / lb as f64));
         let v = json!({
+            "mode": s.mode.as_str(),
             "target_households": s.target_households,
+            "budget_kzt": s.budget_kzt,
+            "coverage_target": s.coverage_target,
             "households_fibre": s.households_fibre,
             "villages_fibre": s.villages_fibre,
             "population_fibre": s.population_fibre,
@@ -285,8 +342,20 @@ impl PlanContext<'_> {
                 "corridor": s.cost_corridor_kzt,
                 "village_equipment": s.cost_equipment_kzt,
                 "household_connection": s.cost_households_kzt,
+                "fwa": s.cost_fwa_kzt,
+                "satellite": s.cost_satellite_kzt,
             },
-            "target_met": s.target_households.is_none_or(|t| s.households_fibre >= t),
+            "cost_fibre_kzt": s.cost_fibre_kzt(),
+            "target_met": s.target_households.is_none_or(|t| s.households_fibre >= t)
+                && s.budget_kzt.is_none_or(|b| s.cost_fibre_kzt() <= b)
+                && s.coverage_target.is_none_or(|c| s.coverage_share >= c),
+            "villages_fwa": s.villages_fwa,
+            "households_fwa": s.households_fwa,
+            "villages_satellite": s.villages_satellite,
+            "households_satellite": s.households_satellite,
+            "coverage_share": (s.coverage_share * 1e6).round() / 1e6,
+            "phases": s.phases.iter().map(|(y, k)| json!({"year": y, "spent_kzt": k})).collect::<Vec<_>>(),
+            "villages_unphased": s.villages_unphased,
             "villages_total": s.villages_total,
             "households_total": s.households_total,
             "population_total": s.population_total,

@@ -1,0 +1,240 @@
+//! A scenario: what one plan must achieve and the cost assumptions it runs under.
+
+use crate::Kzt;
+use serde::{Deserialize, Serialize};
+
+/// What the plan optimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Least cost bringing fibre to at least `target_households` households.
+    Quota,
+    /// Most households on fibre within `budget_kzt` (total cost, all technologies).
+    Budget,
+    /// Least cost serving `coverage_share` of the population by fibre or wireless.
+    Coverage,
+    /// Every reachable village on fibre.
+    ConnectAll,
+    /// Each village on its cheapest technology over the horizon (prize-collecting tree).
+    LeastCost,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Quota => "quota",
+            Mode::Budget => "budget",
+            Mode::Coverage => "coverage",
+            Mode::ConnectAll => "connect_all",
+            Mode::LeastCost => "least_cost",
+        }
+    }
+}
+
+/// One year of a phased rollout and what may be spent in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub year: u16,
+    pub budget_kzt: Kzt,
+}
+
+/// A scenario's parameters. Scale factors multiply the cost model's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub mode: Mode,
+    #[serde(default)]
+    pub target_households: Option<u64>,
+    #[serde(default)]
+    pub budget_kzt: Option<Kzt>,
+    /// Share of the population to serve by fibre or wireless, 0 to 1 (coverage mode).
+    #[serde(default)]
+    pub coverage_share: Option<f64>,
+    #[serde(default = "one")]
+    pub corridor_cost_scale: f64,
+    #[serde(default = "one")]
+    pub fwa_cost_scale: f64,
+    #[serde(default = "one")]
+    pub satellite_cost_scale: f64,
+    /// Yearly budgets that phase the plan (the plan itself is set by `mode`).
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+impl Scenario {
+    /// A quota scenario with default assumptions.
+    pub fn quota(households: u64) -> Self {
+        Scenario {
+            mode: Mode::Quota,
+            target_households: Some(households),
+            budget_kzt: None,
+            coverage_share: None,
+            corridor_cost_scale: 1.0,
+            fwa_cost_scale: 1.0,
+            satellite_cost_scale: 1.0,
+            phases: Vec::new(),
+            seed: 1,
+        }
+    }
+
+    /// Why the scenario cannot be planned, if it cannot.
+    pub fn check(&self) -> Result<(), String> {
+        match self.mode {
+            Mode::Quota if self.target_households.is_none() => {
+                return Err("mode quota needs target_households".into())
+            }
+            Mode::Budget if self.budget_kzt.is_none() => {
+                return Err("mode budget needs budget_kzt".into())
+            }
+            Mode::Coverage if self.coverage_share.is_none() => {
+                return Err("mode coverage needs coverage_share".into())
+            }
+            _ => {}
+        }
+        if let Some(b) = self.budget_kzt {
+            if b < 0 {
+                return Err(format!("budget_kzt {b} is negative"));
+            }
+        }
+        if let Some(s) = self.coverage_share {
+            if !(s.is_finite() && (0.0..=1.0).contains(&s)) {
+                return Err(format!("coverage_share {s} must be between 0 and 1"));
+            }
+        }
+        for (k, v) in [
+            ("corridor_cost_scale", self.corridor_cost_scale),
+            ("fwa_cost_scale", self.fwa_cost_scale),
+            ("satellite_cost_scale", self.satellite_cost_scale),
+        ] {
+            if !(v.is_finite() && v > 0.0 && v <= 100.0) {
+                return Err(format!("{k} {v} must be a positive factor (at most 100)"));
+            }
+        }
+        let mut years: Vec<u16> = self.phases.iter().map(|p| p.year).collect();
+        let n = years.len();
+        years.sort_unstable();
+        years.dedup();
+        if years.len() != n {
+            return Err("phases repeat a year".into());
+        }
+        if let Some(p) = self.phases.iter().find(|p| p.budget_kzt < 0) {
+            return Err(format!("phase {} has a negative budget", p.year));
+        }
+        Ok(())
+    }
+}
+
+/// A scenario file: shared inputs, a base scenario, and optionally a sweep over it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    #[serde(default)]
+    pub inputs: Inputs,
+    pub scenario: Scenario,
+    #[serde(default)]
+    pub grid: Option<Grid>,
+    #[serde(default)]
+    pub monte_carlo: Option<MonteCarlo>,
+}
+
+/// Inputs shared by every scenario of a file; paths are relative to the file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    pub villages: Option<String>,
+    pub backbone: Option<String>,
+    pub costs: Option<String>,
+    pub household_size: Option<f64>,
+    pub circuity: Option<f64>,
+}
+
+/// Lists of values; the sweep runs their cartesian product over the base scenario.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grid {
+    pub mode: Option<Vec<Mode>>,
+    pub target_households: Option<Vec<u64>>,
+    pub budget_kzt: Option<Vec<Kzt>>,
+    pub coverage_share: Option<Vec<f64>>,
+    pub corridor_cost_scale: Option<Vec<f64>>,
+    pub fwa_cost_scale: Option<Vec<f64>>,
+    pub satellite_cost_scale: Option<Vec<f64>>,
+    pub seed: Option<Vec<u64>>,
+}
+
+/// Seeded random draws of uncertain cost factors, `samples` per grid point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonteCarlo {
+    pub samples: u32,
+    pub seed: u64,
+    pub vary: Vary,
+}
+
+/// Which factors vary and how.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vary {
+    pub corridor_cost_scale: Option<Distribution>,
+    pub fwa_cost_scale: Option<Distribution>,
+    pub satellite_cost_scale: Option<Distribution>,
+}
+
+/// A distribution of a cost factor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Distribution {
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+}
+
+impl Distribution {
+    /// The value at cumulative probability `u` in [0, 1) (inverse CDF).
+    pub fn quantile(&self, u: f64) -> f64 {
+        match *self {
+            Distribution::Uniform { min, max } => min + u * (max - min),
+            Distribution::Triangular { min, mode, max } => {
+                let f = if max > min {
+                    (mode - min) / (max - min)
+                } else {
+                    0.5
+                };
+                if u < f {
+                    min + (u * (max - min) * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - u) * (max - min) * (max - mode)).sqrt()
+                }
+            }
+        }
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        let ok = match *self {
+            Distribution::Uniform { min, max } => {
+                min.is_finite() && max.is_finite() && 0.0 < min && min <= max
+            }
+            Distribution::Triangular { min, mode, max } => {
+                [min, mode, max].iter().all(|x| x.is_finite())
+                    && 0.0 < min
+                    && min <= mode
+                    && mode <= max
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{self:?}: needs 0 < min <= (mode <=) max"))
+        }
+    }
+}
