@@ -165,6 +165,16 @@ fn block_out(block: &PrimitiveBlock, opts: &OsmReadOptions) -> BlockOut {
             }
             let mut t = Tags::default();
             w.tags().for_each(|(k, v)| t.set(k, v));
+            let wanted = t.corridor(opts).is_some() || t.place.is_some_and(|p| opts.wants_place(p));
+            // LocationsOnWays files (osmium add-locations-to-ways) may lack the nodes: the
+            // positions on the way are taken as nodes (real nodes, read first, win).
+            if wanted && w.node_locations().len() > 0 {
+                out.nodes.extend(
+                    w.refs()
+                        .zip(w.node_locations())
+                        .map(|(r, l)| (r, [l.decimicro_lon(), l.decimicro_lat()])),
+                );
+            }
             if let Some((kind, class)) = t.corridor(opts) {
                 out.ways
                     .push((t.way_head(w.id(), kind, class), w.refs().collect()));

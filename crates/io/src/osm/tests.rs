@@ -549,3 +549,31 @@ fn unsorted_nodes_are_found_and_first_duplicate_wins() {
     .unwrap();
     assert_eq!(d.ways[0].coords, vec![[1.0, 1.0], [2.0, 1.0], [3.0, 1.0]]);
 }
+
+#[test]
+fn overpass_out_geom_positions_on_nd_are_used() {
+    let xml = r#"<osm version="0.6"><node id="2" lat="45.0" lon="70.02"/><way id="3">
+ <nd ref="1" lat="45.0" lon="70.0"/><nd ref="2" lat="45.0" lon="70.01"/>
+ <tag k="highway" v="track"/></way></osm>"#;
+    let dir = tempfile::tempdir().unwrap();
+    let d = read_osm(
+        &write_tmp(&dir, "g.osm", xml.as_bytes()),
+        &OsmReadOptions::default(),
+    )
+    .unwrap();
+    // Node 2 as an element (before the way, as in every OSM file) wins over its <nd>.
+    assert_eq!(d.ways[0].coords, vec![[70.0, 45.0], [70.02, 45.0]]);
+}
+
+/// A PBF with locations on ways and no untagged nodes (see testdata/README.md) reads as
+/// the full file does.
+#[test]
+fn locations_on_ways_file() {
+    let low = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("src/osm/testdata/neudrossenfeld_low.osm.pbf");
+    let opts = OsmReadOptions::default();
+    let a = read_osm(&low, &opts).unwrap();
+    let b = read_osm(&data("neudrossenfeld.osm.pbf"), &opts).unwrap();
+    assert_eq!(a.ways, b.ways);
+    assert_eq!(a.places, b.places);
+}

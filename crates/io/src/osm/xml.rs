@@ -41,6 +41,8 @@ struct Current {
     /// Only keys the readers look at.
     tags: Vec<(String, String)>,
     refs: Vec<i64>,
+    /// Positions given on `<nd>` (Overpass `out geom`).
+    nd_pos: Vec<(i64, [i32; 2])>,
 }
 
 fn read_from<R: BufRead>(path: &Path, input: R, opts: &OsmReadOptions) -> Result<Raw, InputError> {
@@ -54,6 +56,7 @@ fn read_from<R: BufRead>(path: &Path, input: R, opts: &OsmReadOptions) -> Result
         deleted: false,
         tags: Vec::new(),
         refs: Vec::new(),
+        nd_pos: Vec::new(),
     };
     let mut opened = false;
     let mut closed = false;
@@ -126,6 +129,7 @@ fn start(path: &Path, e: &BytesStart, cur: &mut Current, raw: &mut Raw) -> Resul
             cur.deleted = false;
             cur.tags.clear();
             cur.refs.clear();
+            cur.nd_pos.clear();
             let (mut lat, mut lon) = (None, None);
             let mut id = None;
             for a in e.attributes().flatten() {
@@ -182,6 +186,15 @@ fn start(path: &Path, e: &BytesStart, cur: &mut Current, raw: &mut Raw) -> Resul
             }
         }
         b"nd" if cur.elem == Elem::Way => {
+            // Overpass `out geom` puts positions on <nd> and may leave the nodes out.
+            let (mut lat, mut lon) = (None, None);
+            for a in e.attributes().flatten() {
+                match a.key.as_ref() {
+                    b"lat" => lat = attr_str(&a.value).parse::<f64>().ok(),
+                    b"lon" => lon = attr_str(&a.value).parse::<f64>().ok(),
+                    _ => {}
+                }
+            }
             for a in e.attributes().flatten() {
                 if a.key.as_ref() == b"ref" {
                     let r = attr_str(&a.value).parse::<i64>().map_err(|_| {
@@ -195,6 +208,11 @@ fn start(path: &Path, e: &BytesStart, cur: &mut Current, raw: &mut Raw) -> Resul
                         )
                     })?;
                     cur.refs.push(r);
+                    if let (Some(lat), Some(lon)) = (lat, lon) {
+                        if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) {
+                            cur.nd_pos.push((r, [super::to_e7(lon), super::to_e7(lat)]));
+                        }
+                    }
                 }
             }
         }
@@ -242,6 +260,13 @@ fn end(cur: &mut Current, raw: &mut Raw, opts: &OsmReadOptions) {
         }
         Elem::Way => {
             raw.stats.ways += 1;
+            let wanted = t.corridor(opts).is_some() || t.place.is_some_and(|p| opts.wants_place(p));
+            if wanted && !cur.nd_pos.is_empty() {
+                if raw.node_blocks.is_empty() {
+                    raw.node_blocks.push(Vec::new());
+                }
+                raw.node_blocks[0].extend_from_slice(&cur.nd_pos);
+            }
             if let Some((kind, class)) = t.corridor(opts) {
                 raw.ways
                     .push((t.way_head(cur.id, kind, class), cur.refs.clone()));
