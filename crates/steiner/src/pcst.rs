@@ -81,10 +81,13 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
             by_prize
         }
     };
-    let results: Vec<(Cost, Vec<u32>, NodeId)> = starts
+    // Each start grows with the true prizes and with prizes doubled (over-growing, then
+    // strong pruning with the true prizes, often finds branches that pay only together).
+    let runs: Vec<(NodeId, Cost)> = starts.iter().flat_map(|&s| [(s, 1), (s, 2)]).collect();
+    let results: Vec<(Cost, Vec<u32>, NodeId)> = runs
         .par_iter()
         .enumerate()
-        .map(|(i, &s)| {
+        .map(|(i, &(s, scale))| {
             if i > 0 && deadline.expired() {
                 return (Cost::MAX, Vec::new(), s);
             }
@@ -97,7 +100,12 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
                 };
                 tree_cost(g, t) + total - p
             };
-            let grown = grow(g, &weights, &prizes, s, GrowthRule::Profit);
+            let grown = if scale == 1 {
+                grow(g, &weights, &prizes, s, GrowthRule::Profit)
+            } else {
+                let scaled: Vec<Cost> = prizes.iter().map(|&p| p.saturating_mul(scale)).collect();
+                grow(g, &weights, &scaled, s, GrowthRule::Profit)
+            };
             let (mut t, at) = strong_prune(g, &grown.edges, &prizes, inst.root);
             let mut at = if grown.edges.is_empty() { s } else { at };
             let mut obj = objective(&t, at);
