@@ -7,4 +7,5 @@ mod common;
 mod diff;
 mod districts;
 mod plan;
+mod reproducible;
 mod utf8;

@@ -46,10 +46,19 @@ fn sizes(hh: Option<u64>, pop: Option<u64>, household_size: f64) -> (u64, u64) {
     }
 }
 
-fn check_households(h: u64) -> Result<(), String> {
+/// A village with more people than this is a unit mistake or a sum row (Almaty, the largest
+/// city, has about 2.3 million).
+pub const MAX_POPULATION: u64 = 2_000_000;
+
+fn check_households(h: u64, population: u64) -> Result<(), String> {
     if h > MAX_HOUSEHOLDS {
         return Err(format!(
             "households {h} is absurd for a village (over {MAX_HOUSEHOLDS}): population in the households column?"
+        ));
+    }
+    if population > MAX_POPULATION {
+        return Err(format!(
+            "population {population} is absurd for a village (over {MAX_POPULATION}): a sum row, or a unit mistake?"
         ));
     }
     Ok(())
@@ -124,7 +133,7 @@ fn read_geojson(path: &Path, household_size: f64) -> Result<Vec<Village>, InputE
             )));
         }
         let (households, population) = sizes(hh, pop, household_size);
-        check_households(households).map_err(at)?;
+        check_households(households, population).map_err(at)?;
         let name = prop_string(f, "name").unwrap_or_default();
         out.push(Village {
             id,
@@ -254,7 +263,7 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
             )));
         }
         let (households, population) = sizes(hh, pop, household_size);
-        check_households(households).map_err(at)?;
+        check_households(households, population).map_err(at)?;
         out.push(Village {
             id,
             name: get(c_name).to_string(),
