@@ -195,8 +195,10 @@ pub fn district_packages(
     let clipper = DistrictClipper::new(polygons);
     let works = split_by_district(ctx, &clipper);
     // The national files, so package features and rows carry exactly the national properties.
-    let national: Value = serde_json::from_str(&ctx.geojson()).expect("own GeoJSON parses");
-    let features = national["features"].as_array().expect("features");
+    // Features kept as raw JSON text: only route pieces are re-built.
+    let national_text = ctx.geojson();
+    let national: RawCollection = serde_json::from_str(&national_text).expect("own GeoJSON parses");
+    let features = national.features;
     let n_routes = ctx.plan.routes.len();
     let n_villages = ctx.villages.len();
     let csv_text = ctx.villages_csv();
@@ -233,10 +235,11 @@ pub fn district_packages(
         let t = totals(ctx, w);
 
         // plan.geojson
-        let mut feats = Vec::new();
+        let mut feats: Vec<String> = Vec::new();
         for p in &w.pieces {
             let r = &ctx.plan.routes[p.route];
-            let Value::Object(mut m) = features[p.route]["properties"].clone() else {
+            let route: Value = serde_json::from_str(features[p.route].get()).expect("own JSON");
+            let Some(Value::Object(mut m)) = route.get("properties").cloned() else {
                 unreachable!("route feature properties are an object")
             };
             m.insert("part".into(), json!(p.part));
@@ -265,30 +268,34 @@ pub fn district_packages(
                 )),
             );
             m.insert("description".into(), json!(format!("{} KZT", p.cost_kzt)));
-            feats.push(json!({
+            let f = json!({
                 "type": "Feature",
                 "geometry": {"type": "LineString", "coordinates": positions(&p.geometry)},
                 "properties": Value::Object(m),
-            }));
+            });
+            feats.push(serde_json::to_string(&f).expect("JSON"));
         }
         for &i in &w.villages {
-            let mut f = features[n_routes + i].clone();
-            f["properties"]["phase"] = json!(ctx.plan.villages[i].phase);
-            feats.push(f);
+            let raw = features[n_routes + i].get();
+            if add_phase {
+                // The national file has no phase yet: add it.
+                let mut f: Value = serde_json::from_str(raw).expect("own JSON");
+                f["properties"]["phase"] = json!(ctx.plan.villages[i].phase);
+                feats.push(serde_json::to_string(&f).expect("JSON"));
+            } else {
+                feats.push(raw.to_string());
+            }
         }
         for &j in &w.pops {
-            feats.push(features[n_routes + n_villages + j].clone());
+            feats.push(features[n_routes + n_villages + j].get().to_string());
         }
-        let fc = json!({
-            "type": "FeatureCollection",
-            "attribution": ATTRIBUTION,
-            "backbone": ctx.backbone.description,
-            "features": feats,
-        });
-        files.push((
-            format!("{folder}/plan.geojson"),
-            serde_json::to_string(&fc).expect("JSON") + "\n",
-        ));
+        let body = format!(
+            "{{\"type\":\"FeatureCollection\",\"attribution\":{},\"backbone\":{},\"features\":[{}]}}\n",
+            serde_json::to_string(ATTRIBUTION).expect("JSON"),
+            serde_json::to_string(&ctx.backbone.description).expect("JSON"),
+            feats.join(",")
+        );
+        files.push((format!("{folder}/plan.geojson"), body));
 
         // villages.csv
         let mut cw = csv::Writer::from_writer(Vec::new());
@@ -344,6 +351,13 @@ pub fn district_packages(
         String::from_utf8(index.into_inner().expect("in-memory CSV")).expect("UTF-8"),
     ));
     files
+}
+
+/// The national `plan.geojson` with its features left as raw JSON text.
+#[derive(serde::Deserialize)]
+struct RawCollection<'a> {
+    #[serde(borrow)]
+    features: Vec<&'a serde_json::value::RawValue>,
 }
 
 fn summary_json(d: Option<&District>, t: &DistrictTotals, lang: Lang) -> String {
