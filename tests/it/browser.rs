@@ -302,5 +302,47 @@ fn offline_map_of_a_national_subset_draws_every_feature_and_opens_a_kazakh_popup
         rows["Аудан"].contains(p["district_kato"].as_str().unwrap()),
         "{rows:?}"
     );
+
+    // The district filter: Stepnogorsk's villages and routes only, and its package's totals.
+    let kato = p["district_kato"].as_str().unwrap();
+    let st = selftest(&bin, &html, &format!("selftest&district={kato}"));
+    let in_district = |kind: &str| {
+        geo["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"]["kind"] == kind && f["properties"]["district_kato"] == kato)
+            .count() as u64
+    };
+    assert_eq!(st["filtered"]["villages"], in_district("village"), "{st}");
+    assert_eq!(
+        st["filtered"]["routes"].as_u64().unwrap_or(0),
+        in_district("new_fibre"),
+        "{st}"
+    );
+    assert!(in_district("village") >= 2, "{}", in_district("village"));
+    let pkg = std::fs::read_dir(dir.join("districts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(kato))
+        .unwrap();
+    let ds = json(&pkg.join("summary.json"));
+    let summary: BTreeMap<String, String> = st["filtered_summary"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(k, v)| (k.trim().to_string(), digits(v)))
+        .collect();
+    assert_eq!(
+        summary["Қосылатын үй шаруашылықтары"],
+        ds["households_connected"].to_string(),
+        "{summary:?}"
+    );
+    assert_eq!(
+        summary["Барлығы, Құны, теңге"],
+        ds["cost_total_kzt"].to_string(),
+        "{summary:?}"
+    );
     screenshot(&bin, &html, "selftest=2599328505", "akmola");
 }

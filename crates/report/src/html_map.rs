@@ -339,7 +339,9 @@ const PAGE_JS: &str = r#"(function () {
   }
 
   // New routes: one layer per phase and technology, coloured by phase.
-  var palette = ['#d7191c', '#e66101', '#5e3c99', '#018571', '#a6611a', '#0571b0'];
+  // Unphased routes in the route red; each phase its own colour.
+  var palette = ['#e66101', '#5e3c99', '#018571', '#a6611a', '#0571b0', '#ca0020'];
+  var phased = 0;
   var routeKeys = [];
   D.routes.features.forEach(function (f) {
     var k = (f.properties.phase == null ? '' : String(f.properties.phase)) + '|' + f.properties.tech;
@@ -347,9 +349,9 @@ const PAGE_JS: &str = r#"(function () {
   });
   routeKeys.sort();
   var routeColour = {};
-  routeKeys.forEach(function (k, i) {
+  routeKeys.forEach(function (k) {
     var phase = k.split('|')[0];
-    routeColour[k] = phase === '' ? D.route_colour : palette[i % palette.length];
+    routeColour[k] = phase === '' ? D.route_colour : palette[phased++ % palette.length];
     var tech = k.split('|')[1];
     group('routes', k, T.new_routes + ' — ' + phaseName(phase === '' ? null : phase) + ' — ' + T.tech[tech],
       D.routes.features.filter(function (f) { return (f.properties.phase == null ? '' : String(f.properties.phase)) + '|' + f.properties.tech === k; }),
@@ -495,6 +497,20 @@ const PAGE_JS: &str = r#"(function () {
         res.clicked = target.feature.properties.id;
         res.popup = c ? c.innerText : null;
       }
+    }
+    // With &district=KATO: apply the district filter and count again.
+    if (q.has('district')) {
+      var kato = q.get('district');
+      var key = Object.keys(D.districts).filter(function (k) { return D.districts[k].kato === kato; })[0];
+      sel.value = key === undefined ? '' : key;
+      sel.dispatchEvent(new Event('change'));
+      res.filtered = {};
+      groups.forEach(function (g) {
+        var n = 0;
+        g.layer.eachLayer(function (l) { if (l._path && l._path.isConnected) n++; });
+        res.filtered[g.kind] = (res.filtered[g.kind] || 0) + n;
+      });
+      res.filtered_summary = document.getElementById('summary').innerText;
     }
     res.tiles = tiles;
     res.attribution = document.querySelector('.leaflet-control-attribution').textContent;

@@ -76,14 +76,9 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding
 th{background:#eee;text-align:left}td.n{text-align:right;white-space:nowrap}tr.total td{font-weight:bold}\
 .note{color:#555;font-size:.85em}svg{border:1px solid #ccc;background:#fafaf5}";
 
-/// Technology colours shared by the report map and `plan.html`.
+/// Technology colours of the report map and `plan.html`: the GeoJSON's `marker-color`.
 pub fn technology_colour(t: Technology) -> &'static str {
-    match t {
-        Technology::Fibre => "#1a9641",
-        Technology::Fwa => "#fdae61",
-        Technology::Satellite => "#7b3294",
-        Technology::None => "#7f7f7f",
-    }
+    crate::plan_out::technology_colour(t)
 }
 
 /// The route colour (new fibre).
