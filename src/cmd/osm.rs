@@ -388,3 +388,114 @@ unpaved_per_km = 800
         }
     }
 }
+
+#[cfg(test)]
+mod bundled {
+    use super::*;
+    use fiberplan_model::osm::OsmWayKind;
+    use fiberplan_network::CorridorKind;
+    use std::collections::BTreeSet;
+
+    fn bits(p: [f64; 2]) -> (u64, u64) {
+        (p[0].to_bits(), p[1].to_bits())
+    }
+
+    /// On every bundled extract: the graph keeps every metre of the corridor ways (km per
+    /// class as read, within 1e-9), every corridor is drawn from its node to its node
+    /// through OSM node positions, snap points and village points only, and no village is
+    /// lost.
+    #[test]
+    fn bundled_extracts_build_sound_graphs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let costs = read_costs(&dir.join("costs.toml")).unwrap();
+        for f in [
+            "almaty_2013.osm.pbf",
+            "andorra.osm.pbf",
+            "harsdorf.osm.pbf",
+            "neudrossenfeld.osm.pbf",
+            "neudrossenfeld.osm.gz",
+        ] {
+            let osm = read_osm(&dir.join("osm").join(f), &OsmReadOptions::default()).unwrap();
+            let villages = villages_from_places(&osm, &VillageOptions::default());
+            let (backbone, _) = backbone_from_osm(&osm);
+            let r = build_road_graph(
+                &osm,
+                &villages,
+                &backbone,
+                &costs.corridor,
+                &RoadGraphOptions::default(),
+            );
+            let g = &r.graph;
+            assert_eq!(g.village_node.len(), villages.len(), "{f}");
+            assert_eq!(
+                g.pop_node.len(),
+                backbone.pops.len() + r.line_joints.len(),
+                "{f}"
+            );
+            let mut allowed: BTreeSet<(u64, u64)> = osm
+                .ways
+                .iter()
+                .filter(|w| w.kind != OsmWayKind::Telecom)
+                .flat_map(|w| w.coords.iter().map(|p| bits(*p)))
+                .collect();
+            allowed.extend(villages.iter().map(|v| bits(v.lonlat)));
+            allowed.extend(backbone.pops.iter().map(|p| bits(p.lonlat)));
+            let mut snap_points = BTreeSet::new();
+            for c in &g.corridors {
+                assert_ne!(c.a, c.b, "{f}: loop");
+                assert_eq!(c.geometry[0], g.nodes[c.a as usize], "{f}");
+                assert_eq!(*c.geometry.last().unwrap(), g.nodes[c.b as usize], "{f}");
+                assert!(c.cost_kzt >= 0);
+                if c.kind == CorridorKind::Offroad {
+                    snap_points.insert(bits(c.geometry[1]));
+                }
+            }
+            // A village or pop within a metre of its foot sits on the foot itself.
+            snap_points.extend(
+                g.village_node
+                    .iter()
+                    .chain(&g.pop_node)
+                    .flatten()
+                    .map(|n| bits(g.nodes[*n as usize])),
+            );
+            for c in &g.corridors {
+                for (i, p) in c.geometry.iter().enumerate() {
+                    let ok = allowed.contains(&bits(*p))
+                        || ((i == 0 || i + 1 == c.geometry.len())
+                            && snap_points.contains(&bits(*p)));
+                    assert!(ok, "{f}: vertex {p:?} of a {:?} corridor is neither an OSM node nor a snap point", c.kind);
+                }
+            }
+            // Length kept: read ways vs graph corridors, by kind.
+            let mut read_km = BTreeMap::new();
+            for w in osm.ways.iter().filter(|w| w.kind != OsmWayKind::Telecom) {
+                *read_km.entry(w.kind.as_str()).or_insert(0.0) +=
+                    fiberplan_network::geodesy::length_m(&w.coords) / 1000.0;
+            }
+            let mut graph_km = BTreeMap::new();
+            for c in g
+                .corridors
+                .iter()
+                .filter(|c| c.kind != CorridorKind::Offroad)
+            {
+                *graph_km.entry(c.kind.as_str()).or_insert(0.0) += c.length_m / 1000.0;
+            }
+            assert_eq!(
+                read_km.keys().collect::<Vec<_>>(),
+                graph_km.keys().collect::<Vec<_>>(),
+                "{f}"
+            );
+            for (k, km) in &read_km {
+                let got: f64 = graph_km[k];
+                assert!(
+                    (got - km).abs() <= 1e-6 * km + 1e-9,
+                    "{f} {k}: graph {got} km, ways {km} km"
+                );
+            }
+            assert_eq!(
+                r.stats.villages_placed + r.stats.villages_unplaced,
+                villages.len()
+            );
+        }
+    }
+}
