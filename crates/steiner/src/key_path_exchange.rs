@@ -280,10 +280,18 @@ fn improving_exchanges(
             fill[p] += 1;
         }
     }
-    let in_region = |u: NodeId, p: u32| {
-        let b = vor.base[u as usize];
-        b != NIL && kt.path_of[b as usize] == p
-    };
+    let reg: Vec<u32> = vor
+        .base
+        .iter()
+        .map(|&b| {
+            if b == NIL {
+                NIL
+            } else {
+                kt.path_of[b as usize]
+            }
+        })
+        .collect();
+    let in_region = |u: NodeId, p: u32| reg[u as usize] == p;
     let mut dist = [vec![Cost::MAX; n], vec![Cost::MAX; n]];
     let mut pred = [vec![NIL; n], vec![NIL; n]];
     let mut heap = std::collections::BinaryHeap::new();
@@ -550,9 +558,9 @@ pub fn key_path_exchange(
         if c >= cost {
             break;
         }
-        // Work-based tail cut: a pass that gains less than 1/50000 of the cost ends the
+        // Work-based tail cut: a pass that gains less than 1/20000 of the cost ends the
         // search (each pass costs a full O(m log n) sweep).
-        let small = (cost - c) * 50_000 < cost;
+        let small = (cost - c) * 20_000 < cost;
         tree = t;
         cost = c;
         if small {

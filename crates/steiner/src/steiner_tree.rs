@@ -255,7 +255,7 @@ fn solve_reduced(
 }
 
 /// Edge scans of constructions per unit of effort.
-const RUN_WORK_PER_EFFORT: usize = 30_000;
+const RUN_WORK_PER_EFFORT: usize = 20_000;
 /// Edge scans of one vertex-insertion call per unit of effort.
 const VI_WORK_PER_EFFORT: u64 = 500_000;
 /// Scanned arcs of dual ascent per unit of effort.
@@ -295,7 +295,7 @@ fn construction_runs(terms: &[NodeId], root: Option<NodeId>, m: usize, opts: &Op
     ];
     // Work-based: small graphs get more runs, up to 16 per unit of effort.
     let effort = opts.effort as usize;
-    let extra = (effort * RUN_WORK_PER_EFFORT / m.max(1)).clamp(1, 16 * effort);
+    let extra = (effort * RUN_WORK_PER_EFFORT / m.max(1)).min(16 * effort);
     for i in 0..extra {
         let h = splitmix(opts.seed ^ (i as u64).wrapping_mul(0x51_7CC1_B727_220A));
         let start = terms[(h % terms.len() as u64) as usize];
