@@ -219,6 +219,33 @@ fn offline_map_of_the_equator_fixture_draws_every_feature_and_opens_a_popup() {
     assert_eq!(rows["Technology"], "Fibre");
     assert_eq!(digits(&rows["Cost, KZT"]), "200000");
     screenshot(&bin, &html, "selftest=A", "equator");
+
+    // With an existing fibre line in the backbone, the existing-network layer draws it.
+    let backbone = out.path().join("backbone_with_line.geojson");
+    std::fs::write(
+        &backbone,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"P","name":"Exchange"},"geometry":{"type":"Point","coordinates":[0,0]}},
+{"type":"Feature","properties":{"id":"L"},"geometry":{"type":"LineString","coordinates":[[0.05,-0.01],[0.05,0.01]]}}
+]}"#,
+    )
+    .unwrap();
+    let out2 = out.path().join("with_line");
+    ok(&run(&[
+        "plan",
+        "--villages",
+        "tests/fixtures/equator/villages.csv",
+        "--backbone",
+        backbone.to_str().unwrap(),
+        "--costs",
+        "tests/fixtures/equator/costs.toml",
+        "--out",
+        out2.to_str().unwrap(),
+    ]));
+    let st = selftest(&bin, &out2.join("plan.html"), "");
+    check_layers(&st, &json(&out2.join("plan.geojson")));
+    assert_eq!(st["drawn"]["lines"], 1, "{st}");
+    assert!(st.get("popup").is_none(), "no click without ?selftest");
 }
 
 /// A national subset (Akmola's villages with a population tag, named in Kazakh and
