@@ -1,6 +1,6 @@
-//! OpenStreetMap extracts: `.osm.pbf` (parallel block decoding) and OSM XML (`.osm`,
-//! `.osm.gz`, streaming), read into [`OsmData`]: corridor ways with their node positions,
-//! and places.
+//! OpenStreetMap extracts: `.osm.pbf` (a lean wire-format decoder, blocks in parallel,
+//! checked against osmpbf in the tests) and OSM XML (`.osm`, `.osm.gz`, streaming with
+//! quick-xml), read into [`OsmData`]: corridor ways with their node positions, and places.
 //!
 //! What is kept (all configurable with [`OsmReadOptions`]):
 //! - roads: `highway=*` of the classes in [`OsmReadOptions::highway_classes`] (motorway down
@@ -22,8 +22,9 @@
 //! resolution) in one sorted array; both readers round the same way, so a `.pbf` and its
 //! `.osm` twin give identical [`OsmData`].
 
-mod pbf;
+mod pbf_osmpbf;
 mod places;
+mod wire;
 mod xml;
 
 pub use places::{
@@ -131,7 +132,7 @@ pub fn read_osm(path: &Path, opts: &OsmReadOptions) -> Result<OsmData, InputErro
     } else if looks_like_xml(head) {
         xml::read(path, false, opts)?
     } else {
-        pbf::read(path, opts)?
+        wire::read(path, opts)?
     };
     raw.stats.bytes = bytes;
     Ok(raw.finish())

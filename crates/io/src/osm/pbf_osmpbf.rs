@@ -1,7 +1,8 @@
-//! `.osm.pbf`: blobs read in file order, decoded in parallel (rayon), results put back in
-//! file order so the output does not depend on the thread count.
+//! `.osm.pbf` through the osmpbf crate (whole messages decoded): the reference the lean
+//! decoder in `wire.rs` is tested against, and the home of what both share: the per-block
+//! output and its merge in file order.
 //!
-//! One pass: every node position is kept (12 bytes a node, as 1e-7 degree integers), ways
+//! One pass: every node position is kept (16 bytes a node, as 1e-7 degree integers), ways
 //! and places are filtered by tag. A key that a block's string table lacks is never looked
 //! up in that block, so blocks without corridor or place tags cost only their decoding.
 
@@ -14,18 +15,19 @@ use std::path::Path;
 
 /// What one data block holds of interest.
 #[derive(Default)]
-struct BlockOut {
-    nodes: Vec<(i64, [i32; 2])>,
-    ways: Vec<(WayHead, Vec<i64>)>,
-    place_ways: Vec<(OsmPlace, Vec<i64>)>,
-    places: Vec<OsmPlace>,
-    bounds: Option<[f64; 4]>,
-    is_header: bool,
-    n_nodes: u64,
-    n_ways: u64,
-    n_relations: u64,
+pub(super) struct BlockOut {
+    pub(super) nodes: Vec<(i64, [i32; 2])>,
+    pub(super) ways: Vec<(WayHead, Vec<i64>)>,
+    pub(super) place_ways: Vec<(OsmPlace, Vec<i64>)>,
+    pub(super) places: Vec<OsmPlace>,
+    pub(super) bounds: Option<[f64; 4]>,
+    pub(super) is_header: bool,
+    pub(super) n_nodes: u64,
+    pub(super) n_ways: u64,
+    pub(super) n_relations: u64,
 }
 
+#[cfg_attr(not(test), allow(dead_code))]
 pub(super) fn read(path: &Path, opts: &OsmReadOptions) -> Result<Raw, InputError> {
     let reader = BlobReader::from_path(path)
         .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
@@ -44,6 +46,14 @@ pub(super) fn read(path: &Path, opts: &OsmReadOptions) -> Result<Raw, InputError
         })
         .collect();
     outs.sort_unstable_by_key(|o| o.0);
+    merge(path, outs)
+}
+
+/// Put the blocks' outputs together in file order; the first error wins.
+pub(super) fn merge(
+    path: &Path,
+    outs: Vec<(usize, Result<BlockOut, String>)>,
+) -> Result<Raw, InputError> {
     let mut raw = Raw::default();
     let mut stats = OsmReadStats::default();
     let mut saw_header = false;
@@ -142,7 +152,13 @@ fn block_out(block: &PrimitiveBlock, opts: &OsmReadOptions) -> BlockOut {
                 if n.raw_tags().any(|(k, _)| k as u32 == pk) {
                     let mut t = Tags::default();
                     n.tags().for_each(|(k, v)| t.set(k, v));
-                    push_place_node(&mut out, &t, n.id(), [n.lon(), n.lat()], opts);
+                    push_place_node(
+                        &mut out,
+                        &t,
+                        n.id(),
+                        [n.decimicro_lon(), n.decimicro_lat()],
+                        opts,
+                    );
                 }
             }
         }
@@ -154,7 +170,13 @@ fn block_out(block: &PrimitiveBlock, opts: &OsmReadOptions) -> BlockOut {
                 if n.raw_tags().any(|(k, _)| k == pk) {
                     let mut t = Tags::default();
                     n.tags().for_each(|(k, v)| t.set(k, v));
-                    push_place_node(&mut out, &t, n.id(), [n.lon(), n.lat()], opts);
+                    push_place_node(
+                        &mut out,
+                        &t,
+                        n.id(),
+                        [n.decimicro_lon(), n.decimicro_lat()],
+                        opts,
+                    );
                 }
             }
         }
@@ -192,9 +214,9 @@ fn block_out(block: &PrimitiveBlock, opts: &OsmReadOptions) -> BlockOut {
     out
 }
 
-fn push_place_node(out: &mut BlockOut, t: &Tags, id: i64, lonlat: [f64; 2], opts: &OsmReadOptions) {
+fn push_place_node(out: &mut BlockOut, t: &Tags, id: i64, pos: [i32; 2], opts: &OsmReadOptions) {
     if let Some(p) = t.place.filter(|p| opts.wants_place(p)) {
-        let lonlat = super::from_e7([super::to_e7(lonlat[0]), super::to_e7(lonlat[1])]);
-        out.places.push(t.place(id, OsmElement::Node, p, lonlat));
+        out.places
+            .push(t.place(id, OsmElement::Node, p, super::from_e7(pos)));
     }
 }

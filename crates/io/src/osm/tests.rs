@@ -577,3 +577,37 @@ fn locations_on_ways_file() {
     assert_eq!(a.ways, b.ways);
     assert_eq!(a.places, b.places);
 }
+
+/// The lean decoder reads every bundled PBF (and the locations-on-ways fixture) exactly as
+/// osmpbf does.
+#[test]
+fn lean_decoder_matches_osmpbf() {
+    let mut files: Vec<PathBuf> = [
+        "almaty_2013.osm.pbf",
+        "andorra.osm.pbf",
+        "harsdorf.osm.pbf",
+        "neudrossenfeld.osm.pbf",
+    ]
+    .iter()
+    .map(|f| data(f))
+    .collect();
+    files.push(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("src/osm/testdata/neudrossenfeld_low.osm.pbf"),
+    );
+    for opts in [
+        OsmReadOptions::default(),
+        OsmReadOptions {
+            isolated_dwellings: true,
+            power_lines: false,
+            ..Default::default()
+        },
+    ] {
+        for f in &files {
+            let a = super::wire::read(f, &opts).unwrap().finish();
+            let b = super::pbf_osmpbf::read(f, &opts).unwrap().finish();
+            assert_eq!(a, b, "{}", f.display());
+            assert!(!a.ways.is_empty());
+        }
+    }
+}
