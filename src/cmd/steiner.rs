@@ -175,6 +175,22 @@ fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
             sol.unreachable[0] + 1
         );
     }
+    match print_solution(&a, &stp, &sol, mode, &opts, seconds) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Writes the answer on stdout: PACE form, or one JSON line with `--json`.
+fn print_solution(
+    a: &SolveArgs,
+    stp: &StpInstance,
+    sol: &Solution,
+    mode: Mode,
+    opts: &Options,
+    seconds: f64,
+) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let fmt = |v: Cost| stp.format_value(v);
     if a.json {
@@ -195,7 +211,7 @@ fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
             "edges": sol.edges.len(),
             "nodes": sol.nodes.len(),
             "unreachable": sol.unreachable.len(),
-            "solver": sol.solver,
+            "solver": &sol.solver,
             "seed": opts.seed,
         });
         writeln!(out, "{v}")?;
@@ -215,8 +231,7 @@ fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
             writeln!(out, "{} {}", u + 1, v + 1)?;
         }
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    out.flush()
 }
 
 /// Known optimum (or best known value) per instance name, in file units.

@@ -13,6 +13,9 @@ use crate::strong_prune::strong_prune;
 use crate::tree::{tree_cost, tree_nodes};
 use rayon::prelude::*;
 
+/// Edges per unit of effort up to which every PCST start gets local search.
+const PCST_POLISH_WORK: usize = 20_000;
+
 /// A tree minimising edge cost plus the prizes of the nodes it leaves out.
 ///
 /// Rooted when `inst.root` is set. `inst.terminals` is not used: prizes say what a node
@@ -84,34 +87,45 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
     // Each start grows with the true prizes and with prizes doubled (over-growing, then
     // strong pruning with the true prizes, often finds branches that pay only together).
     let runs: Vec<(NodeId, Cost)> = starts.iter().flat_map(|&s| [(s, 1), (s, 2)]).collect();
-    let results: Vec<(Cost, Vec<u32>, NodeId)> = runs
+    let total: Cost = prizes.iter().sum();
+    let objective = |t: &[EdgeId], at: NodeId| -> Cost {
+        let p: Cost = if t.is_empty() {
+            prizes[at as usize]
+        } else {
+            tree_nodes(g, t).iter().map(|&v| prizes[v as usize]).sum()
+        };
+        tree_cost(g, t) + total - p
+    };
+    let mut starts_done: Vec<(Cost, Vec<EdgeId>, NodeId)> = runs
         .par_iter()
         .enumerate()
         .map(|(i, &(s, scale))| {
             if i > 0 && deadline.expired() {
                 return (Cost::MAX, Vec::new(), s);
             }
-            let total: Cost = prizes.iter().sum();
-            let objective = |t: &[EdgeId], at: NodeId| -> Cost {
-                let p: Cost = if t.is_empty() {
-                    prizes[at as usize]
-                } else {
-                    tree_nodes(g, t).iter().map(|&v| prizes[v as usize]).sum()
-                };
-                tree_cost(g, t) + total - p
-            };
             let grown = if scale == 1 {
                 grow(g, &weights, &prizes, s, GrowthRule::Profit)
             } else {
                 let scaled: Vec<Cost> = prizes.iter().map(|&p| p.saturating_mul(scale)).collect();
                 grow(g, &weights, &scaled, s, GrowthRule::Profit)
             };
-            let (mut t, at) = strong_prune(g, &grown.edges, &prizes, inst.root);
-            let mut at = if grown.edges.is_empty() { s } else { at };
-            let mut obj = objective(&t, at);
+            let (t, at) = strong_prune(g, &grown.edges, &prizes, inst.root);
+            let at = if grown.edges.is_empty() { s } else { at };
+            (objective(&t, at), t, at)
+        })
+        .collect();
+    // Local search on the best starts only: as many as the work budget allows (all of
+    // them on small graphs, the best one on large ones). Stable sort keeps ties in order.
+    starts_done.sort_by_key(|r| r.0);
+    let polish_count = (opts.effort as usize * PCST_POLISH_WORK / g.num_edges().max(1))
+        .clamp(1, starts_done.len());
+    let results: Vec<(Cost, Vec<EdgeId>, NodeId)> = starts_done
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (mut obj, mut t, mut at))| {
             // Polish (cheaper tree on the same prize nodes), regrow, prune again.
             for _ in 0..4 {
-                if !opts.local_search || t.is_empty() || deadline.expired() {
+                if i >= polish_count || !opts.local_search || t.is_empty() || deadline.expired() {
                     break;
                 }
                 let t1 = polish(g, &weights, &prizes, &t, inst.root, opts.effort);
