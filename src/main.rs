@@ -30,6 +30,10 @@ enum Command {
     Validate(cmd::validate::ValidateArgs),
     /// What changed between two plans: villages and new-fibre stretches, as GeoJSON and a table.
     Diff(cmd::diff::DiffArgs),
+    /// Run many scenarios (grid, Monte Carlo) in parallel over one planning graph.
+    Sweep(cmd::sweep::SweepArgs),
+    /// Merge the results of sweep shards into one results.csv.
+    Merge(cmd::sweep::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +43,8 @@ fn main() -> ExitCode {
         Command::Steiner(c) => cmd::steiner::run(c),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Diff(args) => cmd::diff::run(args),
+        Command::Sweep(args) => cmd::sweep::run(args),
+        Command::Merge(args) => cmd::sweep::merge(args),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@ pub mod diff;
 pub mod inputs;
 pub mod plan;
 pub mod steiner;
+pub mod sweep;
 pub mod validate;
 
 use fiberplan_io::InputError;

@@ -228,6 +228,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         view: &view,
         scenario: &scenario,
         solver,
+        cache: None,
     });
     pb.finish_and_clear();
     plan.assign_districts(&DistrictIndex::new(&regions.district_polygons));

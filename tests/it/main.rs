@@ -8,4 +8,5 @@ mod diff;
 mod districts;
 mod plan;
 mod reproducible;
+mod sweep;
 mod utf8;

@@ -9,6 +9,9 @@ mod nearby;
 pub mod phasing;
 mod plan;
 mod routes;
+pub mod sweep;
 
-pub use plan::{solve_plan, Plan, PlanRequest, PopUse, Summary, Technology, VillagePlan};
+pub use plan::{
+    solve_plan, Plan, PlanRequest, PopUse, SolveCache, Summary, Technology, VillagePlan,
+};
 pub use routes::{midpoint, split_routes, Route};

@@ -117,9 +117,9 @@ pub fn schedule(f: &Forest, demands: &[Demand], years: &[(u16, i64)]) -> Schedul
         let node = demands[k].node as usize;
         demands[k].fixed_kzt + if built[node] { 0 } else { up[node] }
     };
-    for k in 0..demands.len() {
+    for (k, d) in demands.iter().enumerate() {
         heap.push(Entry {
-            households: demands[k].households,
+            households: d.households,
             cost: price(k, &up, &built),
             village: k,
             version: 0,

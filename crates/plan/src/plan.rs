@@ -46,6 +46,16 @@ pub struct PlanRequest<'a> {
     pub costs: &'a CostModel,
     pub scenario: &'a Scenario,
     pub solver: Options,
+    /// Trees already solved by other scenarios of a sweep, shared across threads.
+    pub cache: Option<&'a SolveCache>,
+}
+
+/// Trees of the fibre solves that depend on neither cost scale nor technology prices
+/// (quota, coverage, connect-all): scenarios that differ only in prices share one solve.
+/// The solver is deterministic, so a cached tree is the tree a fresh solve would give.
+#[derive(Default)]
+pub struct SolveCache {
+    trees: std::sync::Mutex<std::collections::BTreeMap<String, Solution>>,
 }
 
 /// The outcome for one village (same index as the input villages).
@@ -190,35 +200,55 @@ pub fn solve_plan(req: &PlanRequest) -> Plan {
         .collect();
     let near_existing = Nearby::new(existing.iter().copied());
 
-    let sol: Solution = match s.mode {
-        Mode::Quota => solve_quota(inst, s.target_households.unwrap_or(0) as Cost, &req.solver),
-        Mode::ConnectAll => {
-            let mut sub = inst.clone();
-            sub.terminals.retain(|&t| reach[t as usize]);
-            solve_steiner(&sub, &req.solver)
-        }
-        Mode::Budget => solve_fibre_budget(req, &econ, &vc, s.budget_kzt.unwrap_or(0)),
-        Mode::Coverage => {
-            solve_coverage(req, &econ, &near_existing, s.coverage_share.unwrap_or(0.0))
-        }
-        Mode::LeastCost => {
-            // Prize: what fibre saves against the cheapest alternative, in corridor tenge.
-            let per_corridor_tenge = econ.corridor_scale * econ.corridor_life_factor;
-            let prizes = node_prizes(req, |i| {
-                let alt = alternative(
-                    &econ,
-                    &vc[i],
-                    req.villages[i].lonlat,
-                    &near_existing,
-                    &near_existing,
-                );
-                alt.map_or(0, |(_, a)| {
-                    ((a - vc[i].fibre_life).max(0) as f64 / per_corridor_tenge).round() as Cost
-                })
-            });
-            solve_pcst(&with_prizes(inst, prizes), &req.solver)
+    let cache_key = match s.mode {
+        Mode::Quota => Some(format!("quota {:?}", s.target_households)),
+        Mode::ConnectAll => Some("connect_all".to_string()),
+        Mode::Coverage => Some(format!("coverage {:?}", s.coverage_share)),
+        Mode::Budget | Mode::LeastCost => None,
+    }
+    .map(|k| format!("{k} seed {} effort {}", req.solver.seed, req.solver.effort));
+    let cached = req
+        .cache
+        .zip(cache_key.as_ref())
+        .and_then(|(c, k)| c.trees.lock().ok()?.get(k).cloned());
+    let sol: Solution = if let Some(sol) = cached {
+        sol
+    } else {
+        match s.mode {
+            Mode::Quota => solve_quota(inst, s.target_households.unwrap_or(0) as Cost, &req.solver),
+            Mode::ConnectAll => {
+                let mut sub = inst.clone();
+                sub.terminals.retain(|&t| reach[t as usize]);
+                solve_steiner(&sub, &req.solver)
+            }
+            Mode::Budget => solve_fibre_budget(req, &econ, &vc, s.budget_kzt.unwrap_or(0)),
+            Mode::Coverage => {
+                solve_coverage(req, &econ, &near_existing, s.coverage_share.unwrap_or(0.0))
+            }
+            Mode::LeastCost => {
+                // Prize: what fibre saves against the cheapest alternative, in corridor tenge.
+                let per_corridor_tenge = econ.corridor_scale * econ.corridor_life_factor;
+                let prizes = node_prizes(req, |i| {
+                    let alt = alternative(
+                        &econ,
+                        &vc[i],
+                        req.villages[i].lonlat,
+                        &near_existing,
+                        &near_existing,
+                    );
+                    alt.map_or(0, |(_, a)| {
+                        ((a - vc[i].fibre_life).max(0) as f64 / per_corridor_tenge).round() as Cost
+                    })
+                });
+                solve_pcst(&with_prizes(inst, prizes), &req.solver)
+            }
         }
     };
+    if let (Some(c), Some(k)) = (req.cache, cache_key) {
+        if let Ok(mut m) = c.trees.lock() {
+            m.entry(k).or_insert_with(|| sol.clone());
+        }
+    }
     let mut in_tree: Vec<bool> = vec![false; inst.graph.num_nodes()];
     for &v in &sol.nodes {
         in_tree[v as usize] = true;

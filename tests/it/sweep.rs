@@ -1,0 +1,229 @@
+//! `fiberplan sweep` / `merge`: determinism across thread counts, resume after a stop,
+//! shards merged byte for byte, and the least-cost mix rule on a hand-checked fixture.
+
+use crate::common::*;
+use std::path::Path;
+
+const FIXTURE: &str = "tests/fixtures/equator/sweep.toml";
+
+fn sweep(file: &str, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["sweep", file, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    ok(&o);
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn results(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("results.csv")).unwrap()
+}
+
+#[test]
+fn results_are_identical_at_any_thread_count() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    sweep(FIXTURE, a.path(), &["--threads", "1"]);
+    sweep(FIXTURE, b.path(), &["--threads", "2"]);
+    let r = results(a.path());
+    assert_eq!(r, results(b.path()));
+    assert_eq!(r.lines().count(), 15, "header + 14 scenarios");
+    assert_eq!(
+        std::fs::read(a.path().join("frontier.svg")).unwrap(),
+        std::fs::read(b.path().join("frontier.svg")).unwrap()
+    );
+    // Quota 110 at corridor cost x 2: the A+C tree (2,884,619 at x1) costs 5,769,238 of corridor.
+    let row = r.lines().find(|l| l.starts_with("s00008,")).unwrap();
+    assert!(row.starts_with("s00008,quota,110,,,2.0000,"), "{row}");
+}
+
+#[test]
+fn a_stopped_sweep_resumes_to_the_same_results() {
+    let (whole, parts) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    sweep(FIXTURE, whole.path(), &[]);
+    let first = sweep(FIXTURE, parts.path(), &["--limit", "5"]);
+    assert!(
+        first.contains("5 scenarios solved, 0 already done, 9 left"),
+        "{first}"
+    );
+    assert!(
+        !parts.path().join("results.csv").exists(),
+        "no results.csv before every row is in"
+    );
+    let second = sweep(FIXTURE, parts.path(), &[]);
+    assert!(second.contains("(9 solved"), "{second}");
+    assert!(second.contains("5 already done"), "{second}");
+    assert_eq!(results(whole.path()), results(parts.path()));
+}
+
+#[test]
+fn changed_inputs_never_reuse_old_rows() {
+    let d = tempfile::tempdir().unwrap();
+    for f in [
+        "villages.csv",
+        "backbone.geojson",
+        "costs.toml",
+        "sweep.toml",
+    ] {
+        std::fs::copy(
+            root().join("tests/fixtures/equator").join(f),
+            d.path().join(f),
+        )
+        .unwrap();
+    }
+    let file = d.path().join("sweep.toml");
+    let out = d.path().join("out");
+    sweep(file.to_str().unwrap(), &out, &[]);
+    let before = results(&out);
+    let costs = std::fs::read_to_string(d.path().join("costs.toml")).unwrap();
+    std::fs::write(
+        d.path().join("costs.toml"),
+        costs.replace("proxy_per_km = 1_000_000", "proxy_per_km = 2_000_000"),
+    )
+    .unwrap();
+    let again = sweep(file.to_str().unwrap(), &out, &[]);
+    assert!(
+        again.contains("(14 solved") && again.contains("0 already done"),
+        "{again}"
+    );
+    assert_ne!(before, results(&out));
+}
+
+#[test]
+fn three_shards_merge_to_the_single_run() {
+    let whole = tempfile::tempdir().unwrap();
+    sweep(FIXTURE, whole.path(), &[]);
+    let shards: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    // Three separate processes, as three cluster jobs would be.
+    let children: Vec<std::process::Child> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            std::process::Command::new(bin())
+                .args([
+                    "sweep",
+                    FIXTURE,
+                    "--out",
+                    d.path().to_str().unwrap(),
+                    "--shard",
+                    &format!("{i}/3"),
+                    "--threads",
+                    "1",
+                ])
+                .current_dir(root())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let shard_rows: usize = shards
+        .iter()
+        .map(|d| results(d.path()).lines().count() - 1)
+        .sum();
+    assert_eq!(shard_rows, 14);
+    let merged = tempfile::tempdir().unwrap();
+    let mut args = vec!["merge".to_string()];
+    args.extend(
+        shards
+            .iter()
+            .map(|d| d.path().to_str().unwrap().to_string()),
+    );
+    args.extend([
+        "--out".to_string(),
+        merged.path().to_str().unwrap().to_string(),
+    ]);
+    let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    ok(&o);
+    assert_eq!(
+        std::fs::read(whole.path().join("results.csv")).unwrap(),
+        std::fs::read(merged.path().join("results.csv")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(whole.path().join("frontier.svg")).unwrap(),
+        std::fs::read(merged.path().join("frontier.svg")).unwrap()
+    );
+}
+
+#[test]
+fn unknown_scenario_parameter_is_one_line_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("s.toml");
+    std::fs::write(
+        &f,
+        "[scenario]\nmode = \"quota\"\ntarget_households = 5\ncorridor_scale = 2\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "sweep",
+        f.to_str().unwrap(),
+        "--out",
+        d.path().join("o").to_str().unwrap(),
+    ]);
+    bad_input(&o, &["s.toml:4", "unknown field `corridor_scale`"]);
+}
+
+/// The least-cost mix on the hand-checked `mix` fixture (tests/fixtures/README.md), and the
+/// rule: no village is left on an alternative that costs more than its marginal fibre cost.
+#[test]
+fn least_cost_mix_takes_fibre_only_where_it_is_cheaper() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "plan",
+        "--mode",
+        "least-cost",
+        "--villages",
+        "tests/fixtures/mix/villages.csv",
+        "--backbone",
+        "tests/fixtures/mix/backbone.geojson",
+        "--costs",
+        "tests/fixtures/mix/costs.toml",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    ok(&o);
+    let s = json(&out.path().join("summary.json"));
+    assert_eq!(s["cost_breakdown_kzt"]["corridor"], 2_894_306);
+    assert_eq!(s["cost_breakdown_kzt"]["satellite"], 1_300_000);
+    assert_eq!(s["cost_total_kzt"], 4_544_306);
+    let geo = json(&out.path().join("plan.geojson"));
+    let mut tech = std::collections::BTreeMap::new();
+    for f in geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["kind"] == "village")
+    {
+        let p = &f["properties"];
+        let hh = p["households"].as_i64().unwrap();
+        tech.insert(
+            p["id"].as_str().unwrap().to_string(),
+            p["technology"].as_str().unwrap().to_string(),
+        );
+        let fibre = p["fibre_marginal_kzt_per_household"].as_i64().unwrap() * hh;
+        let alt = p["alternative_kzt_per_household"].as_i64().unwrap() * hh;
+        match p["technology"].as_str().unwrap() {
+            "fibre" => assert!(fibre <= alt + hh, "{p}"),
+            _ => assert!(alt <= fibre + hh, "left on a dearer alternative: {p}"),
+        }
+    }
+    let got: Vec<(&str, &str)> = tech.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("A", "fibre"),
+            ("B", "fibre"),
+            ("C", "satellite"),
+            ("D", "satellite")
+        ]
+    );
+    // C's figures, per household: fibre 1,547,466 / 10, satellite 100,000.
+    let c = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == "C")
+        .unwrap();
+    assert_eq!(c["properties"]["fibre_marginal_kzt_per_household"], 154_746);
+    assert_eq!(c["properties"]["alternative_kzt_per_household"], 100_000);
+}
