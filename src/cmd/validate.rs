@@ -7,11 +7,16 @@
 
 use super::inputs::{check_swapped, read_inputs, unreachable_villages, InputSpec};
 use super::{data_dir, BadInput};
-use fiberplan_io::osm::{backbone_from_osm, read_osm, villages_from_places, OsmReadOptions};
-use fiberplan_io::{read_backbone, read_costs, read_villages, InputError, Region};
+use fiberplan_io::osm::{
+    backbone_from_osm, read_osm, villages_from_places, OsmReadOptions, VillageOptions,
+};
+use fiberplan_io::{
+    read_backbone, read_costs, read_scenario_file, read_villages, InputError, Region,
+};
 use fiberplan_model::{LonLat, Village};
 use fiberplan_network::roads::{build_road_graph, RoadGraphOptions};
 use fiberplan_network::PlanningGraph;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -34,7 +39,7 @@ pub struct ValidateArgs {
     /// Cost model (TOML). Default: data/costs.toml.
     #[arg(long)]
     pub costs: Option<PathBuf>,
-    /// Scenario file (TOML).
+    /// Scenario file (TOML) as `sweep` reads it; its `[inputs]` are used for the flags not given.
     #[arg(long)]
     pub scenarios: Option<PathBuf>,
     /// Folder of the bundled data (default: ./data).
@@ -56,7 +61,37 @@ struct Checked {
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let data = data_dir(args.data.as_deref());
-    let mut warnings: Vec<String> = Vec::new();
+    // A scenario file is read first, as `sweep` does; its inputs (relative to the file)
+    // stand in for the flags not given.
+    let mut args = args;
+    let (mut household_size, mut circuity) = (HOUSEHOLD_SIZE, CIRCUITY);
+    if let Some(s) = &args.scenarios {
+        let file = read_scenario_file(s)?;
+        let base = s.parent().unwrap_or(Path::new("."));
+        let rel = |p: &Option<String>| p.as_ref().map(|p| base.join(p));
+        args.villages = args.villages.clone().or(rel(&file.inputs.villages));
+        args.backbone = args.backbone.clone().or(rel(&file.inputs.backbone));
+        args.costs = args.costs.clone().or(rel(&file.inputs.costs));
+        household_size = file.inputs.household_size.unwrap_or(household_size);
+        circuity = file.inputs.circuity.unwrap_or(circuity);
+        // The ranges `plan` enforces on its flags.
+        if !(household_size.is_finite() && (1.0..=20.0).contains(&household_size)) {
+            return Err(InputError::new(
+                s,
+                fiberplan_io::Where::Key("inputs.household_size".into()),
+                format!("{household_size} must be between 1 and 20"),
+            )
+            .into());
+        }
+        if !(circuity.is_finite() && (1.0..=5.0).contains(&circuity)) {
+            return Err(InputError::new(
+                s,
+                fiberplan_io::Where::Key("inputs.circuity".into()),
+                format!("{circuity} must be between 1 and 5"),
+            )
+            .into());
+        }
+    }
     let checked = match &args.osm {
         None => {
             let inputs = read_inputs(&InputSpec {
@@ -64,10 +99,10 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                 backbone: args.backbone.as_deref(),
                 costs: args.costs.as_deref(),
                 data: &data,
-                household_size: HOUSEHOLD_SIZE,
+                household_size,
                 include_isolated: false,
             })?;
-            let graph = inputs.proxy_graph(CIRCUITY);
+            let graph = inputs.proxy_graph(circuity);
             Checked {
                 costs: inputs.costs_path.clone(),
                 districts: Some(inputs.regions.districts.len()),
@@ -78,15 +113,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                 corridors: "straight-line proxy",
             }
         }
-        Some(osm_path) => with_osm(&args, osm_path, &data)?,
+        Some(osm_path) => with_osm(&args, osm_path, &data, household_size)?,
     };
-    if let Some(s) = &args.scenarios {
-        check_scenarios(s)?;
-        warnings.push(format!(
-            "{}: TOML syntax checked; scenario parameters are not checked yet (no scenario reader in this build)",
-            s.display()
-        ));
-    }
+    let mut warnings: Vec<String> = Vec::new();
 
     let unreachable = unreachable_villages(&checked.graph);
     for &i in &unreachable {
@@ -105,29 +134,34 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         eprintln!("fiberplan: warning: {w}");
     }
     let households: u64 = checked.villages.iter().map(|v| v.households).sum();
-    println!(
+    // A closed stdout (`fiberplan validate | head -1`) ends the run quietly, not in a panic.
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "fiberplan validate: inputs OK: {} villages, {} households ({}); backbone: {}",
         checked.villages.len(),
         households,
         checked.villages_from,
         checked.backbone
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  costs: {}{}",
         checked.costs.display(),
         checked
             .districts
             .map(|d| format!("; regions: {d} districts"))
             .unwrap_or_default()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  graph ({}): {} nodes, {} corridors; {} villages cannot reach the network; {} warnings",
         checked.corridors,
         checked.graph.nodes.len(),
         checked.graph.corridors.len(),
         unreachable.len(),
         warnings.len()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -141,7 +175,12 @@ fn villages_from(args: &ValidateArgs) -> String {
 
 /// Roads from an OSM extract: villages (the user's, else the extract's places) and the
 /// network (the user's, else the extract's telecom lines or towns) snapped onto them.
-fn with_osm(args: &ValidateArgs, osm_path: &Path, data: &Path) -> anyhow::Result<Checked> {
+fn with_osm(
+    args: &ValidateArgs,
+    osm_path: &Path,
+    data: &Path,
+    household_size: f64,
+) -> anyhow::Result<Checked> {
     let costs_path = args
         .costs
         .clone()
@@ -150,7 +189,7 @@ fn with_osm(args: &ValidateArgs, osm_path: &Path, data: &Path) -> anyhow::Result
     let osm = read_osm(osm_path, &OsmReadOptions::default())?;
     let villages = match &args.villages {
         Some(p) => {
-            let v = read_villages(p, HOUSEHOLD_SIZE)?;
+            let v = read_villages(p, household_size)?;
             if let Some(b) = osm.bounds {
                 let region = Region {
                     name: "the OSM extract's bounds",
@@ -162,7 +201,11 @@ fn with_osm(args: &ValidateArgs, osm_path: &Path, data: &Path) -> anyhow::Result
             v
         }
         None => {
-            let v = villages_from_places(&osm, &Default::default());
+            let vopts = VillageOptions {
+                household_size,
+                ..Default::default()
+            };
+            let v = villages_from_places(&osm, &vopts);
             if v.is_empty() {
                 return Err(InputError::file(
                     osm_path,
@@ -200,9 +243,4 @@ fn with_osm(args: &ValidateArgs, osm_path: &Path, data: &Path) -> anyhow::Result
         graph: rg.graph,
         corridors: "OSM roads",
     })
-}
-
-/// A scenario file is TOML: its syntax is checked with the line of the first error.
-fn check_scenarios(path: &Path) -> Result<(), InputError> {
-    fiberplan_io::text::read_toml(path).map(|_| ())
 }
