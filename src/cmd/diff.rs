@@ -43,18 +43,41 @@ fn read_plan(p: &Path) -> anyhow::Result<(PathBuf, Value)> {
     Ok((file, v))
 }
 
+/// The plan's `summary.json`: in the plan folder, or beside a file named `plan.geojson`.
+fn read_summary(p: &Path) -> anyhow::Result<Option<Value>> {
+    let dir = if p.is_dir() {
+        Some(p)
+    } else if p.file_name().is_some_and(|n| n == "plan.geojson") {
+        p.parent()
+    } else {
+        None
+    };
+    let Some(file) = dir.map(|d| d.join("summary.json")).filter(|f| f.is_file()) else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| InputError::file(&file, format!("cannot read: {e}")))?;
+    let v = serde_json::from_str(&text)
+        .map_err(|e| InputError::file(&file, format!("not JSON: {e}")))?;
+    Ok(Some(v))
+}
+
 pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
     let (fa, a) = read_plan(&args.plan_a)?;
     let (fb, b) = read_plan(&args.plan_b)?;
     let d = diff_plans(&a, &b);
+    let (sa, sb) = (read_summary(&args.plan_a)?, read_summary(&args.plan_b)?);
     let mut out = AtomicDir::new(&args.out)
         .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
     let (la, lb) = (fa.display().to_string(), fb.display().to_string());
     for (name, body) in [
         ("diff.geojson", d.geojson()),
         ("diff.csv", d.csv()),
-        ("summary.json", d.summary_json(&la, &lb)),
+        (
+            "summary.json",
+            d.summary_json(&la, &lb, sa.as_ref(), sb.as_ref()),
+        ),
     ] {
         out.write(name, body.as_bytes())
             .with_context(|| format!("cannot write {}", args.out.join(name).display()))?;
@@ -92,6 +115,19 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         d.km(Change::PhaseChanged),
         d.unchanged_km
     );
+    if let (Some(x), Some(y)) = (&sa, &sb) {
+        if let Value::Object(m) = fiberplan_report::diff::totals_delta(x, y) {
+            for (k, v) in m {
+                let _ = writeln!(
+                    t,
+                    "  {k}: {} -> {} ({:+})",
+                    v["a"],
+                    v["b"],
+                    v["delta"].as_f64().unwrap_or(0.0)
+                );
+            }
+        }
+    }
     const SHOWN: usize = 30;
     if !d.villages.is_empty() {
         let _ = writeln!(

@@ -58,6 +58,17 @@ fn dropping_village_c_removes_it_and_its_stretch() {
     assert_eq!(s["drawn_km"]["unchanged"], 2.226);
     // Village C cost 100,000 equipment + 10 x 1,000 connections in A, nothing in B.
     assert_eq!(s["village_cost_delta_kzt"], -110_000);
+    // Both plan folders' summaries side by side: A-C's corridor (1,437,466) and C's 110,000.
+    let t = &s["totals"]["cost_total_kzt"];
+    assert_eq!(t["a"], 4_791_772);
+    assert_eq!(t["delta"], -1_547_466);
+    assert_eq!(s["totals"]["households_fibre"]["delta"], -10);
+    // From the summaries' rounded figures: 2.894 - 4.332.
+    assert_eq!(s["totals"]["new_fibre_km"]["delta"], -1.438);
+    assert!(
+        stdout.contains("cost_total_kzt: 4791772 -> 3244306 (-1547466)"),
+        "{stdout}"
+    );
     let geo = json(&out.join("diff.geojson"));
     let f = geo["features"].as_array().unwrap();
     assert_eq!(f.len(), 2);

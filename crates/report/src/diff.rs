@@ -433,8 +433,16 @@ impl PlanDiff {
         String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8")
     }
 
-    /// `summary.json`: counts and kilometres per change, households and village cost deltas.
-    pub fn summary_json(&self, a_label: &str, b_label: &str) -> String {
+    /// `summary.json`: counts and kilometres per change, households and village cost deltas;
+    /// with both plans' `summary.json` (`totals_a`, `totals_b`), their headline figures side
+    /// by side ([`totals_delta`]).
+    pub fn summary_json(
+        &self,
+        a_label: &str,
+        b_label: &str,
+        totals_a: Option<&Value>,
+        totals_b: Option<&Value>,
+    ) -> String {
         let mut villages = Map::new();
         let mut households = Map::new();
         for c in [
@@ -468,10 +476,37 @@ impl PlanDiff {
                 "unchanged": r3(self.unchanged_km),
             },
             "village_cost_delta_kzt": self.villages.iter().map(|v| v.cost_b_kzt - v.cost_a_kzt).sum::<i64>(),
+            "totals": match (totals_a, totals_b) {
+                (Some(a), Some(b)) => totals_delta(a, b),
+                _ => Value::Null,
+            },
             "attribution": ATTRIBUTION,
         });
         serde_json::to_string_pretty(&v).expect("JSON") + "\n"
     }
+}
+
+/// Headline figures of two plans' `summary.json`, as `{"key": {"a", "b", "delta"}}`: whole
+/// numbers exactly, kilometres to the metre. Keys missing from either summary are left out.
+pub fn totals_delta(a: &Value, b: &Value) -> Value {
+    let mut m = Map::new();
+    for k in [
+        "cost_total_kzt",
+        "households_fibre",
+        "villages_fibre",
+        "households_fwa",
+        "households_satellite",
+        "new_fibre_km",
+    ] {
+        let (x, y) = (&a[k], &b[k]);
+        let v = match (x.as_i64(), y.as_i64(), x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y), _, _) => json!({"a": x, "b": y, "delta": y - x}),
+            (_, _, Some(x), Some(y)) => json!({"a": x, "b": y, "delta": r3(y - x)}),
+            _ => continue,
+        };
+        m.insert(k.to_string(), v);
+    }
+    Value::Object(m)
 }
 
 #[cfg(test)]
@@ -549,5 +584,18 @@ mod tests {
         );
         assert_eq!(diff_plans(&a, &a).villages.len(), 0);
         assert_eq!(diff_plans(&a, &a).stretches.len(), 0);
+    }
+
+    #[test]
+    fn totals_side_by_side() {
+        let t = totals_delta(
+            &json!({"cost_total_kzt": 4_791_772, "new_fibre_km": 4.332, "households_fibre": 160}),
+            &json!({"cost_total_kzt": 2_894_306, "new_fibre_km": 2.894}),
+        );
+        assert_eq!(
+            t,
+            json!({"cost_total_kzt": {"a": 4_791_772, "b": 2_894_306, "delta": -1_897_466},
+                   "new_fibre_km": {"a": 4.332, "b": 2.894, "delta": -1.438}})
+        );
     }
 }
