@@ -39,6 +39,7 @@ fn district_packages_partition_the_national_plan() {
     let mut seen_villages: BTreeMap<String, String> = BTreeMap::new();
     let mut route_cost: BTreeMap<String, i64> = BTreeMap::new();
     let mut route_km: BTreeMap<String, f64> = BTreeMap::new();
+    let mut route_packages: BTreeMap<String, usize> = BTreeMap::new();
     let (mut cost, mut corridor, mut villages_cost, mut hh, mut nv) =
         (0i64, 0i64, 0i64, 0u64, 0u64);
     let mut km = 0.0;
@@ -62,6 +63,7 @@ fn district_packages_partition_the_national_plan() {
             assert_eq!(pr["district_kato"], ds["district_kato"], "{name}");
             let id = pr["id"].as_str().unwrap().to_string();
             *route_cost.entry(id.clone()).or_default() += pr["cost_kzt"].as_i64().unwrap();
+            *route_packages.entry(id.clone()).or_default() += 1;
             *route_km.entry(id).or_default() += pr["length_km"].as_f64().unwrap();
             pkm += pr["length_km"].as_f64().unwrap();
             pcost += pr["cost_kzt"].as_i64().unwrap();
@@ -131,6 +133,9 @@ fn district_packages_partition_the_national_plan() {
             "{id}"
         );
     }
+    // Clipping is exercised: routes that cross a district boundary are in several packages.
+    let split = route_packages.values().filter(|&&n| n > 1).count();
+    assert!(split >= 10, "{split} routes cross a district boundary");
     // Every connected village is in exactly one package: its own district's.
     for v in kind(&geo, "village") {
         let pr = &v["properties"];
