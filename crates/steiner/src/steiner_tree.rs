@@ -254,6 +254,8 @@ fn solve_reduced(
     (best, name, lb)
 }
 
+/// Above this many edges per unit of effort only one construction runs.
+const LARGE_EDGES_PER_EFFORT: usize = 20_000;
 /// Edge scans of constructions per unit of effort.
 const RUN_WORK_PER_EFFORT: usize = 20_000;
 /// Edge scans of one vertex-insertion call per unit of effort.
@@ -286,15 +288,20 @@ struct Run {
 /// seeded starts, and SPH with seeded perturbed weights. Fixed by seed and effort.
 fn construction_runs(terms: &[NodeId], root: Option<NodeId>, m: usize, opts: &Options) -> Vec<Run> {
     let first = root.unwrap_or(terms[0]);
-    let mut kinds = vec![
-        RunKind::Mehlhorn,
-        RunKind::Sph {
-            start: first,
-            perturb: 0,
-        },
-    ];
-    // Work-based: small graphs get more runs, up to 16 per unit of effort.
     let effort = opts.effort as usize;
+    let mut kinds = vec![RunKind::Mehlhorn];
+    // Work-based: very large graphs get Mehlhorn alone (local search does the rest), small
+    // graphs more runs, up to 16 per unit of effort.
+    if m > effort * LARGE_EDGES_PER_EFFORT {
+        return vec![Run {
+            index: 0,
+            kind: RunKind::Mehlhorn,
+        }];
+    }
+    kinds.push(RunKind::Sph {
+        start: first,
+        perturb: 0,
+    });
     let extra = (effort * RUN_WORK_PER_EFFORT / m.max(1)).min(16 * effort);
     for i in 0..extra {
         let h = splitmix(opts.seed ^ (i as u64).wrapping_mul(0x51_7CC1_B727_220A));
