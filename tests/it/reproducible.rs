@@ -1,5 +1,5 @@
-//! Same inputs, same bytes: every output of `plan` but `timings.json` is identical across
-//! runs and across `--threads 1` and `--threads 2`. And a failed `plan` leaves the previous
+//! Same inputs, same bytes: every output of `plan` and `sweep` but `timings.json` is
+//! identical across runs and across `--threads 1` and `--threads 2`. And a failed `plan` leaves the previous
 //! outputs whole, with no staging or partial files.
 
 use crate::common::*;
@@ -15,7 +15,7 @@ fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 walk(base, &p, out);
             } else {
                 let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-                if rel != "timings.json" {
+                if !rel.ends_with("timings.json") {
                     out.insert(rel, std::fs::read(&p).unwrap());
                 }
             }
@@ -134,6 +134,58 @@ fn fixture_is_byte_identical_across_runs_and_thread_counts() {
         "--target-households",
         "400",
     ]);
+}
+
+/// Run `sweep FILE --plans --threads T --out TMP` and return every output.
+fn sweep_outputs(file: &Path, threads: &str) -> BTreeMap<String, Vec<u8>> {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    ok(&run(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--plans",
+        "--threads",
+        threads,
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let m = outputs(&out);
+    assert!(m.contains_key("results.csv"), "{:?}", m.keys());
+    m
+}
+
+fn assert_sweep_reproducible(file: &Path) {
+    let a = sweep_outputs(file, "2");
+    let b = sweep_outputs(file, "2");
+    if let Some(d) = first_difference(&a, &b) {
+        panic!("two sweeps of {} differ: {d}", file.display());
+    }
+    let c = sweep_outputs(file, "1");
+    if let Some(d) = first_difference(&a, &c) {
+        panic!(
+            "sweep {} with --threads 2 and --threads 1 differ: {d}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn sweeps_are_byte_identical_across_runs_and_thread_counts() {
+    assert_sweep_reproducible(&root().join("tests/fixtures/equator/sweep.toml"));
+    // The national data: two quotas under two corridor prices, with every plan written.
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("national.toml");
+    let costs = root().join("data/costs.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[inputs]\ncosts = {:?}\n\n[scenario]\nmode = \"quota\"\ntarget_households = 400_000\n\n\
+             [grid]\ntarget_households = [100_000, 400_000]\ncorridor_cost_scale = [1.0, 1.3]\n",
+            costs.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    assert_sweep_reproducible(&file);
 }
 
 /// A good run, then failing runs into the same folder: bad input, an unwritable extra

@@ -99,6 +99,10 @@ pub fn parse_gr(text: &str) -> Result<StpInstance, StpError> {
 /// stray digit must not ask for gigabytes (the largest public instances have ~10^6).
 pub const MAX_NODES: usize = 100_000_000;
 
+/// The most all weights and prizes of an instance may add up to (internal units): a quarter
+/// of `Cost::MAX`, so that sums and doubled prizes inside the solvers cannot overflow.
+pub const MAX_TOTAL: Cost = Cost::MAX / 4;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Section {
     None,
@@ -299,6 +303,20 @@ pub fn parse_stp(text: &str) -> Result<StpInstance, StpError> {
             })?;
             terminals.push(v);
         }
+    }
+    // Solvers add weights and prizes (path costs, tree costs, doubled prizes) in `Cost`:
+    // refuse instances whose totals could overflow rather than compute a wrong answer.
+    let total: i128 = edges.iter().map(|e| e.2 as i128).sum::<i128>()
+        + prizes.iter().map(|p| p.1 as i128).sum::<i128>();
+    if total > MAX_TOTAL as i128 {
+        return Err(StpError::new(
+            0,
+            format!(
+                "weights and prizes add up to more than {}: too large for exact integer costs; \
+                 scale the instance down",
+                format_fixed(MAX_TOTAL, decimals)
+            ),
+        ));
     }
     terminals.sort_unstable();
     terminals.dedup();

@@ -401,3 +401,19 @@ fn stp_prize_overflow_is_an_error() {
     let text = "SECTION Graph\nNodes 2\nEdges 1\nE 1 2 1\nEND\nSECTION Terminals\nTP 1 9223372036854775807\nTP 1 9223372036854775807\nEND\nEOF\n";
     assert!(parse_stp(text).is_err());
 }
+
+/// Regression: weights that add up beyond what the solvers can sum exactly are an error
+/// (`E 1 2 9223372036854775807` made the solver's contracted graph overflow and panic).
+#[test]
+fn stp_weights_too_large_to_add_are_an_error() {
+    let text = "SECTION Graph\nNodes 3\nEdges 2\nE 1 2 9223372036854775807\nE 2 3 9223372036854775807\nEND\nSECTION Terminals\nTerminals 2\nT 1\nT 3\nEND\nEOF\n";
+    let e = parse_stp(text).unwrap_err();
+    assert!(
+        e.problem.contains("too large for exact integer costs"),
+        "{e}"
+    );
+    // The largest instance that fits still reads.
+    let max = fiberplan_io::stp::MAX_TOTAL;
+    let ok = format!("SECTION Graph\nNodes 2\nEdges 1\nE 1 2 {max}\nEND\nSECTION Terminals\nTerminals 2\nT 1\nT 2\nEND\nEOF\n");
+    assert_eq!(parse_stp(&ok).unwrap().instance.graph.edge(0).2, max);
+}
