@@ -4,10 +4,11 @@
 //! `cargo bench --bench osm_read` runs
 //! 1. criterion on fiberplan's pipeline (`read_osm` -> villages -> points of presence ->
 //!    `build_road_graph`), one group per extract, throughput in bytes;
-//! 2. a comparison table: the median of 5 in-process runs (after one warm-up) against
-//!    `tools/bench_osm_pyosmium.py` (median of 5, both its modes), as MB/s and nodes/s,
-//!    with the peak resident memory of a fresh process doing one run on the file
-//!    (`VmHWM`; for pyosmium `ru_maxrss`, interpreter included).
+//! 2. a comparison table: 7 interleaved rounds per extract, each running fiberplan in
+//!    process, then `tools/bench_osm_pyosmium.py` once in each of its modes (so that all
+//!    see the same machine load), medians after one warm-up, as MB/s and nodes/s, with the
+//!    peak resident memory of a fresh process doing one run on the file (`VmHWM`; for
+//!    pyosmium `ru_maxrss`, interpreter included).
 //!
 //! The Python used for the peer is `$FIBERPLAN_PYOSMIUM`, else
 //! `~/.cache/fiberplan-peers/osm-venv/bin/python` (see the script for its setup); without
@@ -100,16 +101,11 @@ fn python() -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
-struct Peer {
-    median_s: f64,
-    peak_kb: u64,
-}
-
-/// pyosmium on one file: (plain, filtered).
-fn pyosmium(py: &Path, file: &Path) -> Option<(Peer, Peer, u64)> {
+/// One pyosmium run of `mode` on `file` in a fresh process: (seconds, peak kB, interpreter kB).
+fn pyosmium(py: &Path, file: &Path, mode: &str) -> Option<(f64, u64, u64)> {
     let out = Command::new(py)
         .arg(root().join("tools/bench_osm_pyosmium.py"))
-        .args(["--repeat", "5"])
+        .args(["--repeat", "1", "--mode", mode])
         .arg(file)
         .output()
         .ok()?;
@@ -117,29 +113,19 @@ fn pyosmium(py: &Path, file: &Path) -> Option<(Peer, Peer, u64)> {
         eprintln!("pyosmium failed: {}", String::from_utf8_lossy(&out.stderr));
         return None;
     }
-    let mut plain = None;
-    let mut filtered = None;
-    let mut base = 0;
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let v: serde_json::Value = serde_json::from_str(line).ok()?;
-        let p = Peer {
-            median_s: v["median_s"].as_f64()?,
-            peak_kb: v["peak_rss_kb"].as_u64()?,
-        };
-        base = v["interpreter_rss_kb"].as_u64().unwrap_or(0);
-        match v["mode"].as_str()? {
-            "plain" => plain = Some(p),
-            _ => filtered = Some(p),
-        }
-    }
-    Some((plain?, filtered?, base))
+    let v: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next()?).ok()?;
+    Some((v["median_s"].as_f64()?, v["peak_rss_kb"].as_u64()?, v["interpreter_rss_kb"].as_u64().unwrap_or(0)))
 }
+
+/// Rounds of the comparison: each round runs fiberplan, pyosmium plain and pyosmium
+/// filtered once, one after the other, so that all three see the same machine load.
+const ROUNDS: usize = 7;
 
 fn compare(costs: &CorridorCosts) {
     let py = python();
     println!("\n## OSM reading: fiberplan (file to planning graph) vs pyosmium apply_file(locations=True)");
     println!(
-        "threads: {}; median of 5 runs after one warm-up",
+        "threads: {}; median of {ROUNDS} interleaved rounds (fiberplan, pyosmium plain, pyosmium filtered) after one warm-up",
         rayon::current_num_threads()
     );
     match &py {
@@ -150,62 +136,67 @@ fn compare(costs: &CorridorCosts) {
         "\n| extract | MB | nodes | fiberplan ms | MB/s | M nodes/s | peak MB | pyosmium plain ms | filtered ms | MB/s (filtered) | M nodes/s (filtered) | peak MB (filtered) | speed-up vs filtered |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut base_kb = 0;
     for f in FILES {
         let path = root().join("data/osm").join(f);
         let mb = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
         let (_, nodes) = pipeline(&path, costs);
-        let runs: Vec<f64> = (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                std::hint::black_box(pipeline(&path, costs));
-                t.elapsed().as_secs_f64()
-            })
-            .collect();
-        let ours = median(runs);
+        let (mut ours, mut plain, mut filt) = (Vec::new(), Vec::new(), Vec::new());
+        let mut filt_peak = 0;
+        for _ in 0..ROUNDS {
+            let t = Instant::now();
+            std::hint::black_box(pipeline(&path, costs));
+            ours.push(t.elapsed().as_secs_f64());
+            if let Some(py) = &py {
+                if let Some((s, _, _)) = pyosmium(py, &path, "plain") {
+                    plain.push(s);
+                }
+                if let Some((s, peak, base)) = pyosmium(py, &path, "filtered") {
+                    filt.push(s);
+                    filt_peak = filt_peak.max(peak);
+                    base_kb = base;
+                }
+            }
+        }
+        let ours = median(ours);
         let exe = std::env::current_exe().expect("bench binary");
         let peak = Command::new(exe)
             .env("FIBERPLAN_OSM_BENCH_CHILD", &path)
             .output()
             .ok()
-            .and_then(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u64>().ok())
             .unwrap_or(0);
-        let peer = py.as_ref().and_then(|p| pyosmium(p, &path));
         let n = nodes as f64;
-        match peer {
-            Some((plain, filt, _)) => println!(
-                "| {f} | {mb:.2} | {nodes} | {:.1} | {:.1} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {:.1} | {:.1}x |",
-                ours * 1e3,
-                mb / ours,
-                n / ours / 1e6,
-                peak as f64 / 1024.0,
-                plain.median_s * 1e3,
-                filt.median_s * 1e3,
-                mb / filt.median_s,
-                n / filt.median_s / 1e6,
-                filt.peak_kb as f64 / 1024.0,
-                filt.median_s / ours
-            ),
-            None => println!(
+        if plain.is_empty() || filt.is_empty() {
+            println!(
                 "| {f} | {mb:.2} | {nodes} | {:.1} | {:.1} | {:.2} | {:.1} | - | - | - | - | - | - |",
                 ours * 1e3,
                 mb / ours,
                 n / ours / 1e6,
                 peak as f64 / 1024.0
-            ),
-        }
-    }
-    if let Some(p) = &py {
-        if let Some((_, _, base)) = pyosmium(p, &root().join("data/osm/harsdorf.osm.pbf")) {
-            println!(
-                "\npyosmium peak memory includes the interpreter with osmium imported: {:.1} MB",
-                base as f64 / 1024.0
             );
+            continue;
         }
+        let (plain, filt) = (median(plain), median(filt));
+        println!(
+            "| {f} | {mb:.2} | {nodes} | {:.1} | {:.1} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {:.1} | {:.1}x |",
+            ours * 1e3,
+            mb / ours,
+            n / ours / 1e6,
+            peak as f64 / 1024.0,
+            plain * 1e3,
+            filt * 1e3,
+            mb / filt,
+            n / filt / 1e6,
+            filt_peak as f64 / 1024.0,
+            filt / ours
+        );
+    }
+    if base_kb > 0 {
+        println!("\npyosmium peak memory includes the interpreter with osmium imported: {:.1} MB", base_kb as f64 / 1024.0);
+    }
+    if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
+        println!("load average at the end: {}", l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     }
 }
 
