@@ -109,6 +109,16 @@ impl OsmReadOptions {
 /// An [`InputError`] naming the file (and the OSM element when one is at fault) when the
 /// file cannot be read, is truncated or corrupt, or is not OSM data.
 pub fn read_osm(path: &Path, opts: &OsmReadOptions) -> Result<OsmData, InputError> {
+    read_osm_with_progress(path, opts, &|_, _| {})
+}
+
+/// [`read_osm`] reporting progress: `progress(bytes read, file size)`, called from the
+/// reading thread about every megabyte and at the end (for a progress bar).
+pub fn read_osm_with_progress(
+    path: &Path,
+    opts: &OsmReadOptions,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<OsmData, InputError> {
     use std::io::Read;
     let mut head = [0u8; 64];
     let mut f = std::fs::File::open(path)
@@ -127,15 +137,46 @@ pub fn read_osm(path: &Path, opts: &OsmReadOptions) -> Result<OsmData, InputErro
         return Err(InputError::file(path, "empty file, not an OSM extract"));
     }
     let head = &head[..n];
-    let mut raw = if head.starts_with(&[0x1f, 0x8b]) {
-        xml::read(path, true, opts)?
-    } else if looks_like_xml(head) {
-        xml::read(path, false, opts)?
-    } else {
-        wire::read(path, opts)?
+    let file = std::fs::File::open(path)
+        .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
+    let counted = Counting {
+        inner: file,
+        done: 0,
+        told: 0,
+        total: bytes,
+        progress,
     };
+    let mut raw = if head.starts_with(&[0x1f, 0x8b]) {
+        xml::read(path, counted, true, opts)?
+    } else if looks_like_xml(head) {
+        xml::read(path, counted, false, opts)?
+    } else {
+        wire::read(path, counted, opts)?
+    };
+    progress(bytes, bytes);
     raw.stats.bytes = bytes;
     Ok(raw.finish())
+}
+
+/// A file that tells how far it has been read.
+struct Counting<'a> {
+    inner: std::fs::File,
+    done: u64,
+    told: u64,
+    total: u64,
+    progress: &'a (dyn Fn(u64, u64) + Sync),
+}
+
+impl std::io::Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        if self.done - self.told >= 1 << 20 {
+            self.told = self.done;
+            (self.progress)(self.done, self.total);
+        }
+        Ok(n)
+    }
 }
 
 fn looks_like_xml(head: &[u8]) -> bool {

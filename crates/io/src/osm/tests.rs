@@ -604,10 +604,26 @@ fn lean_decoder_matches_osmpbf() {
         },
     ] {
         for f in &files {
-            let a = super::wire::read(f, &opts).unwrap().finish();
+            let a = super::wire::read(f, std::fs::File::open(f).unwrap(), &opts)
+                .unwrap()
+                .finish();
             let b = super::pbf_osmpbf::read(f, &opts).unwrap().finish();
             assert_eq!(a, b, "{}", f.display());
             assert!(!a.ways.is_empty());
         }
     }
+}
+
+#[test]
+fn progress_reaches_the_file_size() {
+    let calls = std::sync::Mutex::new(Vec::new());
+    let p = data("almaty_2013.osm.pbf");
+    let size = std::fs::metadata(&p).unwrap().len();
+    read_osm_with_progress(&p, &OsmReadOptions::default(), &|done, total| {
+        calls.lock().unwrap().push((done, total))
+    })
+    .unwrap();
+    let calls = calls.into_inner().unwrap();
+    assert_eq!(calls.last(), Some(&(size, size)));
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0));
 }

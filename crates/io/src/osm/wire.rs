@@ -142,9 +142,11 @@ impl<'a, 'b> RepIter<'a, 'b> {
     }
 }
 
-pub(super) fn read(path: &Path, opts: &OsmReadOptions) -> Result<Raw, InputError> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
+pub(super) fn read(
+    path: &Path,
+    file: impl Read + Send,
+    opts: &OsmReadOptions,
+) -> Result<Raw, InputError> {
     let mut file = std::io::BufReader::with_capacity(1 << 16, file);
     let blobs = std::iter::from_fn(move || next_blob(&mut file).transpose());
     let mut outs: Vec<(usize, R<BlockOut>)> = blobs

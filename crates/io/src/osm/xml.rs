@@ -19,9 +19,12 @@ enum Elem {
     Other,
 }
 
-pub(super) fn read(path: &Path, gzip: bool, opts: &OsmReadOptions) -> Result<Raw, InputError> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
+pub(super) fn read(
+    path: &Path,
+    file: impl std::io::Read,
+    gzip: bool,
+    opts: &OsmReadOptions,
+) -> Result<Raw, InputError> {
     let file = std::io::BufReader::with_capacity(1 << 16, file);
     if gzip {
         let dec =
