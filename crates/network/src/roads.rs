@@ -68,7 +68,7 @@ impl Default for RoadGraphOptions {
 /// Length and count of corridors of one kind and class.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClassStats {
-    /// OSM ways (pieces of clipped ways count once each).
+    /// OSM ways read; each piece of a way clipped at the extract's edge counts as one.
     pub ways: usize,
     /// Geodesic kilometres.
     pub km: f64,
