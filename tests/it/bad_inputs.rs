@@ -205,3 +205,104 @@ fn every_bad_input_case_gives_exit_2_and_its_message_and_every_oddity_plans() {
         failures.join("\n")
     );
 }
+
+/// Valid-looking but odd inputs generated at random (coincident villages, villages on the
+/// points of presence, the poles and the antimeridian, zero and maximal households, lines of
+/// repeated points) through `validate` and `plan`: exit 0 with outputs, or exit 2 with one
+/// line; never a panic. Runs `FIBERPLAN_FUZZ_CASES / 8` cases (at least 16).
+mod odd_but_valid {
+    use crate::common::*;
+    use proptest::prelude::*;
+
+    fn coord() -> impl Strategy<Value = [f64; 2]> {
+        prop_oneof![
+            4 => (76.5f64..77.5, 43.0f64..43.6).prop_map(|(x, y)| [x, y]),
+            2 => Just([76.95, 43.25]),
+            1 => Just([180.0, 0.0]),
+            1 => Just([-180.0, 0.0]),
+            1 => Just([0.0, 90.0]),
+            1 => Just([0.0, -90.0]),
+            1 => (-180f64..=180.0, -90f64..=90.0).prop_map(|(x, y)| [x, y]),
+            1 => (76.95f64..76.950001, 43.25f64..43.250001).prop_map(|(x, y)| [x, y]),
+        ]
+    }
+
+    fn villages() -> impl Strategy<Value = Vec<([f64; 2], u64)>> {
+        proptest::collection::vec(
+            (
+                coord(),
+                prop_oneof![Just(0u64), 1u64..500, Just(200_000u64)],
+            ),
+            1..24,
+        )
+    }
+
+    fn backbone() -> impl Strategy<Value = (Vec<[f64; 2]>, Vec<Vec<[f64; 2]>>)> {
+        (
+            proptest::collection::vec(coord(), 0..4),
+            proptest::collection::vec(proptest::collection::vec(coord(), 2..5), 0..3),
+        )
+            .prop_filter("a backbone needs a point or a line", |(p, l)| {
+                !p.is_empty() || !l.is_empty()
+            })
+    }
+
+    fn check(args: &[&str], out: Option<&std::path::Path>) -> Result<(), TestCaseError> {
+        let o = run(args);
+        let err = stderr(&o);
+        prop_assert!(!err.contains("panicked"), "{:?}: {}", args, err);
+        match o.status.code() {
+            Some(0) => {
+                if let Some(out) = out {
+                    prop_assert!(out.join("summary.json").is_file(), "{:?}", args);
+                }
+            }
+            Some(2) => {
+                prop_assert_eq!(err.trim_end().lines().count(), 1, "{:?}: {}", args, err);
+                if let Some(out) = out {
+                    prop_assert!(!out.exists(), "{:?}: rejected but wrote {:?}", args, out);
+                }
+            }
+            c => prop_assert!(false, "{:?}: exit {:?}: {}", args, c, err),
+        }
+        Ok(())
+    }
+
+    fn cases() -> u32 {
+        std::env::var("FIBERPLAN_FUZZ_CASES")
+            .ok()
+            .and_then(|s| s.parse::<u32>().ok())
+            .map(|n| (n / 8).max(16))
+            .unwrap_or(16)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn validate_and_plan_never_panic_on_odd_valid_inputs(v in villages(), (pops, lines) in backbone()) {
+            let d = tempfile::tempdir().unwrap();
+            let mut csv = String::from("id,name,lon,lat,households\n");
+            for (i, (p, h)) in v.iter().enumerate() {
+                csv += &format!("v{i},Ауыл {i},{},{},{h}\n", p[0], p[1]);
+            }
+            let mut feats: Vec<String> = pops
+                .iter()
+                .enumerate()
+                .map(|(i, p)| format!(r#"{{"type":"Feature","properties":{{"id":"P{i}"}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}"#, p[0], p[1]))
+                .collect();
+            for l in &lines {
+                let cs: Vec<String> = l.iter().map(|p| format!("[{},{}]", p[0], p[1])).collect();
+                feats.push(format!(r#"{{"type":"Feature","properties":{{}},"geometry":{{"type":"LineString","coordinates":[{}]}}}}"#, cs.join(",")));
+            }
+            let bb = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, feats.join(","));
+            let (vp, bp, out) = (d.path().join("v.csv"), d.path().join("b.geojson"), d.path().join("out"));
+            std::fs::write(&vp, csv).unwrap();
+            std::fs::write(&bp, bb).unwrap();
+            let costs = "tests/bad_inputs/_common/costs.toml";
+            let (vs, bs, os) = (vp.to_str().unwrap(), bp.to_str().unwrap(), out.to_str().unwrap());
+            check(&["validate", "--villages", vs, "--backbone", bs, "--costs", costs], None)?;
+            check(&["plan", "--villages", vs, "--backbone", bs, "--costs", costs, "--out", os], Some(&out))?;
+        }
+    }
+}
