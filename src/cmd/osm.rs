@@ -499,3 +499,40 @@ mod bundled {
         }
     }
 }
+
+#[cfg(test)]
+mod determinism {
+    use super::*;
+
+    /// Same extract, 1 or 4 threads: the same graph, corridor by corridor.
+    #[test]
+    fn graph_is_the_same_whatever_the_thread_count() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let costs = read_costs(&dir.join("costs.toml")).unwrap();
+        let build = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let osm =
+                    read_osm(&dir.join("osm/andorra.osm.pbf"), &OsmReadOptions::default()).unwrap();
+                let villages = villages_from_places(&osm, &VillageOptions::default());
+                let (backbone, _) = backbone_from_osm(&osm);
+                build_road_graph(
+                    &osm,
+                    &villages,
+                    &backbone,
+                    &costs.corridor,
+                    &RoadGraphOptions::default(),
+                )
+            })
+        };
+        let (a, b) = (build(1), build(4));
+        assert_eq!(a.graph.nodes, b.graph.nodes);
+        assert_eq!(a.graph.corridors, b.graph.corridors);
+        assert_eq!(a.graph.village_node, b.graph.village_node);
+        assert_eq!(a.graph.pop_node, b.graph.pop_node);
+        assert_eq!(a.stats, b.stats);
+    }
+}
