@@ -41,7 +41,7 @@ pub fn polish(
     }
     let mut c = tree_cost(g, &t);
     loop {
-        let t1 = key_path_exchange(g, weights, &t, &keep, 8 * effort as usize + 8).0;
+        let t1 = key_path_exchange(g, weights, &t, &keep, 2 * effort as usize + 4).0;
         let (t2, c2) = vertex_insertion(g, &t1, &keep, 500_000 * effort as u64);
         if c2 >= c {
             break;

@@ -74,6 +74,82 @@ fn restricted(inst: &Instance, sol: &Solution) -> Instance {
     r
 }
 
+/// Road-like: a grid with edges subdivided into degree-2 chains, some edges dropped.
+fn arb_road() -> impl Strategy<Value = Instance> {
+    (3u32..7, 0u32..3, 2usize..8, any::<u64>()).prop_map(|(side, chain, k, seed)| {
+        let mut s = seed;
+        let mut next = move |m: u64| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 33) % m
+        };
+        let mut edges = Vec::new();
+        let mut n = side * side;
+        for r in 0..side {
+            for c in 0..side {
+                let v = r * side + c;
+                let mut nbrs = Vec::new();
+                if c + 1 < side {
+                    nbrs.push(v + 1);
+                }
+                if r + 1 < side && next(5) != 0 {
+                    nbrs.push(v + side);
+                }
+                for u in nbrs {
+                    let mut prev = v;
+                    for _ in 0..chain {
+                        edges.push((prev, n, 1 + next(9) as Cost));
+                        prev = n;
+                        n += 1;
+                    }
+                    edges.push((prev, u, 1 + next(9) as Cost));
+                }
+            }
+        }
+        let terminals: Vec<NodeId> = (0..k).map(|_| next(n as u64) as NodeId).collect();
+        let prizes = (0..n)
+            .map(|_| if next(3) == 0 { next(30) as Cost } else { 0 })
+            .collect();
+        Instance {
+            graph: Graph::from_edges(n as usize, &edges),
+            root: Some(terminals[0]),
+            terminals,
+            prizes,
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn road_like_reductions_and_heuristics(inst in arb_road()) {
+        let exact = solve_steiner(&inst, &Options::default());
+        let exact_unreduced = solve_steiner(&inst, &Options { reduce: false, ..Options::default() });
+        prop_assert_eq!(exact.cost, exact_unreduced.cost);
+        let heur = solve_steiner(&inst, &Options { exact: false, ..Options::default() });
+        prop_assert_eq!(&heur.unreachable, &exact.unreachable);
+        let r = restricted(&inst, &heur);
+        let mut required = r.terminals.clone();
+        required.extend(r.root);
+        check_tree(&inst, &heur, &required);
+        prop_assert!(heur.cost >= exact.cost);
+        prop_assert!(heur.lower_bound.unwrap() <= exact.cost);
+        // prize problems stay valid and feasible on chains too
+        let reachable = solve_quota(&inst, Cost::MAX, &Options::default()).prize;
+        let q = reachable / 2;
+        let sq = solve_quota(&inst, q, &Options::default());
+        check_tree(&inst, &sq, &[inst.root.unwrap()]);
+        prop_assert!(sq.prize >= q);
+        let sb = solve_budget(&inst, 20, &Options::default());
+        check_tree(&inst, &sb, &[inst.root.unwrap()]);
+        prop_assert!(sb.cost <= 20);
+        let sp = solve_pcst(&inst, &Options::default());
+        check_tree(&inst, &sp, &[inst.root.unwrap()]);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -114,6 +190,20 @@ proptest! {
             let m = mst_and_prune(g, &mehlhorn(g, &w, &required), &[], &keep);
             prop_assert!(sol.cost <= tree_cost(g, &m));
         }
+    }
+
+    #[test]
+    fn reductions_keep_the_optimum(inst in arb_instance(14)) {
+        // Exact on both sides: the reduced instance must have the same optimum, and the
+        // expanded tree must be a valid tree of the input.
+        let on = solve_steiner(&inst, &Options::default());
+        let off = solve_steiner(&inst, &Options { reduce: false, ..Options::default() });
+        prop_assert_eq!(on.cost, off.cost);
+        prop_assert_eq!(&on.unreachable, &off.unreachable);
+        let r = restricted(&inst, &on);
+        let mut required = r.terminals.clone();
+        required.extend(r.root);
+        check_tree(&inst, &on, &required);
     }
 
     #[test]
