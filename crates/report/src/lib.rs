@@ -7,6 +7,7 @@ pub mod atomic;
 pub mod clip;
 pub mod diff;
 pub mod district_packages;
+pub mod frontier;
 mod html_map;
 pub mod i18n;
 mod plan_out;
