@@ -172,11 +172,17 @@ pub fn polyline_length_m(line: &[LonLat]) -> f64 {
     total
 }
 
-/// Per-km rate of a way, whole tenge (bridge and tunnel extras included).
+/// Per-km rate of a way, whole tenge (bridge and tunnel extras included). A `*_link`
+/// class the cost model does not list costs as its road (`primary_link` as `primary`).
 pub fn way_per_km(w: &OsmWay, c: &CorridorCosts) -> Kzt {
     let base = match w.kind {
         OsmWayKind::Road => {
-            c.road_per_km(&w.class, w.paved.unwrap_or_else(|| assume_paved(&w.class)))
+            // A link road (`primary_link`) costs as its road unless the model prices it.
+            let class = match w.class.strip_suffix("_link") {
+                Some(base) if !c.road.contains_key(&w.class) => base,
+                _ => w.class.as_str(),
+            };
+            c.road_per_km(class, w.paved.unwrap_or_else(|| assume_paved(&w.class)))
         }
         OsmWayKind::PowerLine => c.power_line_per_km,
         OsmWayKind::Railway => c.railway_per_km,
@@ -758,6 +764,12 @@ mod tests {
             &[],
         );
         assert_eq!((r.graph.nodes.len(), r.graph.corridors.len()), (3, 2));
+        let link = road(12, "primary_link", &[A, X]);
+        assert_eq!(
+            way_per_km(&link, &costs()),
+            1_500,
+            "priced as primary (paved by default)"
+        );
         assert_eq!(
             r.graph.corridors[1].cost_kzt,
             (distance_m(X.1, B.1) * 1.5).round() as Kzt
