@@ -13,9 +13,19 @@
 //! number of threads: parallel work is collected in order and ties are broken by id. The
 //! stopping rule counts work ([`Options::effort`]); the time limit is only a safety cap.
 //!
-//! One algorithm per module: [`sph`] (shortest-path heuristic), [`mehlhorn`],
-//! [`voronoi`], [`prize_growth`], [`strong_prune`], [`tree`] (MST and pruning), [`exact`]
-//! (test oracle).
+//! The Steiner tree driver runs: reductions with history ([`reduce`]); the exact
+//! Dreyfus-Wagner programme when the terminals are few enough for the work budget
+//! ([`dreyfus_wagner`]); otherwise constructions in parallel ([`mehlhorn`], [`sph`] from
+//! several starts and with perturbed weights), local search to a fixpoint
+//! ([`key_path_exchange`], [`key_vertex_elimination`], [`vertex_insertion`]), recombination
+//! of the best trees, and the [`dual_ascent`] lower bound. The prize drivers combine
+//! [`prize_growth`], [`strong_prune`] and [`prize_local_search`] (polish under the
+//! constraint, drop-and-add, regrowth, prize-multiplier search).
+//!
+//! Supporting modules: [`graph`] (CSR), [`tree`] (MST, pruning, validity), [`voronoi`],
+//! [`problem`] (instance, options, solution), [`exact`] (brute-force oracle for tests).
+//!
+//! Set `FIBERPLAN_STEINER_TRACE` to print phase timings and local-search passes on stderr.
 
 pub mod budget;
 pub mod dreyfus_wagner;
