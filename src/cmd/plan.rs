@@ -1,6 +1,7 @@
 //! `fiberplan plan`: one plan from villages, the existing network and a cost model.
 
 use super::inputs::{read_inputs, InputSpec, Inputs};
+use super::osm_inputs::{read_osm_inputs, OsmSpec};
 use super::{data_dir, init_threads, BadInput};
 use anyhow::Context;
 use fiberplan_model::{Mode, Phase, Scenario};
@@ -60,6 +61,11 @@ pub struct PlanArgs {
     /// Existing fibre network (GeoJSON: Points of presence, LineStrings of fibre).
     #[arg(long)]
     pub backbone: Option<PathBuf>,
+    /// OpenStreetMap extract (.osm.pbf, .osm, .osm.gz): plan along its roads. Villages come
+    /// from its places unless --villages is given; without a target, every reachable
+    /// village is connected.
+    #[arg(long)]
+    pub osm: Option<PathBuf>,
     /// People per household, to turn population into households.
     #[arg(long, default_value_t = 3.5)]
     pub household_size: f64,
@@ -123,8 +129,9 @@ fn scenario_of(a: &PlanArgs) -> Result<Scenario, BadInput> {
             ModeArg::LeastCost => Mode::LeastCost,
         },
         (None, true, _, _) => Mode::ConnectAll,
-        (None, false, Some(_), _) | (None, false, None, None) => Mode::Quota,
-        (None, false, None, Some(_)) => Mode::ConnectAll,
+        (None, false, Some(_), _) => Mode::Quota,
+        (None, false, None, None) if a.osm.is_none() => Mode::Quota,
+        (None, false, None, _) => Mode::ConnectAll,
     };
     let s = Scenario {
         mode,
@@ -192,25 +199,72 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         at: started,
     };
     let data = data_dir(args.data.as_deref());
-    let spec = InputSpec {
-        villages: args.villages.as_deref(),
-        backbone: args.backbone.as_deref(),
-        costs: args.costs.as_deref(),
-        data: &data,
-        household_size: args.household_size,
-        include_isolated: args.include_isolated,
-    };
-    let inputs = read_inputs(&spec)?;
-    t.lap("read");
-    let graph = inputs.proxy_graph(args.circuity);
-    let Inputs {
-        costs_path,
-        costs,
-        villages,
-        backbone,
-        regions,
-        ..
-    } = inputs;
+    let (graph, costs_path, costs, villages, backbone, regions, corridors_desc, villages_desc) =
+        match &args.osm {
+            None => {
+                let spec = InputSpec {
+                    villages: args.villages.as_deref(),
+                    backbone: args.backbone.as_deref(),
+                    costs: args.costs.as_deref(),
+                    data: &data,
+                    household_size: args.household_size,
+                    include_isolated: args.include_isolated,
+                };
+                let inputs = read_inputs(&spec)?;
+                t.lap("read");
+                let graph = inputs.proxy_graph(args.circuity);
+                let Inputs {
+                    costs_path,
+                    costs,
+                    villages,
+                    backbone,
+                    regions,
+                    ..
+                } = inputs;
+                let desc = format!("straight-line proxy (Delaunay), circuity {}", args.circuity);
+                let vdesc = args
+                    .villages
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "bundled: data/kz/populated_places.csv".into());
+                (
+                    graph, costs_path, costs, villages, backbone, regions, desc, vdesc,
+                )
+            }
+            Some(osm) => {
+                let pb = spinner("reading OpenStreetMap extract and building the road graph");
+                let oi = read_osm_inputs(&OsmSpec {
+                    osm,
+                    villages: args.villages.as_deref(),
+                    backbone: args.backbone.as_deref(),
+                    costs: args.costs.as_deref(),
+                    data: &data,
+                    household_size: args.household_size,
+                    include_isolated: args.include_isolated,
+                })?;
+                pb.finish_and_clear();
+                t.lap("read");
+                let st = &oi.road.stats;
+                let desc = format!(
+                "OpenStreetMap roads of {}: {} corridors, {} components, {} villages placed, {} not placed",
+                osm.display(),
+                st.corridors,
+                st.components,
+                st.villages_placed,
+                st.villages_unplaced
+            );
+                (
+                    oi.road.graph,
+                    oi.costs_path,
+                    oi.costs,
+                    oi.villages,
+                    oi.backbone,
+                    oi.regions,
+                    desc,
+                    oi.villages_from,
+                )
+            }
+        };
     t.lap("graph");
 
     let view = graph.steiner_view(|i| villages[i].households as i64);
@@ -235,10 +289,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     t.lap("solve");
 
     let inputs = json!({
-        "villages": args.villages.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "bundled: data/kz/populated_places.csv".into()),
-        "backbone": args.backbone.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "bundled proxy".into()),
+        "villages": villages_desc,
+        "backbone": backbone.description,
         "costs": costs_path.display().to_string(),
-        "corridors": format!("straight-line proxy (Delaunay), circuity {}", args.circuity),
+        "corridors": corridors_desc,
         "household_size": args.household_size,
         "seed": args.seed,
         "graph_nodes": graph.nodes.len(),

@@ -292,3 +292,41 @@ fn national_default_meets_target_and_is_consistent() {
         .to_string();
     assert_eq!(first, format!("VALUE {}", s["objective"]));
 }
+
+/// `plan --osm`: the XML and PBF forms of one extract give the same plan, along roads.
+#[test]
+fn osm_extract_in_both_formats_gives_the_same_road_plan() {
+    let plan = |f: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let o = run(&["plan", "--osm", f, "--out", out.path().to_str().unwrap()]);
+        ok(&o);
+        (
+            json(&out.path().join("summary.json")),
+            json(&out.path().join("plan.geojson")),
+        )
+    };
+    let (s_pbf, g_pbf) = plan("data/osm/neudrossenfeld.osm.pbf");
+    let (s_xml, g_xml) = plan("data/osm/neudrossenfeld.osm.gz");
+    assert_eq!(g_pbf["features"], g_xml["features"]);
+    assert_eq!(s_pbf["cost_total_kzt"], s_xml["cost_total_kzt"]);
+    assert_eq!(s_pbf["mode"], "connect_all");
+    assert_eq!(
+        s_pbf["villages_fibre"].as_u64().unwrap() + s_pbf["villages_unreachable"].as_u64().unwrap(),
+        s_pbf["villages_total"].as_u64().unwrap()
+    );
+    let routes = features(&g_pbf, "new_fibre");
+    assert!(!routes.is_empty());
+    for r in &routes {
+        let p = &r["properties"];
+        assert!(
+            p["corridor_type"].as_str().unwrap().contains("road")
+                || p["corridor_type"] == "offroad",
+            "{p}"
+        );
+        assert!(p["length_km"].as_f64().unwrap() >= p["drawn_length_km"].as_f64().unwrap());
+    }
+    assert!(routes.iter().any(|r| !r["properties"]["osm_way_ids"]
+        .as_array()
+        .unwrap()
+        .is_empty()));
+}
