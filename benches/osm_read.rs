@@ -113,8 +113,13 @@ fn pyosmium(py: &Path, file: &Path, mode: &str) -> Option<(f64, u64, u64)> {
         eprintln!("pyosmium failed: {}", String::from_utf8_lossy(&out.stderr));
         return None;
     }
-    let v: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next()?).ok()?;
-    Some((v["median_s"].as_f64()?, v["peak_rss_kb"].as_u64()?, v["interpreter_rss_kb"].as_u64().unwrap_or(0)))
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next()?).ok()?;
+    Some((
+        v["median_s"].as_f64()?,
+        v["peak_rss_kb"].as_u64()?,
+        v["interpreter_rss_kb"].as_u64().unwrap_or(0),
+    ))
 }
 
 /// Rounds of the comparison: each round runs fiberplan, pyosmium plain and pyosmium
@@ -164,7 +169,12 @@ fn compare(costs: &CorridorCosts) {
             .env("FIBERPLAN_OSM_BENCH_CHILD", &path)
             .output()
             .ok()
-            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u64>().ok())
+            .and_then(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
             .unwrap_or(0);
         let n = nodes as f64;
         if plain.is_empty() || filt.is_empty() {
@@ -193,10 +203,16 @@ fn compare(costs: &CorridorCosts) {
         );
     }
     if base_kb > 0 {
-        println!("\npyosmium peak memory includes the interpreter with osmium imported: {:.1} MB", base_kb as f64 / 1024.0);
+        println!(
+            "\npyosmium peak memory includes the interpreter with osmium imported: {:.1} MB",
+            base_kb as f64 / 1024.0
+        );
     }
     if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
-        println!("load average at the end: {}", l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+        println!(
+            "load average at the end: {}",
+            l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        );
     }
 }
 
