@@ -53,15 +53,38 @@ impl AtomicDir {
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let mut f = std::fs::File::create(&p)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+        std::fs::File::create(&p)?.write_all(bytes)?;
         self.files.push(PathBuf::from(rel));
         Ok(())
     }
 
+    /// Make every staged file durable before any is renamed into place. Syncs are slow one
+    /// after another (hundreds of district files), so they run on a few threads at once.
+    fn sync_staged(&self) -> std::io::Result<()> {
+        let chunk = self.files.len().div_ceil(8).max(1);
+        std::thread::scope(|s| {
+            let jobs: Vec<_> = self
+                .files
+                .chunks(chunk)
+                .map(|rels| {
+                    s.spawn(move || -> std::io::Result<()> {
+                        for rel in rels {
+                            std::fs::File::open(self.stage.join(rel))?.sync_all()?;
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            jobs.into_iter().try_for_each(|j| {
+                j.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("sync thread failed")))
+            })
+        })
+    }
+
     /// Move every staged file into place (each rename is atomic) and remove the staging folder.
     pub fn commit(self) -> std::io::Result<()> {
+        self.sync_staged()?;
         for rel in &self.files {
             let to = self.out.join(rel);
             if let Some(parent) = to.parent() {
