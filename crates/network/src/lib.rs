@@ -11,6 +11,7 @@ pub mod country_mask;
 pub mod district_index;
 pub mod geodesy;
 mod planning_graph;
+pub mod road_proxy;
 pub mod roads;
 pub mod snap;
 
