@@ -34,6 +34,9 @@ enum Command {
     Sweep(cmd::sweep::SweepArgs),
     /// Merge the results of sweep shards into one results.csv.
     Merge(cmd::sweep::MergeArgs),
+    /// OpenStreetMap extracts: what a file holds (ways and km by class, villages, components).
+    #[command(subcommand)]
+    Osm(cmd::osm::OsmCmd),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => cmd::diff::run(args),
         Command::Sweep(args) => cmd::sweep::run(args),
         Command::Merge(args) => cmd::sweep::merge(args),
+        Command::Osm(c) => cmd::osm::run(c),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod inputs;
+pub mod osm;
 pub mod osm_inputs;
 pub mod plan;
 pub mod steiner;

@@ -8,7 +8,7 @@ use crate::prize_local_search::{multiplier_search, polish, Target};
 use crate::problem::{
     make_solution, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
-use crate::quota::default_root;
+use crate::quota::{default_root, multiplier_steps};
 use crate::reduce::reduce;
 use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 
@@ -107,7 +107,7 @@ fn solve_inner(inst: &Instance, budget: Cost, opts: &Options) -> Solution {
     let mut best = improve(grown.edges);
     let mut name = String::from("growth");
     if opts.effort > 0 && !deadline.expired() {
-        let steps = 4 + 2 * opts.effort;
+        let steps = multiplier_steps(g, opts);
         if let Some(t) =
             multiplier_search(g, &weights, &prizes, root, Target::Budget(budget), steps)
         {

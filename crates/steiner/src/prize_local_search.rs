@@ -41,7 +41,13 @@ pub fn polish(
     }
     let mut c = tree_cost(g, &t);
     loop {
-        let t1 = key_path_exchange(g, weights, &t, &keep, 2 * effort as usize + 4).0;
+        // Work-based: large graphs get fewer passes per polish.
+        let passes = if g.num_edges() > effort as usize * 25_000 {
+            4
+        } else {
+            2 * effort as usize + 4
+        };
+        let t1 = key_path_exchange(g, weights, &t, &keep, passes).0;
         let (t2, c2) = vertex_insertion(g, &t1, &keep, 500_000 * effort as u64);
         if c2 >= c {
             break;

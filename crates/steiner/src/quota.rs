@@ -110,6 +110,12 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
         }
         t
     };
+    // Large graphs (work-based): fewer drop-and-add depths.
+    let drop_add_pcts: &[Cost] = if large_graph(g, opts) {
+        &[2, 10]
+    } else {
+        &[1, 2, 5, 10, 20]
+    };
     // Drop and add: give up the worst branches (by cost per prize) down to a lower quota,
     // regrow by best prize per cost back to the quota, settle; keep when cheaper.
     let improve = |t: Vec<EdgeId>| -> Vec<EdgeId> {
@@ -118,7 +124,7 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
             return t;
         }
         let mut c = tree_cost(g, &t);
-        for pct in [1, 2, 5, 10, 20] {
+        for &pct in drop_add_pcts {
             if deadline.expired() {
                 break;
             }
@@ -143,7 +149,7 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
     let mut best = improve(grown.edges);
     let reach_all = prize_of(&best) < quota;
     if !reach_all && opts.effort > 0 && !deadline.expired() {
-        let steps = 4 + 2 * opts.effort;
+        let steps = multiplier_steps(g, opts);
         if let Some(t) = multiplier_search(g, &weights, &prizes, root, Target::Quota(quota), steps)
         {
             let t = improve(t);
@@ -163,6 +169,24 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
     sol.unreachable = reachable_split(g, &prize_nodes, Some(root)).1;
     sol.cut_short = deadline.was_hit();
     sol
+}
+
+/// True when the graph is large for the effort: the prize drivers then spend less work
+/// per step (fewer multiplier steps, fewer drop-and-add depths).
+pub(crate) fn large_graph(g: &Graph, opts: &Options) -> bool {
+    g.num_edges() > opts.effort as usize * LARGE_PRIZE_EDGES_PER_EFFORT
+}
+
+/// Edges per unit of effort above which a prize graph counts as large.
+const LARGE_PRIZE_EDGES_PER_EFFORT: usize = 25_000;
+
+/// Bisection steps of the multiplier search: `4 + 2 effort`, or 3 on large graphs.
+pub(crate) fn multiplier_steps(g: &Graph, opts: &Options) -> u32 {
+    if large_graph(g, opts) {
+        3
+    } else {
+        4 + 2 * opts.effort
+    }
 }
 
 /// Drops pendant branches (a leaf and the zero-prize degree-2 path above it) while the
