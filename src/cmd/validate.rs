@@ -2,19 +2,15 @@
 //! and stop before solving.
 //!
 //! Errors (anything `plan` would refuse) are one line and exit code 2, exactly as `plan`
-//! reports them, because both read through [`super::inputs`]. Warnings (villages that no
+//! reports them, because both read through [`super::inputs`] (and [`super::osm_inputs`]
+//! with `--osm`). Warnings (villages that no
 //! corridor joins to the network, checks not available yet) are printed and exit 0.
 
-use super::inputs::{check_swapped, read_inputs, unreachable_villages, InputSpec};
-use super::{data_dir, BadInput};
-use fiberplan_io::osm::{
-    backbone_from_osm, read_osm, villages_from_places, OsmReadOptions, VillageOptions,
-};
-use fiberplan_io::{
-    read_backbone, read_costs, read_scenario_file, read_villages, InputError, Region,
-};
-use fiberplan_model::{LonLat, Village};
-use fiberplan_network::roads::{build_road_graph, RoadGraphOptions};
+use super::data_dir;
+use super::inputs::{read_inputs, unreachable_villages, InputSpec};
+use super::osm_inputs::{read_osm_inputs, OsmSpec};
+use fiberplan_io::{read_scenario_file, InputError};
+use fiberplan_model::Village;
 use fiberplan_network::PlanningGraph;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -113,7 +109,27 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                 corridors: "straight-line proxy",
             }
         }
-        Some(osm_path) => with_osm(&args, osm_path, &data, household_size)?,
+        Some(osm_path) => {
+            // The same reading as `plan --osm`.
+            let oi = read_osm_inputs(&OsmSpec {
+                osm: osm_path,
+                villages: args.villages.as_deref(),
+                backbone: args.backbone.as_deref(),
+                costs: args.costs.as_deref(),
+                data: &data,
+                household_size,
+                include_isolated: false,
+            })?;
+            Checked {
+                costs: oi.costs_path,
+                districts: Some(oi.regions.districts.len()),
+                villages_from: oi.villages_from,
+                backbone: oi.backbone.description.clone(),
+                villages: oi.villages,
+                graph: oi.road.graph,
+                corridors: "OSM roads",
+            }
+        }
     };
     let mut warnings: Vec<String> = Vec::new();
 
@@ -171,76 +187,4 @@ fn villages_from(args: &ValidateArgs) -> String {
         None if args.osm.is_some() => "places of the OSM extract".into(),
         None => "bundled villages".into(),
     }
-}
-
-/// Roads from an OSM extract: villages (the user's, else the extract's places) and the
-/// network (the user's, else the extract's telecom lines or towns) snapped onto them.
-fn with_osm(
-    args: &ValidateArgs,
-    osm_path: &Path,
-    data: &Path,
-    household_size: f64,
-) -> anyhow::Result<Checked> {
-    let costs_path = args
-        .costs
-        .clone()
-        .unwrap_or_else(|| data.join("costs.toml"));
-    let costs = read_costs(&costs_path)?;
-    let osm = read_osm(osm_path, &OsmReadOptions::default())?;
-    let villages = match &args.villages {
-        Some(p) => {
-            let v = read_villages(p, household_size)?;
-            if let Some(b) = osm.bounds {
-                let region = Region {
-                    name: "the OSM extract's bounds",
-                    bbox: b,
-                };
-                let pts: Vec<LonLat> = v.iter().map(|v| v.lonlat).collect();
-                check_swapped(p, &pts, &region)?;
-            }
-            v
-        }
-        None => {
-            let vopts = VillageOptions {
-                household_size,
-                ..Default::default()
-            };
-            let v = villages_from_places(&osm, &vopts);
-            if v.is_empty() {
-                return Err(InputError::file(
-                    osm_path,
-                    "no villages (place=village or hamlet) in the extract: pass --villages FILE",
-                )
-                .into());
-            }
-            v
-        }
-    };
-    let backbone = match &args.backbone {
-        Some(p) => read_backbone(p)?,
-        None => backbone_from_osm(&osm).0,
-    };
-    if backbone.pops.is_empty() && backbone.lines.is_empty() {
-        return Err(BadInput(format!(
-            "{}: no existing network in the extract (no telecom lines, towns or villages): pass --backbone FILE",
-            osm_path.display()
-        ))
-        .into());
-    }
-    let rg = build_road_graph(
-        &osm,
-        &villages,
-        &backbone,
-        &costs.corridor,
-        &RoadGraphOptions::default(),
-    );
-    Ok(Checked {
-        costs: costs_path,
-        districts: None,
-        villages_from: villages_from(args),
-        backbone: backbone.description.clone(),
-        villages,
-        graph: rg.graph,
-        corridors: "OSM roads",
-    })
 }
