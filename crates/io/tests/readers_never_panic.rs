@@ -14,8 +14,9 @@
 //! - 2026-11-25, at 7f051b8: 100,000 cases for each of the 9 properties (900,000 inputs),
 //!   1,179 s, no failure;
 //! - 2026-11-25, at 5396b04 (the lean PBF wire decoder): 100,000 cases each, 1,089 s, no
-//!   failure. Found before them, by hand and by short runs: an STP node count that asked
-//!   for gigabytes, prize and weight sums overflowing `i64` (now errors in `stp.rs`).
+//!   failure. Found by reading the code and by hand-made instances, not by these runs: an
+//!   STP node count that asked for gigabytes, prize and weight sums overflowing `i64` (now
+//!   errors in `stp.rs`).
 
 use fiberplan_io::osm::{read_osm, OsmReadOptions};
 use fiberplan_io::stp::{parse_stp, read_stp};
