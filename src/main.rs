@@ -37,6 +37,9 @@ enum Command {
     /// OpenStreetMap extracts: what a file holds (ways and km by class, villages, components).
     #[command(subcommand)]
     Osm(cmd::osm::OsmCmd),
+    /// National-scale benchmark: generate the road-proxy input, time a run phase by phase.
+    #[command(subcommand)]
+    Bench(cmd::bench::BenchCmd),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => cmd::sweep::run(args),
         Command::Merge(args) => cmd::sweep::merge(args),
         Command::Osm(c) => cmd::osm::run(c),
+        Command::Bench(c) => cmd::bench::run(c),
     };
     match result {
         Ok(code) => code,

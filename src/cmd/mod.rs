@@ -1,5 +1,6 @@
 //! Subcommands. Each takes its clap arguments and returns an exit code or an error.
 
+pub mod bench;
 pub mod diff;
 pub mod inputs;
 pub mod osm;

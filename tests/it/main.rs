@@ -2,6 +2,7 @@
 //! command.
 
 mod bad_inputs;
+mod bench;
 mod browser;
 mod common;
 mod diff;

@@ -1,0 +1,325 @@
+//! `fiberplan bench`: the national-scale benchmark (issue 8).
+//!
+//! `generate` writes the benchmark input: the bundled Kazakhstan villages (households as
+//! prizes) and points of presence (contracted into node 1) on a road proxy with junctions
+//! that are not villages, densified to OSM-like node spacing ([`road_proxy`]), as SteinLib.
+//! The file is made from the seed, so it is never committed; it goes under /tmp.
+//!
+//! `run` times each phase of reading and solving one instance (file read, parse with the
+//! CSR build, solve, writing the tree) and the peak resident memory (VmHWM), and prints one
+//! JSON line. The solver's own reductions are timed again on their own after the run (the
+//! `after_run` figures: they are not part of the total or the peak), so one can see how the
+//! solve splits between reductions and search.
+
+use super::BadInput;
+use anyhow::Context;
+use fiberplan_io::stp::{format_fixed, parse_fixed, parse_stp, write_stp, StpInstance};
+use fiberplan_io::{read_national, NationalOptions};
+use fiberplan_model::LonLat;
+use fiberplan_network::country_mask::CountryMask;
+use fiberplan_network::road_proxy::{self, RoadProxyOptions};
+use fiberplan_steiner::{
+    solve_pcst, solve_quota, solve_steiner, Cost, Graph, NodeId, Options, Solution,
+};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// National-scale benchmark: generate the input, time a run.
+#[derive(clap::Subcommand, Debug)]
+pub enum BenchCmd {
+    /// Write the national benchmark instance (villages and points of presence on a
+    /// densified road proxy with junctions) as SteinLib, deterministic from the seed.
+    Generate(GenerateArgs),
+    /// Read and solve one instance, timing each phase; prints one JSON line.
+    Run(RunArgs),
+}
+
+/// `fiberplan bench generate`.
+#[derive(clap::Args, Debug)]
+pub struct GenerateArgs {
+    /// Output .stp file (large: put it under /tmp).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Seed of the junctions and of the roads kept.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Longest piece of road between consecutive nodes, metres.
+    #[arg(long, default_value_t = 300.0)]
+    pub spacing_m: f64,
+    /// Road junctions that are not villages.
+    #[arg(long, default_value_t = RoadProxyOptions::default().junctions)]
+    pub junctions: usize,
+    /// Bundled data folder (default: see `fiberplan plan --help`).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}
+
+/// `fiberplan bench run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Instance (.stp or .gr).
+    pub file: PathBuf,
+    /// Prize instances: least-cost tree holding at least this much prize (file units).
+    #[arg(long, value_name = "H", conflicts_with_all = ["quota_share", "connect_all"])]
+    pub quota: Option<String>,
+    /// Prize instances: the quota as a share of all prizes (0.5: half the households).
+    #[arg(long, value_name = "F", conflicts_with = "connect_all")]
+    pub quota_share: Option<f64>,
+    /// Prize instances: connect every node with a prize (a Steiner tree over them and the
+    /// root) instead of the prize-collecting objective.
+    #[arg(long)]
+    pub connect_all: bool,
+    /// Write the tree here in PACE 2018 form (default: formatted and discarded).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Solver seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (default: RAYON_NUM_THREADS when set, else all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Skip the after-run timing of the reductions and the CSR build on their own.
+    #[arg(long)]
+    pub no_phase_detail: bool,
+}
+
+/// Runs a `bench` subcommand.
+pub fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        BenchCmd::Generate(a) => generate(a),
+        BenchCmd::Run(a) => run_bench(a),
+    }
+}
+
+fn generate(a: GenerateArgs) -> anyhow::Result<ExitCode> {
+    if !(a.spacing_m.is_finite() && a.spacing_m >= 1.0) {
+        return Err(BadInput("--spacing-m must be at least 1 metre".into()).into());
+    }
+    let started = Instant::now();
+    let data = super::data_dir(a.data.as_deref());
+    let nd = read_national(&data.join("kz"), &NationalOptions::default())?;
+    let read_s = started.elapsed().as_secs_f64();
+    let mask = CountryMask::new(&nd.regions.country);
+    let villages: Vec<(LonLat, Cost)> = nd
+        .villages
+        .iter()
+        .map(|v| (v.lonlat, v.households as Cost))
+        .collect();
+    let pops: Vec<LonLat> = nd.backbone.pops.iter().map(|p| p.lonlat).collect();
+    let opts = RoadProxyOptions {
+        seed: a.seed,
+        spacing_m: a.spacing_m,
+        junctions: a.junctions,
+        ..RoadProxyOptions::default()
+    };
+    let t = Instant::now();
+    let proxy = road_proxy::build(&villages, &pops, &mask, &opts);
+    let build_s = t.elapsed().as_secs_f64();
+    let s = &proxy.stats;
+    let comment = format!(
+        "fiberplan bench generate --seed {} --spacing-m {} --junctions {}: bundled Kazakhstan \
+         villages (households as prizes) and points of presence (contracted into node 1) on a \
+         Delaunay road proxy with {} junctions, densified; {} nodes, {} edges, {} km of road",
+        a.seed,
+        a.spacing_m,
+        a.junctions,
+        s.junctions,
+        s.nodes,
+        s.edges,
+        s.road_m / 1000
+    );
+    let t = Instant::now();
+    let text = write_stp(&proxy.instance, &comment);
+    std::fs::write(&a.out, text.as_bytes())
+        .with_context(|| format!("{}: cannot write", a.out.display()))?;
+    let write_s = t.elapsed().as_secs_f64();
+    let v = serde_json::json!({
+        "out": a.out.display().to_string(),
+        "seed": a.seed,
+        "spacing_m": a.spacing_m,
+        "villages": s.villages,
+        "pops": s.pops,
+        "junctions": s.junctions,
+        "delaunay_edges": s.delaunay_edges,
+        "roads": s.roads,
+        "road_km": s.road_m / 1000,
+        "nodes": s.nodes,
+        "edges": s.edges,
+        "terminals": proxy.instance.terminals.len(),
+        "households": proxy.instance.total_prize(),
+        "branching_non_terminals": s.branching_non_terminals,
+        "read_s": read_s,
+        "build_s": build_s,
+        "write_s": write_s,
+        "peak_rss_mib": peak_rss_mib(),
+    });
+    println!("{v}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Which problem a run solves.
+enum Mode {
+    Steiner,
+    Pcst,
+    Quota(Cost),
+}
+
+fn run_bench(a: RunArgs) -> anyhow::Result<ExitCode> {
+    if a.threads == Some(0) {
+        return Err(BadInput("--threads must be at least 1".into()).into());
+    }
+    let started = Instant::now();
+    let t = Instant::now();
+    let text = std::fs::read_to_string(&a.file)
+        .with_context(|| format!("{}: cannot read", a.file.display()))?;
+    let read_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut stp: StpInstance = parse_stp(&text).map_err(|e| e.at(&a.file))?;
+    drop(text);
+    let parse_s = t.elapsed().as_secs_f64();
+
+    let total_prize = stp.instance.total_prize();
+    let mode = if let Some(q) = &a.quota {
+        Mode::Quota(parse_fixed(q, stp.decimals).with_context(|| {
+            format!("--quota {q}: not a non-negative number in the file's units")
+        })?)
+    } else if let Some(f) = a.quota_share {
+        if !(0.0..=1.0).contains(&f) {
+            return Err(BadInput("--quota-share must be between 0 and 1".into()).into());
+        }
+        Mode::Quota((total_prize as f64 * f).ceil() as Cost)
+    } else if a.connect_all || !stp.prize_collecting {
+        Mode::Steiner
+    } else {
+        Mode::Pcst
+    };
+    if matches!(mode, Mode::Quota(_)) && !stp.prize_collecting {
+        return Err(BadInput(format!(
+            "{}: a quota needs an instance with prizes (TP lines)",
+            a.file.display()
+        ))
+        .into());
+    }
+    let t = Instant::now();
+    if matches!(mode, Mode::Steiner) && stp.prize_collecting {
+        // Every node with a prize becomes a terminal.
+        let inst = &mut stp.instance;
+        let root = inst.root;
+        let mut terms: Vec<NodeId> = (0..inst.prizes.len() as NodeId)
+            .filter(|&v| inst.prizes[v as usize] > 0 && Some(v) != root)
+            .chain(inst.terminals.iter().copied())
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        inst.terminals = terms;
+        inst.prizes = Vec::new();
+    }
+    let prepare_s = t.elapsed().as_secs_f64();
+    let opts = Options {
+        seed: a.seed,
+        threads: a.threads,
+        ..Options::default()
+    };
+    let t = Instant::now();
+    let inst = &stp.instance;
+    let sol: Solution = match mode {
+        Mode::Steiner => solve_steiner(inst, &opts),
+        Mode::Pcst => solve_pcst(inst, &opts),
+        Mode::Quota(q) => solve_quota(inst, q, &opts),
+    };
+    let solve_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut tree = String::new();
+    let _ = writeln!(tree, "VALUE {}", stp.format_value(sol.objective));
+    let g = &inst.graph;
+    for &e in &sol.edges {
+        let (u, v, _) = g.edge(e);
+        let _ = writeln!(tree, "{} {}", u + 1, v + 1);
+    }
+    if let Some(path) = &a.out {
+        std::fs::write(path, tree.as_bytes())
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    drop(tree);
+    let write_s = t.elapsed().as_secs_f64();
+    let total_s = started.elapsed().as_secs_f64();
+    let peak = peak_rss_mib();
+
+    let fmt = |v: Cost| format_fixed(v, stp.decimals);
+    let gap = sol
+        .lower_bound
+        .filter(|&lb| lb > 0)
+        .map(|lb| 100.0 * (sol.objective - lb) as f64 / lb as f64);
+    let (mode_name, quota) = match mode {
+        Mode::Steiner => ("steiner", None),
+        Mode::Pcst => ("pcst", None),
+        Mode::Quota(q) => ("quota", Some(fmt(q))),
+    };
+    let mut v = serde_json::json!({
+        "file": a.file.display().to_string(),
+        "nodes": g.num_nodes(),
+        "edges": g.num_edges(),
+        "terminals": inst.terminals.len(),
+        "mode": mode_name,
+        "quota": quota,
+        "total_prize": fmt(total_prize),
+        "cost": fmt(sol.cost),
+        "prize": fmt(sol.prize),
+        "objective": fmt(sol.objective),
+        "lower_bound": sol.lower_bound.map(fmt),
+        "gap_pct": gap,
+        "solver": &sol.solver,
+        "cut_short": sol.cut_short,
+        "unreachable": sol.unreachable.len(),
+        "tree_edges": sol.edges.len(),
+        "threads": opts.threads.unwrap_or_else(rayon::current_num_threads),
+        "read_s": read_s,
+        "parse_csr_s": parse_s,
+        "prepare_s": prepare_s,
+        "solve_s": solve_s,
+        "write_s": write_s,
+        "total_s": total_s,
+        "peak_rss_mib": peak,
+    });
+    if !a.no_phase_detail {
+        // Informational, after the measured run: the CSR build and the solver's reductions
+        // on their own (the solve above includes its reductions).
+        let t = Instant::now();
+        let rebuilt = Graph::from_edges(g.num_nodes(), g.edges());
+        let csr_s = t.elapsed().as_secs_f64();
+        drop(rebuilt);
+        let mut keep = vec![false; g.num_nodes()];
+        for &t in &inst.terminals {
+            keep[t as usize] = true;
+        }
+        if let Some(r) = inst.root {
+            keep[r as usize] = true;
+        }
+        for (v, &p) in inst.prizes.iter().enumerate() {
+            if p > 0 {
+                keep[v] = true;
+            }
+        }
+        let t = Instant::now();
+        let red = fiberplan_steiner::reduce::reduce(g, &keep, 16);
+        let reduce_s = t.elapsed().as_secs_f64();
+        v["after_run"] = serde_json::json!({
+            "csr_build_s": csr_s,
+            "reduce_s": reduce_s,
+            "reduced_nodes": red.graph.num_nodes(),
+            "reduced_edges": red.graph.num_edges(),
+        });
+    }
+    println!("{v}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Peak resident set size of this process so far (VmHWM), MiB; None off Linux.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
+}
