@@ -158,10 +158,36 @@ pub fn grow_from(
                     }
                 }
             }
-            chosen = Some(c.node);
+            chosen = Some(c);
             break;
         }
-        let Some(v) = chosen else { break };
+        // Finishing a quota: when the best ratio would complete it, the cheapest candidate
+        // that also completes it is the better last step (a small village next door beats
+        // a big one that brings more than is needed).
+        if let (GrowthRule::Quota(q), Some(best)) = (rule, &chosen) {
+            let need = q - prize;
+            if best.prize >= need {
+                let cheapest = cands
+                    .iter()
+                    .filter(|c| {
+                        let u = c.node as usize;
+                        !in_tree[u] && dist[u] == c.dist && pp[u] == c.prize && c.prize >= need
+                    })
+                    .min_by_key(|c| (c.dist, c.node));
+                if let Some(c) = cheapest {
+                    if c.dist < best.dist {
+                        chosen = Some(Cand {
+                            prize: c.prize,
+                            dist: c.dist,
+                            node: c.node,
+                        });
+                    }
+                }
+            }
+        }
+        let Some(v) = chosen.map(|c| c.node) else {
+            break;
+        };
         let mut x = v;
         while !in_tree[x as usize] {
             in_tree[x as usize] = true;
@@ -181,6 +207,21 @@ pub fn grow_from(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quota_finishes_with_the_cheapest_completing_candidate() {
+        // root 0 - A (1), prize 100, cost 10. From A: B (2) prize 50 at cost 10, C (3)
+        // prize 10 at cost 9. Quota 110: after A, 10 more are needed; B has the better
+        // ratio but C completes the quota for less (the equator fixture's case).
+        let g = Graph::from_edges(4, &[(0, 1, 10), (1, 2, 10), (1, 3, 9)]);
+        let w: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
+        let p = vec![0, 100, 50, 10];
+        let r = grow(&g, &w, &p, 0, GrowthRule::Quota(110));
+        assert_eq!((r.prize, r.cost), (110, 19));
+        // A quota of 140 only B completes.
+        let r = grow(&g, &w, &p, 0, GrowthRule::Quota(140));
+        assert_eq!((r.prize, r.cost), (150, 20));
+    }
 
     #[test]
     fn quota_takes_best_ratio_first() {
