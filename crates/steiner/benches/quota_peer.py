@@ -49,6 +49,15 @@ def main():
     import pcst_fast
 
     inst = parse_stp(a.instance)
+    if inst.root is None:
+        # peers.py reads `Root r` only; SteinLib's rooted prize-collecting form (and
+        # fiberplan's --export-stp) is `RootP r`. Without it the run would be unrooted and
+        # its tree need not reach the existing network.
+        with open(a.instance) as f:
+            for line in f:
+                t = line.split()
+                if len(t) == 2 and t[0].lower() in ("root", "rootp"):
+                    inst.root = int(t[1])
     t0 = time.perf_counter()
     edges = np.array([(u - 1, v - 1) for u, v, _ in inst.edges], dtype=np.int64)
     costs = np.array([w for _, _, w in inst.edges], dtype=np.float64)
