@@ -10,6 +10,7 @@ use fiberplan_plan::{solve_plan, PlanRequest};
 use fiberplan_report::{write_atomic, AtomicDir, PlanContext};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -342,10 +343,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot move outputs into {}", args.out.display()))?;
 
     let s = &plan.summary;
-    println!(
+    // A closed stdout (`| head`) ends the report quietly: the outputs are already in place.
+    let mut so = std::io::stdout().lock();
+    writeln!(
+        so,
         "fiberplan plan: {} villages, {} households; backbone: {}",
         s.villages_total, s.households_total, backbone.description
-    );
+    )?;
     let techs = format!(
         "fibre {} villages ({} households), FWA {} ({}), satellite {} ({})",
         s.villages_fibre,
@@ -363,60 +367,68 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             } else {
                 "NOT MET (not enough reachable households)"
             };
-            println!("  target {tg} households on fibre: {met}; {techs}");
+            writeln!(so, "  target {tg} households on fibre: {met}; {techs}")?;
         }
-        Mode::Budget => println!(
+        Mode::Budget => writeln!(
+            so,
             "  budget {} KZT: fibre costs {} KZT; {techs}",
             s.budget_kzt.unwrap_or(0),
             s.cost_fibre_kzt()
-        ),
-        Mode::Coverage => println!(
+        )?,
+        Mode::Coverage => writeln!(
+            so,
             "  coverage target {:.1} %: {:.2} % of the population on fibre or FWA; {techs}",
             100.0 * s.coverage_target.unwrap_or(0.0),
             100.0 * s.coverage_share
-        ),
-        Mode::ConnectAll => println!("  connect all: {techs}"),
-        Mode::LeastCost => println!("  least-cost mix over the horizon: {techs}"),
+        )?,
+        Mode::ConnectAll => writeln!(so, "  connect all: {techs}")?,
+        Mode::LeastCost => writeln!(so, "  least-cost mix over the horizon: {techs}")?,
     }
     for (year, spent) in &s.phases {
-        println!("  phase {year}: {spent} KZT");
+        writeln!(so, "  phase {year}: {spent} KZT")?;
     }
     if s.villages_unphased > 0 {
-        println!(
+        writeln!(
+            so,
             "  {} fibre villages fit in no phase budget (phase: null)",
             s.villages_unphased
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        so,
         "  new fibre {:.1} km in {} routes from {} points of presence",
         s.new_fibre_km, s.routes, s.pops_used
-    );
-    println!(
+    )?;
+    writeln!(
+        so,
         "  cost {} KZT (corridors {}, village equipment {}, household connections {})",
         s.cost_total_kzt, s.cost_corridor_kzt, s.cost_equipment_kzt, s.cost_households_kzt
-    );
+    )?;
     if let Some(lb) = s.lower_bound {
-        println!(
+        writeln!(
+            so,
             "  solver {}: objective {} (lower bound {})",
             s.solver, s.objective, lb
-        );
+        )?;
     }
     if s.villages_unreachable > 0 {
-        println!(
+        writeln!(
+            so,
             "  {} villages unreachable from the network (written with unreachable: true)",
             s.villages_unreachable
-        );
+        )?;
     }
     let phases: Vec<String> = t
         .phases
         .iter()
         .map(|(n, d)| format!("{n} {:.2}s", d.as_secs_f64()))
         .collect();
-    println!(
+    writeln!(
+        so,
         "  time {:.2}s ({}); outputs in {}",
         total.as_secs_f64(),
         phases.join(", "),
         args.out.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,7 @@ use fiberplan_report::frontier::{frontier_svg, FrontierPoint};
 use fiberplan_report::write_atomic;
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -195,14 +196,15 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
     let solved = todo.len();
     let secs = solve_start.elapsed().as_secs_f64();
 
+    let mut so = std::io::stdout().lock();
     let missing = mine
         .iter()
         .filter(|(id, s)| !row_path(id, s).exists())
         .count();
     if missing > 0 {
-        println!(
+        writeln!(so,
             "fiberplan sweep: {solved} scenarios solved, {skipped} already done, {missing} left: run the same command again to continue"
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut rows = Vec::with_capacity(mine.len());
@@ -213,14 +215,14 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
         );
     }
     write_results(&a.out, &rows, &format!("{} scenarios", rows.len()))?;
-    println!(
+    writeln!(so,
         "fiberplan sweep: {} scenarios ({solved} solved in {secs:.1}s, {:.1} per second; {skipped} already done); {} threads; total {:.1}s; results in {}",
         rows.len(),
         if secs > 0.0 { solved as f64 / secs } else { 0.0 },
         rayon::current_num_threads(),
         started.elapsed().as_secs_f64(),
         a.out.join("results.csv").display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -293,11 +295,13 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&a.out)
         .with_context(|| format!("cannot create {}", a.out.display()))?;
     write_results(&a.out, &rows, &format!("{} scenarios", rows.len()))?;
-    println!(
+    let mut so = std::io::stdout().lock();
+    writeln!(
+        so,
         "fiberplan merge: {} scenarios from {} folders into {}",
         rows.len(),
         a.dirs.len(),
         a.out.join("results.csv").display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -734,7 +734,8 @@ fn finish(
     sm.routes = routes.len();
     sm.pops_used = pops.len();
     sm.cost_corridor_kzt = routes.iter().map(|r| r.cost_kzt).sum();
-    sm.new_fibre_km = routes.iter().map(|r| r.costed_length_m).sum::<f64>() / 1000.0;
+    // fold from +0.0: an empty float sum is -0.0, which would print as "-0.0 km".
+    sm.new_fibre_km = routes.iter().fold(0.0, |a, r| a + r.costed_length_m) / 1000.0;
     sm.cost_total_kzt = sm.cost_fibre_kzt() + sm.cost_fwa_kzt + sm.cost_satellite_kzt;
     Plan {
         villages,

@@ -35,6 +35,7 @@ pub struct AtomicDir {
 impl AtomicDir {
     pub fn new(out: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(out)?;
+        remove_stale_staging(out);
         let stage = out.join(format!(".staging-{}", std::process::id()));
         if stage.exists() {
             std::fs::remove_dir_all(&stage)?;
@@ -96,6 +97,26 @@ impl AtomicDir {
     }
 }
 
+/// Staging folders left by runs that were killed (their process is gone): partial files
+/// that no run will commit.
+fn remove_stale_staging(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(".staging-")) else {
+            continue;
+        };
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 impl Drop for AtomicDir {
     fn drop(&mut self) {
         // Not committed (an error or a panic): leave no partial files behind.
@@ -138,6 +159,19 @@ mod tests {
             "b"
         );
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn stale_staging_of_a_dead_process_is_removed() {
+        let d = tempfile::tempdir().unwrap();
+        // PIDs are below 2^22 on Linux: this one cannot be running.
+        let stale = d.path().join(".staging-4294967");
+        std::fs::create_dir_all(&stale).unwrap();
+        std::fs::write(stale.join("plan.geojson"), "partial").unwrap();
+        let s = AtomicDir::new(d.path()).unwrap();
+        assert!(!stale.exists());
+        drop(s);
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
     }
 
     #[test]
