@@ -107,6 +107,12 @@ pub fn schedule(f: &Forest, demands: &[Demand], years: &[(u16, i64)]) -> Schedul
         }
     }
     let mut at_node: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let entry = |k: usize, cost: i64, version: u32| Entry {
+        households: demands[k].households,
+        cost,
+        village: k,
+        version,
+    };
     for (k, d) in demands.iter().enumerate() {
         at_node[d.node as usize].push(k);
     }
@@ -117,13 +123,8 @@ pub fn schedule(f: &Forest, demands: &[Demand], years: &[(u16, i64)]) -> Schedul
         let node = demands[k].node as usize;
         demands[k].fixed_kzt + if built[node] { 0 } else { up[node] }
     };
-    for (k, d) in demands.iter().enumerate() {
-        heap.push(Entry {
-            households: d.households,
-            cost: price(k, &up, &built),
-            village: k,
-            version: 0,
-        });
+    for k in 0..demands.len() {
+        heap.push(entry(k, price(k, &up, &built), 0));
     }
     let mut out = Schedule {
         village_phase: vec![None; demands.len()],
@@ -159,12 +160,7 @@ pub fn schedule(f: &Forest, demands: &[Demand], years: &[(u16, i64)]) -> Schedul
                 for &k in &at_node[b as usize] {
                     if !done[k] {
                         version[k] += 1;
-                        heap.push(Entry {
-                            households: demands[k].households,
-                            cost: price(k, &up, &built),
-                            village: k,
-                            version: version[k],
-                        });
+                        heap.push(entry(k, price(k, &up, &built), version[k]));
                     }
                 }
                 stack.extend(
@@ -181,12 +177,7 @@ pub fn schedule(f: &Forest, demands: &[Demand], years: &[(u16, i64)]) -> Schedul
                 for &k in &at_node[u as usize] {
                     if !done[k] {
                         version[k] += 1;
-                        heap.push(Entry {
-                            households: demands[k].households,
-                            cost: price(k, &up, &built),
-                            village: k,
-                            version: version[k],
-                        });
+                        heap.push(entry(k, price(k, &up, &built), version[k]));
                     }
                 }
                 stack.extend(children[u as usize].iter().copied());

@@ -190,15 +190,7 @@ pub fn solve_plan(req: &PlanRequest) -> Plan {
         .map(|n| n.map(|n| req.view.inst_of[n as usize]))
         .collect();
     // The existing network can serve FWA from the start.
-    let existing: Vec<LonLat> = req
-        .graph
-        .pop_node
-        .iter()
-        .flatten()
-        .chain(&req.graph.line_joints)
-        .map(|&n| req.graph.nodes[n as usize])
-        .collect();
-    let near_existing = Nearby::new(existing.iter().copied());
+    let near_existing = Nearby::new(fibre_points(req, &[], &[]));
 
     let cache_key = match s.mode {
         Mode::Quota => Some(format!("quota {:?}", s.target_households)),
