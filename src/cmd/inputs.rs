@@ -18,6 +18,28 @@ use fiberplan_network::district_index::DistrictIndex;
 use fiberplan_network::PlanningGraph;
 use std::path::{Path, PathBuf};
 
+/// The input files every command that plans reads (flattened into `plan` and `validate`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// Villages (GeoJSON Points or CSV with id, lon, lat, households or population).
+    #[arg(long)]
+    pub villages: Option<PathBuf>,
+    /// Existing fibre network (GeoJSON: Points of presence, LineStrings of fibre).
+    #[arg(long)]
+    pub backbone: Option<PathBuf>,
+    /// OpenStreetMap extract (.osm.pbf, .osm, .osm.gz): plan along its roads. Villages come
+    /// from its places unless --villages is given; without a target, every reachable
+    /// village is connected.
+    #[arg(long)]
+    pub osm: Option<PathBuf>,
+    /// Cost model (TOML). Default: data/costs.toml.
+    #[arg(long)]
+    pub costs: Option<PathBuf>,
+    /// Folder of the bundled data (default: ./data).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}
+
 /// Which inputs to read (`None`: the bundled default).
 #[derive(Clone, Debug)]
 pub struct InputSpec<'a> {

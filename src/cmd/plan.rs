@@ -1,6 +1,6 @@
 //! `fiberplan plan`: one plan from villages, the existing network and a cost model.
 
-use super::inputs::{read_inputs, InputSpec, Inputs};
+use super::inputs::{read_inputs, InputArgs, InputSpec, Inputs};
 use super::osm_inputs::{read_osm_inputs, OsmSpec};
 use super::{data_dir, init_threads, BadInput};
 use anyhow::Context;
@@ -53,20 +53,6 @@ pub struct PlanArgs {
     /// Multiply satellite costs.
     #[arg(long, default_value_t = 1.0)]
     pub satellite_cost_scale: f64,
-    /// Cost model (TOML). Default: data/costs.toml.
-    #[arg(long)]
-    pub costs: Option<PathBuf>,
-    /// Villages (GeoJSON Points or CSV with id, lon, lat, households or population).
-    #[arg(long)]
-    pub villages: Option<PathBuf>,
-    /// Existing fibre network (GeoJSON: Points of presence, LineStrings of fibre).
-    #[arg(long)]
-    pub backbone: Option<PathBuf>,
-    /// OpenStreetMap extract (.osm.pbf, .osm, .osm.gz): plan along its roads. Villages come
-    /// from its places unless --villages is given; without a target, every reachable
-    /// village is connected.
-    #[arg(long)]
-    pub osm: Option<PathBuf>,
     /// People per household, to turn population into households.
     #[arg(long, default_value_t = 3.5)]
     pub household_size: f64,
@@ -85,9 +71,8 @@ pub struct PlanArgs {
     /// Worker threads (default: RAYON_NUM_THREADS, else all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Folder of the bundled data (default: ./data).
-    #[arg(long)]
-    pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Language of the district reports and the map page: ru (default), kk or en.
     #[arg(long, default_value = "ru")]
     pub lang: fiberplan_report::Lang,
@@ -121,7 +106,12 @@ fn parse_phase(s: &str) -> Result<Phase, String> {
 /// The scenario the flags describe. Without a mode: the household quota (400,000 for the
 /// national plan), or every village for user villages.
 fn scenario_of(a: &PlanArgs) -> Result<Scenario, BadInput> {
-    let mode = match (a.mode, a.connect_all, a.target_households, &a.villages) {
+    let mode = match (
+        a.mode,
+        a.connect_all,
+        a.target_households,
+        &a.input.villages,
+    ) {
         (Some(m), _, _, _) => match m {
             ModeArg::Quota => Mode::Quota,
             ModeArg::Budget => Mode::Budget,
@@ -131,7 +121,7 @@ fn scenario_of(a: &PlanArgs) -> Result<Scenario, BadInput> {
         },
         (None, true, _, _) => Mode::ConnectAll,
         (None, false, Some(_), _) => Mode::Quota,
-        (None, false, None, None) if a.osm.is_none() => Mode::Quota,
+        (None, false, None, None) if a.input.osm.is_none() => Mode::Quota,
         (None, false, None, _) => Mode::ConnectAll,
     };
     let s = Scenario {
@@ -199,14 +189,14 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         phases: Vec::new(),
         at: started,
     };
-    let data = data_dir(args.data.as_deref());
+    let data = data_dir(args.input.data.as_deref());
     let (graph, costs_path, costs, villages, backbone, regions, corridors_desc, villages_desc) =
-        match &args.osm {
+        match &args.input.osm {
             None => {
                 let spec = InputSpec {
-                    villages: args.villages.as_deref(),
-                    backbone: args.backbone.as_deref(),
-                    costs: args.costs.as_deref(),
+                    villages: args.input.villages.as_deref(),
+                    backbone: args.input.backbone.as_deref(),
+                    costs: args.input.costs.as_deref(),
                     data: &data,
                     household_size: args.household_size,
                     include_isolated: args.include_isolated,
@@ -224,6 +214,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
                 } = inputs;
                 let desc = format!("straight-line proxy (Delaunay), circuity {}", args.circuity);
                 let vdesc = args
+                    .input
                     .villages
                     .as_ref()
                     .map(|p| p.display().to_string())
@@ -236,9 +227,9 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
                 let pb = spinner("reading OpenStreetMap extract and building the road graph");
                 let oi = read_osm_inputs(&OsmSpec {
                     osm,
-                    villages: args.villages.as_deref(),
-                    backbone: args.backbone.as_deref(),
-                    costs: args.costs.as_deref(),
+                    villages: args.input.villages.as_deref(),
+                    backbone: args.input.backbone.as_deref(),
+                    costs: args.input.costs.as_deref(),
                     data: &data,
                     household_size: args.household_size,
                     include_isolated: args.include_isolated,

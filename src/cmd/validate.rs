@@ -7,7 +7,7 @@
 //! corridor joins to the network, checks not available yet) are printed and exit 0.
 
 use super::data_dir;
-use super::inputs::{read_inputs, unreachable_villages, InputSpec};
+use super::inputs::{read_inputs, unreachable_villages, InputArgs, InputSpec};
 use super::osm_inputs::{read_osm_inputs, OsmSpec};
 use fiberplan_io::{read_scenario_file, InputError};
 use fiberplan_model::Village;
@@ -23,24 +23,11 @@ const CIRCUITY: f64 = 1.3;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ValidateArgs {
-    /// Villages (GeoJSON Points or CSV with id, lon, lat, households or population).
-    #[arg(long)]
-    pub villages: Option<PathBuf>,
-    /// Existing fibre network (GeoJSON: Points of presence, LineStrings of fibre).
-    #[arg(long)]
-    pub backbone: Option<PathBuf>,
-    /// OpenStreetMap extract (.osm.pbf, .osm or .osm.gz): roads as corridors.
-    #[arg(long)]
-    pub osm: Option<PathBuf>,
-    /// Cost model (TOML). Default: data/costs.toml.
-    #[arg(long)]
-    pub costs: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Scenario file (TOML) as `sweep` reads it; its `[inputs]` are used for the flags not given.
     #[arg(long)]
     pub scenarios: Option<PathBuf>,
-    /// Folder of the bundled data (default: ./data).
-    #[arg(long)]
-    pub data: Option<PathBuf>,
 }
 
 /// What was read, for the closing summary.
@@ -56,7 +43,7 @@ struct Checked {
 }
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let data = data_dir(args.data.as_deref());
+    let data = data_dir(args.input.data.as_deref());
     // A scenario file is read first, as `sweep` does; its inputs (relative to the file)
     // stand in for the flags not given.
     let mut args = args;
@@ -65,9 +52,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         let file = read_scenario_file(s)?;
         let base = s.parent().unwrap_or(Path::new("."));
         let rel = |p: &Option<String>| p.as_ref().map(|p| base.join(p));
-        args.villages = args.villages.clone().or(rel(&file.inputs.villages));
-        args.backbone = args.backbone.clone().or(rel(&file.inputs.backbone));
-        args.costs = args.costs.clone().or(rel(&file.inputs.costs));
+        args.input.villages = args.input.villages.clone().or(rel(&file.inputs.villages));
+        args.input.backbone = args.input.backbone.clone().or(rel(&file.inputs.backbone));
+        args.input.costs = args.input.costs.clone().or(rel(&file.inputs.costs));
         household_size = file.inputs.household_size.unwrap_or(household_size);
         circuity = file.inputs.circuity.unwrap_or(circuity);
         // The ranges `plan` enforces on its flags.
@@ -88,12 +75,12 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             .into());
         }
     }
-    let checked = match &args.osm {
+    let checked = match &args.input.osm {
         None => {
             let inputs = read_inputs(&InputSpec {
-                villages: args.villages.as_deref(),
-                backbone: args.backbone.as_deref(),
-                costs: args.costs.as_deref(),
+                villages: args.input.villages.as_deref(),
+                backbone: args.input.backbone.as_deref(),
+                costs: args.input.costs.as_deref(),
                 data: &data,
                 household_size,
                 include_isolated: false,
@@ -113,9 +100,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             // The same reading as `plan --osm`.
             let oi = read_osm_inputs(&OsmSpec {
                 osm: osm_path,
-                villages: args.villages.as_deref(),
-                backbone: args.backbone.as_deref(),
-                costs: args.costs.as_deref(),
+                villages: args.input.villages.as_deref(),
+                backbone: args.input.backbone.as_deref(),
+                costs: args.input.costs.as_deref(),
                 data: &data,
                 household_size,
                 include_isolated: false,
@@ -182,9 +169,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn villages_from(args: &ValidateArgs) -> String {
-    match &args.villages {
+    match &args.input.villages {
         Some(p) => p.display().to_string(),
-        None if args.osm.is_some() => "places of the OSM extract".into(),
+        None if args.input.osm.is_some() => "places of the OSM extract".into(),
         None => "bundled villages".into(),
     }
 }
