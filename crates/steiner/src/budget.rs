@@ -8,8 +8,7 @@ use crate::prize_local_search::{multiplier_search, polish, Target};
 use crate::problem::{
     make_solution, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
-use crate::quota::{default_root, multiplier_steps};
-use crate::reduce::reduce;
+use crate::quota::{default_root, multiplier_steps, rooted_on_reduced};
 use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 
 /// A tree containing the root with edge cost at most `budget` and as much prize as
@@ -25,32 +24,7 @@ use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 /// ```
 pub fn solve_budget(inst: &Instance, budget: Cost, opts: &Options) -> Solution {
     with_threads(opts.threads, || {
-        if !opts.reduce || inst.graph.num_nodes() == 0 {
-            return solve_inner(inst, budget, opts);
-        }
-        // Solve on the reduced graph (prize nodes and the root kept), then expand.
-        let root = default_root(inst);
-        let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
-        keep[root as usize] = true;
-        let red = reduce(&inst.graph, &keep, 16);
-        let mut rinst = red.instance(inst);
-        rinst.root = red.map_node(root);
-        let rs = solve_inner(&rinst, budget, opts);
-        let edges = red.expand(&rs.edges);
-        let mut sol = make_solution(
-            inst,
-            edges,
-            Some(root),
-            Objective::Cost,
-            &format!("red+{}", rs.solver),
-        );
-        sol.unreachable = rs
-            .unreachable
-            .iter()
-            .map(|&v| red.old_of_new[v as usize])
-            .collect();
-        sol.cut_short = rs.cut_short;
-        sol
+        rooted_on_reduced(inst, opts, |i| solve_inner(i, budget, opts))
     })
 }
 

@@ -28,33 +28,43 @@ use crate::tree::{mst_and_prune, tree_cost, tree_nodes, TreeAdj};
 /// ```
 pub fn solve_quota(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
     with_threads(opts.threads, || {
-        if !opts.reduce || inst.graph.num_nodes() == 0 {
-            return solve_inner(inst, quota, opts);
-        }
-        // Solve on the reduced graph (prize nodes and the root kept), then expand.
-        let root = default_root(inst);
-        let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
-        keep[root as usize] = true;
-        let red = reduce(&inst.graph, &keep, 16);
-        let mut rinst = red.instance(inst);
-        rinst.root = red.map_node(root);
-        let rs = solve_inner(&rinst, quota, opts);
-        let edges = red.expand(&rs.edges);
-        let mut sol = make_solution(
-            inst,
-            edges,
-            Some(root),
-            Objective::Cost,
-            &format!("red+{}", rs.solver),
-        );
-        sol.unreachable = rs
-            .unreachable
-            .iter()
-            .map(|&v| red.old_of_new[v as usize])
-            .collect();
-        sol.cut_short = rs.cut_short;
-        sol
+        rooted_on_reduced(inst, opts, |i| solve_inner(i, quota, opts))
     })
+}
+
+/// Solves a rooted prize problem (quota, budget) on the reduced graph, prize nodes and the
+/// root kept, and expands the tree back to the input graph. `solve` runs on the reduced
+/// instance (or on `inst` itself when reductions are off or the graph is empty).
+pub(crate) fn rooted_on_reduced(
+    inst: &Instance,
+    opts: &Options,
+    solve: impl Fn(&Instance) -> Solution,
+) -> Solution {
+    if !opts.reduce || inst.graph.num_nodes() == 0 {
+        return solve(inst);
+    }
+    let root = default_root(inst);
+    let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
+    keep[root as usize] = true;
+    let red = reduce(&inst.graph, &keep, 16);
+    let mut rinst = red.instance(inst);
+    rinst.root = red.map_node(root);
+    let rs = solve(&rinst);
+    let edges = red.expand(&rs.edges);
+    let mut sol = make_solution(
+        inst,
+        edges,
+        Some(root),
+        Objective::Cost,
+        &format!("red+{}", rs.solver),
+    );
+    sol.unreachable = rs
+        .unreachable
+        .iter()
+        .map(|&v| red.old_of_new[v as usize])
+        .collect();
+    sol.cut_short = rs.cut_short;
+    sol
 }
 
 pub(crate) fn default_root(inst: &Instance) -> NodeId {
