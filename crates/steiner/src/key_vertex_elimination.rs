@@ -23,7 +23,7 @@
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::{boundary_paths, build_key_tree};
-use crate::tree::{is_tree_spanning, prune_leaves, tree_cost, UnionFind};
+use crate::tree::{is_tree_spanning, mst_and_prune, prune_leaves, tree_cost, UnionFind};
 
 const NIL: u32 = u32::MAX;
 
@@ -139,7 +139,7 @@ pub fn key_vertex_elimination(
             children[p as usize].push(x);
         }
     }
-    let mut best: Option<(Cost, u32, Vec<EdgeId>)> = None;
+    let mut found: Vec<(Cost, u32, Vec<EdgeId>)> = Vec::new();
     for v in 0..k as u32 {
         if !steiner_key(v) || children[v as usize].len() + usize::from(v != 0) < 3 {
             continue;
@@ -180,48 +180,117 @@ pub fn key_vertex_elimination(
         if used.len() + 1 != parts || total >= saved {
             continue;
         }
-        let gain = saved - total;
-        if best.as_ref().is_none_or(|b| gain > b.0) {
-            best = Some((gain, v, used));
-        }
+        found.push((saved - total, v, used));
     }
-    let (_, v, used) = best?;
-    let mut drop = vec![false; g.num_edges()];
-    for &c in &children[v as usize] {
-        for &e in &kt.path_edges[c as usize] {
-            drop[e as usize] = true;
-        }
-    }
-    if kt.kparent[v as usize] != NIL {
-        for &e in &kt.path_edges[v as usize] {
-            drop[e as usize] = true;
-        }
-    }
-    let mut t: Vec<EdgeId> = tree
-        .iter()
-        .copied()
-        .filter(|&e| !drop[e as usize])
-        .collect();
-    for e in used {
-        let (x, y, _) = g.edge(e);
-        t.push(e);
-        vor.path_to_base(g, x, &mut t);
-        vor.path_to_base(g, y, &mut t);
-    }
-    t.sort_unstable();
-    t.dedup();
-    let terms: Vec<NodeId> = kt
-        .kverts
-        .iter()
-        .copied()
-        .filter(|&x| is_term[x as usize])
-        .collect();
-    if !is_tree_spanning(g, &t, &terms) {
+    if found.is_empty() {
         return None;
     }
-    let t = prune_leaves(g, &t, is_term);
-    let c = tree_cost(g, &t);
-    (c < tree_cost(g, tree)).then_some((t, c))
+    // Largest gain first (ties by key vertex). Besides the best one, every later
+    // elimination that touches nothing an earlier pick removes or leans on is applied in
+    // the same pass: far-apart eliminations do not interact, and one pass costs as much
+    // as one elimination.
+    found.sort_unstable_by_key(|f| (std::cmp::Reverse(f.0), f.1));
+    let old_cost = tree_cost(g, tree);
+    let apply = |picks: &[&(Cost, u32, Vec<EdgeId>)]| -> Option<(Vec<EdgeId>, Cost)> {
+        let mut drop = vec![false; g.num_edges()];
+        let mut t: Vec<EdgeId> = Vec::new();
+        for &(_, v, used) in picks {
+            for &c in &children[*v as usize] {
+                for &e in &kt.path_edges[c as usize] {
+                    drop[e as usize] = true;
+                }
+            }
+            if kt.kparent[*v as usize] != NIL {
+                for &e in &kt.path_edges[*v as usize] {
+                    drop[e as usize] = true;
+                }
+            }
+            for &e in used {
+                let (x, y, _) = g.edge(e);
+                t.push(e);
+                vor.path_to_base(g, x, &mut t);
+                vor.path_to_base(g, y, &mut t);
+            }
+        }
+        t.extend(tree.iter().copied().filter(|&e| !drop[e as usize]));
+        t.sort_unstable();
+        t.dedup();
+        let terms: Vec<NodeId> = kt
+            .kverts
+            .iter()
+            .copied()
+            .filter(|&x| is_term[x as usize])
+            .collect();
+        let t = if is_tree_spanning(g, &t, &terms) {
+            prune_leaves(g, &t, is_term)
+        } else if picks.len() > 1 {
+            // Reconnections of two picks may share a Voronoi path: repair by MST.
+            let t = mst_and_prune(g, &t, &[], is_term);
+            if !is_tree_spanning(g, &t, &terms) {
+                return None;
+            }
+            t
+        } else {
+            return None;
+        };
+        let c = tree_cost(g, &t);
+        (c < old_cost).then_some((t, c))
+    };
+    // Marks on key paths (named by their lower key vertex) and key vertices.
+    let mut removed_path = vec![false; k];
+    let mut leaned_path = vec![false; k];
+    let mut removed_vertex = vec![false; k];
+    let mut leaned_vertex = vec![false; k];
+    let mut picks: Vec<&(Cost, u32, Vec<EdgeId>)> = Vec::new();
+    for f in &found {
+        let v = f.1;
+        let mut paths: Vec<u32> = children[v as usize].clone();
+        if kt.kparent[v as usize] != NIL {
+            paths.push(v);
+        }
+        let mut lean_paths = Vec::new();
+        let mut lean_vertices = Vec::new();
+        for &e in &f.2 {
+            let (x, y, _) = g.edge(e);
+            for b in [vor.base[x as usize], vor.base[y as usize]] {
+                if kt.key_of[b as usize] != NIL {
+                    lean_vertices.push(kt.key_of[b as usize]);
+                } else {
+                    lean_paths.push(kt.path_of[b as usize]);
+                }
+            }
+        }
+        let clash = removed_vertex[v as usize]
+            || leaned_vertex[v as usize]
+            || paths
+                .iter()
+                .any(|&p| removed_path[p as usize] || leaned_path[p as usize])
+            || lean_paths.iter().any(|&p| removed_path[p as usize])
+            || lean_vertices.iter().any(|&x| removed_vertex[x as usize]);
+        if clash {
+            continue;
+        }
+        removed_vertex[v as usize] = true;
+        for p in paths {
+            removed_path[p as usize] = true;
+        }
+        for p in lean_paths {
+            leaned_path[p as usize] = true;
+        }
+        for x in lean_vertices {
+            leaned_vertex[x as usize] = true;
+        }
+        picks.push(f);
+    }
+    let single = picks[0].0;
+    if picks.len() > 1 {
+        if let Some((t, c)) = apply(&picks) {
+            if c <= old_cost - single {
+                return Some((t, c));
+            }
+        }
+    }
+    apply(&picks[..1])
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub mod prize_growth;
 pub mod prize_local_search;
 pub mod problem;
 pub mod quota;
+pub mod quota_bound;
 pub mod reduce;
 pub mod sph;
 pub mod steiner_tree;

@@ -7,6 +7,7 @@ use crate::prize_local_search::{multiplier_search, polish, Target};
 use crate::problem::{
     make_solution, reachable_split, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
+use crate::quota_bound::quota_lower_bound;
 use crate::reduce::reduce;
 use crate::tree::{mst_and_prune, tree_cost, tree_nodes, TreeAdj};
 
@@ -64,6 +65,7 @@ pub(crate) fn rooted_on_reduced(
         .map(|&v| red.old_of_new[v as usize])
         .collect();
     sol.cut_short = rs.cut_short;
+    sol.lower_bound = rs.lower_bound;
     sol
 }
 
@@ -172,7 +174,21 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
     if opts.local_search {
         name.push_str("+trim+kpe+vi+dropadd");
     }
+    let bound = (opts.lower_bound && !deadline.expired()).then(|| {
+        let known = (tree_cost(g, &best), prize_of(&best));
+        let work = QUOTA_BOUND_WORK_PER_EFFORT * opts.effort as u64;
+        quota_lower_bound(
+            g,
+            &prizes,
+            root,
+            quota,
+            known,
+            QUOTA_BOUND_EVALUATIONS,
+            work,
+        )
+    });
     let mut sol = make_solution(inst, best, Some(root), Objective::Cost, &name);
+    sol.lower_bound = bound.map(|b| b.min(sol.cost));
     let prize_nodes: Vec<NodeId> = (0..g.num_nodes() as NodeId)
         .filter(|&v| prizes[v as usize] > 0)
         .collect();
@@ -186,6 +202,10 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
 pub(crate) fn large_graph(g: &Graph, opts: &Options) -> bool {
     g.num_edges() > opts.effort as usize * LARGE_PRIZE_EDGES_PER_EFFORT
 }
+
+/// Ascents of the Lagrangian quota bound, and scanned arcs of each per unit of effort.
+const QUOTA_BOUND_EVALUATIONS: usize = 6;
+const QUOTA_BOUND_WORK_PER_EFFORT: u64 = 3_000_000;
 
 /// Edges per unit of effort above which a prize graph counts as large.
 const LARGE_PRIZE_EDGES_PER_EFFORT: usize = 25_000;

@@ -13,7 +13,7 @@ use crate::problem::{
 };
 use crate::reduce::reduce;
 use crate::sph::sph;
-use crate::tree::{mst_and_prune, tree_cost};
+use crate::tree::{mst_and_prune, mst_on_nodes, tree_cost};
 use crate::vertex_insertion::vertex_insertion;
 use rayon::prelude::*;
 
@@ -132,6 +132,44 @@ fn solve_reduced(
         let (t, c) = dreyfus_wagner(g, terms, root.unwrap_or(terms[0]));
         return (t, "dw".to_string(), Some(c));
     }
+    // Only terminals left (the reductions took every other node): the minimum spanning
+    // tree is optimal, and its cost is the bound.
+    if terms.len() == g.num_nodes() {
+        let all: Vec<NodeId> = (0..g.num_nodes() as NodeId).collect();
+        let t = mst_on_nodes(g, &all, &vec![true; all.len()]);
+        let c = tree_cost(g, &t);
+        return (t, "mst".to_string(), Some(c));
+    }
+    // The bound needs no tree: it runs beside the heuristics (one more busy core).
+    let da_budget = DA_WORK_PER_EFFORT * opts.effort as u64;
+    let ((best, best_cost, name), lb) = rayon::join(
+        || heuristics(g, terms, root, opts, deadline),
+        || {
+            let t0 = std::time::Instant::now();
+            let lb = (opts.lower_bound && !deadline.expired())
+                .then(|| dual_ascent(g, terms, root.unwrap_or(terms[0]), da_budget));
+            if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
+                eprintln!("dual ascent: {:?} bound {lb:?}", t0.elapsed());
+            }
+            lb
+        },
+    );
+    let mut name = name;
+    if lb.is_some() {
+        name.push_str("+da");
+    }
+    (best, name, lb.map(|b| b.min(best_cost)))
+}
+
+/// Constructions in parallel, local search and recombination: the best tree found, its
+/// cost and the solver's name.
+fn heuristics(
+    g: &Graph,
+    terms: &[NodeId],
+    root: Option<NodeId>,
+    opts: &Options,
+    deadline: &Deadline,
+) -> (Vec<EdgeId>, Cost, String) {
     let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
     let mut is_term = vec![false; g.num_nodes()];
     for &t in terms {
@@ -241,17 +279,9 @@ fn solve_reduced(
         }
     }
     if trace {
-        eprintln!("recombination: {:?}", t0.elapsed());
+        eprintln!("recombination and full local search: {:?}", t0.elapsed());
     }
-    let lb = if opts.lower_bound && !deadline.expired() {
-        let r = root.unwrap_or(terms[0]);
-        let lb = dual_ascent(g, terms, r, DA_WORK_PER_EFFORT * opts.effort as u64);
-        name.push_str("+da");
-        Some(lb.min(best_cost))
-    } else {
-        None
-    };
-    (best, name, lb)
+    (best, best_cost, name)
 }
 
 /// Above this many edges per unit of effort only one construction runs.
@@ -260,8 +290,9 @@ const LARGE_EDGES_PER_EFFORT: usize = 20_000;
 const RUN_WORK_PER_EFFORT: usize = 20_000;
 /// Edge scans of one vertex-insertion call per unit of effort.
 const VI_WORK_PER_EFFORT: u64 = 500_000;
-/// Scanned arcs of dual ascent per unit of effort.
-const DA_WORK_PER_EFFORT: u64 = 1_500_000;
+/// Scanned arcs of dual ascent per unit of effort (at the default effort, about as long
+/// as the heuristics beside it on a million-node road graph).
+const DA_WORK_PER_EFFORT: u64 = 6_000_000;
 /// Key-vertex elimination passes per improvement and unit of effort.
 const KVE_PASSES_PER_EFFORT: i64 = 2;
 /// Graphs up to this many edges per unit of effort get the full local search on every

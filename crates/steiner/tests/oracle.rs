@@ -1,7 +1,7 @@
 //! Differential tests against the exact oracle on many small random graphs, plus
 //! hand-checkable fixtures and determinism across thread counts.
 
-use fiberplan_steiner::dual_ascent::dual_ascent;
+use fiberplan_steiner::dual_ascent::{ascend, dual_ascent, ArcGraph};
 use fiberplan_steiner::exact::{brute_force, Problem};
 use fiberplan_steiner::mehlhorn::mehlhorn;
 use fiberplan_steiner::tree::{is_tree_spanning, mst_and_prune, tree_cost};
@@ -232,6 +232,19 @@ proptest! {
     }
 
     #[test]
+    fn prize_collecting_ascent_never_exceeds_optimum(inst in arb_instance(10)) {
+        let mut inst = inst;
+        let root = inst.terminals[0];
+        inst.root = Some(root);
+        let opt = brute_force(&inst, Problem::Pcst).unwrap();
+        let (ag, terms) = ArcGraph::prize_collecting(&inst.graph, &inst.prize_vec(), root);
+        let a = ascend(&ag, &terms, root, u64::MAX);
+        prop_assert!(a.complete);
+        prop_assert!(a.reduced.iter().all(|&r| r >= 0));
+        prop_assert!(a.lower_bound <= opt, "bound {} > optimum {}", a.lower_bound, opt);
+    }
+
+    #[test]
     fn quota_matches_exact(inst in arb_instance(10), frac in 0u32..=100) {
         let mut inst = inst;
         inst.root = Some(inst.terminals[0]);
@@ -245,6 +258,8 @@ proptest! {
         prop_assert!(sol.prize >= quota);
         let opt = brute_force(&inst, Problem::Quota(quota)).unwrap();
         prop_assert!(sol.cost >= opt);
+        // the Lagrangian bound is certified
+        if let Some(lb) = sol.lower_bound { prop_assert!(lb <= opt, "bound {} > optimum {}", lb, opt); }
     }
 
     #[test]
