@@ -18,6 +18,7 @@ use fiberplan_io::{read_national, NationalOptions};
 use fiberplan_model::LonLat;
 use fiberplan_network::country_mask::CountryMask;
 use fiberplan_network::road_proxy::{self, RoadProxyOptions};
+use fiberplan_report::write_atomic;
 use fiberplan_steiner::{
     solve_pcst, solve_quota, solve_steiner, Cost, Graph, NodeId, Options, Solution,
 };
@@ -34,6 +35,9 @@ pub enum BenchCmd {
     Generate(GenerateArgs),
     /// Read and solve one instance, timing each phase; prints one JSON line.
     Run(RunArgs),
+    /// A scenario sweep at national scale: household quotas x corridor price factors on
+    /// one prize instance, one shared reduction; prints one JSON line with the rate.
+    Sweep(SweepArgs),
 }
 
 /// `fiberplan bench generate`.
@@ -85,11 +89,41 @@ pub struct RunArgs {
     pub no_phase_detail: bool,
 }
 
+/// `fiberplan bench sweep`.
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// Prize instance (.stp with TP lines, e.g. from `bench generate`).
+    pub file: PathBuf,
+    /// Household quotas: this many, evenly spaced up to `--max-share` of all prizes.
+    #[arg(long, default_value_t = 40)]
+    pub targets: usize,
+    /// Largest quota as a share of all prizes.
+    #[arg(long, default_value_t = 0.6)]
+    pub max_share: f64,
+    /// Uniform corridor price factors (a factor scales every edge alike, so the trees of
+    /// one quota are shared across factors, as `fiberplan sweep` shares them).
+    #[arg(long, value_delimiter = ',', default_value = "0.8,0.9,1.0,1.15,1.3")]
+    pub price_factors: Vec<f64>,
+    /// Solver effort per scenario (as in seeds/bench.toml).
+    #[arg(long, default_value_t = 1)]
+    pub effort: u32,
+    /// Solver seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (default: RAYON_NUM_THREADS when set, else all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write one CSV row per scenario here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
 /// Runs a `bench` subcommand.
 pub fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         BenchCmd::Generate(a) => generate(a),
         BenchCmd::Run(a) => run_bench(a),
+        BenchCmd::Sweep(a) => sweep(a),
     }
 }
 
@@ -171,14 +205,7 @@ fn run_bench(a: RunArgs) -> anyhow::Result<ExitCode> {
         return Err(BadInput("--threads must be at least 1".into()).into());
     }
     let started = Instant::now();
-    let t = Instant::now();
-    let text = std::fs::read_to_string(&a.file)
-        .with_context(|| format!("{}: cannot read", a.file.display()))?;
-    let read_s = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let mut stp: StpInstance = parse_stp(&text).map_err(|e| e.at(&a.file))?;
-    drop(text);
-    let parse_s = t.elapsed().as_secs_f64();
+    let (mut stp, read_s, parse_s) = read_instance(&a.file)?;
 
     let total_prize = stp.instance.total_prize();
     let mode = if let Some(q) = &a.quota {
@@ -239,7 +266,7 @@ fn run_bench(a: RunArgs) -> anyhow::Result<ExitCode> {
         let _ = writeln!(tree, "{} {}", u + 1, v + 1);
     }
     if let Some(path) = &a.out {
-        std::fs::write(path, tree.as_bytes())
+        write_atomic(path, tree.as_bytes())
             .with_context(|| format!("{}: cannot write", path.display()))?;
     }
     drop(tree);
@@ -312,6 +339,118 @@ fn run_bench(a: RunArgs) -> anyhow::Result<ExitCode> {
             "reduced_edges": red.graph.num_edges(),
         });
     }
+    println!("{v}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a SteinLib or PACE file, timing the file read and the parse (with the CSR build).
+fn read_instance(path: &std::path::Path) -> anyhow::Result<(StpInstance, f64, f64)> {
+    let t = Instant::now();
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let read_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let stp: StpInstance = parse_stp(&text).map_err(|e| e.at(path))?;
+    Ok((stp, read_s, t.elapsed().as_secs_f64()))
+}
+
+fn sweep(a: SweepArgs) -> anyhow::Result<ExitCode> {
+    if a.threads == Some(0) {
+        return Err(BadInput("--threads must be at least 1".into()).into());
+    }
+    if a.targets == 0 || !(a.max_share > 0.0 && a.max_share <= 1.0) {
+        return Err(
+            BadInput("--targets must be at least 1 and --max-share in (0, 1]".into()).into(),
+        );
+    }
+    // Factors as integer per-mille, so scaled costs stay integers.
+    let mut factors = Vec::new();
+    for &f in &a.price_factors {
+        if !(f.is_finite() && f > 0.0 && f <= 100.0) {
+            return Err(BadInput(format!("--price-factors: {f} is not in (0, 100]")).into());
+        }
+        factors.push((f * 1000.0).round() as Cost);
+    }
+    let started = Instant::now();
+    let (stp, read_s, parse_s) = read_instance(&a.file)?;
+    if !stp.prize_collecting {
+        return Err(BadInput(format!(
+            "{}: a sweep of quotas needs an instance with prizes (TP lines)",
+            a.file.display()
+        ))
+        .into());
+    }
+    let inst = &stp.instance;
+    let total = inst.total_prize();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.threads.unwrap_or(0))
+        .build()
+        .context("cannot start the worker threads")?;
+    // One reduction for every scenario: quota trees live on the prize nodes and the root.
+    let t = Instant::now();
+    let (red, rinst) = fiberplan_steiner::quota::rooted_prize_reduction(inst);
+    let reduce_s = t.elapsed().as_secs_f64();
+    let quotas: Vec<Cost> = (1..=a.targets)
+        .map(|i| (total as f64 * a.max_share * i as f64 / a.targets as f64).ceil() as Cost)
+        .collect();
+    let opts = Options {
+        seed: a.seed,
+        threads: Some(1),
+        effort: a.effort,
+        reduce: false,
+        lower_bound: false,
+        ..Options::default()
+    };
+    // Scenarios in parallel, each solve on one thread; results in quota order.
+    let t = Instant::now();
+    let solved: Vec<(Cost, Cost)> = pool.install(|| {
+        use rayon::prelude::*;
+        quotas
+            .par_iter()
+            .map(|&q| {
+                let s = solve_quota(&rinst, q, &opts);
+                (s.cost, s.prize)
+            })
+            .collect()
+    });
+    let solve_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let fmt = |v: Cost| format_fixed(v, stp.decimals);
+    let mut csv = String::from("quota,price_factor,cost,prize\n");
+    for (&q, &(cost, prize)) in quotas.iter().zip(&solved) {
+        for (&f, &pm) in a.price_factors.iter().zip(&factors) {
+            let scaled = ((cost as i128 * pm as i128 + 500) / 1000) as Cost;
+            let _ = writeln!(csv, "{},{f},{},{}", fmt(q), fmt(scaled), fmt(prize));
+        }
+    }
+    if let Some(path) = &a.out {
+        write_atomic(path, csv.as_bytes())
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    let write_s = t.elapsed().as_secs_f64();
+    let total_s = started.elapsed().as_secs_f64();
+    let scenarios = quotas.len() * factors.len();
+    let v = serde_json::json!({
+        "file": a.file.display().to_string(),
+        "nodes": inst.graph.num_nodes(),
+        "edges": inst.graph.num_edges(),
+        "reduced_nodes": red.graph.num_nodes(),
+        "reduced_edges": red.graph.num_edges(),
+        "total_prize": fmt(total),
+        "scenarios": scenarios,
+        "solves": quotas.len(),
+        "effort": a.effort,
+        "threads": pool.current_num_threads(),
+        "read_s": read_s,
+        "parse_csr_s": parse_s,
+        "reduce_s": reduce_s,
+        "solve_s": solve_s,
+        "write_s": write_s,
+        "total_s": total_s,
+        "scenarios_per_s_solve": scenarios as f64 / (reduce_s + solve_s),
+        "scenarios_per_s_total": scenarios as f64 / total_s,
+        "peak_rss_mib": peak_rss_mib(),
+    });
     println!("{v}");
     Ok(ExitCode::SUCCESS)
 }

@@ -150,4 +150,76 @@ fn bad_flags_are_bad_input() {
         &run(&["bench", "run", plain.to_str().unwrap(), "--quota", "3"]),
         &["quota", "prizes"],
     );
+    bad_input(
+        &run(&["bench", "sweep", plain.to_str().unwrap()]),
+        &["plain.stp", "prizes"],
+    );
+    bad_input(
+        &run(&[
+            "bench",
+            "sweep",
+            plain.to_str().unwrap(),
+            "--price-factors",
+            "1,-2",
+        ]),
+        &["--price-factors"],
+    );
+}
+
+#[test]
+fn sweep_meets_every_quota_scales_prices_and_is_the_same_on_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _) = generate(dir.path(), "kz.stp", "3");
+    let file = dir.path().join("kz.stp");
+    let sweep = |threads: &str, out: &str| -> (serde_json::Value, String) {
+        let csv = dir.path().join(out);
+        let o = run(&[
+            "bench",
+            "sweep",
+            file.to_str().unwrap(),
+            "--targets",
+            "5",
+            "--max-share",
+            "0.5",
+            "--price-factors",
+            "1,2.5",
+            "--threads",
+            threads,
+            "--out",
+            csv.to_str().unwrap(),
+        ]);
+        ok(&o);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON line");
+        (v, std::fs::read_to_string(&csv).unwrap())
+    };
+    let (v, one) = sweep("1", "one.csv");
+    let (_, two) = sweep("2", "two.csv");
+    assert_eq!(one, two, "thread count changed the results");
+    assert_eq!(v["scenarios"], 10);
+    assert_eq!(v["solves"], 5);
+    assert!(v["reduced_nodes"].as_u64().unwrap() < v["nodes"].as_u64().unwrap());
+    let total: i64 = v["total_prize"].as_str().unwrap().parse().unwrap();
+    let rows: Vec<Vec<i64>> = one
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .map(|f| (f.parse::<f64>().unwrap() * 10.0).round() as i64)
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 10);
+    for (i, pair) in rows.chunks(2).enumerate() {
+        let quota = pair[0][0] / 10;
+        assert_eq!(
+            quota,
+            (total as f64 * 0.5 * (i + 1) as f64 / 5.0).ceil() as i64
+        );
+        assert!(pair[0][3] / 10 >= quota, "prize below quota {quota}");
+        // price factor 2.5 scales the same tree's cost
+        assert_eq!((pair[0][1], pair[1][1]), (10, 25));
+        let cost = pair[0][2] / 10;
+        assert!(cost > 0);
+        assert_eq!(pair[1][2] / 10, (cost * 2500 + 500) / 1000);
+    }
 }

@@ -8,7 +8,7 @@ use crate::problem::{
     make_solution, reachable_split, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
 use crate::quota_bound::quota_lower_bound;
-use crate::reduce::reduce;
+use crate::reduce::{reduce, Reduction};
 use crate::tree::{mst_and_prune, tree_cost, tree_nodes, TreeAdj};
 
 /// The least edge cost tree containing the root whose nodes' prizes (the root's own
@@ -45,11 +45,7 @@ pub(crate) fn rooted_on_reduced(
         return solve(inst);
     }
     let root = default_root(inst);
-    let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
-    keep[root as usize] = true;
-    let red = reduce(&inst.graph, &keep, 16);
-    let mut rinst = red.instance(inst);
-    rinst.root = red.map_node(root);
+    let (red, rinst) = rooted_prize_reduction(inst);
     let rs = solve(&rinst);
     let edges = red.expand(&rs.edges);
     let mut sol = make_solution(
@@ -67,6 +63,19 @@ pub(crate) fn rooted_on_reduced(
     sol.cut_short = rs.cut_short;
     sol.lower_bound = rs.lower_bound;
     sol
+}
+
+/// The reductions of a rooted prize problem (prize nodes and the root kept) and the
+/// reduced instance, rooted. Scenario sweeps reduce once and solve many quotas on it
+/// with [`Options::reduce`] off.
+pub fn rooted_prize_reduction(inst: &Instance) -> (Reduction, Instance) {
+    let root = default_root(inst);
+    let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
+    keep[root as usize] = true;
+    let red = reduce(&inst.graph, &keep, 16);
+    let mut rinst = red.instance(inst);
+    rinst.root = red.map_node(root);
+    (red, rinst)
 }
 
 pub(crate) fn default_root(inst: &Instance) -> NodeId {
