@@ -20,7 +20,8 @@
 //! ([`key_path_exchange`], [`key_vertex_elimination`], [`vertex_insertion`]), recombination
 //! of the best trees, and the [`dual_ascent`] lower bound. The prize drivers combine
 //! [`prize_growth`], [`strong_prune`] and [`prize_local_search`] (polish under the
-//! constraint, drop-and-add, regrowth, prize-multiplier search).
+//! constraint, drop-and-add, regrowth, prize-multiplier search); the PCST driver also
+//! starts from the [`goemans_williamson`] primal-dual growth.
 //!
 //! Supporting modules: [`graph`] (CSR), [`tree`] (MST, pruning, validity), [`voronoi`],
 //! [`problem`] (instance, options, solution), [`exact`] (brute-force oracle for tests).
@@ -31,6 +32,7 @@ pub mod budget;
 pub mod dreyfus_wagner;
 pub mod dual_ascent;
 pub mod exact;
+pub mod goemans_williamson;
 pub mod graph;
 pub mod key_path_exchange;
 pub mod key_vertex_elimination;

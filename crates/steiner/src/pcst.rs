@@ -1,8 +1,17 @@
 //! The prize-collecting Steiner tree driver ([`solve_pcst`]): minimise edge cost plus the
 //! prizes of the nodes left out, rooted when the instance has a root.
+//!
+//! On the reduced graph: starts from the Goemans-Williamson growth ([`gw_start`]) and from
+//! the ratio growth ([`grow`]), each with the true and with doubled prizes and strongly
+//! pruned; then local search on the best starts: polish (a cheaper tree on the same prize
+//! nodes), regrowth and strong pruning, in rounds while the objective falls. Small graphs
+//! get every start and the full polish; on large ones a work budget (edges times passes,
+//! scaled by [`Options::effort`]) limits the starts and gives one key-path-exchange pass
+//! per round. Never the clock: the answer is the same on any machine and thread count.
 
-use crate::graph::EdgeId;
-use crate::graph::{Cost, NodeId};
+use crate::goemans_williamson::gw_start;
+use crate::graph::{Cost, EdgeId, Graph, NodeId};
+use crate::key_path_exchange::key_path_exchange;
 use crate::prize_growth::{grow, grow_from, GrowthRule};
 use crate::prize_local_search::polish;
 use crate::problem::{
@@ -10,11 +19,20 @@ use crate::problem::{
 };
 use crate::reduce::reduce;
 use crate::strong_prune::strong_prune;
-use crate::tree::{tree_cost, tree_nodes};
+use crate::tree::{prune_leaves, tree_cost, tree_nodes};
+use crate::vertex_insertion::vertex_insertion;
 use rayon::prelude::*;
 
 /// Edges per unit of effort up to which every PCST start gets local search.
 const PCST_POLISH_WORK: usize = 20_000;
+/// Key-path-exchange passes (times edges) per unit of effort on large graphs; graphs with
+/// fewer than a sixteenth of this many edges per unit of effort are small and get the full
+/// polish (to a fixpoint, up to four rounds).
+const PCST_PASS_WORK: usize = 100_000;
+/// Start constructions (times edges) per unit of effort (at least two are made).
+const PCST_START_WORK: usize = 50_000;
+/// Vertex-insertion work (scanned edges) per unit of effort in a large-graph round.
+const PCST_LIGHT_VI_WORK: u64 = 125_000;
 
 /// A tree minimising edge cost plus the prizes of the nodes it leaves out.
 ///
@@ -40,8 +58,19 @@ pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
         if let Some(r) = inst.root {
             keep[r as usize] = true;
         }
+        let t0 = std::time::Instant::now();
         let red = reduce(&inst.graph, &keep, 16);
         let rinst = red.instance(inst);
+        if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
+            eprintln!(
+                "pcst reduced in {:?}: n {} m {} (input n {} m {})",
+                t0.elapsed(),
+                rinst.graph.num_nodes(),
+                rinst.graph.num_edges(),
+                inst.graph.num_nodes(),
+                inst.graph.num_edges()
+            );
+        }
         if rinst.graph.num_nodes() == 0 {
             return solve_inner(inst, opts);
         }
@@ -60,6 +89,15 @@ pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
     })
 }
 
+/// One construction of the start phase.
+#[derive(Clone, Copy)]
+enum Start {
+    /// Ratio growth from a node with prizes times a factor.
+    Growth(NodeId, Cost),
+    /// Goemans-Williamson growth with prizes times a factor.
+    Gw(Cost),
+}
+
 fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
     let g = &inst.graph;
     let n = g.num_nodes();
@@ -73,20 +111,35 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
             "trivial",
         );
     }
+    let trace = std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some();
+    let t0 = std::time::Instant::now();
     let prizes = inst.prize_vec();
     let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
+    let m = g.num_edges().max(1);
+    let effort = opts.effort as usize;
+    // Large graph: the local search gets one key-path-exchange pass per round, as many
+    // rounds as the work budget pays for.
+    let large = m * 16 > effort * PCST_PASS_WORK;
     let starts: Vec<NodeId> = match inst.root {
         Some(r) => vec![r],
         None => {
             let mut by_prize: Vec<NodeId> = (0..n as NodeId).collect();
             by_prize.sort_by_key(|&v| (std::cmp::Reverse(prizes[v as usize]), v));
-            by_prize.truncate((opts.effort as usize * 2).max(1));
+            by_prize.truncate((effort * 2).max(1));
             by_prize
         }
     };
-    // Each start grows with the true prizes and with prizes doubled (over-growing, then
-    // strong pruning with the true prizes, often finds branches that pay only together).
-    let runs: Vec<(NodeId, Cost)> = starts.iter().flat_map(|&s| [(s, 1), (s, 2)]).collect();
+    // The Goemans-Williamson growth (towards the root, or over the whole graph) and the
+    // ratio growth from each start, each with the true prizes and with prizes doubled
+    // (over-growing, then strong pruning with the true prizes, often finds branches that
+    // pay only together). In this order of priority, as many as the work budget allows
+    // (at least two: all of them on small graphs).
+    let mut runs: Vec<Start> = vec![Start::Gw(1), Start::Growth(starts[0], 2), Start::Gw(2)];
+    runs.push(Start::Growth(starts[0], 1));
+    for &s in &starts[1..] {
+        runs.extend([Start::Growth(s, 2), Start::Growth(s, 1)]);
+    }
+    runs.truncate((effort * PCST_START_WORK / m).max(2));
     let total: Cost = prizes.iter().sum();
     let objective = |t: &[EdgeId], at: NodeId| -> Cost {
         let p: Cost = if t.is_empty() {
@@ -96,39 +149,64 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
         };
         tree_cost(g, t) + total - p
     };
+    let scaled = |scale: Cost| -> Vec<Cost> {
+        if scale == 1 {
+            prizes.clone()
+        } else {
+            prizes.iter().map(|&p| p.saturating_mul(scale)).collect()
+        }
+    };
+    let fallback = inst.root.unwrap_or(starts[0]);
     let mut starts_done: Vec<(Cost, Vec<EdgeId>, NodeId)> = runs
         .par_iter()
         .enumerate()
-        .map(|(i, &(s, scale))| {
+        .map(|(i, &run)| {
             if i > 0 && deadline.expired() {
-                return (Cost::MAX, Vec::new(), s);
+                return (Cost::MAX, Vec::new(), fallback);
             }
-            let grown = if scale == 1 {
-                grow(g, &weights, &prizes, s, GrowthRule::Profit)
-            } else {
-                let scaled: Vec<Cost> = prizes.iter().map(|&p| p.saturating_mul(scale)).collect();
-                grow(g, &weights, &scaled, s, GrowthRule::Profit)
+            let (t, at) = match run {
+                Start::Growth(s, scale) => {
+                    let grown = grow(g, &weights, &scaled(scale), s, GrowthRule::Profit);
+                    let (t, at) = strong_prune(g, &grown.edges, &prizes, inst.root);
+                    (t, if grown.edges.is_empty() { s } else { at })
+                }
+                Start::Gw(scale) => {
+                    match gw_start(g, &weights, &scaled(scale), &prizes, inst.root) {
+                        Some(r) => r,
+                        None => return (Cost::MAX, Vec::new(), fallback),
+                    }
+                }
             };
-            let (t, at) = strong_prune(g, &grown.edges, &prizes, inst.root);
-            let at = if grown.edges.is_empty() { s } else { at };
             (objective(&t, at), t, at)
         })
         .collect();
+    if trace {
+        let objs: Vec<Cost> = starts_done.iter().map(|r| r.0).collect();
+        eprintln!("pcst starts {:?}: {objs:?}", t0.elapsed());
+    }
     // Local search on the best starts only: as many as the work budget allows (all of
     // them on small graphs, the best one on large ones). Stable sort keeps ties in order.
     starts_done.sort_by_key(|r| r.0);
-    let polish_count = (opts.effort as usize * PCST_POLISH_WORK / g.num_edges().max(1))
-        .clamp(1, starts_done.len());
+    let polish_count = (effort * PCST_POLISH_WORK / m).clamp(1, starts_done.len());
+    let rounds = if large {
+        (effort * PCST_PASS_WORK / m).max(1)
+    } else {
+        4
+    };
     let results: Vec<(Cost, Vec<EdgeId>, NodeId)> = starts_done
         .into_par_iter()
         .enumerate()
         .map(|(i, (mut obj, mut t, mut at))| {
             // Polish (cheaper tree on the same prize nodes), regrow, prune again.
-            for _ in 0..4 {
+            for _ in 0..rounds {
                 if i >= polish_count || !opts.local_search || t.is_empty() || deadline.expired() {
                     break;
                 }
-                let t1 = polish(g, &weights, &prizes, &t, inst.root, opts.effort);
+                let t1 = if large {
+                    light_polish(g, &weights, &prizes, &t, inst.root, opts.effort)
+                } else {
+                    polish(g, &weights, &prizes, &t, inst.root, opts.effort)
+                };
                 let nodes = tree_nodes(g, &t1);
                 let grown = grow_from(g, &weights, &prizes, &nodes, &t1, GrowthRule::Profit);
                 let (t2, at2) = strong_prune(g, &grown.edges, &prizes, inst.root);
@@ -144,23 +222,51 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
             (obj, t, at)
         })
         .collect();
-    let (_, edges, at) = results
+    let (obj, edges, at) = results
         .into_iter()
         .enumerate()
         .min_by_key(|(i, r)| (r.0, *i))
         .map(|(_, r)| r)
         .expect("at least one start");
+    if trace {
+        eprintln!("pcst local search {:?}: {obj}", t0.elapsed());
+    }
     let mut sol = make_solution(
         inst,
         edges,
         Some(at),
         Objective::CostPlusMissedPrize,
         if opts.local_search {
-            "growth+strongprune+kpe+vi+regrow"
+            "gw+growth+strongprune+kpe+vi+regrow"
         } else {
-            "growth+strongprune"
+            "gw+growth+strongprune"
         },
     );
     sol.cut_short = deadline.was_hit();
     sol
+}
+
+/// The large-graph polish: one key-path-exchange pass and a vertex-insertion budget on
+/// the tree's prize nodes (and the root), as [`polish`] does to a fixpoint.
+fn light_polish(
+    g: &Graph,
+    weights: &[Cost],
+    prizes: &[Cost],
+    tree: &[EdgeId],
+    root: Option<NodeId>,
+    effort: u32,
+) -> Vec<EdgeId> {
+    let mut keep = vec![false; g.num_nodes()];
+    for v in tree_nodes(g, tree) {
+        keep[v as usize] = prizes[v as usize] > 0;
+    }
+    if let Some(r) = root {
+        keep[r as usize] = true;
+    }
+    let t = prune_leaves(g, tree, &keep);
+    if t.is_empty() {
+        return t;
+    }
+    let t = key_path_exchange(g, weights, &t, &keep, 1).0;
+    vertex_insertion(g, &t, &keep, PCST_LIGHT_VI_WORK * effort as u64).0
 }
