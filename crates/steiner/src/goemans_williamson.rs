@@ -366,8 +366,8 @@ impl Gw {
         let part = self.heaps.nodes[node as usize].part;
         let root = self.heaps.pop(node);
         self.clusters[a as usize].heap = root;
-        self.push_edge_event(a);
         if self.part_node[part as usize] != node {
+            self.push_edge_event(a);
             return; // stale or done
         }
         self.part_node[part as usize] = NIL;
@@ -380,6 +380,7 @@ impl Gw {
         debug_assert_eq!(top_here, a, "a part fires from its endpoint's cluster");
         if b == a {
             self.part_node[other as usize] = NIL;
+            self.push_edge_event(a);
             return;
         }
         let rem = weights[e as usize] * scale - s_here - s_there;
