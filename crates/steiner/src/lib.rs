@@ -44,6 +44,7 @@ pub mod problem;
 pub mod quota;
 pub mod quota_bound;
 pub mod reduce;
+pub mod special_distance;
 pub mod sph;
 pub mod steiner_tree;
 pub mod strong_prune;
