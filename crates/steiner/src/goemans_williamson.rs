@@ -606,6 +606,17 @@ mod tests {
         assert_eq!(gw_start(&g, &w, &p, &p, Some(0)), Some((vec![0, 1], 0)));
     }
 
+    /// Sums too large for exact 64-bit event times: no start (the driver keeps its others).
+    #[test]
+    fn huge_prizes_give_no_start() {
+        let g = Graph::from_edges(2, &[(0, 1, 3)]);
+        let w = weights(&g);
+        let p = vec![1 << 60, 5];
+        assert_eq!(gw_forest(&g, &w, &p, None), None);
+        assert_eq!(gw_start(&g, &w, &p, &p, Some(0)), None);
+        assert_eq!(gw_forest(&g, &w, &[1 << 40, 5], None), Some(vec![0]));
+    }
+
     /// Odd cost between two active nodes: the event lands on a half unit, exact after
     /// scaling. Nodes 0 and 1 (prizes 2 and 2), edge 3: tight at 1.5, merged.
     #[test]

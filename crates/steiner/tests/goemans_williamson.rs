@@ -141,3 +141,17 @@ fn long_path() {
     let (t, at) = gw_start(&g, &w, &p8, &p8, Some(0)).unwrap();
     assert_eq!((t.len(), at), (n as usize - 1, 0));
 }
+
+/// Prizes too large for the GW start: the driver still answers from its other starts.
+#[test]
+fn driver_without_a_gw_start() {
+    let g = Graph::from_edges(3, &[(0, 1, 3), (1, 2, 4)]);
+    let inst = Instance {
+        graph: g,
+        terminals: vec![],
+        root: Some(0),
+        prizes: vec![0, 1 << 60, 2],
+    };
+    let sol = solve_pcst(&inst, &Options::default());
+    assert_eq!((sol.edges.clone(), sol.objective), (vec![0], 5));
+}
