@@ -13,12 +13,14 @@
 //! number of threads: parallel work is collected in order and ties are broken by id. The
 //! stopping rule counts work ([`Options::effort`]); the time limit is only a safety cap.
 //!
-//! The Steiner tree driver runs: reductions with history ([`reduce`]); the exact
+//! The Steiner tree driver runs: reductions with history ([`reduce`], with the
+//! [`special_distance`] tests); the exact
 //! Dreyfus-Wagner programme when the terminals are few enough for the work budget
 //! ([`dreyfus_wagner`]); otherwise constructions in parallel ([`mehlhorn`], [`sph`] from
 //! several starts and with perturbed weights), local search to a fixpoint
 //! ([`key_path_exchange`], [`key_vertex_elimination`], [`vertex_insertion`]), recombination
-//! of the best trees, and the [`dual_ascent`] lower bound. The prize drivers combine
+//! of the best trees, and, beside them, the [`dual_ascent`] lower bound. The quota driver
+//! certifies its tree with the Lagrangian [`quota_bound`]. The prize drivers combine
 //! [`prize_growth`], [`strong_prune`] and [`prize_local_search`] (polish under the
 //! constraint, drop-and-add, regrowth, prize-multiplier search); the PCST driver also
 //! starts from the [`goemans_williamson`] primal-dual growth.

@@ -118,7 +118,14 @@ pub fn grow_from(
             }
             for (u, e) in g.neighbors(v) {
                 let nd = d + weights[e as usize];
-                if nd < dist[u as usize] {
+                // Also on a tie through the same edge: when `v` joined the tree at an
+                // unchanged distance (zero-weight edges), the path prizes below it still
+                // counted prizes now collected and must be recomputed.
+                let stale = nd == dist[u as usize]
+                    && pred[u as usize] == e
+                    && !in_tree[u as usize]
+                    && pp[u as usize] != pp[v as usize] + prizes[u as usize];
+                if nd < dist[u as usize] || stale {
                     dist[u as usize] = nd;
                     pred[u as usize] = e;
                     pp[u as usize] = pp[v as usize] + prizes[u as usize];
@@ -221,6 +228,19 @@ mod tests {
         // A quota of 140 only B completes.
         let r = grow(&g, &w, &p, 0, GrowthRule::Quota(140));
         assert_eq!((r.prize, r.cost), (150, 20));
+    }
+
+    #[test]
+    fn path_prizes_are_recomputed_behind_a_zero_weight_edge() {
+        // Node 1 joins first (free); node 2 then adds only its own prize 1, so quota 7
+        // needs node 3. Before the fix node 2 still counted node 1's 5 and growth stopped
+        // at prize 6.
+        let g = Graph::from_edges(4, &[(0, 1, 0), (1, 2, 7), (0, 3, 12)]);
+        let w: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
+        let p = vec![0, 5, 1, 15];
+        let r = grow(&g, &w, &p, 0, GrowthRule::Quota(7));
+        assert!(r.prize >= 7, "prize {}", r.prize);
+        assert_eq!((r.prize, r.cost), (20, 12));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::problem::{
     make_solution, reachable_split, splitmix, with_threads, Deadline, Instance, Objective, Options,
     Solution,
 };
-use crate::reduce::reduce;
+use crate::reduce::reduce_steiner;
 use crate::sph::sph;
 use crate::tree::{mst_and_prune, mst_on_nodes, tree_cost};
 use crate::vertex_insertion::vertex_insertion;
@@ -80,18 +80,16 @@ pub(crate) fn best_tree(
         keep[t as usize] = true;
     }
     let red = if opts.reduce {
-        Some(reduce(g, &keep, 16))
+        Some(reduce_steiner(g, &keep, 16))
     } else {
         None
     };
+    // Contractions may merge terminals: each reduced terminal once.
     let (rg, rterms, rroot) = match &red {
         Some(r) => (
             &r.graph,
-            terms
-                .iter()
-                .map(|&t| r.new_of_old[t as usize])
-                .collect::<Vec<_>>(),
-            root.map(|t| r.new_of_old[t as usize]),
+            r.terminals(terms),
+            root.and_then(|t| r.map_node(t)),
         ),
         None => (g, terms.to_vec(), root),
     };
@@ -104,15 +102,22 @@ pub(crate) fn best_tree(
             g.num_edges()
         );
     }
-    let (tree, mut name, lb) = solve_reduced(rg, &rterms, rroot, opts, deadline);
-    if red.is_some() {
-        name.insert_str(0, "red+");
-    }
-    let tree = match &red {
-        Some(r) => r.expand(&tree),
-        None => tree,
+    let (tree, mut name, lb) = if rterms.len() <= 1 {
+        // The reductions decided everything (the tree is their fixed edges).
+        (Vec::new(), String::from("solved"), Some(0))
+    } else {
+        solve_reduced(rg, &rterms, rroot, opts, deadline)
     };
-    (tree, name, lb)
+    match &red {
+        Some(r) => {
+            name.insert_str(0, "red+");
+            // Fixed edges are in every solution of the reduced problem: they add to the
+            // bound as they do to the cost.
+            let fixed = r.fixed_cost(g);
+            (r.expand(&tree), name, lb.map(|b| b + fixed))
+        }
+        None => (tree, name, lb),
+    }
 }
 
 /// Constructions, local search and recombination on a (reduced) graph.
