@@ -146,7 +146,7 @@ fn solve_reduced(
         return (t, "mst".to_string(), Some(c));
     }
     // The bound needs no tree: it runs beside the heuristics (one more busy core).
-    let da_budget = DA_WORK_PER_EFFORT * opts.effort as u64;
+    let da_budget = DA_ARCS_PER_EDGE_PER_EFFORT * g.num_edges() as u64 * opts.effort as u64;
     let ((best, best_cost, name), lb) = rayon::join(
         || heuristics(g, terms, root, opts, deadline),
         || {
@@ -290,14 +290,14 @@ fn heuristics(
 }
 
 /// Above this many edges per unit of effort only one construction runs.
-const LARGE_EDGES_PER_EFFORT: usize = 20_000;
+const LARGE_EDGES_PER_EFFORT: usize = 15_000;
 /// Edge scans of constructions per unit of effort.
 const RUN_WORK_PER_EFFORT: usize = 20_000;
 /// Edge scans of one vertex-insertion call per unit of effort.
 const VI_WORK_PER_EFFORT: u64 = 500_000;
-/// Scanned arcs of dual ascent per unit of effort (at the default effort, about as long
-/// as the heuristics beside it on a million-node road graph).
-const DA_WORK_PER_EFFORT: u64 = 6_000_000;
+/// Scanned arcs of dual ascent per edge and unit of effort: the bound's work grows with
+/// the graph like the heuristics' beside it, so it rarely outlasts them.
+const DA_ARCS_PER_EDGE_PER_EFFORT: u64 = 40;
 /// Key-vertex elimination passes per improvement and unit of effort.
 const KVE_PASSES_PER_EFFORT: i64 = 2;
 /// Graphs up to this many edges per unit of effort get the full local search on every
