@@ -9,6 +9,7 @@
 //! scaled by [`Options::effort`]) limits the starts and gives one key-path-exchange pass
 //! per round. Never the clock: the answer is the same on any machine and thread count.
 
+use crate::dual_ascent::{ascend, ArcGraph};
 use crate::goemans_williamson::gw_start;
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
@@ -51,7 +52,10 @@ const PCST_LIGHT_VI_WORK: u64 = 125_000;
 pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
     with_threads(opts.threads, || {
         if !opts.reduce || inst.graph.num_nodes() == 0 {
-            return solve_inner(inst, opts);
+            let (mut sol, lb) =
+                rayon::join(|| solve_inner(inst, opts), || rooted_bound(inst, opts));
+            sol.lower_bound = lb.map(|b| b.min(sol.objective));
+            return sol;
         }
         // Solve on the reduced graph (prize nodes and the root kept), then expand.
         let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
@@ -74,7 +78,9 @@ pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
         if rinst.graph.num_nodes() == 0 {
             return solve_inner(inst, opts);
         }
-        let rs = solve_inner(&rinst, opts);
+        // The bound needs no tree: it runs beside the search, on the reduced graph (whose
+        // optimum is the input's).
+        let (rs, lb) = rayon::join(|| solve_inner(&rinst, opts), || rooted_bound(&rinst, opts));
         let edges = red.expand(&rs.edges);
         let single = rs.nodes.first().map(|&v| red.old_of_new[v as usize]);
         let mut sol = make_solution(
@@ -85,9 +91,28 @@ pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
             &format!("red+{}", rs.solver),
         );
         sol.cut_short = rs.cut_short;
+        sol.lower_bound = lb.map(|b| b.min(sol.objective));
         sol
     })
 }
+
+/// Dual ascent on the arborescence form of a rooted instance: a certified bound on the
+/// objective (edge cost plus prizes left out). Unrooted instances get none: their
+/// arborescence form would need a root chosen among the prize nodes.
+fn rooted_bound(inst: &Instance, opts: &Options) -> Option<Cost> {
+    let root = inst.root?;
+    if !opts.lower_bound {
+        return None;
+    }
+    let (ag, terms) = ArcGraph::prize_collecting(&inst.graph, &inst.prize_vec(), root);
+    let work = PCST_BOUND_ARCS_PER_EDGE_PER_EFFORT
+        * (inst.graph.num_edges() + terms.len()) as u64
+        * opts.effort as u64;
+    Some(ascend(&ag, &terms, root, work).lower_bound)
+}
+
+/// Scanned arcs of the bound's ascent per edge and unit of effort (as for Steiner trees).
+const PCST_BOUND_ARCS_PER_EDGE_PER_EFFORT: u64 = 40;
 
 /// One construction of the start phase.
 #[derive(Clone, Copy)]
