@@ -8,43 +8,8 @@ use fiberplan_steiner::tree::{is_tree_spanning, tree_cost, tree_nodes, UnionFind
 use fiberplan_steiner::{solve_pcst, Cost, EdgeId, Graph, Instance, NodeId, Options};
 use proptest::prelude::*;
 
-/// Random small graph (connected or not), weights 0..=20, about half the nodes with a
-/// prize 0..40, rooted or not.
-fn arb_instance(max_n: usize) -> impl Strategy<Value = Instance> {
-    (3..=max_n, any::<u64>(), any::<bool>(), any::<bool>()).prop_map(
-        |(n, seed, connected, rooted)| {
-            let mut s = seed;
-            let mut next = move |m: u64| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (s >> 33) % m
-            };
-            let mut edges = Vec::new();
-            for v in 1..n as u64 {
-                if connected || next(4) != 0 {
-                    let u = next(v);
-                    edges.push((u as NodeId, v as NodeId, next(21) as Cost));
-                }
-            }
-            for _ in 0..next(2 * n as u64) {
-                let u = next(n as u64) as NodeId;
-                let v = next(n as u64) as NodeId;
-                edges.push((u, v, next(21) as Cost));
-            }
-            let prizes: Vec<Cost> = (0..n)
-                .map(|_| if next(2) == 0 { 0 } else { next(40) as Cost })
-                .collect();
-            let root = rooted.then(|| next(n as u64) as NodeId);
-            Instance {
-                graph: Graph::from_edges(n, &edges),
-                terminals: vec![],
-                root,
-                prizes,
-            }
-        },
-    )
-}
+mod common;
+use common::arb_instance;
 
 fn weights(g: &Graph) -> Vec<Cost> {
     g.edges().iter().map(|e| e.2).collect()

@@ -10,6 +10,8 @@ use fiberplan_steiner::tree::{is_tree_spanning, tree_cost};
 use fiberplan_steiner::{Cost, Graph, Instance, NodeId};
 use proptest::prelude::*;
 
+mod common;
+
 /// A random connected graph (random spanning tree plus extra edges, some parallel or
 /// loops) with weights in `0..=max_w` (small ranges make many ties) and 2..n terminals.
 fn arb_steiner(max_n: usize) -> impl Strategy<Value = Instance> {
@@ -19,13 +21,8 @@ fn arb_steiner(max_n: usize) -> impl Strategy<Value = Instance> {
         prop_oneof![Just(3u64), Just(8), Just(30)],
     )
         .prop_map(|(n, seed, max_w)| {
-            let mut s = seed;
-            let mut next = move |m: u64| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (s >> 33) % m
-            };
+            let mut rng = common::Lcg(seed);
+            let mut next = move |m: u64| rng.next(m);
             let mut edges = Vec::new();
             for v in 1..n as u64 {
                 let u = next(v);
