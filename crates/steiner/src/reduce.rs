@@ -31,7 +31,6 @@
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::special_distance::{nv_test, sd_search, sd_test, TerminalRegions};
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// A reduced graph and the way back to the input.
 #[derive(Clone, Debug)]
@@ -778,63 +777,12 @@ fn steiner_degree_tests(
     contracted
 }
 
-/// Bounded least-cost test; returns the endpoints of removed edges.
+/// Bounded least-cost test; returns the endpoints of removed edges. It is the search of
+/// the special-distance test with no terminals to rest at (so it is valid for prize
+/// problems too: the alternative path only gains nodes).
 fn least_cost(w: &mut Work, limit: usize) -> Vec<NodeId> {
-    let n = w.inc.len();
-    let mut dist = vec![Cost::MAX; n];
-    let mut touched: Vec<NodeId> = Vec::new();
-    let mut heap = BinaryHeap::new();
-    let mut removed = Vec::new();
-    for e in 0..w.ends.len() as u32 {
-        if !w.alive[e as usize] {
-            continue;
-        }
-        let (u, v) = w.ends[e as usize];
-        let bound = w.weight[e as usize];
-        dist[u as usize] = 0;
-        touched.push(u);
-        heap.clear();
-        heap.push(Reverse((0, u)));
-        let mut popped = 0;
-        let mut found = false;
-        while let Some(Reverse((d, x))) = heap.pop() {
-            if d > dist[x as usize] {
-                continue;
-            }
-            if x == v {
-                found = true;
-                break;
-            }
-            popped += 1;
-            if popped > limit {
-                break;
-            }
-            for &f in &w.inc[x as usize] {
-                if f == e || !w.alive[f as usize] {
-                    continue;
-                }
-                let y = w.other(f, x);
-                let nd = d + w.weight[f as usize];
-                if nd <= bound && nd < dist[y as usize] {
-                    if dist[y as usize] == Cost::MAX {
-                        touched.push(y);
-                    }
-                    dist[y as usize] = nd;
-                    heap.push(Reverse((nd, y)));
-                }
-            }
-        }
-        for &t in &touched {
-            dist[t as usize] = Cost::MAX;
-        }
-        touched.clear();
-        if found {
-            w.kill(e);
-            removed.push(u);
-            removed.push(v);
-        }
-    }
-    removed
+    let no_terminals = vec![false; w.inc.len()];
+    sd_search(w, &no_terminals, limit, None)
 }
 
 #[cfg(test)]
