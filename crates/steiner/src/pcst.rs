@@ -18,7 +18,7 @@ use crate::prize_local_search::polish;
 use crate::problem::{
     make_solution, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
-use crate::reduce::reduce;
+use crate::reduce::reduce_pcst;
 use crate::strong_prune::strong_prune;
 use crate::tree::{prune_leaves, tree_cost, tree_nodes};
 use crate::vertex_insertion::vertex_insertion;
@@ -58,12 +58,8 @@ pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
             return sol;
         }
         // Solve on the reduced graph (prize nodes and the root kept), then expand.
-        let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
-        if let Some(r) = inst.root {
-            keep[r as usize] = true;
-        }
         let t0 = std::time::Instant::now();
-        let red = reduce(&inst.graph, &keep, 16);
+        let red = reduce_pcst(&inst.graph, &inst.prize_vec(), inst.root, 16);
         let rinst = red.instance(inst);
         if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
             eprintln!(

@@ -475,25 +475,71 @@ impl Work {
 /// Reduces `g`; nodes marked in `keep` (terminals, prize nodes, the root) are never
 /// removed. `least_cost_limit` is the node limit of the least-cost test (0: off).
 pub fn reduce(g: &Graph, keep: &[bool], least_cost_limit: usize) -> Reduction {
+    reduce_with(g, keep, None, least_cost_limit)
+}
+
+/// [`reduce`] for the prize-collecting objective (edge cost plus prizes left out), with
+/// one more test: a prize node other than the root hanging on a single edge that costs at
+/// least its prize loses that edge. Any tree using it as a leaf does no worse without it,
+/// so an optimal tree survives; the node stays, isolated (a one-node tree, unrooted).
+/// Not for quota or budget problems, where a prize may be needed whatever it costs.
+pub fn reduce_pcst(
+    g: &Graph,
+    prizes: &[Cost],
+    root: Option<NodeId>,
+    least_cost_limit: usize,
+) -> Reduction {
+    let mut keep: Vec<bool> = prizes.iter().map(|&p| p > 0).collect();
+    keep.resize(g.num_nodes(), false);
+    if let Some(r) = root {
+        keep[r as usize] = true;
+    }
+    reduce_with(g, &keep, Some((prizes, root)), least_cost_limit)
+}
+
+fn reduce_with(
+    g: &Graph,
+    keep: &[bool],
+    prize_leaves: Option<(&[Cost], Option<NodeId>)>,
+    least_cost_limit: usize,
+) -> Reduction {
     let n = g.num_nodes();
     let mut w = Work::new(g);
     let mut queue: Vec<NodeId> = (0..n as NodeId).rev().collect();
-    degree_tests(&mut w, keep, &mut queue);
+    degree_tests(&mut w, keep, prize_leaves, &mut queue);
     if least_cost_limit > 0 {
         let removed = least_cost(&mut w, least_cost_limit);
         let mut queue: Vec<NodeId> = removed;
         queue.sort_unstable_by(|a, b| b.cmp(a));
         queue.dedup();
-        degree_tests(&mut w, keep, &mut queue);
+        degree_tests(&mut w, keep, prize_leaves, &mut queue);
     }
     w.finish(keep)
 }
 
-/// Degree-1 and degree-2 tests from a work stack of nodes (popped from the end).
-fn degree_tests(w: &mut Work, keep: &[bool], queue: &mut Vec<NodeId>) {
+/// Degree-1 and degree-2 tests from a work stack of nodes (popped from the end); with
+/// `prize_leaves`, also the prize-leaf test of [`reduce_pcst`].
+fn degree_tests(
+    w: &mut Work,
+    keep: &[bool],
+    prize_leaves: Option<(&[Cost], Option<NodeId>)>,
+    queue: &mut Vec<NodeId>,
+) {
     while let Some(v) = queue.pop() {
         if !keep[v as usize] {
             degree_step(w, v, queue);
+        } else if let Some((prizes, root)) = prize_leaves {
+            if Some(v) == root {
+                continue;
+            }
+            let live = w.live_inc(v);
+            if live.len() == 1 {
+                let e = live[0];
+                if prizes[v as usize] <= w.weight[e as usize] {
+                    w.kill(e);
+                    queue.push(w.other(e, v));
+                }
+            }
         }
     }
 }
@@ -619,7 +665,7 @@ pub fn reduce_steiner_with_stats(
     let (mut w, order) = Work::new_ordered(g);
     let mask: Vec<bool> = order.iter().map(|&v| terminals_mask[v as usize]).collect();
     let mut queue: Vec<NodeId> = (0..n as NodeId).rev().collect();
-    degree_tests(&mut w, &mask, &mut queue);
+    degree_tests(&mut w, &mask, None, &mut queue);
     let (mut w, mut ids) = w.compact(&mask);
     for v in ids.iter_mut() {
         *v = order[*v as usize];
@@ -788,6 +834,25 @@ fn least_cost(w: &mut Work, limit: usize) -> Vec<NodeId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prize_leaf_worth_less_than_its_edge_is_cut_off() {
+        // root 0 - 1 (edge 5) with prize 3 at 1, root 0 - 2 (edge 5) with prize 6 at 2
+        let g = Graph::from_edges(3, &[(0, 1, 5), (0, 2, 5)]);
+        let r = reduce_pcst(&g, &[0, 3, 6], Some(0), 16);
+        assert_eq!(r.graph.num_nodes(), 3, "prize nodes stay");
+        assert_eq!(r.graph.num_edges(), 1);
+        assert_eq!(r.paths, vec![vec![1]]);
+        // a tie (prize = edge) also goes; the root is never cut off
+        let r = reduce_pcst(&g, &[9, 5, 6], Some(1), 16);
+        assert_eq!(
+            r.graph.num_edges(),
+            2,
+            "node 1 is the root; node 0 is not a leaf"
+        );
+        let r = reduce_pcst(&g, &[0, 5, 6], Some(0), 16);
+        assert_eq!(r.paths, vec![vec![1]]);
+    }
 
     #[test]
     fn chains_collapse_and_expand_back() {
