@@ -14,7 +14,7 @@ use crate::goemans_williamson::gw_start;
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
 use crate::prize_growth::{grow, grow_from, GrowthRule};
-use crate::prize_local_search::polish;
+use crate::prize_local_search::{polish, prize_nodes_of};
 use crate::problem::{
     make_solution, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
@@ -277,13 +277,7 @@ fn light_polish(
     root: Option<NodeId>,
     effort: u32,
 ) -> Vec<EdgeId> {
-    let mut keep = vec![false; g.num_nodes()];
-    for v in tree_nodes(g, tree) {
-        keep[v as usize] = prizes[v as usize] > 0;
-    }
-    if let Some(r) = root {
-        keep[r as usize] = true;
-    }
+    let keep = prize_nodes_of(g, prizes, tree, root);
     let t = prune_leaves(g, tree, &keep);
     if t.is_empty() {
         return t;

@@ -28,13 +28,7 @@ pub fn polish(
     if tree.is_empty() {
         return Vec::new();
     }
-    let mut keep = vec![false; g.num_nodes()];
-    for v in tree_nodes(g, tree) {
-        keep[v as usize] = prizes[v as usize] > 0;
-    }
-    if let Some(r) = root {
-        keep[r as usize] = true;
-    }
+    let keep = prize_nodes_of(g, prizes, tree, root);
     let mut t = prune_leaves(g, tree, &keep);
     if t.is_empty() {
         return t;
@@ -56,6 +50,23 @@ pub fn polish(
         c = c2;
     }
     t
+}
+
+/// The nodes a polish must keep: the tree's prize nodes and the root, as a mask.
+pub(crate) fn prize_nodes_of(
+    g: &Graph,
+    prizes: &[Cost],
+    tree: &[EdgeId],
+    root: Option<NodeId>,
+) -> Vec<bool> {
+    let mut keep = vec![false; g.num_nodes()];
+    for v in tree_nodes(g, tree) {
+        keep[v as usize] = prizes[v as usize] > 0;
+    }
+    if let Some(r) = root {
+        keep[r as usize] = true;
+    }
+    keep
 }
 
 /// Which side of the constraint the multiplier search aims at.
