@@ -2,7 +2,7 @@
 //! recombination and the dual-ascent bound, put together by [`solve_steiner`].
 
 use crate::dreyfus_wagner::{dreyfus_wagner, dw_work};
-use crate::dual_ascent::dual_ascent;
+use crate::dual_ascent::{ascend, dual_ascent, ArcGraph};
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
 use crate::key_vertex_elimination::key_vertex_elimination;
@@ -243,6 +243,30 @@ fn heuristics(
             improve(mst_and_prune(g, &raw, &[], &is_term), full_everywhere)
         })
         .collect();
+    // Small graphs: shortest paths over the dual ascent's reduced costs (saturated arcs
+    // cost nothing) lead to the trees the bound points at; a few more starts from there.
+    if full_everywhere && !deadline.expired() {
+        let r = root.unwrap_or(terms[0]);
+        let work = DA_ARCS_PER_EDGE_PER_EFFORT * g.num_edges() as u64 * opts.effort as u64;
+        let asc = ascend(&ArcGraph::bidirected(g), terms, r, work);
+        let da_w: Vec<Cost> = (0..g.num_edges())
+            .map(|e| asc.reduced[2 * e].min(asc.reduced[2 * e + 1]))
+            .collect();
+        let starts: Vec<NodeId> = std::iter::once(r)
+            .chain((0..DA_GUIDED_STARTS).map(|i| {
+                let h = splitmix(opts.seed ^ 0xDA ^ (i as u64).wrapping_mul(0x9E37_79B9));
+                terms[(h % terms.len() as u64) as usize]
+            }))
+            .collect();
+        let guided: Vec<(Cost, Vec<EdgeId>)> = starts
+            .par_iter()
+            .map(|&st| {
+                let raw = sph(g, &da_w, &is_term, terms.len(), st).0;
+                improve(mst_and_prune(g, &raw, &[], &is_term), true)
+            })
+            .collect();
+        results.extend(guided);
+    }
     if trace {
         eprintln!("constructions + local search: {:?}", t0.elapsed());
     }
@@ -298,6 +322,8 @@ const VI_WORK_PER_EFFORT: u64 = 500_000;
 /// Scanned arcs of dual ascent per edge and unit of effort: the bound's work grows with
 /// the graph like the heuristics' beside it, so it rarely outlasts them.
 const DA_ARCS_PER_EDGE_PER_EFFORT: u64 = 40;
+/// Extra starts (besides the root) of the shortest-path heuristic over reduced costs.
+const DA_GUIDED_STARTS: usize = 3;
 /// Key-vertex elimination passes per improvement and unit of effort.
 const KVE_PASSES_PER_EFFORT: i64 = 2;
 /// Graphs up to this many edges per unit of effort get the full local search on every
