@@ -172,7 +172,9 @@ impl KeyTree {
     }
 }
 
-fn find(jump: &mut [u32], mut x: u32) -> u32 {
+/// Root of `x` in a jump forest (with path compression): the first key vertex above `x`
+/// whose link is not covered yet.
+pub(crate) fn find(jump: &mut [u32], mut x: u32) -> u32 {
     let mut r = x;
     while jump[r as usize] != r {
         r = jump[r as usize];

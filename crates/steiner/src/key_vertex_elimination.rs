@@ -22,23 +22,10 @@
 //! ALENEX 2010.
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
-use crate::key_path_exchange::{boundary_paths, build_key_tree};
+use crate::key_path_exchange::{boundary_paths, build_key_tree, find};
 use crate::tree::{is_tree_spanning, mst_and_prune, prune_leaves, tree_cost, UnionFind};
 
 const NIL: u32 = u32::MAX;
-
-fn find(jump: &mut [u32], mut x: u32) -> u32 {
-    let mut r = x;
-    while jump[r as usize] != r {
-        r = jump[r as usize];
-    }
-    while jump[x as usize] != r {
-        let nx = jump[x as usize];
-        jump[x as usize] = r;
-        x = nx;
-    }
-    r
-}
 
 /// One elimination pass: the improved tree (sorted) and its cost, or `None` when no
 /// Steiner key vertex pays to remove.
