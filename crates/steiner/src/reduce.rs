@@ -176,26 +176,11 @@ impl Work {
     /// memory. Also returns the input node behind each node.
     fn new_ordered(g: &Graph) -> (Work, Vec<NodeId>) {
         let n = g.num_nodes();
-        let mut new_of_old = vec![NodeId::MAX; n];
-        let mut old_of_new: Vec<NodeId> = Vec::with_capacity(n);
-        for s in 0..n as NodeId {
-            if new_of_old[s as usize] != NodeId::MAX {
-                continue;
-            }
-            new_of_old[s as usize] = old_of_new.len() as NodeId;
-            let mut head = old_of_new.len();
-            old_of_new.push(s);
-            while head < old_of_new.len() {
-                let v = old_of_new[head];
-                head += 1;
-                for (u, _) in g.neighbors(v) {
-                    if new_of_old[u as usize] == NodeId::MAX {
-                        new_of_old[u as usize] = old_of_new.len() as NodeId;
-                        old_of_new.push(u);
-                    }
-                }
-            }
-        }
+        let (old_of_new, new_of_old) = breadth_first_numbering(
+            n,
+            |_| true,
+            |v, out| out.extend(g.neighbors(v).map(|x| x.0)),
+        );
         let mut order: Vec<(NodeId, NodeId, EdgeId)> = g
             .edges()
             .iter()
@@ -262,30 +247,18 @@ impl Work {
     /// Only for a graph without contractions.
     fn compact(mut self, keep: &[bool]) -> (Work, Vec<NodeId>) {
         let n = self.inc.len();
-        let mut new_of_old = vec![NodeId::MAX; n];
-        let mut old_of_new: Vec<NodeId> = Vec::new();
-        for s in 0..n as NodeId {
-            if new_of_old[s as usize] != NodeId::MAX
-                || (self.live_inc(s).is_empty() && !keep[s as usize])
-            {
-                continue;
-            }
-            new_of_old[s as usize] = old_of_new.len() as NodeId;
-            let mut head = old_of_new.len();
-            old_of_new.push(s);
-            while head < old_of_new.len() {
-                let v = old_of_new[head];
-                head += 1;
-                self.live_inc(v);
+        let starts: Vec<bool> = (0..n as NodeId)
+            .map(|s| !self.live_inc(s).is_empty() || keep[s as usize])
+            .collect();
+        let (old_of_new, new_of_old) = breadth_first_numbering(
+            n,
+            |s| starts[s as usize],
+            |v, out| {
                 for &f in &self.inc[v as usize] {
-                    let u = self.other(f, v);
-                    if new_of_old[u as usize] == NodeId::MAX {
-                        new_of_old[u as usize] = old_of_new.len() as NodeId;
-                        old_of_new.push(u);
-                    }
+                    out.push(self.other(f, v));
                 }
-            }
-        }
+            },
+        );
         let mut order: Vec<(NodeId, NodeId, u32)> = (0..self.ends.len() as u32)
             .filter(|&e| self.alive[e as usize])
             .map(|e| {
@@ -821,6 +794,41 @@ fn steiner_degree_tests(
         contracted += 1;
     }
     contracted
+}
+
+/// Breadth-first numbering of nodes `0..n`: each component from its smallest node that
+/// `start` accepts, `neighbours(v, out)` pushing `v`'s neighbours (repeats are fine).
+/// Returns the old node of each new one and the new id of each old one (`NodeId::MAX`
+/// when not reached).
+fn breadth_first_numbering(
+    n: usize,
+    start: impl Fn(NodeId) -> bool,
+    mut neighbours: impl FnMut(NodeId, &mut Vec<NodeId>),
+) -> (Vec<NodeId>, Vec<NodeId>) {
+    let mut new_of_old = vec![NodeId::MAX; n];
+    let mut old_of_new: Vec<NodeId> = Vec::with_capacity(n);
+    let mut next = Vec::new();
+    for s in 0..n as NodeId {
+        if new_of_old[s as usize] != NodeId::MAX || !start(s) {
+            continue;
+        }
+        new_of_old[s as usize] = old_of_new.len() as NodeId;
+        let mut head = old_of_new.len();
+        old_of_new.push(s);
+        while head < old_of_new.len() {
+            let v = old_of_new[head];
+            head += 1;
+            next.clear();
+            neighbours(v, &mut next);
+            for &u in &next {
+                if new_of_old[u as usize] == NodeId::MAX {
+                    new_of_old[u as usize] = old_of_new.len() as NodeId;
+                    old_of_new.push(u);
+                }
+            }
+        }
+    }
+    (old_of_new, new_of_old)
 }
 
 /// Bounded least-cost test; returns the endpoints of removed edges. It is the search of
