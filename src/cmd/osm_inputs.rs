@@ -3,7 +3,7 @@
 //! existing network from the user's backbone, else the extract's telecom lines, else its
 //! towns (a declared proxy), else its most populous village.
 
-use super::inputs::check_swapped;
+use super::inputs::{check_swapped, InputSpec};
 use super::BadInput;
 use fiberplan_io::osm::{
     backbone_from_osm, read_osm, villages_from_places, OsmReadOptions, VillageOptions,
@@ -30,17 +30,9 @@ pub struct OsmInputs {
     pub villages_from: String,
 }
 
-pub struct OsmSpec<'a> {
-    pub osm: &'a Path,
-    pub villages: Option<&'a Path>,
-    pub backbone: Option<&'a Path>,
-    pub costs: Option<&'a Path>,
-    pub data: &'a Path,
-    pub household_size: f64,
-    pub include_isolated: bool,
-}
-
-pub fn read_osm_inputs(spec: &OsmSpec) -> anyhow::Result<OsmInputs> {
+/// Reads the extract `osm_path` and the other inputs of `spec` (villages and backbone from the
+/// extract when `spec` names none).
+pub fn read_osm_inputs(osm_path: &Path, spec: &InputSpec) -> anyhow::Result<OsmInputs> {
     let costs_path = spec
         .costs
         .map(Path::to_path_buf)
@@ -50,7 +42,7 @@ pub fn read_osm_inputs(spec: &OsmSpec) -> anyhow::Result<OsmInputs> {
         isolated_dwellings: spec.include_isolated,
         ..OsmReadOptions::default()
     };
-    let osm = read_osm(spec.osm, &ropts)?;
+    let osm = read_osm(osm_path, &ropts)?;
     let (mut villages, villages_from) = match spec.villages {
         Some(p) => {
             let v = read_villages(p, spec.household_size)?;
@@ -72,12 +64,12 @@ pub fn read_osm_inputs(spec: &OsmSpec) -> anyhow::Result<OsmInputs> {
             let v = villages_from_places(&osm, &vopts);
             if v.is_empty() {
                 return Err(InputError::file(
-                    spec.osm,
+                    osm_path,
                     "no villages (place=village or hamlet) in the extract: pass --villages FILE",
                 )
                 .into());
             }
-            (v, format!("places of {}", spec.osm.display()))
+            (v, format!("places of {}", osm_path.display()))
         }
     };
     let mut backbone = match spec.backbone {
@@ -87,7 +79,7 @@ pub fn read_osm_inputs(spec: &OsmSpec) -> anyhow::Result<OsmInputs> {
     if backbone.pops.is_empty() && backbone.lines.is_empty() {
         return Err(BadInput(format!(
             "{}: no existing network in the extract (no telecom lines, towns or villages): pass --backbone FILE",
-            spec.osm.display()
+            osm_path.display()
         ))
         .into());
     }

@@ -1,7 +1,7 @@
 //! `fiberplan plan`: one plan from villages, the existing network and a cost model.
 
 use super::inputs::{read_inputs, InputArgs, InputSpec, Inputs};
-use super::osm_inputs::{read_osm_inputs, OsmSpec};
+use super::osm_inputs::read_osm_inputs;
 use super::{data_dir, init_threads, BadInput};
 use anyhow::Context;
 use fiberplan_model::{Mode, Phase, Scenario};
@@ -190,17 +190,17 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         at: started,
     };
     let data = data_dir(args.input.data.as_deref());
+    let spec = InputSpec {
+        villages: args.input.villages.as_deref(),
+        backbone: args.input.backbone.as_deref(),
+        costs: args.input.costs.as_deref(),
+        data: &data,
+        household_size: args.household_size,
+        include_isolated: args.include_isolated,
+    };
     let (graph, costs_path, costs, villages, backbone, regions, corridors_desc, villages_desc) =
         match &args.input.osm {
             None => {
-                let spec = InputSpec {
-                    villages: args.input.villages.as_deref(),
-                    backbone: args.input.backbone.as_deref(),
-                    costs: args.input.costs.as_deref(),
-                    data: &data,
-                    household_size: args.household_size,
-                    include_isolated: args.include_isolated,
-                };
                 let inputs = read_inputs(&spec)?;
                 t.lap("read");
                 let graph = inputs.proxy_graph(args.circuity);
@@ -225,15 +225,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             }
             Some(osm) => {
                 let pb = spinner("reading OpenStreetMap extract and building the road graph");
-                let oi = read_osm_inputs(&OsmSpec {
-                    osm,
-                    villages: args.input.villages.as_deref(),
-                    backbone: args.input.backbone.as_deref(),
-                    costs: args.input.costs.as_deref(),
-                    data: &data,
-                    household_size: args.household_size,
-                    include_isolated: args.include_isolated,
-                })?;
+                let oi = read_osm_inputs(osm, &spec)?;
                 pb.finish_and_clear();
                 t.lap("read");
                 let st = &oi.road.stats;

@@ -8,7 +8,7 @@
 
 use super::data_dir;
 use super::inputs::{read_inputs, unreachable_villages, InputArgs, InputSpec};
-use super::osm_inputs::{read_osm_inputs, OsmSpec};
+use super::osm_inputs::read_osm_inputs;
 use fiberplan_io::{read_scenario_file, InputError};
 use fiberplan_model::Village;
 use fiberplan_network::PlanningGraph;
@@ -75,16 +75,17 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             .into());
         }
     }
+    let spec = InputSpec {
+        villages: args.input.villages.as_deref(),
+        backbone: args.input.backbone.as_deref(),
+        costs: args.input.costs.as_deref(),
+        data: &data,
+        household_size,
+        include_isolated: false,
+    };
     let checked = match &args.input.osm {
         None => {
-            let inputs = read_inputs(&InputSpec {
-                villages: args.input.villages.as_deref(),
-                backbone: args.input.backbone.as_deref(),
-                costs: args.input.costs.as_deref(),
-                data: &data,
-                household_size,
-                include_isolated: false,
-            })?;
+            let inputs = read_inputs(&spec)?;
             let graph = inputs.proxy_graph(circuity);
             Checked {
                 costs: inputs.costs_path.clone(),
@@ -98,15 +99,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         }
         Some(osm_path) => {
             // The same reading as `plan --osm`.
-            let oi = read_osm_inputs(&OsmSpec {
-                osm: osm_path,
-                villages: args.input.villages.as_deref(),
-                backbone: args.input.backbone.as_deref(),
-                costs: args.input.costs.as_deref(),
-                data: &data,
-                household_size,
-                include_isolated: false,
-            })?;
+            let oi = read_osm_inputs(osm_path, &spec)?;
             Checked {
                 costs: oi.costs_path,
                 districts: Some(oi.regions.districts.len()),
