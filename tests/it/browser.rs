@@ -190,19 +190,7 @@ fn offline_map_of_the_equator_fixture_draws_every_feature_and_opens_a_popup() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    ok(&run(&[
-        "plan",
-        "--villages",
-        "tests/fixtures/equator/villages.csv",
-        "--backbone",
-        "tests/fixtures/equator/backbone.geojson",
-        "--costs",
-        "tests/fixtures/equator/costs.toml",
-        "--lang",
-        "en",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]));
+    ok(&plan_equator(out.path(), &["--lang", "en"]));
     let html = out.path().join("plan.html");
     let geo = json(&out.path().join("plan.geojson"));
     let st = selftest(&bin, &html, "selftest=A");

@@ -11,8 +11,24 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn fixture(rel: &str) -> PathBuf {
-    root().join("tests/fixtures").join(rel)
+/// The hand-checked equator fixture's network and prices (tests/fixtures/README.md).
+pub const EQUATOR_NETWORK: [&str; 4] = [
+    "--backbone",
+    "tests/fixtures/equator/backbone.geojson",
+    "--costs",
+    "tests/fixtures/equator/costs.toml",
+];
+
+/// The equator fixture's villages.
+pub const EQUATOR_VILLAGES: [&str; 2] = ["--villages", "tests/fixtures/equator/villages.csv"];
+
+/// `fiberplan plan` on the equator fixture into `out`, with `extra` arguments.
+pub fn plan_equator(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["plan", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(&EQUATOR_VILLAGES);
+    args.extend_from_slice(&EQUATOR_NETWORK);
+    args.extend_from_slice(extra);
+    run(&args)
 }
 
 /// Run `fiberplan ARGS` from the repository root.

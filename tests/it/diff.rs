@@ -3,17 +3,15 @@
 use crate::common::*;
 
 fn equator_plan(villages: &str, out: &std::path::Path) {
-    ok(&run(&[
+    let mut args = vec![
         "plan",
         "--villages",
         villages,
-        "--backbone",
-        "tests/fixtures/equator/backbone.geojson",
-        "--costs",
-        "tests/fixtures/equator/costs.toml",
         "--out",
         out.to_str().unwrap(),
-    ]));
+    ];
+    args.extend_from_slice(&EQUATOR_NETWORK);
+    ok(&run(&args));
 }
 
 #[test]

@@ -161,20 +161,7 @@ fn district_packages_partition_the_national_plan() {
 #[test]
 fn equator_plan_is_one_unassigned_package_in_english() {
     let out = tempfile::tempdir().unwrap();
-    let villages = fixture("equator/villages.csv");
-    ok(&run(&[
-        "plan",
-        "--villages",
-        villages.to_str().unwrap(),
-        "--backbone",
-        "tests/fixtures/equator/backbone.geojson",
-        "--costs",
-        "tests/fixtures/equator/costs.toml",
-        "--lang",
-        "en",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]));
+    ok(&plan_equator(out.path(), &["--lang", "en"]));
     let pk = packages(out.path());
     assert_eq!(pk.len(), 1);
     assert!(pk[0].ends_with("unassigned"));

@@ -7,19 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 fn plan_fixture(extra: &[&str]) -> (tempfile::TempDir, Value, Value) {
     let out = tempfile::tempdir().unwrap();
-    let mut args = vec![
-        "plan",
-        "--villages",
-        "tests/fixtures/equator/villages.csv",
-        "--backbone",
-        "tests/fixtures/equator/backbone.geojson",
-        "--costs",
-        "tests/fixtures/equator/costs.toml",
-        "--out",
-        out.path().to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let o = run(&args);
+    let o = plan_equator(out.path(), extra);
     ok(&o);
     let summary = json(&out.path().join("summary.json"));
     let geo = json(&out.path().join("plan.geojson"));

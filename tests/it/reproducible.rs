@@ -115,14 +115,7 @@ fn national_default_is_byte_identical_across_runs_and_thread_counts() {
 
 #[test]
 fn fixture_is_byte_identical_across_runs_and_thread_counts() {
-    assert_reproducible(&[
-        "--villages",
-        "tests/fixtures/equator/villages.csv",
-        "--backbone",
-        "tests/fixtures/equator/backbone.geojson",
-        "--costs",
-        "tests/fixtures/equator/costs.toml",
-    ]);
+    assert_reproducible(&[EQUATOR_VILLAGES.as_slice(), &EQUATOR_NETWORK].concat());
     // User villages inside Kazakhstan (districts, country mask) and a quota.
     assert_reproducible(&[
         "--villages",
@@ -196,14 +189,7 @@ fn a_failed_plan_leaves_the_previous_outputs_whole() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out");
     let out_s = out.to_str().unwrap();
-    let fixture = [
-        "--villages",
-        "tests/fixtures/equator/villages.csv",
-        "--backbone",
-        "tests/fixtures/equator/backbone.geojson",
-        "--costs",
-        "tests/fixtures/equator/costs.toml",
-    ];
+    let fixture = [EQUATOR_VILLAGES.as_slice(), &EQUATOR_NETWORK].concat();
     let mut good = vec!["plan", "--out", out_s];
     good.extend_from_slice(&fixture);
     ok(&run(&good));
@@ -212,17 +198,15 @@ fn a_failed_plan_leaves_the_previous_outputs_whole() {
     let timings_before = std::fs::read(out.join("timings.json")).unwrap();
 
     // Bad input: rejected before anything is written.
-    let o = run(&[
+    let mut bad = vec![
         "plan",
         "--out",
         out_s,
         "--villages",
         "tests/bad_inputs/json_malformed/villages.geojson",
-        "--backbone",
-        "tests/fixtures/equator/backbone.geojson",
-        "--costs",
-        "tests/fixtures/equator/costs.toml",
-    ]);
+    ];
+    bad.extend_from_slice(&EQUATOR_NETWORK);
+    let o = run(&bad);
     bad_input(&o, &["villages.geojson:3", "malformed JSON"]);
     assert!(first_difference(&before, &outputs(&out)).is_none());
     assert_eq!(listing(d.path()), files_before);
