@@ -138,37 +138,51 @@ impl Work {
     /// copy (ties to the smaller id).
     pub(crate) fn new(g: &Graph) -> Work {
         let n = g.num_nodes();
-        let mut w = Work {
-            ends: Vec::with_capacity(g.num_edges()),
-            weight: Vec::with_capacity(g.num_edges()),
-            alive: Vec::with_capacity(g.num_edges()),
-            paths: Vec::with_capacity(g.num_edges()),
-            lazy_below: g.num_edges() as u32,
+        let inc = (0..n as NodeId)
+            .map(|v| Vec::with_capacity(g.degree(v)))
+            .collect();
+        let mut w = Work::blank(inc, g.num_edges(), g.num_edges() as u32);
+        for &(u, v, c) in g.edges() {
+            w.push_edge(u, v, c, Vec::new());
+        }
+        for v in 0..n as NodeId {
+            w.drop_parallel(v, &mut Vec::new());
+        }
+        w
+    }
+
+    /// No edges yet, on the nodes of `inc` (empty lists, maybe with capacity), room for
+    /// `m` edges; edges below `lazy_below` find their input edge through `orig`.
+    fn blank(inc: Vec<Vec<u32>>, m: usize, lazy_below: u32) -> Work {
+        let n = inc.len();
+        Work {
+            ends: Vec::with_capacity(m),
+            weight: Vec::with_capacity(m),
+            alive: Vec::with_capacity(m),
+            paths: Vec::with_capacity(m),
+            lazy_below,
             orig: Vec::new(),
-            inc: (0..n as NodeId)
-                .map(|v| Vec::with_capacity(g.degree(v)))
-                .collect(),
+            inc,
             rep: (0..n as NodeId).collect(),
             fixed: Vec::new(),
             events: 0,
             logging: false,
             log: Vec::new(),
             mark: vec![u32::MAX; n],
-        };
-        for (id, &(u, v, c)) in g.edges().iter().enumerate() {
-            w.ends.push((u, v));
-            w.weight.push(c);
-            w.alive.push(u != v);
-            w.paths.push(Vec::new());
-            if u != v {
-                w.inc[u as usize].push(id as u32);
-                w.inc[v as usize].push(id as u32);
-            }
         }
-        for v in 0..n as NodeId {
-            w.drop_parallel(v, &mut Vec::new());
+    }
+
+    /// Appends the edge `a-b` of weight `w` standing for `path` (dead when a loop).
+    fn push_edge(&mut self, a: NodeId, b: NodeId, w: Cost, path: Vec<EdgeId>) {
+        let id = self.ends.len() as u32;
+        self.ends.push((a, b));
+        self.weight.push(w);
+        self.alive.push(a != b);
+        self.paths.push(path);
+        if a != b {
+            self.inc[a as usize].push(id);
+            self.inc[b as usize].push(id);
         }
-        w
     }
 
     /// [`Work::new`] on `g` renumbered in breadth-first order (each component from its
@@ -192,33 +206,15 @@ impl Work {
             .collect();
         order.sort_unstable();
         let m = order.len();
-        let mut w = Work {
-            ends: Vec::with_capacity(m),
-            weight: Vec::with_capacity(m),
-            alive: Vec::with_capacity(m),
-            paths: vec![Vec::new(); m],
-            lazy_below: m as u32,
-            orig: Vec::with_capacity(m),
-            inc: old_of_new
-                .iter()
-                .map(|&v| Vec::with_capacity(g.degree(v)))
-                .collect(),
-            rep: (0..n as NodeId).collect(),
-            fixed: Vec::new(),
-            events: 0,
-            logging: false,
-            log: Vec::new(),
-            mark: vec![u32::MAX; n],
-        };
-        for (id, &(a, b, e)) in order.iter().enumerate() {
-            w.ends.push((a, b));
-            w.weight.push(g.weight(e));
-            w.alive.push(a != b);
+        let inc = old_of_new
+            .iter()
+            .map(|&v| Vec::with_capacity(g.degree(v)))
+            .collect();
+        let mut w = Work::blank(inc, m, m as u32);
+        w.orig.reserve(m);
+        for &(a, b, e) in &order {
+            w.push_edge(a, b, g.weight(e), Vec::new());
             w.orig.push(e);
-            if a != b {
-                w.inc[a as usize].push(id as u32);
-                w.inc[b as usize].push(id as u32);
-            }
         }
         for v in 0..n as NodeId {
             w.drop_parallel(v, &mut Vec::new());
@@ -268,28 +264,10 @@ impl Work {
             })
             .collect();
         order.sort_unstable();
-        let n2 = old_of_new.len();
-        let mut w = Work {
-            ends: Vec::with_capacity(order.len()),
-            weight: Vec::with_capacity(order.len()),
-            alive: vec![true; order.len()],
-            paths: Vec::with_capacity(order.len()),
-            lazy_below: 0,
-            orig: Vec::new(),
-            inc: vec![Vec::new(); n2],
-            rep: (0..n2 as NodeId).collect(),
-            fixed: Vec::new(),
-            events: 0,
-            logging: false,
-            log: Vec::new(),
-            mark: vec![u32::MAX; n2],
-        };
-        for (id, &(a, b, e)) in order.iter().enumerate() {
-            w.ends.push((a, b));
-            w.weight.push(self.weight[e as usize]);
-            w.paths.push(self.take_path(e));
-            w.inc[a as usize].push(id as u32);
-            w.inc[b as usize].push(id as u32);
+        let mut w = Work::blank(vec![Vec::new(); old_of_new.len()], order.len(), 0);
+        for &(a, b, e) in &order {
+            let path = self.take_path(e);
+            w.push_edge(a, b, self.weight[e as usize], path);
         }
         (w, old_of_new)
     }
