@@ -2,6 +2,10 @@
 //! Steiner tree driver, PCST, and quota.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+// The tests' generator: benchmark instances follow from a seed the same way.
+#[path = "../tests/common/mod.rs"]
+mod common;
 use fiberplan_steiner::{
     solve_pcst, solve_quota, solve_steiner, Cost, Graph, Instance, NodeId, Options,
 };
@@ -9,13 +13,8 @@ use fiberplan_steiner::{
 /// A `side` x `side` grid whose edges are subdivided into `chain` degree-2 nodes, weights
 /// and terminals from a fixed linear congruential sequence.
 fn road_grid(side: u32, chain: u32, terminals: usize, seed: u64) -> Instance {
-    let mut s = seed;
-    let mut next = move |m: u64| {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (s >> 33) % m
-    };
+    let mut rng = common::Lcg(seed);
+    let mut next = move |m: u64| rng.next(m);
     let mut edges: Vec<(NodeId, NodeId, Cost)> = Vec::new();
     let mut n = side * side;
     let link =

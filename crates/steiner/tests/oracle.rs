@@ -37,13 +37,8 @@ fn restricted(inst: &Instance, sol: &Solution) -> Instance {
 /// Road-like: a grid with edges subdivided into degree-2 chains, some edges dropped.
 fn arb_road() -> impl Strategy<Value = Instance> {
     (3u32..7, 0u32..3, 2usize..8, any::<u64>()).prop_map(|(side, chain, k, seed)| {
-        let mut s = seed;
-        let mut next = move |m: u64| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 33) % m
-        };
+        let mut rng = common::Lcg(seed);
+        let mut next = move |m: u64| rng.next(m);
         let mut edges = Vec::new();
         let mut n = side * side;
         for r in 0..side {

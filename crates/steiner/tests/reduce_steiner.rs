@@ -214,13 +214,8 @@ fn three_terminals_collapse_to_the_optimum() {
 #[test]
 fn never_larger_than_reduce_on_grids() {
     for seed in 0..20u64 {
-        let mut s = seed;
-        let mut next = move |m: u64| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 33) % m
-        };
+        let mut rng = common::Lcg(seed);
+        let mut next = move |m: u64| rng.next(m);
         let side = 30u32;
         let mut edges = Vec::new();
         for r in 0..side {
