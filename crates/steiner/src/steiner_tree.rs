@@ -2,7 +2,7 @@
 //! recombination and the dual-ascent bound, put together by [`solve_steiner`].
 
 use crate::dreyfus_wagner::{dreyfus_wagner, dw_work};
-use crate::dual_ascent::{ascend, dual_ascent, ArcGraph};
+use crate::dual_ascent::{ascend, dual_ascent, ArcGraph, Ascent};
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
 use crate::key_vertex_elimination::key_vertex_elimination;
@@ -145,20 +145,37 @@ fn solve_reduced(
         let c = tree_cost(g, &t);
         return (t, "mst".to_string(), Some(c));
     }
-    // The bound needs no tree: it runs beside the heuristics (one more busy core).
+    let r = root.unwrap_or(terms[0]);
     let da_budget = DA_ARCS_PER_EDGE_PER_EFFORT * g.num_edges() as u64 * opts.effort as u64;
-    let ((best, best_cost, name), lb) = rayon::join(
-        || heuristics(g, terms, root, opts, deadline),
-        || {
-            let t0 = std::time::Instant::now();
-            let lb = (opts.lower_bound && !deadline.expired())
-                .then(|| dual_ascent(g, terms, root.unwrap_or(terms[0]), da_budget));
-            if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
-                eprintln!("dual ascent: {:?} bound {lb:?}", t0.elapsed());
-            }
-            lb
-        },
-    );
+    let trace_bound = |t0: std::time::Instant, lb: Option<Cost>| {
+        if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
+            eprintln!("dual ascent: {:?} bound {lb:?}", t0.elapsed());
+        }
+    };
+    let ((best, best_cost, name), lb) = if full_local_search(g, opts) {
+        // Small graphs: one ascent first, whose reduced costs also guide constructions.
+        let t0 = std::time::Instant::now();
+        let asc =
+            (!deadline.expired()).then(|| ascend(&ArcGraph::bidirected(g), terms, r, da_budget));
+        let lb = asc
+            .as_ref()
+            .filter(|_| opts.lower_bound)
+            .map(|a| a.lower_bound);
+        trace_bound(t0, lb);
+        (heuristics(g, terms, root, opts, deadline, asc.as_ref()), lb)
+    } else {
+        // The bound needs no tree: it runs beside the heuristics (one more busy core).
+        rayon::join(
+            || heuristics(g, terms, root, opts, deadline, None),
+            || {
+                let t0 = std::time::Instant::now();
+                let lb = (opts.lower_bound && !deadline.expired())
+                    .then(|| dual_ascent(g, terms, r, da_budget));
+                trace_bound(t0, lb);
+                lb
+            },
+        )
+    };
     let mut name = name;
     if lb.is_some() {
         name.push_str("+da");
@@ -174,6 +191,7 @@ fn heuristics(
     root: Option<NodeId>,
     opts: &Options,
     deadline: &Deadline,
+    ascent: Option<&Ascent>,
 ) -> (Vec<EdgeId>, Cost, String) {
     let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
     let mut is_term = vec![false; g.num_nodes()];
@@ -187,7 +205,7 @@ fn heuristics(
     let vi_budget = VI_WORK_PER_EFFORT * opts.effort as u64;
     // Large graphs: constructions get key-path exchange only; the full alternation with
     // elimination and insertion is kept for the recombined best.
-    let full_everywhere = g.num_edges() <= FULL_LS_EDGES_PER_EFFORT * opts.effort as usize;
+    let full_everywhere = full_local_search(g, opts);
     let improve = |t: Vec<EdgeId>, full: bool| -> (Cost, Vec<EdgeId>) {
         let mut t = t;
         // Work cap on elimination passes for this run (a pass is O(m log n)).
@@ -245,10 +263,8 @@ fn heuristics(
         .collect();
     // Small graphs: shortest paths over the dual ascent's reduced costs (saturated arcs
     // cost nothing) lead to the trees the bound points at; a few more starts from there.
-    if full_everywhere && !deadline.expired() {
+    if let Some(asc) = ascent.filter(|_| !deadline.expired()) {
         let r = root.unwrap_or(terms[0]);
-        let work = DA_ARCS_PER_EDGE_PER_EFFORT * g.num_edges() as u64 * opts.effort as u64;
-        let asc = ascend(&ArcGraph::bidirected(g), terms, r, work);
         let da_w: Vec<Cost> = (0..g.num_edges())
             .map(|e| asc.reduced[2 * e].min(asc.reduced[2 * e + 1]))
             .collect();
@@ -311,6 +327,12 @@ fn heuristics(
         eprintln!("recombination and full local search: {:?}", t0.elapsed());
     }
     (best, best_cost, name)
+}
+
+/// Whether every construction gets the full local search (and, with it, the ascent's
+/// guided starts): graphs up to [`FULL_LS_EDGES_PER_EFFORT`] edges per unit of effort.
+fn full_local_search(g: &Graph, opts: &Options) -> bool {
+    g.num_edges() <= FULL_LS_EDGES_PER_EFFORT * opts.effort as usize
 }
 
 /// Above this many edges per unit of effort only one construction runs.
