@@ -317,20 +317,21 @@ fn run_bench(a: RunArgs) -> anyhow::Result<ExitCode> {
         let rebuilt = Graph::from_edges(g.num_nodes(), g.edges());
         let csr_s = t.elapsed().as_secs_f64();
         drop(rebuilt);
-        let mut keep = vec![false; g.num_nodes()];
-        for &t in &inst.terminals {
-            keep[t as usize] = true;
-        }
-        if let Some(r) = inst.root {
-            keep[r as usize] = true;
-        }
-        for (v, &p) in inst.prizes.iter().enumerate() {
-            if p > 0 {
-                keep[v] = true;
-            }
-        }
+        // The reduction the solver ran for this problem.
         let t = Instant::now();
-        let red = fiberplan_steiner::reduce::reduce(g, &keep, 16);
+        let red = match &mode {
+            Mode::Steiner => {
+                let mut terminals = vec![false; g.num_nodes()];
+                for &t in inst.terminals.iter().chain(&inst.root) {
+                    terminals[t as usize] = true;
+                }
+                fiberplan_steiner::reduce::reduce_steiner(g, &terminals, 16)
+            }
+            Mode::Pcst => {
+                fiberplan_steiner::reduce::reduce_pcst(g, &inst.prize_vec(), inst.root, 16)
+            }
+            Mode::Quota(_) => fiberplan_steiner::quota::rooted_prize_reduction(inst).0,
+        };
         let reduce_s = t.elapsed().as_secs_f64();
         v["after_run"] = serde_json::json!({
             "csr_build_s": csr_s,
