@@ -1,0 +1,195 @@
+//! NTIA's profile text layout: `n, interval_m, z_0, ..., z_n` on one comma-separated
+//! line. Parsing is part of the point-to-point benchmark, so numbers take a fast exact
+//! path (Clinger's: at most 15 significant digits and a power of ten up to 10^22, where
+//! one division is correctly rounded) and fall back to the standard parser otherwise.
+
+/// Why a profile line is not a profile.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PflError {
+    #[error("field {field} ({text:?}) is not a number")]
+    NotANumber { field: usize, text: String },
+    #[error("the number of intervals must be a whole number >= 2, got {0}")]
+    BadCount(String),
+    #[error("the interval must be a positive number of metres, got {0}")]
+    BadInterval(String),
+    #[error("{declared} intervals need {need} elevations, the line has {got}")]
+    WrongLength {
+        declared: usize,
+        need: usize,
+        got: usize,
+    },
+}
+
+/// A parsed profile: the interval and the n + 1 elevations.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pfl {
+    pub interval_m: f64,
+    pub elevations: Vec<f64>,
+}
+
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Parse one decimal number exactly as `str::parse::<f64>` would.
+pub fn parse_f64(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let (neg, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let mut mantissa: u64 = 0;
+    let mut n_digits = 0u32;
+    let mut frac_digits = 0usize;
+    let mut seen_dot = false;
+    let mut any = false;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                any = true;
+                if mantissa == 0 && c == b'0' {
+                    // leading zeros do not count as significant digits
+                } else {
+                    n_digits += 1;
+                }
+                mantissa = mantissa.wrapping_mul(10).wrapping_add((c - b'0') as u64);
+                if seen_dot {
+                    frac_digits += 1;
+                }
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => return s.trim().parse().ok(),
+        }
+    }
+    if !any {
+        return s.trim().parse().ok();
+    }
+    if n_digits > 15 || frac_digits > 22 {
+        return s.parse().ok();
+    }
+    let v = mantissa as f64 / POW10[frac_digits];
+    Some(if neg { -v } else { v })
+}
+
+/// Parse a profile line into `out` (reusing its allocation).
+pub fn parse_pfl_into(line: &str, out: &mut Pfl) -> Result<(), PflError> {
+    out.elevations.clear();
+    let mut fields = line.trim().split(',');
+    let count_text = fields.next().unwrap_or("").trim();
+    let count = parse_f64(count_text).ok_or_else(|| PflError::NotANumber {
+        field: 1,
+        text: count_text.into(),
+    })?;
+    if !(count >= 2.0 && count.fract() == 0.0 && count < 1e7) {
+        return Err(PflError::BadCount(count_text.into()));
+    }
+    let n = count as usize;
+    let interval_text = fields.next().unwrap_or("").trim();
+    let interval = parse_f64(interval_text).ok_or_else(|| PflError::NotANumber {
+        field: 2,
+        text: interval_text.into(),
+    })?;
+    if !(interval > 0.0 && interval.is_finite()) {
+        return Err(PflError::BadInterval(interval_text.into()));
+    }
+    out.interval_m = interval;
+    out.elevations.reserve(n + 1);
+    for (i, f) in fields.enumerate() {
+        let t = f.trim();
+        if t.is_empty() && i == n + 1 {
+            continue; // a trailing comma
+        }
+        match parse_f64(t) {
+            Some(v) if v.is_finite() => out.elevations.push(v),
+            _ => {
+                return Err(PflError::NotANumber {
+                    field: i + 3,
+                    text: t.into(),
+                })
+            }
+        }
+    }
+    if out.elevations.len() != n + 1 {
+        return Err(PflError::WrongLength {
+            declared: n,
+            need: n + 1,
+            got: out.elevations.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Parse a profile line.
+pub fn parse_pfl(line: &str) -> Result<Pfl, PflError> {
+    let mut p = Pfl::default();
+    parse_pfl_into(line, &mut p)?;
+    Ok(p)
+}
+
+/// Format a profile in NTIA's layout (elevations with up to 6 decimals, no trailing zeros).
+pub fn format_pfl(interval_m: f64, elevations: &[f64]) -> String {
+    let mut s = format!(
+        "{},{}",
+        elevations.len().saturating_sub(1),
+        trim_num(interval_m)
+    );
+    for z in elevations {
+        s.push(',');
+        s.push_str(&trim_num(*z));
+    }
+    s
+}
+
+fn trim_num(x: f64) -> String {
+    let t = format!("{x:.6}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    if t == "-0" {
+        "0".into()
+    } else {
+        t.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_ntia_layout() {
+        let p = parse_pfl("3, 99.97805, 318.903931, 310.356445,1,-2.5").unwrap();
+        assert_eq!(p.interval_m, 99.97805);
+        assert_eq!(p.elevations, vec![318.903931, 310.356445, 1.0, -2.5]);
+        assert!(matches!(
+            parse_pfl("3,10,1,2,3"),
+            Err(PflError::WrongLength { .. })
+        ));
+        assert!(matches!(
+            parse_pfl("1.5,10,1,2,3"),
+            Err(PflError::BadCount(_))
+        ));
+        assert!(matches!(
+            parse_pfl("2,0,1,2,3"),
+            Err(PflError::BadInterval(_))
+        ));
+        assert!(matches!(
+            parse_pfl("2,10,1,x,3"),
+            Err(PflError::NotANumber { field: 4, .. })
+        ));
+        assert_eq!(format_pfl(100.0, &[1.5, 2.0, -0.0]), "2,100,1.5,2,0");
+    }
+
+    proptest! {
+        #[test]
+        fn fast_path_equals_std(x in -1e6f64..1e6, decimals in 0usize..9) {
+            let s = format!("{x:.decimals$}");
+            prop_assert_eq!(parse_f64(&s), s.parse::<f64>().ok());
+        }
+        #[test]
+        fn any_text_never_panics(s in "[-+0-9.eE]{0,20}") {
+            let _ = parse_f64(&s);
+        }
+    }
+}
