@@ -247,6 +247,7 @@ fn run_bench(a: RunArgs) -> anyhow::Result<ExitCode> {
     let opts = Options {
         seed: a.seed,
         threads: a.threads,
+        trace: super::steiner::trace_from_env(),
         ..Options::default()
     };
     let t = Instant::now();
@@ -333,11 +334,14 @@ fn run_bench(a: RunArgs) -> anyhow::Result<ExitCode> {
             Mode::Quota(_) => fiberplan_steiner::quota::rooted_prize_reduction(inst).0,
         };
         let reduce_s = t.elapsed().as_secs_f64();
+        drop(red);
+        // The sizes are the solver's own figures.
+        let reduced = sol.reduced.unwrap_or_default();
         v["after_run"] = serde_json::json!({
             "csr_build_s": csr_s,
             "reduce_s": reduce_s,
-            "reduced_nodes": red.graph.num_nodes(),
-            "reduced_edges": red.graph.num_edges(),
+            "reduced_nodes": reduced.nodes,
+            "reduced_edges": reduced.edges,
         });
     }
     println!("{v}");

@@ -7,7 +7,7 @@
 use anyhow::{bail, Context};
 use fiberplan_io::stp::{format_fixed, parse_fixed, read_stp, StpInstance};
 use fiberplan_steiner::{
-    solve_budget, solve_pcst, solve_quota, solve_steiner, Cost, Options, Solution,
+    solve_budget, solve_pcst, solve_quota, solve_steiner, Cost, Options, Solution, Trace,
 };
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -59,8 +59,18 @@ impl SolverArgs {
             time_limit,
             threads: self.threads,
             effort: self.effort.max(1),
+            trace: trace_from_env(),
             ..Options::default()
         })
+    }
+}
+
+/// The solver's progress messages on stderr when `FIBERPLAN_STEINER_TRACE` is set.
+pub(crate) fn trace_from_env() -> Trace {
+    if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
+        Trace::to(|m| eprintln!("{m}"))
+    } else {
+        Trace::off()
     }
 }
 
@@ -205,6 +215,7 @@ fn print_solution(
             "cost": fmt(sol.cost),
             "prize": fmt(sol.prize),
             "lower_bound": sol.lower_bound.map(fmt),
+            "optimal": sol.optimal,
             "gap_pct": gap,
             "seconds": seconds,
             "cut_short": sol.cut_short,

@@ -14,6 +14,17 @@ use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 /// A tree containing the root with edge cost at most `budget` and as much prize as
 /// possible. `objective` is the edge cost; `prize` is what it collects.
 ///
+/// # Arguments
+/// - `inst`: the graph, one prize per node, the root (else the largest prize);
+/// - `budget`: the most the tree's edges may cost;
+/// - `opts`: seed, effort, threads, safety cap, which phases run, trace sink.
+///
+/// # Returns
+/// The tree with its cost (at most `budget`) and prize; no bound.
+///
+/// # Complexity
+/// As [`crate::solve_quota`]: O(m log n) steps, as many as [`Options::effort`] pays for.
+///
 /// # Example
 /// ```
 /// use fiberplan_steiner::{solve_budget, Graph, Instance, Options};

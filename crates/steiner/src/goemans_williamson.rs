@@ -251,17 +251,7 @@ pub fn gw_forest(
     for v in 0..n as u32 {
         gw.push_edge_event(v);
     }
-    let t0 = std::time::Instant::now();
     gw.run(g, weights, scale);
-    if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
-        eprintln!(
-            "gw: {:?}, {} heap nodes, {} merges, {} clusters, scale 2^{k}",
-            t0.elapsed(),
-            gw.heaps.nodes.len(),
-            gw.merges.len(),
-            gw.clusters.len()
-        );
-    }
     Some(gw.merges)
 }
 

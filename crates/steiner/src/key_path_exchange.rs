@@ -568,9 +568,6 @@ pub fn key_path_exchange(
         if small {
             break;
         }
-        if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
-            eprintln!("kpe pass {passes}: {} exchanges, cost {cost}", ex.len());
-        }
     }
     (tree, passes)
 }

@@ -26,13 +26,20 @@
 //! starts from the [`goemans_williamson`] primal-dual growth.
 //!
 //! Supporting modules: [`graph`] (CSR), [`tree`] (MST, pruning, validity), [`voronoi`],
-//! [`problem`] (instance, options, solution), [`exact`] (brute-force oracle for tests).
+//! [`problem`] (instance, options, solution). With the `oracle` feature, `exact` (the
+//! brute-force oracle of the tests) is public too.
 //!
-//! Set `FIBERPLAN_STEINER_TRACE` to print phase timings and local-search passes on stderr.
+//! The crate never prints and reads no environment: progress messages go to the sink in
+//! [`Options::trace`] (the CLI sends them to stderr when `FIBERPLAN_STEINER_TRACE` is set),
+//! and each [`Solution`] says how far the reductions shrank the graph
+//! ([`Solution::reduced`]).
+
+#![deny(missing_docs)]
 
 pub mod budget;
 pub mod dreyfus_wagner;
 pub mod dual_ascent;
+#[cfg(feature = "oracle")]
 pub mod exact;
 pub mod goemans_williamson;
 pub mod graph;
@@ -57,6 +64,6 @@ pub mod voronoi;
 pub use budget::solve_budget;
 pub use graph::{Cost, EdgeId, Graph, NodeId};
 pub use pcst::solve_pcst;
-pub use problem::{Instance, Options, Solution};
+pub use problem::{Instance, Options, ReducedSize, Solution, Trace};
 pub use quota::solve_quota;
 pub use steiner_tree::solve_steiner;

@@ -16,7 +16,7 @@ use crate::key_path_exchange::key_path_exchange;
 use crate::prize_growth::{grow, grow_from, GrowthRule};
 use crate::prize_local_search::{polish, prize_nodes_of};
 use crate::problem::{
-    make_solution, with_threads, Deadline, Instance, Objective, Options, Solution,
+    make_solution, with_threads, Deadline, Instance, Objective, Options, ReducedSize, Solution,
 };
 use crate::reduce::reduce_pcst;
 use crate::strong_prune::strong_prune;
@@ -40,6 +40,24 @@ const PCST_LIGHT_VI_WORK: u64 = 125_000;
 /// Rooted when `inst.root` is set. `inst.terminals` is not used: prizes say what a node
 /// is worth. Without prizes the answer is the root alone (or node 0).
 ///
+/// # Arguments
+/// - `inst`: the graph, one prize per node, the optional root;
+/// - `opts`: seed, effort, threads, safety cap, which phases run, trace sink.
+///
+/// # Returns
+/// The tree (sorted input edges and nodes), `objective` = edge cost plus the prizes left
+/// out, and for rooted instances the dual-ascent bound on the arborescence form.
+///
+/// # Complexity
+/// Each start and each local-search round is O(m log n); their number is set by
+/// [`Options::effort`] and the graph's size.
+///
+/// # References
+/// M. X. Goemans, D. P. Williamson, "A general approximation technique for constrained
+/// forest problems", SIAM J. Computing 24 (1995); I. Ljubić et al., "An algorithmic
+/// framework for the exact solution of the prize-collecting Steiner tree problem",
+/// Math. Programming 105 (2006) (strong pruning).
+///
 /// # Example
 /// ```
 /// use fiberplan_steiner::{solve_pcst, Graph, Instance, Options};
@@ -55,24 +73,31 @@ pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
             let (mut sol, lb) =
                 rayon::join(|| solve_inner(inst, opts), || rooted_bound(inst, opts));
             sol.lower_bound = lb.map(|b| b.min(sol.objective));
+            sol.optimal = sol.lower_bound == Some(sol.objective);
             return sol;
         }
         // Solve on the reduced graph (prize nodes and the root kept), then expand.
         let t0 = std::time::Instant::now();
         let red = reduce_pcst(&inst.graph, &inst.prize_vec(), inst.root, 16);
         let rinst = red.instance(inst);
-        if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
-            eprintln!(
+        opts.trace.emit(|| {
+            format!(
                 "pcst reduced in {:?}: n {} m {} (input n {} m {})",
                 t0.elapsed(),
                 rinst.graph.num_nodes(),
                 rinst.graph.num_edges(),
                 inst.graph.num_nodes(),
                 inst.graph.num_edges()
-            );
-        }
+            )
+        });
+        let reduced = Some(ReducedSize {
+            nodes: red.graph.num_nodes(),
+            edges: red.graph.num_edges(),
+        });
         if rinst.graph.num_nodes() == 0 {
-            return solve_inner(inst, opts);
+            let mut sol = solve_inner(inst, opts);
+            sol.reduced = reduced;
+            return sol;
         }
         // The bound needs no tree: it runs beside the search, on the reduced graph (whose
         // optimum is the input's).
@@ -88,6 +113,8 @@ pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
         );
         sol.cut_short = rs.cut_short;
         sol.lower_bound = lb.map(|b| b.min(sol.objective));
+        sol.optimal = sol.lower_bound == Some(sol.objective);
+        sol.reduced = reduced;
         sol
     })
 }
@@ -132,7 +159,6 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
             "trivial",
         );
     }
-    let trace = std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some();
     let t0 = std::time::Instant::now();
     let prizes = inst.prize_vec();
     let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
@@ -201,10 +227,10 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
             (objective(&t, at), t, at)
         })
         .collect();
-    if trace {
+    opts.trace.emit(|| {
         let objs: Vec<Cost> = starts_done.iter().map(|r| r.0).collect();
-        eprintln!("pcst starts {:?}: {objs:?}", t0.elapsed());
-    }
+        format!("pcst starts {:?}: {objs:?}", t0.elapsed())
+    });
     // Local search on the best starts only: as many as the work budget allows (all of
     // them on small graphs, the best one on large ones). Stable sort keeps ties in order.
     starts_done.sort_by_key(|r| r.0);
@@ -249,9 +275,8 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
         .min_by_key(|(i, r)| (r.0, *i))
         .map(|(_, r)| r)
         .expect("at least one start");
-    if trace {
-        eprintln!("pcst local search {:?}: {obj}", t0.elapsed());
-    }
+    opts.trace
+        .emit(|| format!("pcst local search {:?}: {obj}", t0.elapsed()));
     let mut sol = make_solution(
         inst,
         edges,

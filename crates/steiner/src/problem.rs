@@ -4,7 +4,9 @@
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::tree::{components, tree_cost, tree_nodes};
+use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A problem instance: graph, terminals, optional root, optional prizes.
@@ -61,6 +63,9 @@ pub struct Options {
     pub lower_bound: bool,
     /// Solve exactly (Dreyfus-Wagner) when the work for the terminals fits the budget.
     pub exact: bool,
+    /// Where phase timings and search progress go (nowhere by default). The crate never
+    /// prints: the caller decides, e.g. the CLI sends them to stderr.
+    pub trace: Trace,
 }
 
 impl Default for Options {
@@ -74,8 +79,74 @@ impl Default for Options {
             local_search: true,
             lower_bound: true,
             exact: true,
+            trace: Trace::off(),
         }
     }
+}
+
+/// A sink for the solver's progress messages: off, or a function called with each line.
+///
+/// Messages are for people (phase timings, sizes after reduction, local-search passes);
+/// they never change what a solver returns.
+///
+/// # Example
+/// ```
+/// use fiberplan_steiner::Trace;
+/// use std::sync::{Arc, Mutex};
+/// let lines = Arc::new(Mutex::new(Vec::new()));
+/// let sink = lines.clone();
+/// let trace = Trace::to(move |m| sink.lock().unwrap().push(m.to_string()));
+/// trace.emit(|| "hello".to_string());
+/// assert_eq!(lines.lock().unwrap().as_slice(), ["hello"]);
+/// assert!(!Trace::off().is_on());
+/// ```
+#[derive(Clone, Default)]
+pub struct Trace(Option<Arc<Sink>>);
+
+/// What a [`Trace`] calls with each message.
+type Sink = dyn Fn(&str) + Send + Sync;
+
+impl Trace {
+    /// No tracing.
+    pub fn off() -> Self {
+        Trace(None)
+    }
+
+    /// Sends every message to `sink` (called from any solver thread).
+    pub fn to(sink: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        Trace(Some(Arc::new(sink)))
+    }
+
+    /// Whether messages go anywhere.
+    pub fn is_on(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Sends the message `message()` builds, building it only when tracing is on.
+    pub fn emit(&self, message: impl FnOnce() -> String) {
+        if let Some(sink) = &self.0 {
+            sink(&message());
+        }
+    }
+}
+
+impl fmt::Debug for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.is_on() {
+            "Trace(on)"
+        } else {
+            "Trace(off)"
+        })
+    }
+}
+
+/// Size of the graph a driver searched after its reductions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReducedSize {
+    /// Nodes left by the reductions.
+    pub nodes: usize,
+    /// Edges left by the reductions.
+    pub edges: usize,
 }
 
 /// A solver's answer: one tree of the input graph.
@@ -99,6 +170,11 @@ pub struct Solution {
     pub solver: String,
     /// Terminals (Steiner tree) or prize nodes (quota) that no tree can reach.
     pub unreachable: Vec<NodeId>,
+    /// The graph the driver searched after its reductions (`None` with reductions off or
+    /// nothing to reduce).
+    pub reduced: Option<ReducedSize>,
+    /// The lower bound equals the objective: the tree is proven optimal.
+    pub optimal: bool,
 }
 
 /// Which objective a [`Solution`] reports.
@@ -221,6 +297,8 @@ pub(crate) fn make_solution(
         cut_short: false,
         solver: solver.to_string(),
         unreachable: Vec::new(),
+        reduced: None,
+        optimal: false,
     }
 }
 

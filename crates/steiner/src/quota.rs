@@ -5,7 +5,8 @@ use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::prize_growth::{grow, grow_from, GrowthRule};
 use crate::prize_local_search::{multiplier_search, polish, Target};
 use crate::problem::{
-    make_solution, reachable_split, with_threads, Deadline, Instance, Objective, Options, Solution,
+    make_solution, reachable_split, with_threads, Deadline, Instance, Objective, Options,
+    ReducedSize, Solution,
 };
 use crate::quota_bound::quota_lower_bound;
 use crate::reduce::{reduce, Reduction};
@@ -18,6 +19,19 @@ use crate::tree::{mst_and_prune, tree_cost, tree_nodes, TreeAdj};
 ///
 /// The root is required; without one, the node with the largest prize (ties: smallest id)
 /// serves as root.
+///
+/// # Arguments
+/// - `inst`: the graph, one prize per node, the root;
+/// - `quota`: the least prize the tree must hold;
+/// - `opts`: seed, effort, threads, safety cap, which phases run, trace sink.
+///
+/// # Returns
+/// The tree, `objective == cost`, `prize` collected, and the Lagrangian bound of
+/// [`crate::quota_bound`] when computed.
+///
+/// # Complexity
+/// Growth, polish and the prize-multiplier search are O(m log n) each, repeated a number
+/// of times set by [`Options::effort`].
 ///
 /// # Example
 /// ```
@@ -42,7 +56,9 @@ pub(crate) fn rooted_on_reduced(
     solve: impl Fn(&Instance) -> Solution,
 ) -> Solution {
     if !opts.reduce || inst.graph.num_nodes() == 0 {
-        return solve(inst);
+        let mut sol = solve(inst);
+        sol.optimal = sol.lower_bound == Some(sol.objective);
+        return sol;
     }
     let root = default_root(inst);
     let (red, rinst) = rooted_prize_reduction(inst);
@@ -62,6 +78,11 @@ pub(crate) fn rooted_on_reduced(
         .collect();
     sol.cut_short = rs.cut_short;
     sol.lower_bound = rs.lower_bound;
+    sol.optimal = sol.lower_bound == Some(sol.objective);
+    sol.reduced = Some(ReducedSize {
+        nodes: red.graph.num_nodes(),
+        edges: red.graph.num_edges(),
+    });
     sol
 }
 

@@ -9,9 +9,9 @@ use crate::key_vertex_elimination::key_vertex_elimination;
 use crate::mehlhorn::mehlhorn;
 use crate::problem::{
     make_solution, reachable_split, splitmix, with_threads, Deadline, Instance, Objective, Options,
-    Solution,
+    ReducedSize, Solution,
 };
-use crate::reduce::reduce_steiner;
+use crate::reduce::reduce_steiner_traced;
 use crate::sph::sph;
 use crate::tree::{mst_and_prune, mst_on_nodes, tree_cost};
 use crate::vertex_insertion::vertex_insertion;
@@ -22,9 +22,23 @@ use rayon::prelude::*;
 /// Terminals that cannot be reached from the root (or, unrooted, from the component
 /// holding most terminals) are left out and listed in [`Solution::unreachable`].
 ///
+/// # Arguments
+/// - `inst`: the graph, its terminals and optional root (prizes are ignored);
+/// - `opts`: seed, effort, threads, safety cap, which phases run, trace sink.
+///
+/// # Returns
+/// The tree as sorted input edge ids with its cost (`objective == cost`), the dual-ascent
+/// bound (or the exact value, when Dreyfus-Wagner or the reductions settle it) in
+/// [`Solution::lower_bound`], `optimal` when the two meet, and the reduced graph's size.
+///
 /// # Complexity
 /// Each construction and each local-search pass is O(m log n); their number is set by
 /// [`Options::effort`], not by the clock.
+///
+/// # References
+/// See the modules of each phase: [`crate::reduce`], [`crate::sph`], [`crate::mehlhorn`],
+/// [`crate::key_path_exchange`], [`crate::key_vertex_elimination`],
+/// [`crate::vertex_insertion`], [`crate::dual_ascent`], [`crate::dreyfus_wagner`].
 ///
 /// # Example
 /// ```
@@ -57,30 +71,33 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
         s.lower_bound = Some(0);
         s
     } else {
-        let (edges, name, lb) = best_tree(g, &terms, inst.root, opts, &deadline);
+        let (edges, name, lb, reduced) = best_tree(g, &terms, inst.root, opts, &deadline);
         let mut s = make_solution(inst, edges, None, Objective::Cost, &name);
         s.lower_bound = lb;
+        s.reduced = reduced;
         s
     };
     sol.unreachable = unreachable;
     sol.cut_short = deadline.was_hit();
+    sol.optimal = sol.lower_bound == Some(sol.objective);
     sol
 }
 
-/// Best tree over `terms` (all mutually reachable, at least two), in input edge ids.
+/// Best tree over `terms` (all mutually reachable, at least two), in input edge ids, with
+/// the solver's name, the bound and the size of the reduced graph.
 pub(crate) fn best_tree(
     g: &Graph,
     terms: &[NodeId],
     root: Option<NodeId>,
     opts: &Options,
     deadline: &Deadline,
-) -> (Vec<EdgeId>, String, Option<Cost>) {
+) -> (Vec<EdgeId>, String, Option<Cost>, Option<ReducedSize>) {
     let mut keep = vec![false; g.num_nodes()];
     for &t in terms {
         keep[t as usize] = true;
     }
     let red = if opts.reduce {
-        Some(reduce_steiner(g, &keep, 16))
+        Some(reduce_steiner_traced(g, &keep, 16, &opts.trace).0)
     } else {
         None
     };
@@ -93,15 +110,15 @@ pub(crate) fn best_tree(
         ),
         None => (g, terms.to_vec(), root),
     };
-    if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
-        eprintln!(
+    opts.trace.emit(|| {
+        format!(
             "reduced: n {} m {} (input n {} m {})",
             rg.num_nodes(),
             rg.num_edges(),
             g.num_nodes(),
             g.num_edges()
-        );
-    }
+        )
+    });
     let (tree, mut name, lb) = if rterms.len() <= 1 {
         // The reductions decided everything (the tree is their fixed edges).
         (Vec::new(), String::from("solved"), Some(0))
@@ -114,9 +131,13 @@ pub(crate) fn best_tree(
             // Fixed edges are in every solution of the reduced problem: they add to the
             // bound as they do to the cost.
             let fixed = r.fixed_cost(g);
-            (r.expand(&tree), name, lb.map(|b| b + fixed))
+            let size = ReducedSize {
+                nodes: r.graph.num_nodes(),
+                edges: r.graph.num_edges(),
+            };
+            (r.expand(&tree), name, lb.map(|b| b + fixed), Some(size))
         }
-        None => (tree, name, lb),
+        None => (tree, name, lb, None),
     }
 }
 
@@ -148,9 +169,8 @@ fn solve_reduced(
     let r = root.unwrap_or(terms[0]);
     let da_budget = DA_ARCS_PER_EDGE_PER_EFFORT * g.num_edges() as u64 * opts.effort as u64;
     let trace_bound = |t0: std::time::Instant, lb: Option<Cost>| {
-        if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
-            eprintln!("dual ascent: {:?} bound {lb:?}", t0.elapsed());
-        }
+        opts.trace
+            .emit(|| format!("dual ascent: {:?} bound {lb:?}", t0.elapsed()));
     };
     let ((best, best_cost, name), lb) = if full_local_search(g, opts) {
         // Small graphs: one ascent first, whose reduced costs also guide constructions.
@@ -198,7 +218,6 @@ fn heuristics(
     for &t in terms {
         is_term[t as usize] = true;
     }
-    let trace = std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some();
     let t0 = std::time::Instant::now();
     let ls = opts.local_search;
     let passes = 8 * opts.effort as usize + 8;
@@ -283,9 +302,8 @@ fn heuristics(
             .collect();
         results.extend(guided);
     }
-    if trace {
-        eprintln!("constructions + local search: {:?}", t0.elapsed());
-    }
+    opts.trace
+        .emit(|| format!("constructions + local search: {:?}", t0.elapsed()));
     // Stable sort: ties keep the schedule's order, so the pick is deterministic.
     results.sort_by_key(|r| r.0);
     results.dedup_by(|a, b| a.1 == b.1);
@@ -323,9 +341,8 @@ fn heuristics(
             best = t;
         }
     }
-    if trace {
-        eprintln!("recombination and full local search: {:?}", t0.elapsed());
-    }
+    opts.trace
+        .emit(|| format!("recombination and full local search: {:?}", t0.elapsed()));
     (best, best_cost, name)
 }
 
