@@ -37,6 +37,8 @@ enum Command {
     /// OpenStreetMap extracts: what a file holds (ways and km by class, villages, components).
     #[command(subcommand)]
     Osm(cmd::osm::OsmCmd),
+    /// One village's GPON access network in detail from an extract's buildings and streets.
+    Village(cmd::village::VillageArgs),
     /// National-scale benchmark: generate the road-proxy input, time a run phase by phase.
     #[command(subcommand)]
     Bench(cmd::bench::BenchCmd),
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => cmd::sweep::run(args),
         Command::Merge(args) => cmd::sweep::merge(args),
         Command::Osm(c) => cmd::osm::run(c),
+        Command::Village(args) => cmd::village::run(args),
         Command::Bench(c) => cmd::bench::run(c),
     };
     match result {

@@ -9,6 +9,7 @@ pub mod plan;
 pub mod steiner;
 pub mod sweep;
 pub mod validate;
+pub mod village;
 
 use fiberplan_io::InputError;
 use std::process::ExitCode;

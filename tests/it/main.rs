@@ -1,6 +1,7 @@
 //! End-to-end tests of the `fiberplan` binary: one integration-test binary, one module per
 //! command.
 
+mod access;
 mod bad_inputs;
 mod bench;
 mod browser;

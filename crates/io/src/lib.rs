@@ -8,6 +8,7 @@ pub mod coords;
 pub mod costs;
 mod error;
 pub mod geojson_in;
+pub mod last_mile;
 pub mod national;
 pub mod osm;
 pub mod scenario;

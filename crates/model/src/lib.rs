@@ -4,6 +4,7 @@
 //! Coordinates are WGS84 `[lon, lat]` in degrees. Money is whole tenge (`i64`).
 
 mod cost;
+pub mod last_mile;
 pub mod osm;
 mod place;
 pub mod population;

@@ -10,6 +10,7 @@ pub mod district_packages;
 pub mod frontier;
 mod html_map;
 pub mod i18n;
+pub mod last_mile_out;
 mod plan_out;
 pub mod report_html;
 

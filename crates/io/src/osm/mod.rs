@@ -22,11 +22,13 @@
 //! resolution) in one sorted array; both readers round the same way, so a `.pbf` and its
 //! `.osm` twin give identical [`OsmData`].
 
+mod buildings;
 mod pbf_osmpbf;
 mod places;
 mod wire;
 mod xml;
 
+pub use buildings::{read_buildings, BuildingsRead};
 pub use places::{
     backbone_from_osm, place_id, pops_from_places, villages_from_places, PlaceFallback,
     VillageOptions, DEFAULT_POPULATION,

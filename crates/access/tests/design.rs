@@ -1,0 +1,248 @@
+//! Designs on hand-checkable fixtures and generated layouts: exact figures, the bill of
+//! quantities' invariants, re-pricing, determinism.
+
+use fiberplan_access::design::{connections, Split};
+use fiberplan_access::layout::generated_layout;
+use fiberplan_access::{
+    design, lay_out, CableType, OltSite, Premise, SiteOption, Street, VillageDesign, VillageInput,
+};
+use fiberplan_model::last_mile::LastMileModel;
+use proptest::prelude::*;
+
+fn model() -> LastMileModel {
+    let p = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/last_mile.toml");
+    fiberplan_io::last_mile::read_last_mile(std::path::Path::new(p)).unwrap()
+}
+
+fn village_site(at: [f64; 2], m: &LastMileModel) -> SiteOption {
+    SiteOption {
+        site: OltSite::Village,
+        id: "v".into(),
+        lonlat: at,
+        fibre_m: 0.0,
+        site_kzt: m.costs.olt_site_village_kzt,
+    }
+}
+
+fn house(lon: f64, lat: f64) -> Premise {
+    Premise {
+        lonlat: [lon, lat],
+        households: 1,
+        modelled: false,
+        osm: None,
+    }
+}
+
+/// One street on the equator, 0.004 degrees (445.3 m), ten houses 0.0001 degrees (11.06 m)
+/// off it every 0.0004 degrees, alternately north and south; feed at the west end.
+fn street_fixture() -> VillageInput {
+    VillageInput {
+        id: "eq".into(),
+        feed: [0.0, 0.0],
+        premises: (0..10)
+            .map(|i| {
+                house(
+                    0.0002 + 0.0004 * i as f64,
+                    if i % 2 == 0 { 0.0001 } else { -0.0001 },
+                )
+            })
+            .collect(),
+        streets: vec![Street {
+            coords: vec![[0.0, 0.0], [0.004, 0.0]],
+            nodes: vec![1, 2],
+            class: "residential".into(),
+            poles: false,
+        }],
+    }
+}
+
+fn check_invariants(d: &VillageDesign, m: &LastMileModel) {
+    let b = &d.boq;
+    let connected: u64 = d
+        .premises
+        .iter()
+        .map(|p| p.connected_households as u64)
+        .sum();
+    assert_eq!(b.onts, connected);
+    assert_eq!(b.households_connected, connected);
+    let connected_premises = d
+        .premises
+        .iter()
+        .filter(|p| p.connected_households > 0)
+        .count() as u64;
+    assert_eq!(b.drops, connected_premises);
+    assert!(b.last_stage_ports >= connected);
+    for t in [CableType::Feeder, CableType::Distribution, CableType::Drop] {
+        let s: i64 = d
+            .cables
+            .iter()
+            .filter(|c| c.cable_type == t)
+            .map(|c| c.length_dm)
+            .sum();
+        assert_eq!(b.cable_type_dm(t), s, "{t:?}");
+    }
+    let c = &b.cost;
+    assert_eq!(
+        c.total_kzt,
+        c.olt_kzt
+            + c.splitters_kzt
+            + c.closures_kzt
+            + c.cable_kzt
+            + c.civil_kzt
+            + c.drops_kzt
+            + c.onts_kzt
+            + c.splices_kzt
+    );
+    assert!(b.trench_dm >= b.trench_lower_bound_dm);
+    // Splitter chains: last stage -> (first stage) -> OLT, capacities respected.
+    let last_stage = match d.split {
+        Split::One(_) => 1,
+        Split::Two(..) => 2,
+    };
+    let mut used = vec![0u64; d.splitters.len()];
+    for p in &d.premises {
+        if p.connected_households > 0 {
+            let s = p.splitter.expect("a connected premise has a splitter");
+            assert_eq!(d.splitters[s].stage, last_stage);
+            used[s] += p.connected_households as u64;
+            let mut k = s;
+            let mut hops = 0;
+            while let Some(parent) = d.splitters[k].parent {
+                k = parent;
+                hops += 1;
+                assert!(hops < 2);
+            }
+            assert_eq!(d.splitters[k].stage, 1);
+        } else {
+            assert_eq!(p.splitter, None);
+        }
+    }
+    for (k, s) in d.splitters.iter().enumerate() {
+        assert!(s.ports_used <= s.ratio, "{s:?}");
+        if s.stage == last_stage {
+            assert_eq!(s.ports_used as u64, used[k]);
+        }
+    }
+    let firsts = d.splitters.iter().filter(|s| s.stage == 1).count() as u32;
+    assert_eq!(d.olt.ports_used, firsts);
+    // Every connected line fits its class with the margin, unless flagged.
+    for p in &d.premises {
+        if p.connected_households > 0 && p.flag.is_none() {
+            assert!(p.margin_db >= m.optics.margin_db - 1e-9, "{p:?}");
+        }
+    }
+}
+
+#[test]
+fn the_street_fixture_has_hand_checked_figures() {
+    let mut m = model();
+    m.take_up_pct = 100.0;
+    let input = street_fixture();
+    let layout = lay_out(input, 0).unwrap();
+    // The street to the last house's street point: 0.0038 degrees = 423.0 m, in pieces of
+    // 22.26 m (to the first house) and 9 x 44.53 m, each rounded to decimetres: 422.8 m.
+    // The tree is exact here and the bound meets it.
+    assert_eq!(layout.tree_dm, 223 + 9 * 445);
+    assert_eq!(layout.bound_dm, layout.tree_dm);
+    let d = design(&layout, &m, &[village_site([0.0, 0.0], &m)]).unwrap();
+    check_invariants(&d, &m);
+    let b = &d.boq;
+    assert_eq!(b.premises, 10);
+    assert_eq!(b.households_connected, 10);
+    // Ten drops of 11.1 m (0.0001 degrees of latitude at the equator: 11.06 m).
+    assert_eq!(b.drop_dm, 10 * 111);
+    assert_eq!(b.trench_dm, 4228 + 1110);
+    // Street route: aerial on new poles, 423.0 m -> 9 poles at 50 m spans.
+    assert_eq!(b.new_poles, 9);
+    // OLT in the village: every line is short.
+    assert_eq!(d.olt.site, OltSite::Village);
+    assert_eq!(b.lines_flagged, 0);
+}
+
+#[test]
+fn take_up_spreads_connections_evenly() {
+    let input = street_fixture();
+    let layout = lay_out(input, 0).unwrap();
+    // 10 households at 70 %: floor(7.0) = 7 connected; at 25 %: 2.
+    assert_eq!(connections(&layout, 70.0).iter().sum::<u32>(), 7);
+    let c = connections(&layout, 25.0);
+    assert_eq!(c.iter().sum::<u32>(), 2);
+    // Running totals 1..10 x 0.25: connections at the 4th and 8th house in tree order.
+    assert_eq!(c, vec![0, 0, 0, 1, 0, 0, 0, 1, 0, 0]);
+}
+
+#[test]
+fn a_far_point_of_presence_moves_the_olt_into_the_village() {
+    let m = model();
+    let layout = lay_out(street_fixture(), 0).unwrap();
+    let pop = |km: f64| SiteOption {
+        site: OltSite::Pop,
+        id: "pop".into(),
+        lonlat: [0.5, 0.0],
+        fibre_m: km * 1000.0,
+        site_kzt: m.costs.olt_site_pop_kzt,
+    };
+    let near = design(&layout, &m, &[pop(5.0), village_site([0.0, 0.0], &m)]).unwrap();
+    assert_eq!(near.olt.site, OltSite::Pop);
+    check_invariants(&near, &m);
+    // 80 km of fibre: 28 dB of fibre alone; no split or class closes it.
+    let far = design(&layout, &m, &[pop(80.0), village_site([0.0, 0.0], &m)]).unwrap();
+    assert_eq!(far.olt.site, OltSite::Village);
+    assert!(
+        far.olt.reason.contains("closes no budget"),
+        "{}",
+        far.olt.reason
+    );
+    // With the PoP as the only site every line is flagged, each with its reason.
+    let only = design(&layout, &m, &[pop(80.0)]).unwrap();
+    assert_eq!(only.boq.lines_flagged, only.boq.premises_connected);
+    assert!(only
+        .premises
+        .iter()
+        .filter(|p| p.connected_households > 0)
+        .all(|p| p.flag.as_ref().unwrap().contains("no remedy")));
+    check_invariants(&only, &m);
+}
+
+#[test]
+fn repricing_a_stored_layout_equals_designing_anew() {
+    let mut m = model();
+    let (streets, premises) = generated_layout([70.0, 45.0], 240, &m.layout);
+    let input = VillageInput {
+        id: "g".into(),
+        feed: [70.0, 45.0],
+        premises,
+        streets,
+    };
+    let layout = lay_out(input.clone(), 0).unwrap();
+    let site = [village_site([70.0, 45.0], &m)];
+    m.take_up_pct = 45.0;
+    m.costs.ont_kzt = 30_000;
+    let repriced = design(&layout, &m, &site).unwrap();
+    let fresh = design(&lay_out(input, 0).unwrap(), &m, &site).unwrap();
+    assert_eq!(repriced, fresh);
+    assert_eq!(repriced.boq.households_connected, 108);
+    check_invariants(&repriced, &m);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn generated_villages_keep_every_invariant(count in 1usize..400, take_up in 10u32..=100, far in 0u32..40) {
+        let mut m = model();
+        m.take_up_pct = take_up as f64;
+        let (streets, premises) = generated_layout([75.0, 50.0], count, &m.layout);
+        let input = VillageInput { id: "p".into(), feed: [75.0, 50.0], premises, streets };
+        let layout = lay_out(input, 0).unwrap();
+        // A generated layout is a tree: the trench tree is exact.
+        prop_assert_eq!(layout.tree_dm, layout.bound_dm);
+        let sites = [
+            SiteOption { site: OltSite::Pop, id: "pop".into(), lonlat: [75.1, 50.0], fibre_m: far as f64 * 1000.0, site_kzt: m.costs.olt_site_pop_kzt },
+            village_site([75.0, 50.0], &m),
+        ];
+        let d = design(&layout, &m, &sites).unwrap();
+        check_invariants(&d, &m);
+        prop_assert_eq!(d.boq.lines_flagged, 0);
+        prop_assert_eq!(d.boq.premises_modelled, count as u64);
+    }
+}

@@ -1,0 +1,242 @@
+//! The last mile's outputs: `last_mile.geojson` (premises, splitters, OLTs and cables of
+//! every designed village, RFC 7946), the `last_mile` object of `summary.json`, and the
+//! per-village columns of `villages.csv`.
+//!
+//! Cable `length_m` is the geodesic length of the drawn line; `cable_km` in the summary is
+//! the sum of the cable features (both from the same whole-decimetre lengths).
+
+use crate::atomic::AtomicDir;
+use crate::plan_out::ATTRIBUTION;
+use fiberplan_access::design::SplitterOut;
+use fiberplan_access::{Boq, CableType, VillageDesign};
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+fn km(dm: i64) -> f64 {
+    // Exact to the decimetre: dm / 10,000 printed with four decimals.
+    (dm as f64 / 10.0).round() / 1000.0
+}
+
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn point(p: [f64; 2]) -> Value {
+    json!({"type": "Point", "coordinates": [p[0], p[1]]})
+}
+
+fn splitter_id(d: &VillageDesign, s: Option<usize>) -> Value {
+    s.map_or(Value::Null, |k| Value::from(d.splitters[k].id.clone()))
+}
+
+fn splitter_parent(d: &VillageDesign, s: &SplitterOut) -> Value {
+    match s.parent {
+        Some(k) => Value::from(d.splitters[k].id.clone()),
+        None => Value::from(d.olt.id.clone()),
+    }
+}
+
+/// The features of one village, in a fixed order: OLT, splitters, cables, premises.
+pub fn village_features(d: &VillageDesign) -> Vec<Value> {
+    let mut f = Vec::with_capacity(1 + d.splitters.len() + d.cables.len() + d.premises.len());
+    f.push(json!({
+        "type": "Feature",
+        "geometry": point(d.olt.lonlat),
+        "properties": {
+            "kind": "olt",
+            "id": d.olt.id,
+            "village_id": d.village_id,
+            "ports_used": d.olt.ports_used,
+            "site": d.olt.site.as_str(),
+            "optics_class": d.olt.class.as_str(),
+            "split": d.split.label(),
+            "reason": d.olt.reason,
+        }
+    }));
+    for s in &d.splitters {
+        f.push(json!({
+            "type": "Feature",
+            "geometry": point(s.lonlat),
+            "properties": {
+                "kind": "splitter",
+                "id": s.id,
+                "village_id": d.village_id,
+                "ratio": s.ratio,
+                "stage": s.stage,
+                "ports_used": s.ports_used,
+                "parent_id": splitter_parent(d, s),
+            }
+        }));
+    }
+    for c in &d.cables {
+        let coords: Vec<Value> = c.coords.iter().map(|p| json!([p[0], p[1]])).collect();
+        f.push(json!({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": coords},
+            "properties": {
+                "kind": "cable",
+                "village_id": d.village_id,
+                "cable_type": c.cable_type.as_str(),
+                "fibres": c.fibres,
+                "fibres_used": c.fibres_used,
+                "placement": c.placement.as_str(),
+                "length_m": c.length_dm as f64 / 10.0,
+            }
+        }));
+    }
+    for p in &d.premises {
+        let connected = p.connected_households > 0;
+        f.push(json!({
+            "type": "Feature",
+            "geometry": point(p.lonlat),
+            "properties": {
+                "kind": "premise",
+                "village_id": d.village_id,
+                "households": p.households,
+                "connected_households": p.connected_households,
+                "modelled": p.modelled,
+                "splitter_id": splitter_id(d, p.splitter),
+                "path_length_m": p.path_length_m,
+                "drop_m": p.drop_m,
+                "line_loss_db": p.line_loss_db,
+                "optics_class": d.olt.class.as_str(),
+                "margin_db": p.margin_db,
+                "connected": connected,
+                "flag": p.flag,
+            }
+        }));
+    }
+    f
+}
+
+/// `last_mile.geojson` of the given villages, in their order.
+pub fn last_mile_geojson(designs: &[&VillageDesign]) -> Vec<u8> {
+    let features: Vec<Value> = designs.iter().flat_map(|d| village_features(d)).collect();
+    let doc = json!({
+        "type": "FeatureCollection",
+        "attribution": ATTRIBUTION,
+        "features": features,
+    });
+    let mut out = serde_json::to_vec(&doc).expect("JSON values always serialize");
+    out.push(b'\n');
+    out
+}
+
+/// The `last_mile` object of `summary.json` for a bill of quantities (one village or a sum).
+pub fn last_mile_summary(b: &Boq, drop_limit_m: f64, take_up_pct: f64) -> Value {
+    let mut by_ratio = Map::new();
+    for (r, n) in &b.splitters_by_ratio {
+        by_ratio.insert(format!("1:{r}"), json!(n));
+    }
+    let mut by_size = Vec::new();
+    for ((t, fibres, pl), dm) in &b.cable_dm {
+        by_size.push(json!({"cable_type": t.as_str(), "fibres": fibres, "placement": pl.as_str(), "km": km(*dm)}));
+    }
+    let mut route = Map::new();
+    for (pl, dm) in &b.route_dm {
+        route.insert(pl.as_str().to_string(), json!(km(*dm)));
+    }
+    let c = &b.cost;
+    json!({
+        "villages": b.villages,
+        "premises": b.premises,
+        "premises_modelled": b.premises_modelled,
+        "households_passed": b.households_passed,
+        "households_connected": b.households_connected,
+        "take_up_pct": take_up_pct,
+        "splitters_by_ratio": by_ratio,
+        "fill_pct": r2(b.fill_pct()),
+        "drop_limit_m": drop_limit_m,
+        "cable_km": {
+            "feeder": km(b.cable_type_dm(CableType::Feeder)),
+            "distribution": km(b.cable_type_dm(CableType::Distribution)),
+            "drop": km(b.cable_type_dm(CableType::Drop)),
+        },
+        "trench_km": km(b.trench_dm),
+        "trench_lower_bound_km": km(b.trench_lower_bound_dm),
+        "worst_margin_db": b.worst_margin_db.map(r2),
+        "lines_over_budget": b.lines_over_budget,
+        "lines_flagged": b.lines_flagged,
+        "cost_kzt": c.total_kzt,
+        "bill_of_quantities": {
+            "olt_sites": b.olt_sites,
+            "olt_ports_by_class": b.olt_ports,
+            "last_stage_ports": b.last_stage_ports,
+            "onts": b.onts,
+            "drops": b.drops,
+            "closures": b.closures,
+            "new_poles": b.new_poles,
+            "splices": b.splices,
+            "street_route_km": route,
+            "cable_km_by_size": by_size,
+        },
+        "cost_breakdown_kzt": {
+            "olt": c.olt_kzt,
+            "splitters": c.splitters_kzt,
+            "closures": c.closures_kzt,
+            "cable": c.cable_kzt,
+            "poles_and_trenches": c.civil_kzt,
+            "drops": c.drops_kzt,
+            "onts": c.onts_kzt,
+            "splices": c.splices_kzt,
+        },
+        "assumptions": [
+            "every premise is passed by the street cable; connections at the take-up rate are spread evenly along the streets",
+            "trench_km is the street route plus the connected drops; its lower bound is the Steiner-tree dual-ascent bound over every premise's street point from the feed point, plus the same drops",
+            "premises with modelled=true come from the declared layout model (no mapped buildings)",
+            "the corridor from the point of presence to the village is costed by the corridor plan, not here",
+        ],
+    })
+}
+
+/// Header of the per-village last-mile columns of `villages.csv`.
+pub const VILLAGE_COLUMNS: [&str; 6] = [
+    "last_mile_premises",
+    "last_mile_fill_pct",
+    "last_mile_trench_km",
+    "last_mile_trench_lower_bound_km",
+    "last_mile_cost_kzt",
+    "olt_site",
+];
+
+/// The per-village columns, in [`VILLAGE_COLUMNS`] order.
+pub fn village_columns(d: &VillageDesign) -> [String; 6] {
+    let b = &d.boq;
+    [
+        b.premises.to_string(),
+        format!("{:.2}", b.fill_pct()),
+        format!("{:.3}", km(b.trench_dm)),
+        format!("{:.3}", km(b.trench_lower_bound_dm)),
+        b.cost.total_kzt.to_string(),
+        d.olt.site.as_str().to_string(),
+    ]
+}
+
+/// `fiberplan village`: writes `last_mile.geojson` and `summary.json` (with `village` facts
+/// and the `last_mile` object) into `out`, atomically.
+pub fn write_village(
+    out: &Path,
+    d: &VillageDesign,
+    village: Value,
+    drop_limit_m: f64,
+    take_up_pct: f64,
+) -> std::io::Result<()> {
+    let mut dir = AtomicDir::new(out)?;
+    dir.write("last_mile.geojson", &last_mile_geojson(&[d]))?;
+    let summary = json!({
+        "village": village,
+        "olt": {
+            "id": d.olt.id,
+            "site": d.olt.site.as_str(),
+            "optics_class": d.olt.class.as_str(),
+            "split": d.split.label(),
+            "reason": d.olt.reason,
+        },
+        "last_mile": last_mile_summary(&d.boq, drop_limit_m, take_up_pct),
+        "attribution": ATTRIBUTION,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&summary).expect("JSON values always serialize");
+    bytes.push(b'\n');
+    dir.write("summary.json", &bytes)?;
+    dir.commit()
+}

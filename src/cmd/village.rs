@@ -1,0 +1,190 @@
+//! `fiberplan village --osm FILE --village ID --out DIR`: the access network of one village
+//! in detail, from an extract's buildings and streets (or the declared layout model where
+//! none are mapped). Writes `last_mile.geojson` and `summary.json` into DIR.
+//!
+//! The OLT may stand at the nearest point of presence of the extract (its cities and
+//! towns, as `plan --osm` uses them; fibre length = geodesic distance x 1.3, the circuity
+//! factor of costs.toml's proxy corridors) or in the village.
+
+use super::{data_dir, init_threads, BadInput};
+use fiberplan_access::village_input::{from_osm, VillageFacts};
+use fiberplan_access::{design_villages, OltSite, SiteOption, VillageJob};
+use fiberplan_io::last_mile::read_last_mile;
+use fiberplan_io::osm::{
+    place_id, read_buildings, read_osm, villages_from_places, OsmReadOptions, VillageOptions,
+};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Circuity of a corridor from the point of presence (as costs.toml's proxy corridors).
+const DETOUR: f64 = 1.3;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct VillageArgs {
+    /// The extract: .osm.pbf, .osm or .osm.gz.
+    #[arg(long)]
+    pub osm: PathBuf,
+    /// The village: its place id (`node/123`, `way/123`), the bare OSM id, or its name.
+    #[arg(long)]
+    pub village: String,
+    /// Output folder (created; last_mile.geojson and summary.json are replaced atomically).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Last-mile model (TOML). Default: data/last_mile.toml.
+    #[arg(long)]
+    pub last_mile: Option<PathBuf>,
+    /// Take-up rate, percent of households passed (default: the model's).
+    #[arg(long)]
+    pub take_up: Option<f64>,
+    /// Worker threads (default: RAYON_NUM_THREADS, else all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Folder of the bundled data (default: ./data).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}
+
+pub fn run(args: VillageArgs) -> anyhow::Result<ExitCode> {
+    init_threads(args.threads)?;
+    let model_path = args
+        .last_mile
+        .clone()
+        .unwrap_or_else(|| data_dir(args.data.as_deref()).join("last_mile.toml"));
+    let mut model = read_last_mile(&model_path)?;
+    if let Some(t) = args.take_up {
+        if !(t > 0.0 && t <= 100.0) {
+            return Err(BadInput(format!("--take-up {t}: must be in (0, 100]")).into());
+        }
+        model.take_up_pct = t;
+    }
+    let opts = OsmReadOptions {
+        railways: false,
+        telecom: false,
+        ..OsmReadOptions::default()
+    };
+    let osm = read_osm(&args.osm, &opts)?;
+    let villages = villages_from_places(&osm, &VillageOptions::default());
+    let want = args.village.as_str();
+    let Some(target) = villages
+        .iter()
+        .position(|v| v.id == want || v.id.split('/').nth(1) == Some(want) || v.name == want)
+    else {
+        return Err(BadInput(format!(
+            "{}: no village {want:?} (the extract has {} villages; ids look like {})",
+            args.osm.display(),
+            villages.len(),
+            villages.first().map_or("node/123", |v| v.id.as_str())
+        ))
+        .into());
+    };
+    let v = &villages[target];
+    // Every place is a centre buildings may belong to; towns and cities are the PoPs.
+    let mut facts: Vec<VillageFacts> = villages
+        .iter()
+        .map(|v| VillageFacts {
+            id: v.id.clone(),
+            centre: v.lonlat,
+            households: v.households,
+            imputed: v.population_imputed,
+        })
+        .collect();
+    let towns: Vec<_> = osm
+        .places
+        .iter()
+        .filter(|p| p.place == "town" || p.place == "city")
+        .collect();
+    for t in &towns {
+        facts.push(VillageFacts {
+            id: place_id(t),
+            centre: t.lonlat,
+            households: 0,
+            imputed: true,
+        });
+    }
+    let buildings = read_buildings(&args.osm)?;
+    let (mut inputs, premises) = from_osm(&osm, &facts, &buildings.buildings, &model);
+    let (input, report) = inputs.swap_remove(target);
+    let mut sites = Vec::new();
+    let nearest_town = towns
+        .iter()
+        .map(|t| (fiberplan_access::local::distance_m(t.lonlat, v.lonlat), *t))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+    if let Some((d, t)) = nearest_town {
+        sites.push(SiteOption {
+            site: OltSite::Pop,
+            id: place_id(t),
+            lonlat: t.lonlat,
+            fibre_m: d * DETOUR,
+            site_kzt: model.costs.olt_site_pop_kzt,
+        });
+    }
+    sites.push(SiteOption {
+        site: OltSite::Village,
+        id: v.id.clone(),
+        lonlat: v.lonlat,
+        fibre_m: 0.0,
+        site_kzt: model.costs.olt_site_village_kzt,
+    });
+    let (layout, design) = design_villages(
+        vec![VillageJob {
+            input,
+            sites: sites.clone(),
+        }],
+        &model,
+    )
+    .pop()
+    .expect("one job gives one result")?;
+    let b = &design.boq;
+    let gap = if b.trench_lower_bound_dm > 0 {
+        (b.trench_dm - b.trench_lower_bound_dm) as f64 * 100.0 / b.trench_lower_bound_dm as f64
+    } else {
+        0.0
+    };
+    let village = json!({
+        "id": v.id,
+        "name": v.name,
+        "households_declared": report.declared_households,
+        "households_declared_imputed": report.declared_imputed,
+        "households_from_buildings": report.building_households,
+        "households_designed": report.design_households,
+        "premises_source": report.source.as_str(),
+        "buildings_read": premises.buildings,
+        "outbuildings_left_out": premises.outbuildings,
+        "small_footprints_left_out": premises.too_small,
+        "sharing_a_plot": premises.plot_shared,
+        "street_links_added": layout.graph.links,
+        "trench_solver": layout.solver,
+        "trench_gap_pct": (gap * 100.0).round() / 100.0,
+        "olt_site_options": sites.iter().map(|s| json!({
+            "site": s.site.as_str(), "id": s.id, "fibre_km": (s.fibre_m / 100.0).round() / 10.0,
+        })).collect::<Vec<_>>(),
+        "pop_fibre_length": format!("geodesic distance x {DETOUR} (declared circuity)"),
+    });
+    fiberplan_report::last_mile_out::write_village(
+        &args.out,
+        &design,
+        village,
+        model.drop_limit_m,
+        model.take_up_pct,
+    )?;
+    println!(
+        "{} {}: {} premises ({}), {} households connected of {}, {} splitters {}, fill {:.1} %, trench {:.2} km (bound {:.2} km, gap {:.2} %), OLT {} {}, {} KZT",
+        v.id,
+        v.name,
+        b.premises,
+        report.source.as_str(),
+        b.households_connected,
+        b.households_passed,
+        b.splitters_by_ratio.values().sum::<u64>(),
+        design.split.label(),
+        b.fill_pct(),
+        b.trench_dm as f64 / 10_000.0,
+        b.trench_lower_bound_dm as f64 / 10_000.0,
+        gap,
+        design.olt.site.as_str(),
+        design.olt.class.as_str(),
+        b.cost.total_kzt
+    );
+    Ok(ExitCode::SUCCESS)
+}
