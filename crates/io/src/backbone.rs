@@ -1,5 +1,6 @@
 //! The existing fibre network from GeoJSON: Points are points of presence, LineStrings and
-//! MultiLineStrings are fibre lines a village may attach to anywhere along.
+//! MultiLineStrings are fibre lines a village may attach to anywhere along. An Open Fibre
+//! Data Standard file (JSON or GeoJSON form, told by its content) is read by [`crate::ofds`].
 
 use crate::geojson_in::{geometry, lonlat, prop_string, read_features};
 use crate::{InputError, Where};
@@ -9,6 +10,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 pub fn read_backbone(path: &Path) -> Result<Backbone, InputError> {
+    if let Some(bb) = crate::ofds::read_if_ofds(path)? {
+        return Ok(bb);
+    }
     let features = read_features(path)?;
     let mut bb = Backbone {
         description: format!("user backbone from {}", path.display()),

@@ -10,6 +10,7 @@ mod error;
 pub mod geojson_in;
 pub mod last_mile;
 pub mod national;
+pub mod ofds;
 pub mod osm;
 pub mod scenario;
 pub mod stp;
