@@ -91,6 +91,10 @@ pub struct SolveArgs {
     /// Prize instances: most prize with edge cost at most this (in the file's units).
     #[arg(long, value_name = "B")]
     pub budget: Option<String>,
+    /// Prove the tree optimal by branch-and-bound on the dual ascent (Steiner trees; the
+    /// node budget grows with --effort). `--json` then reports `optimal` and the bound.
+    #[arg(long)]
+    pub prove: bool,
 }
 
 /// `fiberplan steiner bench`.
@@ -149,7 +153,8 @@ fn default_mode(stp: &StpInstance) -> Mode {
 }
 
 fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
-    let opts = a.solver.options()?;
+    let mut opts = a.solver.options()?;
+    opts.prove = a.prove;
     let started = Instant::now();
     let stp = read_instance(&a.file)?;
     let scaled = |flag: &str, s: &str| -> anyhow::Result<Cost> {
@@ -170,6 +175,13 @@ fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
             "{}: --quota and --budget need an instance with prizes (TP lines)",
             a.file.display()
         );
+    }
+    if a.prove && !matches!(mode, Mode::Steiner) {
+        return Err(super::BadInput(format!(
+            "{}: --prove proves Steiner trees only (no prizes, no --quota or --budget) so far",
+            a.file.display()
+        ))
+        .into());
     }
     let sol = run_mode(&stp, mode, &opts);
     let seconds = started.elapsed().as_secs_f64();

@@ -36,6 +36,7 @@
 
 #![deny(missing_docs)]
 
+pub mod branch_and_bound;
 pub mod budget;
 pub mod dreyfus_wagner;
 pub mod dual_ascent;

@@ -63,6 +63,9 @@ pub struct Options {
     pub lower_bound: bool,
     /// Solve exactly (Dreyfus-Wagner) when the work for the terminals fits the budget.
     pub exact: bool,
+    /// Prove the tree optimal by branch-and-bound on the dual ascent (Steiner trees), within
+    /// a node budget that grows with `effort`; [`Solution::optimal`] says whether it did.
+    pub prove: bool,
     /// Where phase timings and search progress go (nowhere by default). The crate never
     /// prints: the caller decides, e.g. the CLI sends them to stderr.
     pub trace: Trace,
@@ -79,6 +82,7 @@ impl Default for Options {
             local_search: true,
             lower_bound: true,
             exact: true,
+            prove: false,
             trace: Trace::off(),
         }
     }

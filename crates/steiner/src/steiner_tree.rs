@@ -1,6 +1,7 @@
 //! The Steiner tree driver: reductions, constructions in parallel, local search,
 //! recombination and the dual-ascent bound, put together by [`solve_steiner`].
 
+use crate::branch_and_bound::prove_with_deadline;
 use crate::dreyfus_wagner::{dreyfus_wagner, dw_work};
 use crate::dual_ascent::{ascend, dual_ascent, ArcGraph, Ascent};
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
@@ -119,12 +120,29 @@ pub(crate) fn best_tree(
             g.num_edges()
         )
     });
-    let (tree, mut name, lb) = if rterms.len() <= 1 {
+    let (mut tree, mut name, mut lb) = if rterms.len() <= 1 {
         // The reductions decided everything (the tree is their fixed edges).
         (Vec::new(), String::from("solved"), Some(0))
     } else {
         solve_reduced(rg, &rterms, rroot, opts, deadline)
     };
+    if opts.prove && rterms.len() > 1 && lb != Some(tree_cost(rg, &tree)) {
+        let t0 = std::time::Instant::now();
+        let budget = PROVE_NODES_PER_EFFORT * opts.effort as usize;
+        let proof = prove_with_deadline(rg, &rterms, rroot, &tree, budget, deadline);
+        opts.trace.emit(|| {
+            format!(
+                "branch-and-bound: {} nodes in {:?}, value {} bound {}",
+                proof.nodes,
+                t0.elapsed(),
+                proof.cost,
+                proof.lower_bound
+            )
+        });
+        tree = proof.tree;
+        lb = Some(lb.map_or(proof.lower_bound, |b| b.max(proof.lower_bound)));
+        name.push_str("+bb");
+    }
     match &red {
         Some(r) => {
             name.insert_str(0, "red+");
@@ -352,6 +370,8 @@ fn full_local_search(g: &Graph, opts: &Options) -> bool {
     g.num_edges() <= FULL_LS_EDGES_PER_EFFORT * opts.effort as usize
 }
 
+/// Branch-and-bound nodes per unit of effort in proof mode.
+const PROVE_NODES_PER_EFFORT: usize = 2_500;
 /// Above this many edges per unit of effort only one construction runs.
 const LARGE_EDGES_PER_EFFORT: usize = 15_000;
 /// Edge scans of constructions per unit of effort.
