@@ -42,6 +42,9 @@ enum Command {
     /// National-scale benchmark: generate the road-proxy input, time a run phase by phase.
     #[command(subcommand)]
     Bench(cmd::bench::BenchCmd),
+    /// Radio propagation: ITM (Longley-Rice), Hata / COST-231, TR 38.901, terrain profiles, coverage.
+    #[command(subcommand)]
+    Radio(cmd::radio::RadioCmd),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Command::Osm(c) => cmd::osm::run(c),
         Command::Village(args) => cmd::village::run(args),
         Command::Bench(c) => cmd::bench::run(c),
+        Command::Radio(c) => cmd::radio::run(c),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@ pub mod inputs;
 pub mod osm;
 pub mod osm_inputs;
 pub mod plan;
+pub mod radio;
 pub mod steiner;
 pub mod sweep;
 pub mod validate;

@@ -9,6 +9,7 @@ mod common;
 mod diff;
 mod districts;
 mod plan;
+mod radio;
 mod reproducible;
 mod sweep;
 mod utf8;

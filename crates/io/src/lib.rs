@@ -6,6 +6,7 @@
 pub mod backbone;
 pub mod coords;
 pub mod costs;
+pub mod dem;
 mod error;
 pub mod geojson_in;
 pub mod last_mile;

@@ -75,6 +75,100 @@ pub fn parse_f64(s: &str) -> Option<f64> {
 
 /// Parse a profile line into `out` (reusing its allocation).
 pub fn parse_pfl_into(line: &str, out: &mut Pfl) -> Result<(), PflError> {
+    if scan_plain(line.trim().as_bytes(), &mut out.elevations) {
+        // The fast scan read every field as a plain decimal; `elevations` holds all of them.
+        let fields = std::mem::take(&mut out.elevations);
+        let r = check(line, &fields, out);
+        if r.is_ok() {
+            out.elevations = fields;
+            out.elevations.drain(..2);
+        }
+        return r;
+    }
+    parse_general(line, out)
+}
+
+/// Count, interval and length checks on the numbers of a line (`fields` = all of them).
+fn check(line: &str, fields: &[f64], out: &mut Pfl) -> Result<(), PflError> {
+    let text = |i: usize| {
+        line.trim()
+            .split(',')
+            .nth(i)
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    let count = fields[0];
+    if !(count >= 2.0 && count.fract() == 0.0 && count < 1e7) {
+        return Err(PflError::BadCount(text(0)));
+    }
+    let interval = fields[1];
+    if !(interval > 0.0 && interval.is_finite()) {
+        return Err(PflError::BadInterval(text(1)));
+    }
+    let n = count as usize;
+    if fields.len() - 2 != n + 1 {
+        return Err(PflError::WrongLength {
+            declared: n,
+            need: n + 1,
+            got: fields.len() - 2,
+        });
+    }
+    out.interval_m = interval;
+    Ok(())
+}
+
+/// One pass over a line of plain decimals (`-12.345`, no spaces, no exponents, at most 15
+/// significant digits): pushes every field and returns true, or false at anything else
+/// (the general parser then decides).
+fn scan_plain(b: &[u8], out: &mut Vec<f64>) -> bool {
+    out.clear();
+    let mut i = 0;
+    let n = b.len();
+    while i < n {
+        let neg = b[i] == b'-';
+        if neg {
+            i += 1;
+        }
+        let mut mantissa: u64 = 0;
+        let mut digits = 0u32;
+        let mut frac = 0usize;
+        let mut any = false;
+        let mut dot = false;
+        while i < n {
+            let c = b[i];
+            if c.is_ascii_digit() {
+                mantissa = mantissa * 10 + (c - b'0') as u64;
+                digits += (mantissa != 0) as u32;
+                frac += dot as usize;
+                any = true;
+            } else if c == b'.' && !dot {
+                dot = true;
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        if !any || digits > 15 || frac > 22 {
+            return false;
+        }
+        let v = mantissa as f64 / POW10[frac];
+        out.push(if neg { -v } else { v });
+        if i < n {
+            if b[i] != b',' {
+                return false;
+            }
+            i += 1;
+            if i == n {
+                return false; // a trailing comma: the general parser allows it
+            }
+        }
+    }
+    out.len() >= 2
+}
+
+/// The field-by-field parser: any number `str::parse` accepts, spaces, a trailing comma.
+fn parse_general(line: &str, out: &mut Pfl) -> Result<(), PflError> {
     out.elevations.clear();
     let mut fields = line.trim().split(',');
     let count_text = fields.next().unwrap_or("").trim();
@@ -186,6 +280,14 @@ mod tests {
         fn fast_path_equals_std(x in -1e6f64..1e6, decimals in 0usize..9) {
             let s = format!("{x:.decimals$}");
             prop_assert_eq!(parse_f64(&s), s.parse::<f64>().ok());
+        }
+        #[test]
+        fn fast_scan_equals_general(v in proptest::collection::vec(-9000.0f64..9000.0, 3..40), d in 0usize..7) {
+            let line = format!("{},12.5,{}", v.len() - 1, v.iter().map(|x| format!("{x:.d$}")).collect::<Vec<_>>().join(","));
+            let mut a = Pfl::default();
+            let mut b = Pfl::default();
+            prop_assert_eq!(parse_pfl_into(&line, &mut a), parse_general(&line, &mut b));
+            prop_assert_eq!(a, b);
         }
         #[test]
         fn any_text_never_panics(s in "[-+0-9.eE]{0,20}") {

@@ -16,6 +16,7 @@ pub mod kmz;
 pub mod last_mile_out;
 pub mod ofds;
 mod plan_out;
+pub mod radio_map;
 pub mod report_html;
 
 pub use atomic::{write_atomic, AtomicDir};

@@ -111,10 +111,12 @@ pub fn delta_h(z: &[f64], xi: f64, d_start: f64, d_end: f64) -> f64 {
         *sj -= fit;
         fit += slope;
     }
-    // Descending order statistics, as NTIA's nth_element with std::greater.
-    let desc = |a: &f64, b: &f64| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal);
+    // Descending order statistics, as NTIA's nth_element with std::greater (the values
+    // are finite, so total_cmp orders them as the comparison does). After the first
+    // selection everything from p10 on is no larger, so the second searches only there.
+    let desc = |a: &f64, b: &f64| b.total_cmp(a);
     let q10 = *s.select_nth_unstable_by(p10 - 1, desc).1;
-    let q90 = *s.select_nth_unstable_by(p90, desc).1;
+    let q90 = *s[p10..].select_nth_unstable_by(p90 - p10, desc).1;
     (q10 - q90) / (1.0 - 0.8 * (-(d_end - d_start) / 50e3).exp())
 }
 

@@ -1,0 +1,573 @@
+//! `fiberplan radio`: path loss over terrain and coverage maps.
+//!
+//! `itm-p2p` and `itm-area` run NTIA's Irregular Terrain Model on case tables in the
+//! layout of NTIA's `p2p.csv` / `area.csv`; `loss` runs the empirical models; `profile`
+//! cuts a terrain profile from DEM tiles; `coverage` maps a site's received power.
+//! Output CSV goes to stdout; a bad row is one line naming the file, the row and why.
+
+use super::{init_threads, BadInput};
+use anyhow::Context;
+use fiberplan_io::dem::cases::{read_case_table, read_lines, CaseRow, CaseTable};
+use fiberplan_io::{InputError, Where};
+use fiberplan_radio::itm::{self, ItmParams};
+use fiberplan_radio::pfl::{parse_pfl_into, Pfl};
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Radio propagation: ITM (Longley-Rice), Hata / COST-231, 3GPP TR 38.901, coverage.
+#[derive(clap::Subcommand, Debug)]
+pub enum RadioCmd {
+    /// ITM point-to-point: NTIA p2p.csv columns + a profile file; prints A__db, mode, warnings.
+    ItmP2p(ItmP2pArgs),
+    /// ITM area mode: NTIA area.csv columns; prints A__db and warnings.
+    ItmArea(ItmAreaArgs),
+    /// Empirical path loss (free space, Okumura-Hata, COST-231 Hata, TR 38.901); prints loss_db.
+    Loss(LossArgs),
+    /// A great-circle terrain profile from DEM tiles, in NTIA's layout.
+    Profile(ProfileArgs),
+    /// Received power of one site over a grid: GeoJSON and a heat map.
+    Coverage(CoverageArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ItmP2pArgs {
+    /// Cases: h_tx__meter,h_rx__meter,epsilon,sigma,N_0,f__mhz,pol,climate,time,location,situation,mdvar.
+    pub cases: PathBuf,
+    /// Profiles, one per data row: n, interval in metres, then n + 1 elevations.
+    #[arg(long)]
+    pub profiles: PathBuf,
+    /// Worker threads (default: RAYON_NUM_THREADS, else all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ItmAreaArgs {
+    /// Cases: h_tx__meter,h_rx__meter,delta_h__meter,mdvar,d__km,tx_siting_criteria,
+    /// rx_siting_criteria,epsilon,sigma,N_0,f__mhz,pol,climate,time,location,situation.
+    pub cases: PathBuf,
+    /// Worker threads (default: RAYON_NUM_THREADS, else all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+pub fn run(cmd: RadioCmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        RadioCmd::ItmP2p(a) => itm_p2p(a),
+        RadioCmd::ItmArea(a) => itm_area(a),
+        RadioCmd::Loss(a) => loss(a),
+        RadioCmd::Profile(a) => profile(a),
+        RadioCmd::Coverage(a) => coverage(a),
+    }
+}
+
+/// A case table with its path, for cell lookups that report file, line and column.
+struct Table<'a> {
+    path: &'a Path,
+    t: CaseTable,
+}
+
+impl Table<'_> {
+    fn read(path: &Path) -> Result<Table<'_>, InputError> {
+        Ok(Table {
+            path,
+            t: read_case_table(path)?,
+        })
+    }
+    fn columns(&self, names: &[&str]) -> Result<Vec<usize>, InputError> {
+        names.iter().map(|n| self.t.column(self.path, n)).collect()
+    }
+    fn num(&self, row: &CaseRow, col: usize) -> Result<f64, InputError> {
+        let text = &row.cells[col];
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(InputError::new(
+                self.path,
+                Where::Line(row.line),
+                format!("column `{}`: `{text}` is not a number", self.t.headers[col]),
+            )),
+        }
+    }
+    fn int(&self, row: &CaseRow, col: usize) -> Result<i32, InputError> {
+        let v = self.num(row, col)?;
+        if v.fract() != 0.0 || v.abs() > 1e6 {
+            return Err(InputError::new(
+                self.path,
+                Where::Line(row.line),
+                format!(
+                    "column `{}`: `{}` is not a whole number",
+                    self.t.headers[col], row.cells[col]
+                ),
+            ));
+        }
+        Ok(v as i32)
+    }
+    /// Output header and the input columns echoed: every column but `skip`.
+    fn echo(&self, skip: &str) -> Vec<usize> {
+        (0..self.t.headers.len())
+            .filter(|&i| self.t.headers[i] != skip)
+            .collect()
+    }
+    fn echo_header(&self, keep: &[usize], extra: &[&str]) -> String {
+        let mut h: Vec<&str> = keep.iter().map(|&i| self.t.headers[i].as_str()).collect();
+        h.extend_from_slice(extra);
+        h.join(",")
+    }
+    fn itm_error(&self, row: &CaseRow, index: usize, e: itm::ItmError) -> InputError {
+        let code = match e.code() {
+            0 => String::new(),
+            c => format!(" {c}"),
+        };
+        InputError::new(
+            self.path,
+            Where::Line(row.line),
+            format!("row {}: ITM error{code}: {e}", index + 1),
+        )
+    }
+}
+
+fn echo_cells(row: &CaseRow, keep: &[usize]) -> String {
+    keep.iter()
+        .map(|&i| csv_cell(&row.cells[i]))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Print lines computed in parallel, in input order; the first bad row (in order) wins.
+fn print_rows(header: String, rows: Vec<Result<String, InputError>>) -> anyhow::Result<ExitCode> {
+    let mut lines = Vec::with_capacity(rows.len());
+    for r in rows {
+        lines.push(r?);
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    writeln!(out, "{header}")?;
+    for l in lines {
+        writeln!(out, "{l}")?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+const P2P_COLUMNS: [&str; 12] = [
+    "h_tx__meter",
+    "h_rx__meter",
+    "epsilon",
+    "sigma",
+    "N_0",
+    "f__mhz",
+    "pol",
+    "climate",
+    "time",
+    "location",
+    "situation",
+    "mdvar",
+];
+
+fn itm_p2p(args: ItmP2pArgs) -> anyhow::Result<ExitCode> {
+    init_threads(args.threads)?;
+    let table = Table::read(&args.cases)?;
+    let c = table.columns(&P2P_COLUMNS)?;
+    let pfls = read_lines(&args.profiles)?;
+    if pfls.len() < table.t.rows.len() {
+        return Err(InputError::file(
+            &args.profiles,
+            format!(
+                "{} profile lines for {} cases in {}: data row i uses line i",
+                pfls.len(),
+                table.t.rows.len(),
+                args.cases.display()
+            ),
+        )
+        .into());
+    }
+    let keep = table.echo("A__db");
+    let header = table.echo_header(&keep, &["A__db", "mode", "warnings"]);
+    let rows: Vec<Result<String, InputError>> = table
+        .t
+        .rows
+        .par_iter()
+        .enumerate()
+        .map_init(Pfl::default, |pfl, (i, row)| {
+            let h_tx = table.num(row, c[0])?;
+            let h_rx = table.num(row, c[1])?;
+            let params = ItmParams {
+                epsilon: table.num(row, c[2])?,
+                sigma: table.num(row, c[3])?,
+                n_0: table.num(row, c[4])?,
+                f_mhz: table.num(row, c[5])?,
+                pol: table.int(row, c[6])?,
+                climate: table.int(row, c[7])?,
+                time: table.num(row, c[8])?,
+                location: table.num(row, c[9])?,
+                situation: table.num(row, c[10])?,
+                mdvar: table.int(row, c[11])?,
+            };
+            parse_pfl_into(&pfls[i], pfl).map_err(|e| {
+                InputError::new(&args.profiles, Where::Line(i as u64 + 1), e.to_string())
+            })?;
+            let r = itm::p2p(h_tx, h_rx, &pfl.elevations, pfl.interval_m, &params)
+                .map_err(|e| table.itm_error(row, i, e))?;
+            Ok(format!(
+                "{},{:.2},{},{}",
+                echo_cells(row, &keep),
+                r.a_db,
+                r.inter.mode as i32,
+                r.warnings.0
+            ))
+        })
+        .collect();
+    print_rows(header, rows)
+}
+
+const AREA_COLUMNS: [&str; 16] = [
+    "h_tx__meter",
+    "h_rx__meter",
+    "delta_h__meter",
+    "mdvar",
+    "d__km",
+    "tx_siting_criteria",
+    "rx_siting_criteria",
+    "epsilon",
+    "sigma",
+    "N_0",
+    "f__mhz",
+    "pol",
+    "climate",
+    "time",
+    "location",
+    "situation",
+];
+
+fn itm_area(args: ItmAreaArgs) -> anyhow::Result<ExitCode> {
+    init_threads(args.threads)?;
+    let table = Table::read(&args.cases)?;
+    let c = table.columns(&AREA_COLUMNS)?;
+    let keep = table.echo("A__db");
+    let header = table.echo_header(&keep, &["A__db", "warnings"]);
+    let rows: Vec<Result<String, InputError>> = table
+        .t
+        .rows
+        .par_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let params = ItmParams {
+                mdvar: table.int(row, c[3])?,
+                epsilon: table.num(row, c[7])?,
+                sigma: table.num(row, c[8])?,
+                n_0: table.num(row, c[9])?,
+                f_mhz: table.num(row, c[10])?,
+                pol: table.int(row, c[11])?,
+                climate: table.int(row, c[12])?,
+                time: table.num(row, c[13])?,
+                location: table.num(row, c[14])?,
+                situation: table.num(row, c[15])?,
+            };
+            let r = itm::area(
+                table.num(row, c[0])?,
+                table.num(row, c[1])?,
+                table.int(row, c[5])?,
+                table.int(row, c[6])?,
+                table.num(row, c[4])?,
+                table.num(row, c[2])?,
+                &params,
+            )
+            .map_err(|e| table.itm_error(row, i, e))?;
+            Ok(format!(
+                "{},{:.2},{}",
+                echo_cells(row, &keep),
+                r.a_db,
+                r.warnings.0
+            ))
+        })
+        .collect();
+    print_rows(header, rows)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LossArgs {
+    /// Cases: model,f_mhz,d_2d_km,h_bs_m,h_ut_m[,h_building_m,street_width_m].
+    pub cases: PathBuf,
+    /// Worker threads (default: RAYON_NUM_THREADS, else all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+fn loss(args: LossArgs) -> anyhow::Result<ExitCode> {
+    use fiberplan_radio::{Link, Model, PathLoss};
+    init_threads(args.threads)?;
+    let table = Table::read(&args.cases)?;
+    let c = table.columns(&["model", "f_mhz", "d_2d_km", "h_bs_m", "h_ut_m"])?;
+    let h_building = table.t.headers.iter().position(|h| h == "h_building_m");
+    let street = table.t.headers.iter().position(|h| h == "street_width_m");
+    let keep = table.echo("loss_db");
+    let header = table.echo_header(&keep, &["loss_db"]);
+    let rows: Vec<Result<String, InputError>> = table
+        .t
+        .rows
+        .par_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let at = |problem: String| InputError::new(table.path, Where::Line(row.line), problem);
+            let model: Model = row.cells[c[0]].parse().map_err(at)?;
+            let optional = |col: Option<usize>, default: f64| match col {
+                Some(k) if !row.cells[k].is_empty() => table.num(row, k),
+                _ => Ok(default),
+            };
+            let link = Link {
+                f_mhz: table.num(row, c[1])?,
+                d_2d_m: table.num(row, c[2])? * 1000.0,
+                h_bs_m: table.num(row, c[3])?,
+                h_ut_m: table.num(row, c[4])?,
+                h_building_m: optional(h_building, 5.0)?,
+                street_width_m: optional(street, 20.0)?,
+            };
+            let l = model
+                .loss_db(&link, None)
+                .map_err(|e| at(format!("row {}: {e}", i + 1)))?;
+            Ok(format!("{},{l:.2}", echo_cells(row, &keep)))
+        })
+        .collect();
+    print_rows(header, rows)
+}
+
+/// `LON,LAT` (WGS84 degrees).
+fn lon_lat(flag: &str, s: &str) -> Result<[f64; 2], BadInput> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| BadInput(format!("{flag} {s}: expected LON,LAT in degrees")))?;
+    match v[..] {
+        [lon, lat] if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {
+            Ok([lon, lat])
+        }
+        [_, _] => Err(BadInput(format!(
+            "{flag} {s}: longitude must be in -180..180 and latitude in -90..90"
+        ))),
+        _ => Err(BadInput(format!("{flag} {s}: expected LON,LAT in degrees"))),
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ProfileArgs {
+    /// DEM tiles: SRTM / NASADEM .hgt or GeoTIFF (.tif); repeat for several.
+    #[arg(long, required = true)]
+    pub dem: Vec<PathBuf>,
+    /// Start (transmitter), LON,LAT.
+    #[arg(long, allow_hyphen_values = true)]
+    pub from: String,
+    /// End (receiver), LON,LAT.
+    #[arg(long, allow_hyphen_values = true)]
+    pub to: String,
+    /// Sample spacing in metres (the path is cut into equal intervals closest to it).
+    #[arg(long)]
+    pub step_m: f64,
+}
+
+fn check_step(step_m: f64) -> Result<(), BadInput> {
+    if step_m.is_finite() && step_m >= 1.0 {
+        Ok(())
+    } else {
+        Err(BadInput(format!(
+            "--step-m {step_m}: must be at least 1 metre"
+        )))
+    }
+}
+
+fn profile(args: ProfileArgs) -> anyhow::Result<ExitCode> {
+    let from = lon_lat("--from", &args.from)?;
+    let to = lon_lat("--to", &args.to)?;
+    check_step(args.step_m)?;
+    let dem = fiberplan_io::dem::Dem::read(&args.dem)?;
+    let p = dem.profile(from, to, args.step_m).map_err(|at| {
+        BadInput(format!(
+            "the profile leaves the DEM tiles (or meets a void) at {:.6},{:.6}",
+            at[0], at[1]
+        ))
+    })?;
+    println!(
+        "{}",
+        fiberplan_radio::pfl::format_pfl(p.interval_m, &p.elevations)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CoverageArgs {
+    /// DEM tiles: SRTM / NASADEM .hgt or GeoTIFF (.tif); repeat for several.
+    #[arg(long, required = true)]
+    pub dem: Vec<PathBuf>,
+    /// The site: LON,LAT,HEIGHT_M,EIRP_DBM,F_MHZ (antenna height above ground).
+    #[arg(long, allow_hyphen_values = true)]
+    pub site: String,
+    /// `itm` (point-to-point over the DEM) or a `radio loss` model name.
+    #[arg(long, default_value = "itm")]
+    pub model: String,
+    /// Grid spacing, m.
+    #[arg(long, default_value_t = 100.0)]
+    pub grid_m: f64,
+    /// Radius of the map, km.
+    #[arg(long, default_value_t = 30.0)]
+    pub radius_km: f64,
+    /// Terrain profile sampling, m (ITM).
+    #[arg(long, default_value_t = 90.0)]
+    pub step_m: f64,
+    /// Receiver antenna height above ground, m.
+    #[arg(long, default_value_t = 1.5)]
+    pub rx_height_m: f64,
+    /// Receiver antenna gain, dBi.
+    #[arg(long, default_value_t = 0.0)]
+    pub rx_gain_dbi: f64,
+    /// Clutter / body / building margin taken off every point, dB.
+    #[arg(long, default_value_t = 0.0)]
+    pub margin_db: f64,
+    /// Output folder: coverage.geojson, coverage.png, summary.json.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Worker threads (default: RAYON_NUM_THREADS, else all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+fn coverage(args: CoverageArgs) -> anyhow::Result<ExitCode> {
+    use fiberplan_radio::coverage::{coverage, grid_around, PointIndex, Receiver, Site};
+    use fiberplan_radio::{ItmModel, Model, PathLoss};
+    init_threads(args.threads)?;
+    let v: Vec<f64> = args
+        .site
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            BadInput(format!(
+                "--site {}: expected LON,LAT,HEIGHT_M,EIRP_DBM,F_MHZ",
+                args.site
+            ))
+        })?;
+    let [lon, lat, height_m, eirp_dbm, f_mhz] = v[..] else {
+        return Err(BadInput(format!(
+            "--site {}: expected LON,LAT,HEIGHT_M,EIRP_DBM,F_MHZ",
+            args.site
+        ))
+        .into());
+    };
+    lon_lat("--site", &format!("{lon},{lat}"))?;
+    if !(height_m > 0.0 && f_mhz > 0.0 && eirp_dbm.is_finite()) {
+        return Err(BadInput(format!(
+            "--site {}: height and frequency must be positive",
+            args.site
+        ))
+        .into());
+    }
+    if !(args.grid_m >= 1.0 && args.radius_km > 0.0 && args.radius_km <= 200.0) {
+        return Err(BadInput("--grid-m must be >= 1 and --radius-km in (0, 200]".into()).into());
+    }
+    check_step(args.step_m)?;
+    let site = Site {
+        lon,
+        lat,
+        height_m,
+        eirp_dbm,
+        f_mhz,
+    };
+    let rx = Receiver {
+        height_m: args.rx_height_m,
+        gain_dbi: args.rx_gain_dbi,
+        margins_db: args.margin_db,
+    };
+    let radius_m = args.radius_km * 1000.0;
+    let itm_model = ItmModel {
+        params: ItmParams {
+            f_mhz,
+            ..ItmParams::default()
+        },
+        range_m: radius_m,
+    };
+    let empirical: Option<Model> = if args.model == "itm" {
+        None
+    } else {
+        Some(args.model.parse().map_err(BadInput)?)
+    };
+    let model: &dyn PathLoss = match &empirical {
+        Some(m) => m,
+        None => &itm_model,
+    };
+    let dem = fiberplan_io::dem::Dem::read(&args.dem)?;
+    let t0 = std::time::Instant::now();
+    let grid = grid_around([lon, lat], radius_m, args.grid_m);
+    let index = PointIndex::new(&grid.points);
+    let step = args.step_m;
+    let rx_dbm = coverage(
+        &site,
+        &rx,
+        &grid.points,
+        &index,
+        model,
+        |a, b, buf: &mut Vec<f64>| {
+            let mut p = fiberplan_io::dem::Profile {
+                interval_m: 0.0,
+                elevations: std::mem::take(buf),
+            };
+            let ok = dem.profile_into(a, b, step, &mut p).is_ok();
+            *buf = p.elevations;
+            ok.then_some(p.interval_m)
+        },
+    );
+    let compute_s = t0.elapsed().as_secs_f64();
+    let with_value = rx_dbm.iter().filter(|v| v.is_some()).count();
+    let summary = serde_json::json!({
+        "site": {"lon": lon, "lat": lat, "height_m": height_m, "eirp_dbm": eirp_dbm, "f_mhz": f_mhz},
+        "model": args.model,
+        "itm_params": if empirical.is_none() { serde_json::json!({
+            "n_0": itm_model.params.n_0, "epsilon": itm_model.params.epsilon, "sigma": itm_model.params.sigma,
+            "polarization": "vertical", "climate": "continental temperate (5)", "mdvar": itm_model.params.mdvar,
+            "time_pct": 50, "location_pct": 50, "situation_pct": 50,
+            "profile_step_m": step
+        }) } else { serde_json::Value::Null },
+        "receiver": {"height_m": rx.height_m, "gain_dbi": rx.gain_dbi, "margin_db": rx.margins_db},
+        "grid_m": args.grid_m,
+        "radius_km": args.radius_km,
+        "points": grid.points.len(),
+        "points_with_value": with_value,
+        "estimated": true,
+        "assumptions": [
+            "received power = EIRP - median basic transmission loss + receiver gain - margin; no antenna pattern, no clutter model beyond the margin",
+            "terrain: bare-earth DEM (no buildings or vegetation); profiles on a sphere of radius 6371008.8 m",
+            "points off the DEM, on voids, beyond the model's range or refused by the model have no value"
+        ],
+        "dem_files": args.dem.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "dem_attribution": "NASADEM / SRTM: NASA JPL, NASADEM Merged DEM Global 1 arc second V001, NASA EOSDIS Land Processes DAAC (public domain) when those tiles are used",
+        "model_attribution": "Irregular Terrain Model courtesy of NTIA/ITS (github.com/NTIA/itm); fiberplan's own implementation",
+    });
+    let map = fiberplan_report::radio_map::CoverageMap {
+        cols: grid.cols,
+        rows: grid.rows,
+        cells: &grid.cells,
+        points: &grid.points,
+        rx_dbm: &rx_dbm,
+        scale_dbm: (-120.0, -50.0),
+        summary,
+    };
+    fiberplan_report::radio_map::write_coverage(&args.out, &map)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!(
+        "coverage: {} points, {} with a value, computed in {:.2} s on {} threads; wrote {}",
+        grid.points.len(),
+        with_value,
+        compute_s,
+        rayon::current_num_threads(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
