@@ -128,7 +128,10 @@ pub(crate) fn best_tree(
     };
     if opts.prove && rterms.len() > 1 && lb != Some(tree_cost(rg, &tree)) {
         let t0 = std::time::Instant::now();
-        let budget = PROVE_NODES_PER_EFFORT * opts.effort as usize;
+        // Each open node holds its removed edges: large graphs get fewer nodes.
+        let per_effort =
+            (PROVE_EDGE_NODES_PER_EFFORT / rg.num_edges().max(1)).clamp(16, PROVE_NODES_PER_EFFORT);
+        let budget = per_effort * opts.effort as usize;
         let proof = prove_with_deadline(rg, &rterms, rroot, &tree, budget, deadline);
         opts.trace.emit(|| {
             format!(
@@ -370,8 +373,11 @@ fn full_local_search(g: &Graph, opts: &Options) -> bool {
     g.num_edges() <= FULL_LS_EDGES_PER_EFFORT * opts.effort as usize
 }
 
-/// Branch-and-bound nodes per unit of effort in proof mode.
+/// Branch-and-bound nodes per unit of effort in proof mode, at most.
 const PROVE_NODES_PER_EFFORT: usize = 2_500;
+/// Branch-and-bound nodes times reduced edges per unit of effort (memory and work on large
+/// graphs: 500 nodes per unit of effort at 40,000 edges).
+const PROVE_EDGE_NODES_PER_EFFORT: usize = 20_000_000;
 /// Above this many edges per unit of effort only one construction runs.
 const LARGE_EDGES_PER_EFFORT: usize = 15_000;
 /// Edge scans of constructions per unit of effort.
