@@ -299,10 +299,24 @@ fn evaluate(
     removed.sort_unstable();
     removed.dedup();
     // Branch on the live non-terminal the ascent leans on most: reduced-cost distance
-    // zero first, then the most live edges, then the smallest id.
+    // zero first, then the most edges in the node's incumbent tree, then the most live
+    // edges, then the smallest id.
+    let mut in_tree = vec![0usize; rg.num_nodes()];
+    for &e in &rtree {
+        let (a, b, _) = rg.edge(e);
+        in_tree[a as usize] += 1;
+        in_tree[b as usize] += 1;
+    }
     let pick = (0..rg.num_nodes() as NodeId)
         .filter(|&v| !r_is_term[v as usize] && degree[v as usize] > 0)
-        .min_by_key(|&v| (reach(v), Reverse(degree[v as usize]), v));
+        .min_by_key(|&v| {
+            (
+                reach(v),
+                Reverse(in_tree[v as usize]),
+                Reverse(degree[v as usize]),
+                v,
+            )
+        });
     let Some(v) = pick else {
         // No non-terminal can be in a cheaper tree: the best such tree is a spanning
         // tree of the terminals alone.
