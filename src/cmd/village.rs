@@ -188,3 +188,96 @@ pub fn run(args: VillageArgs) -> anyhow::Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// The last mile of a plan: the access network of every fibre village (`plan` runs it
+/// unless `--no-last-mile`). Villages in an `--osm` extract use its buildings and streets;
+/// the others (the national default) the declared layout model. The OLT may stand at the
+/// nearest point of presence the plan uses (fibre = geodesic distance x 1.3, a declared
+/// approximation of the route) or in the village. Returns one design per village (`None`
+/// for villages not on fibre) and the model used.
+pub fn plan_last_mile(
+    villages: &[fiberplan_model::Village],
+    plan: &fiberplan_plan::Plan,
+    osm_path: Option<&std::path::Path>,
+    data: Option<&std::path::Path>,
+) -> anyhow::Result<(
+    Vec<Option<fiberplan_access::VillageDesign>>,
+    fiberplan_model::last_mile::LastMileModel,
+)> {
+    use fiberplan_access::{Premise, VillageInput};
+    let model = read_last_mile(&data_dir(data).join("last_mile.toml"))?;
+    let fibre: Vec<usize> = (0..villages.len())
+        .filter(|&i| plan.villages[i].technology == fiberplan_plan::Technology::Fibre)
+        .collect();
+    let mut inputs: Vec<Option<VillageInput>> = vec![None; villages.len()];
+    if let Some(path) = osm_path {
+        let opts = OsmReadOptions {
+            railways: false,
+            telecom: false,
+            ..OsmReadOptions::default()
+        };
+        let osm = read_osm(path, &opts)?;
+        let buildings = read_buildings(path)?;
+        let facts: Vec<VillageFacts> = villages
+            .iter()
+            .map(|v| VillageFacts {
+                id: v.id.clone(),
+                centre: v.lonlat,
+                households: v.households,
+                imputed: v.population_imputed,
+            })
+            .collect();
+        let (all, _) = from_osm(&osm, &facts, &buildings.buildings, &model);
+        for (i, (input, _)) in all.into_iter().enumerate() {
+            if fibre.contains(&i) {
+                inputs[i] = Some(input);
+            }
+        }
+    }
+    let pops: Vec<[f64; 2]> = plan.pops.iter().map(|p| p.lonlat).collect();
+    let mut jobs = Vec::with_capacity(fibre.len());
+    for &i in &fibre {
+        let v = &villages[i];
+        let input = inputs[i].take().unwrap_or_else(|| VillageInput {
+            id: v.id.clone(),
+            feed: v.lonlat,
+            premises: vec![
+                Premise {
+                    lonlat: v.lonlat,
+                    households: 1,
+                    modelled: true,
+                    osm: None,
+                };
+                v.households as usize
+            ],
+            streets: Vec::new(),
+        });
+        let mut sites = Vec::new();
+        if let Some((d, p)) = pops
+            .iter()
+            .map(|p| (fiberplan_access::local::distance_m(*p, v.lonlat), *p))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+        {
+            sites.push(SiteOption {
+                site: OltSite::Pop,
+                id: format!("pop@{:.5},{:.5}", p[0], p[1]),
+                lonlat: p,
+                fibre_m: d * DETOUR,
+                site_kzt: model.costs.olt_site_pop_kzt,
+            });
+        }
+        sites.push(SiteOption {
+            site: OltSite::Village,
+            id: v.id.clone(),
+            lonlat: v.lonlat,
+            fibre_m: 0.0,
+            site_kzt: model.costs.olt_site_village_kzt,
+        });
+        jobs.push(VillageJob { input, sites });
+    }
+    let mut out: Vec<Option<fiberplan_access::VillageDesign>> = vec![None; villages.len()];
+    for (&i, r) in fibre.iter().zip(design_villages(jobs, &model)) {
+        out[i] = Some(r?.1);
+    }
+    Ok((out, model))
+}

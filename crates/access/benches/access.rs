@@ -26,6 +26,7 @@ fn main() {
     let mut gaps = Vec::new();
     let (mut ours, mut base) = (0i64, 0i64);
     let mut slowest = (0.0f64, 0u64, String::new());
+    let mut fills = Vec::new();
     for name in [
         "neudrossenfeld.osm.pbf",
         "harsdorf.osm.pbf",
@@ -63,6 +64,7 @@ fn main() {
         }
         let buildings = read_buildings(&path).expect("bundled extract");
         let (inputs, _) = from_osm(&osm, &facts, &buildings.buildings, &model);
+        let mut extract = fiberplan_access::Boq::default();
         for (input, report) in inputs.into_iter().take(villages.len()) {
             if report.source != PremiseSource::Buildings || input.premises.len() < 20 {
                 continue;
@@ -82,6 +84,7 @@ fn main() {
             let d = design(&layout, &model, &[site]).expect("design");
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             let b = &d.boq;
+            extract.add(b);
             let last_stage = d
                 .splitters
                 .iter()
@@ -112,7 +115,9 @@ fn main() {
                 ms
             );
         }
+        fills.push(format!("{name} {:.1} %", extract.fill_pct()));
     }
+    println!("fill by extract: {}", fills.join(", "));
     let within = gaps.iter().filter(|&&g| g <= 5.0).count();
     println!(
         "OSM villages: {}; trench within 5 % of the bound: {} ({:.1} %); mean gap {:.2} %; cable {:.2} km vs baseline {:.2} km: {:.1} % less; slowest {:.0} ms ({} premises, {})",

@@ -188,8 +188,7 @@ pub(crate) fn placement(
     match e.street {
         Some(s) => {
             let st = &layout.streets[s as usize];
-            if model.costs.underground_classes.contains(&st.class)
-            {
+            if model.costs.underground_classes.contains(&st.class) {
                 (Placement::Underground, false)
             } else {
                 (Placement::Aerial, st.poles)
@@ -271,7 +270,7 @@ pub(crate) fn net_cost_parts(
     let mut splitters: i128 = 0;
     let mut ports_used = 0u64;
     let mut nodes = BTreeSet::new();
-    for &(node, ratio, used) in &net.splitters {
+    for &(node, ratio, used, _) in &net.splitters {
         let price = model
             .splitter_price(ratio)
             .ok_or(AccessError::MissingRatio {
@@ -394,10 +393,9 @@ pub(crate) fn bill(
     boq.olt_sites.insert(olt.site.as_str().to_string(), 1);
     boq.olt_ports
         .insert(olt.class.as_str().to_string(), olt.ports_used as u64);
-    let last_ratio = net.splitters.first().map(|s| s.1);
-    for &(_, ratio, _) in &net.splitters {
+    for &(_, ratio, _, last) in &net.splitters {
         *boq.splitters_by_ratio.entry(ratio).or_default() += 1;
-        if Some(ratio) == last_ratio {
+        if last {
             boq.last_stage_ports += ratio as u64;
         }
     }

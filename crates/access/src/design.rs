@@ -182,6 +182,8 @@ pub struct VillageDesign {
     pub olt: OltOut,
     pub cables: Vec<CableOut>,
     pub split: Split,
+    /// Splitters shrunk to the smallest ratio holding their ports (mixed ratios).
+    pub mixed_ratios: bool,
     pub boq: Boq,
 }
 
@@ -211,12 +213,23 @@ pub fn connections(layout: &VillageLayout, take_up_pct: f64) -> Vec<u32> {
 /// One clustered network for a split, before a site and class are chosen.
 struct Net {
     split: Split,
+    /// Splitters shrunk to the smallest ratio that holds their ports.
+    shrunk: bool,
     /// (street node, ratio, stage, ports used, parent index)
     splitters: Vec<(u32, u32, u8, u32, Option<usize>)>,
     premise_splitter: Vec<Option<usize>>,
     /// Per tree node v (edge v -> parent): the cables on the edge, (type, fibres used, owner).
     edge_cables: Vec<(u32, CableType, u32, usize)>,
     first_stage: u32,
+}
+
+impl Net {
+    fn last_stage(&self) -> u8 {
+        match self.split {
+            Split::One(_) => 1,
+            Split::Two(..) => 2,
+        }
+    }
 }
 
 /// A tree of the street tree's nodes plus one leaf per item (`weight`), for clustering.
@@ -266,7 +279,12 @@ fn cluster(
     (of, residual, heads)
 }
 
-fn build_net(layout: &VillageLayout, connected: &[u32], split: Split) -> Net {
+fn build_net(
+    layout: &VillageLayout,
+    connected: &[u32],
+    split: Split,
+    ratios: Option<&[u32]>,
+) -> Net {
     let n = layout.graph.nodes.len();
     let last = split.last_ratio() as u64;
     // Items of the last stage: connected premises, split into pieces of at most `last`.
@@ -350,6 +368,21 @@ fn build_net(layout: &VillageLayout, connected: &[u32], split: Split) -> Net {
         }
         first = (base..splitters.len()).collect();
     }
+    // Smaller splitters where a cluster uses fewer ports (at least 1:16 in one stage, 1:8
+    // in a second stage, 1:2 in a first stage of two), when asked: fewer idle ports.
+    if let Some(ratios) = ratios {
+        for sp in splitters.iter_mut() {
+            let floor = match (split, sp.2) {
+                (Split::One(_), _) => 16,
+                (Split::Two(..), 2) => 8,
+                _ => 2,
+            };
+            let need = sp.3.max(floor);
+            if let Some(&r) = ratios.iter().filter(|&&r| r >= need && r <= sp.1).min() {
+                sp.1 = r;
+            }
+        }
+    }
     // Feeder: one fibre per first-stage splitter below the edge.
     let mut below = vec![0u32; n];
     for &s in &first {
@@ -366,11 +399,26 @@ fn build_net(layout: &VillageLayout, connected: &[u32], split: Split) -> Net {
     }
     Net {
         split,
+        shrunk: ratios.is_some(),
         first_stage: first.len() as u32,
         splitters,
         premise_splitter,
         edge_cables,
     }
+}
+
+/// Loss of each splitter's chain back to the OLT (its own and its parent's), dB.
+fn chain_db(net: &Net, model: &LastMileModel) -> Result<Vec<f64>, AccessError> {
+    let loss = |r: u32| {
+        model.splitter_loss(r).ok_or(AccessError::MissingRatio {
+            ratio: r,
+            what: "optics.splitter_loss_db",
+        })
+    };
+    net.splitters
+        .iter()
+        .map(|s| Ok(loss(s.1)? + s.4.map_or(Ok(0.0), |p| loss(net.splitters[p].1))?))
+        .collect()
 }
 
 fn splitter_db(split: Split, model: &LastMileModel) -> Result<f64, AccessError> {
@@ -403,12 +451,7 @@ pub fn design(
     let node_of = |i: usize| layout.graph.snapped_node[i] as usize;
     let path_in_village_m =
         |i: usize| (layout.depth_dm[node_of(i)] + layout.graph.drop_dm[i]) as f64 / 10.0;
-    // The longest and shortest in-village fibre path among connected lines.
     let lines: Vec<usize> = (0..n_prem).filter(|&i| connected[i] > 0).collect();
-    let (lo_m, hi_m) = lines.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &i| {
-        let p = path_in_village_m(i);
-        (lo.min(p), hi.max(p))
-    });
     let fixed = crate::boq::fixed_parts(layout, &connected, model)?;
     struct Choice {
         net: usize,
@@ -418,51 +461,34 @@ pub fn design(
         cost: Kzt,
     }
     let mut nets = Vec::new();
+    let ratios: Vec<u32> = model
+        .optics
+        .splitter_loss_db
+        .keys()
+        .filter_map(|k| k.parse().ok())
+        .collect();
     for split in SPLITS {
         if model.splitter_loss(split.last_ratio()).is_none() {
             continue;
         }
-        nets.push(build_net(layout, &connected, split));
+        nets.push(build_net(layout, &connected, split, None));
+        nets.push(build_net(layout, &connected, split, Some(&ratios)));
     }
     let mut choices: Vec<Choice> = Vec::new();
     for (ni, net) in nets.iter().enumerate() {
-        let sdb = splitter_db(net.split, model)?;
+        let line_db = chain_db(net, model)?;
         let variable = crate::boq::net_cost(layout, net_parts(net), model, fixed.drops)?;
         for (si, site) in sites.iter().enumerate() {
             for class in [OpticsClass::BPlus, OpticsClass::CPlus] {
-                let misfits = if lines.is_empty() {
-                    0
-                } else {
-                    let worst = misfit(
-                        line_loss_db(site.fibre_m + hi_m, sdb, &model.optics),
-                        class,
-                        &model.optics,
-                    );
-                    let best = misfit(
-                        line_loss_db(site.fibre_m + lo_m, sdb, &model.optics),
-                        class,
-                        &model.optics,
-                    );
-                    if worst.is_none() && best.is_none() {
-                        0
-                    } else {
-                        lines
-                            .iter()
-                            .filter(|&&i| {
-                                misfit(
-                                    line_loss_db(
-                                        site.fibre_m + path_in_village_m(i),
-                                        sdb,
-                                        &model.optics,
-                                    ),
-                                    class,
-                                    &model.optics,
-                                )
-                                .is_some()
-                            })
-                            .count()
-                    }
-                };
+                let misfits = lines
+                    .iter()
+                    .filter(|&&i| {
+                        let db = net.premise_splitter[i].map_or(0.0, |s| line_db[s]);
+                        let loss =
+                            line_loss_db(site.fibre_m + path_in_village_m(i), db, &model.optics);
+                        misfit(loss, class, &model.optics).is_some()
+                    })
+                    .count();
                 let port = match class {
                     OpticsClass::BPlus => model.costs.olt_port_b_plus_kzt,
                     OpticsClass::CPlus => model.costs.olt_port_c_plus_kzt,
@@ -508,13 +534,19 @@ pub fn design(
         net.split,
         best.class,
     );
-    let sdb = splitter_db(net.split, model)?;
+    let line_db = chain_db(net, model)?;
+    let nominal = splitter_db(net.split, model)?;
     // Premises.
     let mut premises = Vec::with_capacity(n_prem);
     for (i, p) in layout.premises.iter().enumerate() {
         let drop_m = layout.graph.drop_dm[i] as f64 / 10.0;
         let path = site.fibre_m + path_in_village_m(i);
-        let loss = line_loss_db(path, sdb, &model.optics);
+        let db = if connected[i] > 0 {
+            net.premise_splitter[i].map_or(nominal, |s| line_db[s])
+        } else {
+            nominal
+        };
+        let loss = line_loss_db(path, db, &model.optics);
         let [_, hi] = best.class.range_db(&model.optics);
         let c = connected[i];
         let flag = if !layout.reached[i] {
@@ -600,6 +632,7 @@ pub fn design(
         olt,
         cables,
         split: net.split,
+        mixed_ratios: net.shrunk,
         boq,
     })
 }
@@ -662,14 +695,18 @@ fn site_reason(
 
 /// What [`crate::boq::net_cost`] needs of a network.
 pub(crate) struct NetParts<'a> {
-    /// (street node, ratio, ports used) of every splitter.
-    pub splitters: Vec<(u32, u32, u32)>,
+    /// (street node, ratio, ports used, last stage) of every splitter.
+    pub splitters: Vec<(u32, u32, u32, bool)>,
     pub edge_cables: &'a [(u32, CableType, u32, usize)],
 }
 
 fn net_parts(net: &Net) -> NetParts<'_> {
     NetParts {
-        splitters: net.splitters.iter().map(|s| (s.0, s.1, s.3)).collect(),
+        splitters: net
+            .splitters
+            .iter()
+            .map(|s| (s.0, s.1, s.3, s.2 == net.last_stage()))
+            .collect(),
         edge_cables: &net.edge_cables,
     }
 }

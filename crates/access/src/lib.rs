@@ -83,6 +83,17 @@ pub fn design_villages(
                 input.streets = streets;
                 input.premises = premises;
             }
+            if input.streets.is_empty() {
+                // No household at all: a 1 m stub street so that the design is empty, not
+                // an error.
+                let f = input.feed;
+                input.streets.push(Street {
+                    coords: vec![f, [f[0] + 1e-5, f[1]]],
+                    nodes: vec![-1, -2],
+                    class: "generated".into(),
+                    poles: false,
+                });
+            }
             let id = input.id.clone();
             let lay = lay_out(input, 0).ok_or(AccessError::NoSite { village: id })?;
             let d = design(&lay, model, &job.sites)?;

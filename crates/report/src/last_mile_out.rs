@@ -36,6 +36,17 @@ fn splitter_parent(d: &VillageDesign, s: &SplitterOut) -> Value {
     }
 }
 
+fn split_label(d: &VillageDesign) -> String {
+    if d.mixed_ratios {
+        format!(
+            "{} (smaller splitters where fewer ports are used)",
+            d.split.label()
+        )
+    } else {
+        d.split.label()
+    }
+}
+
 /// The features of one village, in a fixed order: OLT, splitters, cables, premises.
 pub fn village_features(d: &VillageDesign) -> Vec<Value> {
     let mut f = Vec::with_capacity(1 + d.splitters.len() + d.cables.len() + d.premises.len());
@@ -49,7 +60,7 @@ pub fn village_features(d: &VillageDesign) -> Vec<Value> {
             "ports_used": d.olt.ports_used,
             "site": d.olt.site.as_str(),
             "optics_class": d.olt.class.as_str(),
-            "split": d.split.label(),
+            "split": split_label(d),
             "reason": d.olt.reason,
         }
     }));
@@ -229,7 +240,7 @@ pub fn write_village(
             "id": d.olt.id,
             "site": d.olt.site.as_str(),
             "optics_class": d.olt.class.as_str(),
-            "split": d.split.label(),
+            "split": split_label(d),
             "reason": d.olt.reason,
         },
         "last_mile": last_mile_summary(&d.boq, drop_limit_m, take_up_pct),
@@ -239,4 +250,64 @@ pub fn write_village(
     bytes.push(b'\n');
     dir.write("summary.json", &bytes)?;
     dir.commit()
+}
+
+/// `villages.csv` with the last-mile columns appended ([`VILLAGE_COLUMNS`]); `designs[i]`
+/// is the design of the csv's i-th village row (empty cells for villages without one).
+pub fn with_village_columns(villages_csv: &str, designs: &[Option<&VillageDesign>]) -> String {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(villages_csv.as_bytes());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.expect("our own CSV");
+        let mut row: Vec<String> = rec.iter().map(str::to_string).collect();
+        if i == 0 {
+            row.extend(VILLAGE_COLUMNS.iter().map(|s| s.to_string()));
+        } else {
+            match designs.get(i - 1).copied().flatten() {
+                Some(d) => row.extend(village_columns(d)),
+                None => row.extend(std::iter::repeat_n(String::new(), VILLAGE_COLUMNS.len())),
+            }
+        }
+        w.write_record(&row).expect("in-memory CSV");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8 in, UTF-8 out")
+}
+
+/// `summary.json` with the `last_mile` object added (after the existing members).
+pub fn with_last_mile_summary(summary_json: &str, last_mile: Value) -> String {
+    let mut v: Value = serde_json::from_str(summary_json).expect("our own JSON");
+    if let Some(o) = v.as_object_mut() {
+        o.insert("last_mile".into(), last_mile);
+    }
+    let mut out = serde_json::to_string_pretty(&v).expect("JSON values serialise");
+    out.push('\n');
+    out
+}
+
+/// The plan's last-mile outputs in one step: `villages.csv` with the per-village columns,
+/// `summary.json` with the national `last_mile` object, and `last_mile.geojson`.
+/// `designs[i]` is the design of the plan's i-th village (`None`: not on fibre).
+pub fn plan_outputs(
+    villages_csv: &str,
+    summary_json: &str,
+    designs: &[Option<VillageDesign>],
+    drop_limit_m: f64,
+    take_up_pct: f64,
+) -> (String, String, Vec<u8>) {
+    let refs: Vec<Option<&VillageDesign>> = designs.iter().map(Option::as_ref).collect();
+    let mut total = Boq::default();
+    for d in refs.iter().flatten() {
+        total.add(&d.boq);
+    }
+    let designed: Vec<&VillageDesign> = refs.iter().flatten().copied().collect();
+    (
+        with_village_columns(villages_csv, &refs),
+        with_last_mile_summary(
+            summary_json,
+            last_mile_summary(&total, drop_limit_m, take_up_pct),
+        ),
+        last_mile_geojson(&designed),
+    )
 }
