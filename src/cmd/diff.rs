@@ -3,7 +3,8 @@
 //! removed or moved to another phase — as `diff.geojson`, `diff.csv` and `summary.json`,
 //! and a table on stdout.
 
-use fiberplan_io::InputError;
+use fiberplan_io::{InputError, Where};
+use fiberplan_report::plan_schema::{PlanCollection, PlanFeature};
 use fiberplan_report::{diff_plans, AtomicDir, Change};
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -22,8 +23,9 @@ pub struct DiffArgs {
     pub out: PathBuf,
 }
 
-/// Read a plan's GeoJSON (the CLI is the edge: the two files are fiberplan's own outputs).
-fn read_plan(p: &Path) -> anyhow::Result<(PathBuf, Value)> {
+/// Read a plan's GeoJSON (the CLI is the edge: the two files are fiberplan's own outputs,
+/// read with the schema that wrote them).
+fn read_plan(p: &Path) -> anyhow::Result<(PathBuf, PlanCollection)> {
     let file = if p.is_dir() {
         p.join("plan.geojson")
     } else {
@@ -40,7 +42,20 @@ fn read_plan(p: &Path) -> anyhow::Result<(PathBuf, Value)> {
         )
         .into());
     }
-    Ok((file, v))
+    // Feature by feature, so that an error names the feature that does not fit.
+    for (i, f) in v["features"].as_array().into_iter().flatten().enumerate() {
+        if let Err(e) = serde_json::from_value::<PlanFeature>(f.clone()) {
+            return Err(InputError::new(
+                &file,
+                Where::Feature(i),
+                format!("not a feature of fiberplan's plan.geojson: {e}"),
+            )
+            .into());
+        }
+    }
+    let plan = serde_json::from_value(v)
+        .map_err(|e| InputError::file(&file, format!("not fiberplan's plan.geojson: {e}")))?;
+    Ok((file, plan))
 }
 
 /// The plan's `summary.json`: in the plan folder, or beside a file named `plan.geojson`.

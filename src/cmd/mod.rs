@@ -4,7 +4,6 @@ pub mod bench;
 pub mod diff;
 pub mod inputs;
 pub mod osm;
-pub mod osm_inputs;
 pub mod plan;
 pub mod radio;
 pub mod steiner;
@@ -40,7 +39,7 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     eprintln!("fiberplan: error: {line}");
     let bad_input = err
         .chain()
-        .any(|e| e.is::<InputError>() || e.is::<BadInput>());
+        .any(|e| e.is::<InputError>() || e.is::<BadInput>() || e.is::<fiberplan_load::LoadError>());
     ExitCode::from(if bad_input { EXIT_BAD_INPUT } else { 1 })
 }
 

@@ -1,12 +1,10 @@
 //! `fiberplan plan`: one plan from villages, the existing network and a cost model.
 
-use super::inputs::{read_inputs, InputArgs, InputSpec, Inputs};
-use super::osm_inputs::read_osm_inputs;
-use super::{data_dir, init_threads, BadInput};
+use super::inputs::{InputArgs, SettingsArgs};
+use super::{init_threads, BadInput};
 use anyhow::Context;
-use fiberplan_model::{Mode, Phase, Scenario};
-use fiberplan_network::district_index::DistrictIndex;
-use fiberplan_plan::{solve_plan, PlanRequest};
+use fiberplan_load::{load, Planner, SolverPolicy};
+use fiberplan_model::{Mode, Objective, Phase, Scenario};
 use fiberplan_report::{write_atomic, AtomicDir, PlanContext};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -53,15 +51,8 @@ pub struct PlanArgs {
     /// Multiply satellite costs.
     #[arg(long, default_value_t = 1.0)]
     pub satellite_cost_scale: f64,
-    /// People per household, to turn population into households.
-    #[arg(long, default_value_t = 3.5)]
-    pub household_size: f64,
-    /// Road-circuity factor of the straight-line corridor proxy.
-    #[arg(long, default_value_t = 1.3)]
-    pub circuity: f64,
-    /// Count isolated dwellings as villages (national data).
-    #[arg(long)]
-    pub include_isolated: bool,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
     /// Write the planning graph as a SteinLib file (root = node 1, TP = households).
     #[arg(long)]
     pub export_stp: Option<PathBuf>,
@@ -76,6 +67,13 @@ pub struct PlanArgs {
     /// Language of the district reports and the map page: ru (default), kk or en.
     #[arg(long, default_value = "ru")]
     pub lang: fiberplan_report::Lang,
+    /// Output formats, comma-separated: geojson (the default; plan.geojson is always
+    /// written), gpkg, kmz, ofds. The district packages get the same formats.
+    #[arg(long, value_delimiter = ',', default_value = "geojson")]
+    pub format: Vec<fiberplan_report::Format>,
+    /// Skip the last mile (the GPON access network of every fibre village).
+    #[arg(long)]
+    pub no_last_mile: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +122,23 @@ fn scenario_of(a: &PlanArgs) -> Result<Scenario, BadInput> {
         (None, false, None, None) if a.input.osm.is_none() => Mode::Quota,
         (None, false, None, _) => Mode::ConnectAll,
     };
+    // A flag the chosen mode does not read is a mistake, not something to ignore.
+    let ignored = [
+        (
+            "--target-households",
+            a.target_households.is_some(),
+            Mode::Quota,
+        ),
+        ("--budget-kzt", a.budget_kzt.is_some(), Mode::Budget),
+        ("--coverage", a.coverage.is_some(), Mode::Coverage),
+    ];
+    if let Some((flag, _, needs)) = ignored.iter().find(|(_, given, m)| *given && *m != mode) {
+        return Err(BadInput(format!(
+            "{flag} is read only by --mode {}, and this plan's mode is {}",
+            needs.as_str().replace('_', "-"),
+            mode.as_str().replace('_', "-")
+        )));
+    }
     let s = Scenario {
         mode,
         target_households: Some(a.target_households.unwrap_or(PROGRAMME_HOUSEHOLDS)),
@@ -163,25 +178,8 @@ fn spinner(msg: &'static str) -> ProgressBar {
     pb
 }
 
-/// Check settings that clap cannot.
-fn check_args(a: &PlanArgs) -> Result<(), BadInput> {
-    if !(a.household_size.is_finite() && a.household_size >= 1.0 && a.household_size <= 20.0) {
-        return Err(BadInput(format!(
-            "--household-size {} must be between 1 and 20",
-            a.household_size
-        )));
-    }
-    if !(a.circuity.is_finite() && a.circuity >= 1.0 && a.circuity <= 5.0) {
-        return Err(BadInput(format!(
-            "--circuity {} must be between 1 and 5",
-            a.circuity
-        )));
-    }
-    Ok(())
-}
-
 pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
-    check_args(&args)?;
+    let spec = args.input.spec(&args.settings)?;
     let scenario = scenario_of(&args)?;
     init_threads(args.threads)?;
     let started = Instant::now();
@@ -189,104 +187,53 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         phases: Vec::new(),
         at: started,
     };
-    let data = data_dir(args.input.data.as_deref());
-    let spec = InputSpec {
-        villages: args.input.villages.as_deref(),
-        backbone: args.input.backbone.as_deref(),
-        costs: args.input.costs.as_deref(),
-        data: &data,
-        household_size: args.household_size,
-        include_isolated: args.include_isolated,
-    };
-    let (graph, costs_path, costs, villages, backbone, regions, corridors_desc, villages_desc) =
-        match &args.input.osm {
-            None => {
-                let inputs = read_inputs(&spec)?;
-                t.lap("read");
-                let graph = inputs.proxy_graph(args.circuity);
-                let Inputs {
-                    costs_path,
-                    costs,
-                    villages,
-                    backbone,
-                    regions,
-                    ..
-                } = inputs;
-                let desc = format!("straight-line proxy (Delaunay), circuity {}", args.circuity);
-                let vdesc = args
-                    .input
-                    .villages
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "bundled: data/kz/populated_places.csv".into());
-                (
-                    graph, costs_path, costs, villages, backbone, regions, desc, vdesc,
-                )
-            }
-            Some(osm) => {
-                let pb = spinner("reading OpenStreetMap extract and building the road graph");
-                let oi = read_osm_inputs(osm, &spec)?;
-                pb.finish_and_clear();
-                t.lap("read");
-                let st = &oi.road.stats;
-                let desc = format!(
-                "OpenStreetMap roads of {}: {} corridors, {} components, {} villages placed, {} not placed",
-                osm.display(),
-                st.corridors,
-                st.components,
-                st.villages_placed,
-                st.villages_unplaced
-            );
-                (
-                    oi.road.graph,
-                    oi.costs_path,
-                    oi.costs,
-                    oi.villages,
-                    oi.backbone,
-                    oi.regions,
-                    desc,
-                    oi.villages_from,
-                )
-            }
-        };
+    let pb = args
+        .input
+        .osm
+        .is_some()
+        .then(|| spinner("reading OpenStreetMap extract and building the road graph"));
+    let inputs = load(&spec)?;
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    t.lap("read");
     t.lap("graph");
-
-    let view = graph.steiner_view(|i| villages[i].households as i64);
-    let solver = fiberplan_steiner::Options {
-        seed: args.seed,
-        time_limit: Some(Duration::from_secs(120)),
-        ..Default::default()
-    };
+    let planner = Planner::new(&inputs, SolverPolicy::PLAN);
     let pb = spinner("solving");
-    let mut plan = solve_plan(&PlanRequest {
-        villages: &villages,
-        backbone: &backbone,
-        graph: &graph,
-        costs: &costs,
-        view: &view,
-        scenario: &scenario,
-        solver,
-        cache: None,
-    });
+    let plan = planner.plan(&scenario)?;
     pb.finish_and_clear();
-    plan.assign_districts(&DistrictIndex::new(&regions.district_polygons));
     t.lap("solve");
-
+    let last_mile = if args.no_last_mile {
+        None
+    } else {
+        let pb = spinner("designing the last mile");
+        let osm = args.input.osm.as_deref();
+        let lm = super::village::plan_last_mile(&inputs.villages, &plan, osm, args.input.data.as_deref())?;
+        pb.finish_and_clear();
+        t.lap("last_mile");
+        Some(lm)
+    };
+    let (villages, backbone, regions, graph) = (
+        &inputs.villages,
+        &inputs.backbone,
+        &inputs.regions,
+        &inputs.graph,
+    );
     let inputs = json!({
-        "villages": villages_desc,
+        "villages": inputs.villages_from,
         "backbone": backbone.description,
-        "costs": costs_path.display().to_string(),
-        "corridors": corridors_desc,
-        "household_size": args.household_size,
+        "costs": inputs.costs_path.display().to_string(),
+        "corridors": inputs.corridors,
+        "household_size": inputs.settings.household_size,
         "seed": args.seed,
         "graph_nodes": graph.nodes.len(),
         "graph_corridors": graph.corridors.len(),
     });
     let ctx = PlanContext {
-        villages: &villages,
+        villages,
         districts: &regions.districts,
-        backbone: &backbone,
-        graph: &graph,
+        backbone,
+        graph,
         plan: &plan,
         inputs,
     };
@@ -297,16 +244,27 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write {}", args.out.join(name).display()))
     };
     write(&mut out, "plan.geojson", ctx.geojson())?;
-    write(&mut out, "villages.csv", ctx.villages_csv())?;
-    write(&mut out, "summary.json", ctx.summary_json())?;
+    let (mut csv, mut summary) = (ctx.villages_csv(), ctx.summary_json());
+    if let Some((designs, m)) = &last_mile {
+        let lm = fiberplan_report::last_mile_out::plan_outputs(&csv, &summary, designs, m.drop_limit_m, m.take_up_pct);
+        (csv, summary) = (lm.0, lm.1);
+        out.write("last_mile.geojson", &lm.2).context("cannot write last_mile.geojson")?;
+    }
+    write(&mut out, "villages.csv", csv)?;
+    write(&mut out, "summary.json", summary)?;
     let polygons = &regions.district_polygons;
     for (name, body) in fiberplan_report::district_packages(&ctx, polygons, args.lang) {
         write(&mut out, &name, body)?;
     }
     let html = fiberplan_report::plan_html(&ctx, polygons, args.lang);
     write(&mut out, "plan.html", html)?;
+    // --format: GeoPackage, KMZ, OFDS beside plan.geojson, nationally and per district.
+    let (f, lang) = (&args.format, args.lang);
+    fiberplan_report::formats::write_formats(&ctx, f, lang, &mut out, "")
+        .and_then(|()| fiberplan_report::formats::write_district_formats(&ctx, f, lang, &mut out))
+        .context("cannot write the --format files")?;
     if let Some(p) = &args.export_stp {
-        let body = fiberplan_io::stp::write_stp(&view.instance, "fiberplan planning graph: root = node 1 (points of presence contracted), TP = households, weights = corridor cost in KZT");
+        let body = fiberplan_io::stp::write_stp(&planner.view().instance, "fiberplan planning graph: root = node 1 (points of presence contracted), TP = households, weights = corridor cost in KZT");
         write_atomic(p, body.as_bytes())
             .with_context(|| format!("cannot write {}", p.display()))?;
     }
@@ -342,30 +300,31 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         s.villages_satellite,
         s.households_satellite
     );
-    match s.mode {
-        Mode::Quota => {
-            let tg = s.target_households.unwrap_or(0);
-            let met = if s.households_fibre >= tg {
+    match s.objective {
+        Objective::Quota { target_households } => {
+            let met = if s.target_met() {
                 "met"
             } else {
                 "NOT MET (not enough reachable households)"
             };
-            writeln!(so, "  target {tg} households on fibre: {met}; {techs}")?;
+            writeln!(
+                so,
+                "  target {target_households} households on fibre: {met}; {techs}"
+            )?
         }
-        Mode::Budget => writeln!(
+        Objective::Budget { budget_kzt } => writeln!(
             so,
-            "  budget {} KZT: fibre costs {} KZT; {techs}",
-            s.budget_kzt.unwrap_or(0),
+            "  budget {budget_kzt} KZT: fibre costs {} KZT; {techs}",
             s.cost_fibre_kzt()
         )?,
-        Mode::Coverage => writeln!(
+        Objective::Coverage { coverage_share } => writeln!(
             so,
             "  coverage target {:.1} %: {:.2} % of the population on fibre or FWA; {techs}",
-            100.0 * s.coverage_target.unwrap_or(0.0),
+            100.0 * coverage_share,
             100.0 * s.coverage_share
         )?,
-        Mode::ConnectAll => writeln!(so, "  connect all: {techs}")?,
-        Mode::LeastCost => writeln!(so, "  least-cost mix over the horizon: {techs}")?,
+        Objective::ConnectAll => writeln!(so, "  connect all: {techs}")?,
+        Objective::LeastCost => writeln!(so, "  least-cost mix over the horizon: {techs}")?,
     }
     for (year, spent) in &s.phases {
         writeln!(so, "  phase {year}: {spent} KZT")?;
@@ -373,7 +332,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     if s.villages_unphased > 0 {
         writeln!(
             so,
-            "  {} fibre villages fit in no phase budget (phase: null)",
+            "  {} fibre villages fit in no phase budget (phase: 0)",
             s.villages_unphased
         )?;
     }
@@ -391,7 +350,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         writeln!(
             so,
             "  solver {}: objective {} (lower bound {})",
-            s.solver, s.objective, lb
+            s.solver, s.solver_objective, lb
         )?;
     }
     if s.villages_unreachable > 0 {

@@ -6,18 +6,17 @@
 //! key, so old rows are never mixed in. `results.csv` and `frontier.svg` are written when
 //! every scenario of the run (or of its shard) has its row.
 
-use super::inputs::{read_inputs, InputSpec};
 use super::{data_dir, init_threads, BadInput};
 use anyhow::Context;
 use fiberplan_io::read_scenario_file;
+use fiberplan_load::{load, InputSpec, Planner, SolverPolicy};
 use fiberplan_plan::sweep::{content_key, expand, result_row, RESULTS_HEADER};
-use fiberplan_plan::{solve_plan, PlanRequest};
-use fiberplan_report::frontier::{frontier_svg, FrontierPoint};
-use fiberplan_report::write_atomic;
+use fiberplan_report::sweep_store::{merge_rows, write_results};
+use fiberplan_report::{write_plan, AtomicDir, Lang, PlanContext, PlanFiles, SweepStore};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -75,61 +74,30 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     Ok((i, n))
 }
 
-/// Bytes of every input file, for the content key.
-fn input_bytes(paths: &[PathBuf]) -> anyhow::Result<Vec<u8>> {
-    let mut all = Vec::new();
-    for p in paths {
-        all.extend_from_slice(p.to_string_lossy().len().to_le_bytes().as_slice());
-        all.extend(std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?);
-    }
-    Ok(all)
-}
-
 pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
     init_threads(a.threads)?;
     let started = Instant::now();
     let file = read_scenario_file(&a.file)?;
     let scenarios = expand(&file).map_err(|m| BadInput(format!("{}: {m}", a.file.display())))?;
-    let base = a.file.parent().unwrap_or(Path::new("."));
-    let rel = |p: &Option<String>| p.as_ref().map(|p| base.join(p));
-    let (villages, backbone, costs) = (
-        rel(&file.inputs.villages),
-        rel(&file.inputs.backbone),
-        rel(&file.inputs.costs),
-    );
-    let household_size = file.inputs.household_size.unwrap_or(3.5);
-    let circuity = file.inputs.circuity.unwrap_or(1.3);
-    let data = data_dir(a.data.as_deref());
-    let inputs = read_inputs(&InputSpec {
-        villages: villages.as_deref(),
-        backbone: backbone.as_deref(),
-        costs: costs.as_deref(),
-        data: &data,
-        household_size,
-        include_isolated: false,
-    })?;
-    let graph = inputs.proxy_graph(circuity);
-    let view = graph.steiner_view(|i| inputs.villages[i].households as i64);
+    let spec =
+        InputSpec::bundled(&data_dir(a.data.as_deref())).with_scenario_file(&a.file, &file)?;
+    let inputs = load(&spec)?;
+    let planner = Planner::new(&inputs, SolverPolicy::sweep(a.effort));
 
     // Everything a row depends on besides the scenario itself.
-    let kz = data.join("kz");
-    let mut files = vec![inputs.costs_path.clone()];
-    match &villages {
-        Some(v) => files.push(v.clone()),
-        None => files.push(kz.join("populated_places.csv")),
-    }
-    match &backbone {
-        Some(b) => files.push(b.clone()),
-        None => files.push(kz.join("railway_stations.geojson")),
-    }
-    files.push(kz.join("oblasts_2024.geojson"));
-    files.push(kz.join("districts_2024.geojson"));
     let settings = format!(
-        "fiberplan {} hh={household_size} circuity={circuity} effort={}",
+        "fiberplan {} hh={} circuity={} effort={}",
         env!("CARGO_PKG_VERSION"),
+        spec.settings.household_size,
+        spec.settings.circuity,
         a.effort
     );
-    let digest = content_key(&[&input_bytes(&files)?, settings.as_bytes()]);
+    let digest = content_key(&[
+        &fiberplan_io::text::files_bytes(&spec.files())?,
+        settings.as_bytes(),
+    ]);
+    let store = SweepStore::open(&a.out, digest)
+        .with_context(|| format!("cannot create {}", a.out.join("results.d").display()))?;
 
     let mine: Vec<&(String, fiberplan_model::Scenario)> = scenarios
         .iter()
@@ -137,70 +105,52 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
         .filter(|(k, _)| a.shard.is_none_or(|(i, n)| k % n == i))
         .map(|(_, s)| s)
         .collect();
-    let rows_dir = a.out.join("results.d");
-    std::fs::create_dir_all(&rows_dir)
-        .with_context(|| format!("cannot create {}", rows_dir.display()))?;
-    let row_path = |id: &str, s: &fiberplan_model::Scenario| {
-        let key = content_key(&[digest.as_bytes(), format!("{id} {s:?}").as_bytes()]);
-        rows_dir.join(format!("{id}.{}.row", &key[..16]))
-    };
     let todo: Vec<&&(String, fiberplan_model::Scenario)> = mine
         .iter()
-        .filter(|(id, s)| !row_path(id, s).exists())
+        .filter(|(id, s)| !store.has(id, s))
         .take(a.limit.unwrap_or(usize::MAX))
         .collect();
-    let skipped = mine.len()
-        - mine
-            .iter()
-            .filter(|(id, s)| !row_path(id, s).exists())
-            .count();
+    let skipped = mine.iter().filter(|(id, s)| store.has(id, s)).count();
 
     let pb = ProgressBar::new(todo.len() as u64);
     pb.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios, {per_sec}, ETA {eta}")
             .expect("static template"),
     );
-    let cache = fiberplan_plan::SolveCache::default();
     let solve_start = Instant::now();
-    todo.par_iter().progress_with(pb.clone()).try_for_each(|(id, s)| -> anyhow::Result<()> {
-        let solver = fiberplan_steiner::Options { seed: s.seed, effort: a.effort, ..Default::default() };
-        let plan = solve_plan(&PlanRequest {
-            villages: &inputs.villages,
-            backbone: &inputs.backbone,
-            graph: &graph,
-            view: &view,
-            costs: &inputs.costs,
-            scenario: s,
-            solver,
-            cache: Some(&cache),
-        });
-        if a.plans {
-            let ctx = fiberplan_report::PlanContext {
-                villages: &inputs.villages,
-                districts: &inputs.regions.districts,
-                backbone: &inputs.backbone,
-                graph: &graph,
-                plan: &plan,
-                inputs: serde_json::json!({ "scenario_file": a.file.display().to_string(), "scenario": id }),
-            };
-            let dir = a.out.join("plans").join(id);
-            std::fs::create_dir_all(&dir)?;
-            write_atomic(&dir.join("plan.geojson"), ctx.geojson().as_bytes())?;
-            write_atomic(&dir.join("summary.json"), ctx.summary_json().as_bytes())?;
-        }
-        let row = result_row(id, s, &plan) + "\n";
-        let p = row_path(id, s);
-        write_atomic(&p, row.as_bytes()).with_context(|| format!("cannot write {}", p.display()))
-    })?;
+    todo.par_iter()
+        .progress_with(pb.clone())
+        .try_for_each(|(id, s)| -> anyhow::Result<()> {
+            let plan = planner.plan(s)?;
+            if a.plans {
+                let ctx = PlanContext {
+                    villages: &inputs.villages,
+                    districts: &inputs.regions.districts,
+                    backbone: &inputs.backbone,
+                    graph: &inputs.graph,
+                    plan: &plan,
+                    inputs: serde_json::json!({ "scenario_file": a.file.display().to_string(), "scenario": id }),
+                };
+                let dir = a.out.join("plans").join(id);
+                let mut out = AtomicDir::new(&dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                let polygons = &inputs.regions.district_polygons;
+                write_plan(&mut out, &ctx, polygons, Lang::Ru, PlanFiles::Data)
+                    .with_context(|| format!("in {}", dir.display()))?;
+                out.commit()
+                    .with_context(|| format!("cannot move outputs into {}", dir.display()))?;
+            }
+            let row = result_row(id, s, &plan) + "\n";
+            store
+                .put(id, s, &row)
+                .with_context(|| format!("cannot write {}", store.row_path(id, s).display()))
+        })?;
     pb.finish_and_clear();
     let solved = todo.len();
     let secs = solve_start.elapsed().as_secs_f64();
 
     let mut so = std::io::stdout().lock();
-    let missing = mine
-        .iter()
-        .filter(|(id, s)| !row_path(id, s).exists())
-        .count();
+    let missing = mine.iter().filter(|(id, s)| !store.has(id, s)).count();
     if missing > 0 {
         writeln!(so,
             "fiberplan sweep: {solved} scenarios solved, {skipped} already done, {missing} left: run the same command again to continue"
@@ -209,9 +159,10 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
     }
     let mut rows = Vec::with_capacity(mine.len());
     for (id, s) in &mine {
-        let p = row_path(id, s);
         rows.push(
-            std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?,
+            store
+                .get(id, s)
+                .with_context(|| format!("cannot read {}", store.row_path(id, s).display()))?,
         );
     }
     write_results(&a.out, &rows, &format!("{} scenarios", rows.len()))?;
@@ -224,45 +175,6 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
         a.out.join("results.csv").display()
     )?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Write `results.csv` (header + rows in id order) and `frontier.svg`.
-fn write_results(out: &Path, rows: &[String], title: &str) -> anyhow::Result<()> {
-    let mut csv = String::from(RESULTS_HEADER);
-    csv.push('\n');
-    for r in rows {
-        csv.push_str(r);
-    }
-    write_atomic(&out.join("results.csv"), csv.as_bytes())
-        .with_context(|| format!("cannot write {}", out.join("results.csv").display()))?;
-    let cols: Vec<&str> = RESULTS_HEADER.split(',').collect();
-    let col = |n: &str| cols.iter().position(|c| *c == n).expect("known column");
-    let (id, hf, hw, hs, cost) = (
-        col("scenario_id"),
-        col("households_fibre"),
-        col("households_fwa"),
-        col("households_satellite"),
-        col("cost_total_kzt"),
-    );
-    let points: Vec<FrontierPoint> = rows
-        .iter()
-        .map(|r| {
-            let f: Vec<&str> = r.trim_end().split(',').collect();
-            let n = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
-            FrontierPoint {
-                id: f[id].to_string(),
-                households: n(hf) + n(hw) + n(hs),
-                cost_kzt: f.get(cost).and_then(|x| x.parse().ok()).unwrap_or(0),
-            }
-        })
-        .collect();
-    let svg = frontier_svg(
-        &points,
-        &format!("fiberplan sweep: cost against households served ({title})"),
-    );
-    write_atomic(&out.join("frontier.svg"), svg.as_bytes())
-        .with_context(|| format!("cannot write {}", out.join("frontier.svg").display()))?;
-    Ok(())
 }
 
 pub fn merge(a: MergeArgs) -> anyhow::Result<ExitCode> {
@@ -281,17 +193,7 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<ExitCode> {
         }
         rows.extend(lines.map(|l| format!("{l}\n")));
     }
-    rows.sort_by(|x, y| x.split(',').next().cmp(&y.split(',').next()).then(x.cmp(y)));
-    rows.dedup();
-    for w in rows.windows(2) {
-        if w[0].split(',').next() == w[1].split(',').next() {
-            return Err(BadInput(format!(
-                "scenario {} has different results in two shards: were they run on different inputs?",
-                w[0].split(',').next().unwrap_or("")
-            ))
-            .into());
-        }
-    }
+    let rows = merge_rows(rows).map_err(|e| BadInput(e.to_string()))?;
     std::fs::create_dir_all(&a.out)
         .with_context(|| format!("cannot create {}", a.out.display()))?;
     write_results(&a.out, &rows, &format!("{} scenarios", rows.len()))?;

@@ -2,24 +2,16 @@
 //! and stop before solving.
 //!
 //! Errors (anything `plan` would refuse) are one line and exit code 2, exactly as `plan`
-//! reports them, because both read through [`super::inputs`] (and [`super::osm_inputs`]
-//! with `--osm`). Warnings (villages that no
-//! corridor joins to the network, checks not available yet) are printed and exit 0.
+//! reports them, because both read through the load layer (`fiberplan_load::load`).
+//! Warnings (villages that no corridor joins to the network) are printed and exit 0.
 
-use super::data_dir;
-use super::inputs::{read_inputs, unreachable_villages, InputArgs, InputSpec};
-use super::osm_inputs::read_osm_inputs;
-use fiberplan_io::{read_scenario_file, InputError};
-use fiberplan_model::Village;
-use fiberplan_network::PlanningGraph;
+use super::inputs::InputArgs;
+use fiberplan_io::read_scenario_file;
+use fiberplan_load::{load, unreachable_villages};
+use fiberplan_model::PlanSettings;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// People per household, as `plan`'s default.
-const HOUSEHOLD_SIZE: f64 = 3.5;
-/// Road-circuity factor of the corridor proxy, as `plan`'s default.
-const CIRCUITY: f64 = 1.3;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ValidateArgs {
@@ -30,86 +22,19 @@ pub struct ValidateArgs {
     pub scenarios: Option<PathBuf>,
 }
 
-/// What was read, for the closing summary.
-struct Checked {
-    costs: PathBuf,
-    /// Districts of the bundled regions, when read.
-    districts: Option<usize>,
-    villages: Vec<Village>,
-    villages_from: String,
-    backbone: String,
-    graph: PlanningGraph,
-    corridors: &'static str,
-}
-
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let data = data_dir(args.input.data.as_deref());
     // A scenario file is read first, as `sweep` does; its inputs (relative to the file)
-    // stand in for the flags not given.
-    let mut args = args;
-    let (mut household_size, mut circuity) = (HOUSEHOLD_SIZE, CIRCUITY);
+    // stand in for the flags not given, and its settings are checked as `sweep` checks them.
+    let mut spec = args.input.spec_with(PlanSettings::DEFAULT);
     if let Some(s) = &args.scenarios {
         let file = read_scenario_file(s)?;
-        let base = s.parent().unwrap_or(Path::new("."));
-        let rel = |p: &Option<String>| p.as_ref().map(|p| base.join(p));
-        args.input.villages = args.input.villages.clone().or(rel(&file.inputs.villages));
-        args.input.backbone = args.input.backbone.clone().or(rel(&file.inputs.backbone));
-        args.input.costs = args.input.costs.clone().or(rel(&file.inputs.costs));
-        household_size = file.inputs.household_size.unwrap_or(household_size);
-        circuity = file.inputs.circuity.unwrap_or(circuity);
-        // The ranges `plan` enforces on its flags.
-        if !(household_size.is_finite() && (1.0..=20.0).contains(&household_size)) {
-            return Err(InputError::new(
-                s,
-                fiberplan_io::Where::Key("inputs.household_size".into()),
-                format!("{household_size} must be between 1 and 20"),
-            )
-            .into());
-        }
-        if !(circuity.is_finite() && (1.0..=5.0).contains(&circuity)) {
-            return Err(InputError::new(
-                s,
-                fiberplan_io::Where::Key("inputs.circuity".into()),
-                format!("{circuity} must be between 1 and 5"),
-            )
-            .into());
-        }
+        spec = spec.with_scenario_file(s, &file)?;
     }
-    let spec = InputSpec {
-        villages: args.input.villages.as_deref(),
-        backbone: args.input.backbone.as_deref(),
-        costs: args.input.costs.as_deref(),
-        data: &data,
-        household_size,
-        include_isolated: false,
-    };
-    let checked = match &args.input.osm {
-        None => {
-            let inputs = read_inputs(&spec)?;
-            let graph = inputs.proxy_graph(circuity);
-            Checked {
-                costs: inputs.costs_path.clone(),
-                districts: Some(inputs.regions.districts.len()),
-                villages_from: villages_from(&args),
-                backbone: inputs.backbone.description.clone(),
-                villages: inputs.villages,
-                graph,
-                corridors: "straight-line proxy",
-            }
-        }
-        Some(osm_path) => {
-            // The same reading as `plan --osm`.
-            let oi = read_osm_inputs(osm_path, &spec)?;
-            Checked {
-                costs: oi.costs_path,
-                districts: Some(oi.regions.districts.len()),
-                villages_from: oi.villages_from,
-                backbone: oi.backbone.description.clone(),
-                villages: oi.villages,
-                graph: oi.road.graph,
-                corridors: "OSM roads",
-            }
-        }
+    let checked = load(&spec)?;
+    let villages_from = match &spec.villages {
+        Some(p) => p.display().to_string(),
+        None if spec.osm.is_some() => checked.villages_from.clone(),
+        None => "bundled villages".into(),
     };
     let mut warnings: Vec<String> = Vec::new();
 
@@ -123,7 +48,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         };
         warnings.push(format!(
             "{}: village {:?}{name} at ({}, {}) cannot reach the existing network: no corridor joins it to a point of presence; it will be reported unreachable",
-            checked.villages_from, v.id, v.lonlat[0], v.lonlat[1]
+            villages_from, v.id, v.lonlat[0], v.lonlat[1]
         ));
     }
     for w in &warnings {
@@ -137,34 +62,23 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         "fiberplan validate: inputs OK: {} villages, {} households ({}); backbone: {}",
         checked.villages.len(),
         households,
-        checked.villages_from,
-        checked.backbone
+        villages_from,
+        checked.backbone.description
     )?;
     writeln!(
         out,
-        "  costs: {}{}",
-        checked.costs.display(),
-        checked
-            .districts
-            .map(|d| format!("; regions: {d} districts"))
-            .unwrap_or_default()
+        "  costs: {}; regions: {} districts",
+        checked.costs_path.display(),
+        checked.regions.districts.len()
     )?;
     writeln!(
         out,
         "  graph ({}): {} nodes, {} corridors; {} villages cannot reach the network; {} warnings",
-        checked.corridors,
+        checked.corridors_kind,
         checked.graph.nodes.len(),
         checked.graph.corridors.len(),
         unreachable.len(),
         warnings.len()
     )?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn villages_from(args: &ValidateArgs) -> String {
-    match &args.input.villages {
-        Some(p) => p.display().to_string(),
-        None if args.input.osm.is_some() => "places of the OSM extract".into(),
-        None => "bundled villages".into(),
-    }
 }

@@ -8,6 +8,8 @@ mod browser;
 mod common;
 mod diff;
 mod districts;
+mod exit_codes;
+mod formats;
 mod plan;
 mod radio;
 mod reproducible;

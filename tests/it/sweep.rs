@@ -227,3 +227,30 @@ fn least_cost_mix_takes_fibre_only_where_it_is_cheaper() {
     assert_eq!(c["properties"]["fibre_marginal_kzt_per_household"], 154_746);
     assert_eq!(c["properties"]["alternative_kzt_per_household"], 100_000);
 }
+
+/// `sweep --plans` and `plan` write one plan.geojson for one scenario, byte for byte
+/// (routes with their districts, `phase` an integer in both).
+#[test]
+fn sweep_plans_and_plan_write_the_same_plan_geojson() {
+    let (s, p) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // The plan command's solver policy is effort 4; the sweep is told the same.
+    sweep(FIXTURE, s.path(), &["--plans", "--effort", "4"]);
+    let o = plan_equator(
+        p.path(),
+        &["--target-households", "110", "--corridor-cost-scale", "2"],
+    );
+    ok(&o);
+    let from_sweep = std::fs::read(s.path().join("plans/s00008/plan.geojson")).unwrap();
+    let from_plan = std::fs::read(p.path().join("plan.geojson")).unwrap();
+    assert!(from_sweep == from_plan, "plan.geojson differs between sweep --plans and plan");
+    let v = json(&p.path().join("plan.geojson"));
+    let phases: Vec<&serde_json::Value> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["properties"]["phase"])
+        .filter(|p| !p.is_null())
+        .collect();
+    assert!(!phases.is_empty());
+    assert!(phases.iter().all(|p| p.as_u64() == Some(0)), "unphased: phase 0");
+}

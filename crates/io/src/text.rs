@@ -44,3 +44,15 @@ pub fn read_toml(path: &Path) -> Result<toml::Table, InputError> {
         InputError::new(path, place, format!("malformed TOML: {}", e.message()))
     })
 }
+
+/// The bytes of several files, each prefixed by the length of its path: what a sweep's
+/// content key hashes, so that a changed input changes every key.
+pub fn files_bytes(paths: &[std::path::PathBuf]) -> Result<Vec<u8>, InputError> {
+    let mut all = Vec::new();
+    for p in paths {
+        all.extend_from_slice(p.to_string_lossy().len().to_le_bytes().as_slice());
+        let bytes = std::fs::read(p).map_err(|e| InputError::file(p, format!("cannot read: {e}")))?;
+        all.extend(bytes);
+    }
+    Ok(all)
+}

@@ -5,16 +5,20 @@
 
 mod cost;
 pub mod last_mile;
+mod objective;
 pub mod osm;
 mod place;
 pub mod population;
 mod scenario;
+mod settings;
 
 pub use cost::{CorridorCosts, CostModel, FwaCosts, Lifecycle, RoadClassCost, SatelliteCosts};
+pub use objective::{gap_pct, Objective, Reached};
 pub use place::{Backbone, District, Pop, PopSource, Village};
 pub use scenario::{
     Distribution, Grid, Inputs, Mode, MonteCarlo, Phase, Scenario, ScenarioFile, Vary,
 };
+pub use settings::{PlanSettings, SettingError};
 
 /// A WGS84 position, `[lon, lat]` in degrees (RFC 7946 order).
 pub type LonLat = [f64; 2];

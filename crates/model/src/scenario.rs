@@ -1,6 +1,6 @@
 //! A scenario: what one plan must achieve and the cost assumptions it runs under.
 
-use crate::Kzt;
+use crate::{Kzt, Objective};
 use serde::{Deserialize, Serialize};
 
 /// What the plan optimises.
@@ -88,20 +88,31 @@ impl Scenario {
         }
     }
 
+    /// The objective of the scenario's mode, with that mode's target; an error names the
+    /// target the mode needs and lacks.
+    pub fn objective(&self) -> Result<Objective, String> {
+        Ok(match self.mode {
+            Mode::Quota => Objective::Quota {
+                target_households: self
+                    .target_households
+                    .ok_or("mode quota needs target_households")?,
+            },
+            Mode::Budget => Objective::Budget {
+                budget_kzt: self.budget_kzt.ok_or("mode budget needs budget_kzt")?,
+            },
+            Mode::Coverage => Objective::Coverage {
+                coverage_share: self
+                    .coverage_share
+                    .ok_or("mode coverage needs coverage_share")?,
+            },
+            Mode::ConnectAll => Objective::ConnectAll,
+            Mode::LeastCost => Objective::LeastCost,
+        })
+    }
+
     /// Why the scenario cannot be planned, if it cannot.
     pub fn check(&self) -> Result<(), String> {
-        match self.mode {
-            Mode::Quota if self.target_households.is_none() => {
-                return Err("mode quota needs target_households".into())
-            }
-            Mode::Budget if self.budget_kzt.is_none() => {
-                return Err("mode budget needs budget_kzt".into())
-            }
-            Mode::Coverage if self.coverage_share.is_none() => {
-                return Err("mode coverage needs coverage_share".into())
-            }
-            _ => {}
-        }
+        self.objective()?;
         if let Some(b) = self.budget_kzt {
             if b < 0 {
                 return Err(format!("budget_kzt {b} is negative"));

@@ -5,13 +5,15 @@
 //! `fiberplan-network` planning graph; the plan goes to `fiberplan-report` for writing.
 
 pub mod economics;
+mod fibre_tree;
 mod nearby;
+mod outcome;
 pub mod phasing;
-mod plan;
 mod routes;
+mod solve;
 pub mod sweep;
+mod types;
 
-pub use plan::{
-    solve_plan, Plan, PlanRequest, PopUse, SolveCache, Summary, Technology, VillagePlan,
-};
 pub use routes::{midpoint, split_routes, Route};
+pub use solve::solve_plan;
+pub use types::{Plan, PlanRequest, PopUse, SolveCache, Summary, Technology, VillagePlan};

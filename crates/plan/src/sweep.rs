@@ -6,7 +6,7 @@
 //! (seed, scenario, factor), and rows print numbers with fixed decimals.
 
 use crate::Plan;
-use fiberplan_model::{Distribution, Grid, Mode, Scenario, ScenarioFile};
+use fiberplan_model::{Distribution, Grid, Scenario, ScenarioFile};
 
 /// The scenarios of a file with their ids (`s00001`, ...), in id order.
 pub fn expand(file: &ScenarioFile) -> Result<Vec<(String, Scenario)>, String> {
@@ -129,27 +129,13 @@ pub fn result_row(id: &str, s: &Scenario, plan: &Plan) -> String {
     } else {
         0
     };
-    let met = match s.mode {
-        Mode::Quota => m.households_fibre >= s.target_households.unwrap_or(0),
-        Mode::Budget => m.cost_fibre_kzt() <= s.budget_kzt.unwrap_or(0),
-        Mode::Coverage => m.coverage_share >= s.coverage_share.unwrap_or(0.0),
-        Mode::ConnectAll | Mode::LeastCost => true,
-    };
+    let met = m.target_met();
     [
         id.to_string(),
         s.mode.as_str().to_string(),
-        opt(s
-            .target_households
-            .filter(|_| s.mode == Mode::Quota)
-            .map(|x| x.to_string())),
-        opt(s
-            .budget_kzt
-            .filter(|_| s.mode == Mode::Budget)
-            .map(|x| x.to_string())),
-        opt(s
-            .coverage_share
-            .filter(|_| s.mode == Mode::Coverage)
-            .map(|x| format!("{x:.4}"))),
+        opt(m.objective.target_households().map(|x| x.to_string())),
+        opt(m.objective.budget_kzt().map(|x| x.to_string())),
+        opt(m.objective.coverage_share().map(|x| format!("{x:.4}"))),
         format!("{:.4}", s.corridor_cost_scale),
         format!("{:.4}", s.fwa_cost_scale),
         format!("{:.4}", s.satellite_cost_scale),
@@ -174,7 +160,7 @@ pub fn result_row(id: &str, s: &Scenario, plan: &Plan) -> String {
             .collect::<Vec<_>>()
             .join(";"),
         m.villages_unphased.to_string(),
-        m.objective.to_string(),
+        m.solver_objective.to_string(),
         opt(m.gap_pct().map(|g| format!("{g:.3}"))),
     ]
     .join(",")

@@ -9,6 +9,7 @@
 //! precision (1e-6 degrees), direction ignored.
 
 use crate::plan_out::ATTRIBUTION;
+use crate::plan_schema::{PlanCollection, PlanGeometry};
 use fiberplan_network::geodesy::distance_m;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -109,48 +110,29 @@ struct Route {
     coords: Vec<[f64; 2]>,
 }
 
-fn features<'a>(plan: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value> + 'a {
-    let kind = kind.to_string();
-    plan["features"]
-        .as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or(&[])
-        .iter()
-        .filter(move |f| f["properties"]["kind"] == kind.as_str())
-}
-
-fn position(v: &Value) -> Option<[f64; 2]> {
-    Some([v.get(0)?.as_f64()?, v.get(1)?.as_f64()?])
+/// `phase` as the diff compares it: `None` for 0 (unphased).
+fn phase_of(p: u16) -> Option<i64> {
+    (p != 0).then_some(p as i64)
 }
 
 /// Routes of a plan; every LineString (or MultiLineString part) of a `new_fibre` feature.
-fn routes(plan: &Value) -> Vec<Route> {
+fn routes(plan: &PlanCollection) -> Vec<Route> {
     let mut out = Vec::new();
-    for f in features(plan, "new_fibre") {
-        let p = &f["properties"];
-        let id = p["id"].as_str().unwrap_or("").to_string();
-        let (len, drawn) = (p["length_km"].as_f64(), p["drawn_length_km"].as_f64());
-        let ratio = match (len, drawn) {
-            (Some(l), Some(d)) if d > 0.0 => l / d,
-            _ => 1.0,
+    for (p, g) in plan.routes() {
+        let ratio = if p.drawn_length_km > 0.0 {
+            p.length_km / p.drawn_length_km
+        } else {
+            1.0
         };
-        let g = &f["geometry"];
-        let lines: Vec<&Value> = match g["type"].as_str() {
-            Some("LineString") => vec![&g["coordinates"]],
-            Some("MultiLineString") => g["coordinates"]
-                .as_array()
-                .map(|a| a.iter().collect())
-                .unwrap_or_default(),
-            _ => Vec::new(),
+        let lines: Vec<Vec<[f64; 2]>> = match g {
+            PlanGeometry::LineString { coordinates } => vec![coordinates.clone()],
+            PlanGeometry::MultiLineString { coordinates } => coordinates.clone(),
+            PlanGeometry::Point { .. } => Vec::new(),
         };
-        for l in lines {
-            let coords: Vec<[f64; 2]> = l
-                .as_array()
-                .map(|a| a.iter().filter_map(position).collect())
-                .unwrap_or_default();
+        for coords in lines {
             out.push(Route {
-                id: id.clone(),
-                phase: p["phase"].as_i64(),
+                id: p.id.clone(),
+                phase: phase_of(p.phase),
                 ratio,
                 coords,
             });
@@ -169,36 +151,25 @@ struct V {
     district: Option<String>,
 }
 
-fn villages(plan: &Value) -> BTreeMap<String, V> {
-    let mut out = BTreeMap::new();
-    for f in features(plan, "village") {
-        let p = &f["properties"];
-        let id = match &p["id"] {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        let tech = p["technology"]
-            .as_str()
-            .filter(|t| *t != "none")
-            .map(str::to_string);
-        out.insert(
-            id,
-            V {
-                name: p["name"].as_str().unwrap_or("").to_string(),
-                lonlat: position(&f["geometry"]["coordinates"]).unwrap_or([0.0, 0.0]),
-                households: p["households"].as_u64().unwrap_or(0),
-                phase: p["phase"].as_i64(),
-                cost: p["cost_kzt"].as_i64().unwrap_or(0),
-                district: p["district_kato"].as_str().map(str::to_string),
-                technology: tech,
-            },
-        );
-    }
-    out
+fn villages(plan: &PlanCollection) -> BTreeMap<String, V> {
+    plan.villages()
+        .map(|(p, lonlat)| {
+            let v = V {
+                name: p.name.clone(),
+                lonlat,
+                households: p.households,
+                phase: phase_of(p.phase),
+                cost: p.cost_kzt,
+                district: p.district.district_kato.clone(),
+                technology: Some(p.technology.clone()).filter(|t| t != "none"),
+            };
+            (p.id.clone(), v)
+        })
+        .collect()
 }
 
-/// Compare plan A with plan B (both `plan.geojson` values).
-pub fn diff_plans(a: &Value, b: &Value) -> PlanDiff {
+/// Compare plan A with plan B (both `plan.geojson`).
+pub fn diff_plans(a: &PlanCollection, b: &PlanCollection) -> PlanDiff {
     let mut d = PlanDiff::default();
     let (va, vb) = (villages(a), villages(b));
     let ids: BTreeSet<&String> = va.keys().chain(vb.keys()).collect();
@@ -513,17 +484,78 @@ pub fn totals_delta(a: &Value, b: &Value) -> Value {
 mod tests {
     use super::*;
 
-    fn plan(villages: &[(&str, &str, Option<i64>)], routes: &[(&str, &[[f64; 2]])]) -> Value {
-        let mut f = Vec::new();
+    fn plan(
+        villages: &[(&str, &str, Option<i64>)],
+        routes: &[(&str, &[[f64; 2]])],
+    ) -> PlanCollection {
+        use crate::plan_schema::*;
+        let mut features = Vec::new();
         for (id, tech, phase) in villages {
-            f.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]},
-                "properties": {"kind": "village", "id": id, "technology": tech, "phase": phase, "households": 10, "cost_kzt": 5}}));
+            let props = VillageProps {
+                id: id.to_string(),
+                name: String::new(),
+                name_kk: String::new(),
+                name_ru: String::new(),
+                place: "village".into(),
+                households: 10,
+                population: 35,
+                population_imputed: false,
+                technology: tech.to_string(),
+                unreachable: false,
+                cost_kzt: 5,
+                phase: phase.unwrap_or(0) as u16,
+                fibre_marginal_kzt_per_household: None,
+                alternative: None,
+                alternative_kzt_per_household: None,
+                district: DistrictProps::default(),
+                title: String::new(),
+                description: String::new(),
+                marker_color: String::new(),
+                marker_size: String::new(),
+            };
+            features.push(PlanFeature {
+                kind: "Feature".into(),
+                geometry: PlanGeometry::Point {
+                    coordinates: [0.0, 0.0],
+                },
+                properties: PlanProps::Village(props),
+            });
         }
         for (id, c) in routes {
-            f.push(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": c},
-                "properties": {"kind": "new_fibre", "id": id, "length_km": 2.0, "drawn_length_km": 1.0}}));
+            let props = RouteProps {
+                id: id.to_string(),
+                technology: "fibre".into(),
+                length_km: 2.0,
+                phase: 0,
+                drawn_length_km: 1.0,
+                cost_kzt: 0,
+                corridor_type: String::new(),
+                road_classes: String::new(),
+                road_names: String::new(),
+                osm_way_ids: Vec::new(),
+                bridges: 0,
+                tunnels: 0,
+                railway_crossings: 0,
+                district: DistrictProps::default(),
+                title: String::new(),
+                description: String::new(),
+                stroke: String::new(),
+                stroke_width: 3,
+            };
+            features.push(PlanFeature {
+                kind: "Feature".into(),
+                geometry: PlanGeometry::LineString {
+                    coordinates: c.to_vec(),
+                },
+                properties: PlanProps::NewFibre(props),
+            });
         }
-        json!({"type": "FeatureCollection", "features": f})
+        PlanCollection {
+            kind: "FeatureCollection".into(),
+            attribution: String::new(),
+            backbone: String::new(),
+            features,
+        }
     }
 
     #[test]

@@ -251,7 +251,10 @@ pub fn district_packages(
                 json!(r3(r.costed_length_m / 1000.0)),
             );
             m.insert("route_cost_kzt".into(), json!(r.cost_kzt));
-            m.insert("phase".into(), json!(r.phase));
+            m.insert(
+                "phase".into(),
+                json!(crate::plan_schema::phase_value(r.phase)),
+            );
             let types: Vec<&str> = p.metres_by_type.keys().map(|s| s.as_str()).collect();
             m.insert("corridor_types".into(), json!(types.join(",")));
             m.insert("bridges".into(), json!(p.bridges));
@@ -280,7 +283,8 @@ pub fn district_packages(
             if add_phase {
                 // The national file has no phase yet: add it.
                 let mut f: Value = serde_json::from_str(raw).expect("own JSON");
-                f["properties"]["phase"] = json!(ctx.plan.villages[i].phase);
+                f["properties"]["phase"] =
+                    json!(crate::plan_schema::phase_value(ctx.plan.villages[i].phase));
                 feats.push(serde_json::to_string(&f).expect("JSON"));
             } else {
                 feats.push(raw.to_string());
@@ -304,10 +308,7 @@ pub fn district_packages(
             let mut row = rows[i].clone();
             if add_phase {
                 row.push_field(
-                    &ctx.plan.villages[i]
-                        .phase
-                        .map(|p| p.to_string())
-                        .unwrap_or_default(),
+                    &crate::plan_schema::phase_value(ctx.plan.villages[i].phase).to_string(),
                 );
             }
             cw.write_record(&row).expect("in-memory CSV");

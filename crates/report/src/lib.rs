@@ -16,8 +16,11 @@ pub mod kmz;
 pub mod last_mile_out;
 pub mod ofds;
 mod plan_out;
+pub mod plan_schema;
 pub mod radio_map;
 pub mod report_html;
+pub mod sweep_store;
+mod write_plan;
 
 pub use atomic::{write_atomic, AtomicDir};
 pub use diff::{diff_plans, Change, PlanDiff};
@@ -26,3 +29,5 @@ pub use formats::Format;
 pub use html_map::plan_html;
 pub use i18n::Lang;
 pub use plan_out::{PlanContext, ATTRIBUTION};
+pub use sweep_store::SweepStore;
+pub use write_plan::{write_plan, PlanFiles, WriteError};

@@ -1,9 +1,13 @@
 //! The plan's files: `plan.geojson`, `villages.csv`, `summary.json`.
 
+use crate::plan_schema::{
+    phase_value, DistrictProps, PlanCollection, PlanFeature, PlanGeometry, PlanProps, PopProps,
+    RouteProps, VillageProps,
+};
 use fiberplan_model::{Backbone, District, LonLat, Village};
 use fiberplan_network::PlanningGraph;
 use fiberplan_plan::Plan;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// Attribution carried by every output that shows OSM-derived data.
 pub const ATTRIBUTION: &str =
@@ -29,46 +33,20 @@ fn r3(x: f64) -> f64 {
     (x * 1e3).round() / 1e3
 }
 
-fn pos(p: LonLat) -> Value {
-    json!([r6(p[0]), r6(p[1])])
+fn rpos(p: LonLat) -> [f64; 2] {
+    [r6(p[0]), r6(p[1])]
 }
 
-fn district_props(m: &mut Map<String, Value>, districts: &[District], d: Option<usize>) {
+fn district_of(districts: &[District], d: Option<usize>) -> DistrictProps {
     let d = d.and_then(|i| districts.get(i));
-    let s = |f: fn(&District) -> &String| {
-        d.map(|d| Value::String(f(d).clone()))
-            .unwrap_or(Value::Null)
-    };
-    m.insert("district_kato".into(), s(|d| &d.kato));
-    m.insert("district_en".into(), s(|d| &d.name_en));
-    m.insert("district_kk".into(), s(|d| &d.name_kk));
-    m.insert("district_ru".into(), s(|d| &d.name_ru));
-    m.insert("oblast_en".into(), s(|d| &d.oblast_en));
-}
-
-/// Why a village got its technology: fibre's marginal lifecycle cost per household against
-/// the cheapest alternative's.
-fn why_props(m: &mut Map<String, Value>, v: &Village, vp: &fiberplan_plan::VillagePlan) {
-    let per_hh = |x: i64| {
-        if v.households > 0 {
-            json!(x / v.households as i64)
-        } else {
-            Value::Null
-        }
-    };
-    m.insert(
-        "fibre_marginal_kzt_per_household".into(),
-        vp.fibre_marginal_kzt.map_or(Value::Null, per_hh),
-    );
-    m.insert(
-        "alternative".into(),
-        vp.alternative
-            .map_or(Value::Null, |(t, _)| json!(t.as_str())),
-    );
-    m.insert(
-        "alternative_kzt_per_household".into(),
-        vp.alternative.map_or(Value::Null, |(_, c)| per_hh(c)),
-    );
+    let s = |f: fn(&District) -> &String| d.map(|d| f(d).clone());
+    DistrictProps {
+        district_kato: s(|d| &d.kato),
+        district_en: s(|d| &d.name_en),
+        district_kk: s(|d| &d.name_kk),
+        district_ru: s(|d| &d.name_ru),
+        oblast_en: s(|d| &d.oblast_en),
+    }
 }
 
 fn per_household(x: Option<i64>, households: u64) -> String {
@@ -88,10 +66,6 @@ pub fn technology_colour(t: fiberplan_plan::Technology) -> &'static str {
     }
 }
 
-fn feature(geometry: Value, props: Map<String, Value>) -> Value {
-    json!({"type": "Feature", "geometry": geometry, "properties": Value::Object(props)})
-}
-
 /// Colours of the simplestyle properties (geojson.io, GitHub's viewer).
 const FIBRE_STROKE: &str = "#d7191c";
 const VILLAGE_FIBRE: &str = "#1a9641";
@@ -99,19 +73,25 @@ const VILLAGE_NONE: &str = "#7f7f7f";
 const POP_COLOUR: &str = "#2b83ba";
 
 impl PlanContext<'_> {
-    /// `plan.geojson`: an RFC 7946 FeatureCollection, 6 decimals, no `crs`.
+    /// `plan.geojson`: an RFC 7946 FeatureCollection, 6 decimals, no `crs`; its schema is
+    /// [`crate::plan_schema`].
     pub fn geojson(&self) -> String {
+        let mut s =
+            serde_json::to_string(&self.plan_collection()).expect("plan features serialise");
+        s.push('\n');
+        s
+    }
+
+    /// The features of `plan.geojson`: routes, then villages, then points of presence.
+    pub fn plan_collection(&self) -> PlanCollection {
         let mut features = Vec::new();
         let p = self.plan;
+        let feature = |geometry, properties| PlanFeature {
+            kind: "Feature".into(),
+            geometry,
+            properties,
+        };
         for (i, r) in p.routes.iter().enumerate() {
-            let mut m = Map::new();
-            m.insert("kind".into(), json!("new_fibre"));
-            m.insert("id".into(), json!(format!("route-{}", i + 1)));
-            m.insert("technology".into(), json!("fibre"));
-            m.insert("length_km".into(), json!(r3(r.costed_length_m / 1000.0)));
-            m.insert("phase".into(), json!(r.phase));
-            m.insert("drawn_length_km".into(), json!(r3(r.length_m / 1000.0)));
-            m.insert("cost_kzt".into(), json!(r.cost_kzt));
             let mut kinds: Vec<&str> = r
                 .corridors
                 .iter()
@@ -119,7 +99,6 @@ impl PlanContext<'_> {
                 .collect();
             kinds.sort_unstable();
             kinds.dedup();
-            m.insert("corridor_type".into(), json!(kinds.join(",")));
             let mut classes: Vec<&str> = Vec::new();
             let mut names: Vec<&str> = Vec::new();
             let mut ways: Vec<i64> = Vec::new();
@@ -143,119 +122,117 @@ impl PlanContext<'_> {
                 tunnels += cor.tunnels;
                 rail += cor.railway_crossings;
             }
-            m.insert("road_classes".into(), json!(classes.join(",")));
-            m.insert("road_names".into(), json!(names.join("; ")));
-            m.insert("osm_way_ids".into(), json!(ways));
-            m.insert("bridges".into(), json!(bridges));
-            m.insert("tunnels".into(), json!(tunnels));
-            m.insert("railway_crossings".into(), json!(rail));
-            district_props(&mut m, self.districts, r.district);
-            m.insert(
-                "title".into(),
-                json!(format!(
+            let props = RouteProps {
+                id: format!("route-{}", i + 1),
+                technology: "fibre".into(),
+                length_km: r3(r.costed_length_m / 1000.0),
+                phase: phase_value(r.phase),
+                drawn_length_km: r3(r.length_m / 1000.0),
+                cost_kzt: r.cost_kzt,
+                corridor_type: kinds.join(","),
+                road_classes: classes.join(","),
+                road_names: names.join("; "),
+                osm_way_ids: ways,
+                bridges,
+                tunnels,
+                railway_crossings: rail,
+                district: district_of(self.districts, r.district),
+                title: format!(
                     "New fibre route-{} ({:.1} km)",
                     i + 1,
                     r.costed_length_m / 1000.0
-                )),
-            );
-            m.insert("description".into(), json!(format!("{} KZT", r.cost_kzt)));
-            m.insert("stroke".into(), json!(FIBRE_STROKE));
-            m.insert("stroke-width".into(), json!(3));
-            let coords: Vec<Value> = r.geometry.iter().map(|q| pos(*q)).collect();
+                ),
+                description: format!("{} KZT", r.cost_kzt),
+                stroke: FIBRE_STROKE.into(),
+                stroke_width: 3,
+            };
+            let coordinates = r.geometry.iter().map(|q| rpos(*q)).collect();
             features.push(feature(
-                json!({"type": "LineString", "coordinates": coords}),
-                m,
+                PlanGeometry::LineString { coordinates },
+                PlanProps::NewFibre(props),
             ));
         }
         for (i, v) in self.villages.iter().enumerate() {
             let vp = &p.villages[i];
-            let mut m = Map::new();
-            m.insert("kind".into(), json!("village"));
-            m.insert("id".into(), json!(v.id));
-            m.insert("name".into(), json!(v.name));
-            m.insert("name_kk".into(), json!(v.name_kk));
-            m.insert("name_ru".into(), json!(v.name_ru));
-            m.insert("place".into(), json!(v.place));
-            m.insert("households".into(), json!(v.households));
-            m.insert("population".into(), json!(v.population));
-            m.insert("population_imputed".into(), json!(v.population_imputed));
-            m.insert("technology".into(), json!(vp.technology.as_str()));
-            m.insert("unreachable".into(), json!(vp.unreachable));
-            m.insert("cost_kzt".into(), json!(vp.cost_kzt));
-            m.insert("phase".into(), json!(vp.phase));
-            why_props(&mut m, v, vp);
-            district_props(&mut m, self.districts, v.district);
-            m.insert(
-                "title".into(),
-                json!(if v.name.is_empty() {
+            let per_hh = |x: i64| (v.households > 0).then(|| x / v.households as i64);
+            let props = VillageProps {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                name_kk: v.name_kk.clone(),
+                name_ru: v.name_ru.clone(),
+                place: v.place.clone(),
+                households: v.households,
+                population: v.population,
+                population_imputed: v.population_imputed,
+                technology: vp.technology.as_str().into(),
+                unreachable: vp.unreachable,
+                cost_kzt: vp.cost_kzt,
+                phase: phase_value(vp.phase),
+                fibre_marginal_kzt_per_household: vp.fibre_marginal_kzt.and_then(per_hh),
+                alternative: vp.alternative.map(|(t, _)| t.as_str().to_string()),
+                alternative_kzt_per_household: vp.alternative.and_then(|(_, c)| per_hh(c)),
+                district: district_of(self.districts, v.district),
+                title: if v.name.is_empty() {
                     v.id.clone()
                 } else {
                     v.name.clone()
-                }),
-            );
-            m.insert(
-                "description".into(),
-                json!(format!(
-                    "{} households, {}",
-                    v.households,
-                    vp.technology.as_str()
-                )),
-            );
-            m.insert(
-                "marker-color".into(),
-                json!(technology_colour(vp.technology)),
-            );
-            m.insert(
-                "marker-size".into(),
-                json!(if v.households >= 500 {
+                },
+                description: format!("{} households, {}", v.households, vp.technology.as_str()),
+                marker_color: technology_colour(vp.technology).into(),
+                marker_size: if v.households >= 500 {
                     "large"
                 } else if v.households >= 100 {
                     "medium"
                 } else {
                     "small"
-                }),
-            );
+                }
+                .into(),
+            };
             features.push(feature(
-                json!({"type": "Point", "coordinates": pos(v.lonlat)}),
-                m,
+                PlanGeometry::Point {
+                    coordinates: rpos(v.lonlat),
+                },
+                PlanProps::Village(props),
             ));
         }
         for u in &p.pops {
-            let mut m = Map::new();
-            m.insert("kind".into(), json!("pop"));
-            match u.pop.map(|j| &self.backbone.pops[j]) {
-                Some(pop) => {
-                    m.insert("id".into(), json!(pop.id));
-                    m.insert("name".into(), json!(pop.name));
-                    m.insert(
-                        "source".into(),
-                        serde_json::to_value(pop.source).unwrap_or(Value::Null),
-                    );
-                }
-                None => {
-                    m.insert("id".into(), json!(format!("joint/{}", u.node)));
-                    m.insert("name".into(), json!(""));
-                    m.insert("source".into(), json!("line_joint"));
-                }
-            }
-            m.insert("proxy".into(), json!(self.backbone.is_proxy));
-            m.insert("title".into(), json!("Point of presence"));
-            m.insert("marker-color".into(), json!(POP_COLOUR));
-            m.insert("marker-symbol".into(), json!("telephone"));
+            let (id, name, source) = match u.pop.map(|j| &self.backbone.pops[j]) {
+                Some(pop) => (
+                    pop.id.clone(),
+                    pop.name.clone(),
+                    serde_json::to_value(pop.source)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                ),
+                None => (
+                    format!("joint/{}", u.node),
+                    String::new(),
+                    "line_joint".into(),
+                ),
+            };
+            let props = PopProps {
+                id,
+                name,
+                source,
+                proxy: self.backbone.is_proxy,
+                title: "Point of presence".into(),
+                marker_color: POP_COLOUR.into(),
+                marker_symbol: "telephone".into(),
+            };
             features.push(feature(
-                json!({"type": "Point", "coordinates": pos(u.lonlat)}),
-                m,
+                PlanGeometry::Point {
+                    coordinates: rpos(u.lonlat),
+                },
+                PlanProps::Pop(props),
             ));
         }
-        let fc = json!({
-            "type": "FeatureCollection",
-            "attribution": ATTRIBUTION,
-            "backbone": self.backbone.description,
-            "features": features,
-        });
-        let mut s = serde_json::to_string(&fc).expect("JSON values serialise");
-        s.push('\n');
-        s
+        PlanCollection {
+            kind: "FeatureCollection".into(),
+            attribution: ATTRIBUTION.into(),
+            backbone: self.backbone.description.clone(),
+            features,
+        }
     }
 
     /// `villages.csv`: one row per input village, the same properties as the GeoJSON.
@@ -304,7 +281,7 @@ impl PlanContext<'_> {
                 vp.technology.as_str().to_string(),
                 vp.unreachable.to_string(),
                 vp.cost_kzt.to_string(),
-                vp.phase.map(|y| y.to_string()).unwrap_or_default(),
+                phase_value(vp.phase).to_string(),
                 per_household(vp.fibre_marginal_kzt, v.households),
                 vp.alternative
                     .map(|(t, _)| t.as_str().to_string())
@@ -324,15 +301,13 @@ impl PlanContext<'_> {
     /// `summary.json`: totals, cost breakdown, solver facts, inputs, attribution.
     pub fn summary_json(&self) -> String {
         let s = &self.plan.summary;
-        let gap = s
-            .lower_bound
-            .filter(|&lb| lb > 0)
-            .map(|lb| r3(100.0 * (s.objective - lb) as f64 / lb as f64));
+        let gap = s.gap_pct().map(r3);
+        let o = &s.objective;
         let v = json!({
-            "mode": s.mode.as_str(),
-            "target_households": s.target_households,
-            "budget_kzt": s.budget_kzt,
-            "coverage_target": s.coverage_target,
+            "mode": o.mode().as_str(),
+            "target_households": o.target_households(),
+            "budget_kzt": o.budget_kzt(),
+            "coverage_target": o.coverage_share(),
             "households_fibre": s.households_fibre,
             "villages_fibre": s.villages_fibre,
             "population_fibre": s.population_fibre,
@@ -346,9 +321,7 @@ impl PlanContext<'_> {
                 "satellite": s.cost_satellite_kzt,
             },
             "cost_fibre_kzt": s.cost_fibre_kzt(),
-            "target_met": s.target_households.is_none_or(|t| s.households_fibre >= t)
-                && s.budget_kzt.is_none_or(|b| s.cost_fibre_kzt() <= b)
-                && s.coverage_target.is_none_or(|c| s.coverage_share >= c),
+            "target_met": s.target_met(),
             "villages_fwa": s.villages_fwa,
             "households_fwa": s.households_fwa,
             "villages_satellite": s.villages_satellite,
@@ -363,7 +336,7 @@ impl PlanContext<'_> {
             "routes": s.routes,
             "pops_used": s.pops_used,
             "solver": s.solver,
-            "objective": s.objective,
+            "objective": s.solver_objective,
             "objective_units": "corridor cost in KZT, as in --export-stp",
             "lower_bound": s.lower_bound,
             "gap_pct": gap,

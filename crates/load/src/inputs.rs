@@ -1,0 +1,349 @@
+//! Reading everything a plan needs, one way for every command: the cost model, the villages,
+//! the existing network and the regions, with the checks that need more than one file
+//! (latitude and longitude swapped against the expected region, villages outside the bundled
+//! country without a backbone), then the planning graph: the straight-line corridor proxy,
+//! or the roads of an OpenStreetMap extract ([`crate::osm_inputs`]).
+
+use crate::LoadError;
+use fiberplan_io::coords::swapped_hint;
+use fiberplan_io::{
+    read_backbone, read_costs, read_national, read_regions, read_villages, InputError,
+    NationalOptions, Region, Regions, Where,
+};
+use fiberplan_model::{Backbone, CostModel, LonLat, PlanSettings, ScenarioFile, Village};
+use fiberplan_network::corridor_proxy::{self, ProxyOptions};
+use fiberplan_network::country_mask::CountryMask;
+use fiberplan_network::district_index::DistrictIndex;
+use fiberplan_network::PlanningGraph;
+use std::path::{Path, PathBuf};
+
+/// Which inputs to read (`None`: the bundled default) and the model's settings.
+#[derive(Clone, Debug)]
+pub struct InputSpec {
+    /// Villages (GeoJSON or CSV); default: the bundled national villages, or the places
+    /// of the OpenStreetMap extract.
+    pub villages: Option<PathBuf>,
+    /// Existing network (GeoJSON); default: the bundled declared proxy, or the extract's
+    /// telecom lines and towns.
+    pub backbone: Option<PathBuf>,
+    /// OpenStreetMap extract: plan along its roads instead of the straight-line proxy.
+    pub osm: Option<PathBuf>,
+    /// Cost model (TOML); default: `costs.toml` of the data folder.
+    pub costs: Option<PathBuf>,
+    /// The bundled data folder, already resolved.
+    pub data: PathBuf,
+    /// Household size, circuity, isolated dwellings.
+    pub settings: PlanSettings,
+}
+
+impl InputSpec {
+    /// The bundled inputs of `data` with the default settings.
+    pub fn bundled(data: &Path) -> Self {
+        InputSpec {
+            villages: None,
+            backbone: None,
+            osm: None,
+            costs: None,
+            data: data.to_path_buf(),
+            settings: PlanSettings::DEFAULT,
+        }
+    }
+
+    /// The cost model's path: the one given, else the data folder's `costs.toml`.
+    pub fn costs_path(&self) -> PathBuf {
+        self.costs
+            .clone()
+            .unwrap_or_else(|| self.data.join("costs.toml"))
+    }
+
+    /// Fill what `self` leaves open from a scenario file's `[inputs]` (paths relative to
+    /// the file at `path`), and check its settings' ranges. Inputs given in `self` win.
+    pub fn with_scenario_file(
+        mut self,
+        path: &Path,
+        file: &ScenarioFile,
+    ) -> Result<Self, LoadError> {
+        let base = path.parent().unwrap_or(Path::new("."));
+        let rel = |p: &Option<String>| p.as_ref().map(|p| base.join(p));
+        self.villages = self.villages.or(rel(&file.inputs.villages));
+        self.backbone = self.backbone.or(rel(&file.inputs.backbone));
+        self.costs = self.costs.or(rel(&file.inputs.costs));
+        if let Some(h) = file.inputs.household_size {
+            self.settings.household_size = h;
+        }
+        if let Some(c) = file.inputs.circuity {
+            self.settings.circuity = c;
+        }
+        self.settings.check().map_err(|e| {
+            InputError::new(path, Where::Key(format!("inputs.{}", e.key)), e.problem)
+        })?;
+        Ok(self)
+    }
+
+    /// The files a plan of this spec reads, in a fixed order: what a sweep's result keys
+    /// hash, so that changed inputs never mix with old rows.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let kz = self.data.join("kz");
+        let mut files = vec![self.costs_path()];
+        files.extend(self.osm.clone());
+        match &self.villages {
+            Some(v) => files.push(v.clone()),
+            None if self.osm.is_none() => files.push(kz.join("populated_places.csv")),
+            None => {}
+        }
+        match &self.backbone {
+            Some(b) => files.push(b.clone()),
+            None if self.osm.is_none() => files.push(kz.join("railway_stations.geojson")),
+            None => {}
+        }
+        files.push(kz.join("oblasts_2024.geojson"));
+        files.push(kz.join("districts_2024.geojson"));
+        files
+    }
+}
+
+/// Everything read and checked, the planning graph built.
+pub struct PlanInputs {
+    /// Where the cost model came from.
+    pub costs_path: PathBuf,
+    /// The cost model.
+    pub costs: CostModel,
+    /// Villages, with their districts when they lie in the bundled country.
+    pub villages: Vec<Village>,
+    /// The existing network; with an extract, its line joints are appended as points of
+    /// presence so that `graph.pop_node` matches `backbone.pops`.
+    pub backbone: Backbone,
+    /// The bundled country's districts and oblasts.
+    pub regions: Regions,
+    /// The planning graph.
+    pub graph: PlanningGraph,
+    /// What the corridors are, for the outputs (e.g. "straight-line proxy (Delaunay),
+    /// circuity 1.3").
+    pub corridors: String,
+    /// The same in two words: "straight-line proxy" or "OSM roads".
+    pub corridors_kind: &'static str,
+    /// Where the villages came from, for the outputs.
+    pub villages_from: String,
+    /// The settings the inputs were read with.
+    pub settings: PlanSettings,
+}
+
+/// Read, check and build: the one way every command gets from files to a planning graph.
+/// Inputs are read in the order `plan` has always read them (costs, villages, regions,
+/// backbone), so the first error reported is the same.
+pub fn load(spec: &InputSpec) -> Result<PlanInputs, LoadError> {
+    spec.settings
+        .check()
+        .map_err(|e| LoadError::Invalid(format!("--{} {}", e.key.replace('_', "-"), e.problem)))?;
+    match &spec.osm {
+        Some(osm) => crate::osm_inputs::load_osm(osm, spec),
+        None => load_proxy(spec),
+    }
+}
+
+fn load_proxy(spec: &InputSpec) -> Result<PlanInputs, LoadError> {
+    let kz = spec.data.join("kz");
+    let costs_path = spec.costs_path();
+    let costs = read_costs(&costs_path)?;
+    let nopts = NationalOptions {
+        household_size: spec.settings.household_size,
+        include_isolated: spec.settings.include_isolated,
+    };
+    let (villages, backbone, regions, mask) = match &spec.villages {
+        None => {
+            let nd = read_national(&kz, &nopts)?;
+            let backbone = match &spec.backbone {
+                Some(p) => {
+                    let bb = read_backbone(p)?;
+                    // The villages are the bundled country's: so must the network be.
+                    check_swapped(p, &backbone_points(&bb), &Region::KAZAKHSTAN)?;
+                    bb
+                }
+                None => nd.backbone,
+            };
+            let mask = CountryMask::new(&nd.regions.country);
+            (nd.villages, backbone, nd.regions, mask)
+        }
+        Some(vpath) => {
+            let mut villages = read_villages(vpath, spec.settings.household_size)?;
+            let regions = read_regions(&kz)?;
+            let mask = CountryMask::new(&regions.country);
+            let vpoints: Vec<LonLat> = villages.iter().map(|v| v.lonlat).collect();
+            let backbone = match &spec.backbone {
+                Some(p) => {
+                    let bb = read_backbone(p)?;
+                    let near = surroundings(&backbone_points(&bb));
+                    check_swapped(vpath, &vpoints, &near)?;
+                    bb
+                }
+                None => {
+                    check_inside(vpath, &villages, &mask)?;
+                    read_national(&kz, &nopts)?.backbone
+                }
+            };
+            let index = DistrictIndex::new(&regions.district_polygons);
+            for v in &mut villages {
+                v.district = index.locate(v.lonlat);
+            }
+            (villages, backbone, regions, mask)
+        }
+    };
+    // Every village inside (or within 3 cells of) the country: corridors are kept inside.
+    let inside_kz = villages.iter().all(|v| mask.near(v.lonlat, 3));
+    let circuity = spec.settings.circuity;
+    let popts = ProxyOptions {
+        circuity,
+        ..ProxyOptions::default()
+    };
+    let graph = corridor_proxy::build(
+        &villages,
+        &backbone,
+        inside_kz.then_some(&mask),
+        &costs,
+        &popts,
+    );
+    let villages_from = spec
+        .villages
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "bundled: data/kz/populated_places.csv".into());
+    Ok(PlanInputs {
+        costs_path,
+        costs,
+        villages,
+        backbone,
+        regions,
+        graph,
+        corridors: format!("straight-line proxy (Delaunay), circuity {circuity}"),
+        corridors_kind: "straight-line proxy",
+        villages_from,
+        settings: spec.settings,
+    })
+}
+
+/// Points of presence and line vertices of a backbone.
+fn backbone_points(bb: &Backbone) -> Vec<LonLat> {
+    bb.pops
+        .iter()
+        .map(|p| p.lonlat)
+        .chain(bb.lines.iter().flatten().copied())
+        .collect()
+}
+
+/// The box around `points` grown by half its size and at least one degree each way: where
+/// villages served from these points can be expected.
+fn surroundings(points: &[LonLat]) -> Region {
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for p in points {
+        b = [
+            b[0].min(p[0]),
+            b[1].min(p[1]),
+            b[2].max(p[0]),
+            b[3].max(p[1]),
+        ];
+    }
+    let mx = ((b[2] - b[0]) / 2.0).max(1.0);
+    let my = ((b[3] - b[1]) / 2.0).max(1.0);
+    Region {
+        name: "the backbone's surroundings",
+        bbox: [b[0] - mx, b[1] - my, b[2] + mx, b[3] + my],
+    }
+}
+
+/// An error naming `path` when its points look like swapped latitude and longitude for `region`.
+pub(crate) fn check_swapped(
+    path: &Path,
+    points: &[LonLat],
+    region: &Region,
+) -> Result<(), InputError> {
+    match swapped_hint(points, region) {
+        Some(hint) => Err(InputError::file(path, hint)),
+        None => Ok(()),
+    }
+}
+
+/// Villages outside the bundled country are an error unless the user brings a backbone.
+fn check_inside(path: &Path, villages: &[Village], mask: &CountryMask) -> Result<(), InputError> {
+    let pts: Vec<LonLat> = villages.iter().map(|v| v.lonlat).collect();
+    check_swapped(path, &pts, &Region::KAZAKHSTAN)?;
+    if let Some(v) = villages.iter().find(|v| !mask.near(v.lonlat, 3)) {
+        return Err(InputError::file(
+            path,
+            format!(
+                "village {:?} at ({}, {}) is outside Kazakhstan, the bundled region: pass --backbone FILE with the \
+                 existing network for villages elsewhere",
+                v.id, v.lonlat[0], v.lonlat[1]
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Villages of `graph` that no corridor path joins to a point of presence or an existing
+/// line: index into the villages. Unplaced villages (no node) are unreachable too.
+pub fn unreachable_villages(graph: &PlanningGraph) -> Vec<usize> {
+    let (comp, ncomp) = fiberplan_network::roads::components(graph);
+    let mut fed = vec![false; ncomp];
+    for n in graph.pop_node.iter().flatten().chain(&graph.line_joints) {
+        fed[comp[*n as usize] as usize] = true;
+    }
+    graph
+        .village_node
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.is_none_or(|n| !fed[comp[n as usize] as usize]))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surroundings_grow_by_at_least_a_degree() {
+        let r = surroundings(&[[10.0, 50.0], [10.5, 50.2]]);
+        assert_eq!(r.bbox, [9.0, 49.0, 11.5, 51.2]);
+    }
+
+    #[test]
+    fn files_of_the_bundled_spec_are_fixed() {
+        let spec = InputSpec::bundled(Path::new("d"));
+        let names: Vec<String> = spec
+            .files()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "d/costs.toml",
+                "d/kz/populated_places.csv",
+                "d/kz/railway_stations.geojson",
+                "d/kz/oblasts_2024.geojson",
+                "d/kz/districts_2024.geojson"
+            ]
+        );
+    }
+
+    #[test]
+    fn scenario_file_settings_are_checked_with_their_key() {
+        let file: ScenarioFile = ScenarioFile {
+            inputs: fiberplan_model::Inputs {
+                household_size: Some(0.5),
+                ..Default::default()
+            },
+            scenario: fiberplan_model::Scenario::quota(1),
+            grid: None,
+            monte_carlo: None,
+        };
+        let e = InputSpec::bundled(Path::new("d"))
+            .with_scenario_file(Path::new("s/x.toml"), &file)
+            .err()
+            .expect("out of range");
+        assert_eq!(
+            e.to_string(),
+            "s/x.toml: inputs.household_size: 0.5 must be between 1 and 20"
+        );
+    }
+}

@@ -1,0 +1,97 @@
+//! The Planner: one solver policy and one rooted view of the planning graph, shared by every
+//! scenario that `plan`, `sweep` and the later network stages solve on the same inputs.
+
+use crate::{LoadError, PlanInputs};
+use fiberplan_model::Scenario;
+use fiberplan_network::district_index::DistrictIndex;
+use fiberplan_network::SteinerView;
+use fiberplan_plan::{solve_plan, Plan, PlanRequest, SolveCache};
+use std::time::Duration;
+
+/// How hard the solver works on each scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SolverPolicy {
+    /// Work multiplier (constructions and local-search rounds scale with it).
+    pub effort: u32,
+    /// Safety cap on a solve's wall time; the work-based rule normally stops first.
+    pub time_limit: Option<Duration>,
+}
+
+impl SolverPolicy {
+    /// One plan, as `fiberplan plan` solves it: the solver's default effort, two minutes at most.
+    pub const PLAN: SolverPolicy = SolverPolicy {
+        effort: 4,
+        time_limit: Some(Duration::from_secs(120)),
+    };
+
+    /// Many scenarios, as `fiberplan sweep` solves them: `effort` each, no time cap (the
+    /// work-based rule keeps rows reproducible on any machine).
+    pub fn sweep(effort: u32) -> Self {
+        SolverPolicy {
+            effort,
+            time_limit: None,
+        }
+    }
+}
+
+/// Plans scenarios on one set of loaded inputs.
+pub struct Planner<'a> {
+    inputs: &'a PlanInputs,
+    view: SteinerView,
+    districts: DistrictIndex,
+    policy: SolverPolicy,
+    cache: SolveCache,
+}
+
+impl<'a> Planner<'a> {
+    /// A planner over `inputs`: builds the rooted view (households as prizes) once.
+    pub fn new(inputs: &'a PlanInputs, policy: SolverPolicy) -> Self {
+        let view = inputs
+            .graph
+            .steiner_view(|i| inputs.villages[i].households as i64);
+        Planner {
+            inputs,
+            view,
+            districts: DistrictIndex::new(&inputs.regions.district_polygons),
+            policy,
+            cache: SolveCache::default(),
+        }
+    }
+
+    /// The planning graph as a rooted Steiner instance (what `--export-stp` writes).
+    pub fn view(&self) -> &SteinerView {
+        &self.view
+    }
+
+    /// The inputs this planner plans on.
+    pub fn inputs(&self) -> &'a PlanInputs {
+        self.inputs
+    }
+
+    /// The plan of one scenario, its routes placed in districts. Scenarios that differ only
+    /// in prices share their fibre solve; the result is the same as a fresh solve.
+    pub fn plan(&self, scenario: &Scenario) -> Result<Plan, LoadError> {
+        let objective = scenario
+            .objective()
+            .map_err(|m| LoadError::Invalid(format!("scenario: {m}")))?;
+        let solver = fiberplan_steiner::Options {
+            seed: scenario.seed,
+            effort: self.policy.effort,
+            time_limit: self.policy.time_limit,
+            ..Default::default()
+        };
+        let mut plan = solve_plan(&PlanRequest {
+            villages: &self.inputs.villages,
+            backbone: &self.inputs.backbone,
+            graph: &self.inputs.graph,
+            costs: &self.inputs.costs,
+            view: &self.view,
+            scenario,
+            objective,
+            solver,
+            cache: Some(&self.cache),
+        });
+        plan.assign_districts(&self.districts);
+        Ok(plan)
+    }
+}

@@ -1,0 +1,101 @@
+//! Settings of the planning model that are not scenario parameters: how population turns
+//! into households and how straight lines stand in for roads. One definition of each default
+//! and range, read by the CLI flags, scenario files, `validate` and `sweep`.
+
+use serde::{Deserialize, Serialize};
+
+/// The model's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanSettings {
+    /// People per household, to turn population into households.
+    pub household_size: f64,
+    /// Road-circuity factor of the straight-line corridor proxy.
+    pub circuity: f64,
+    /// Count isolated dwellings as villages.
+    pub include_isolated: bool,
+}
+
+/// A setting outside its range: the setting's name and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingError {
+    /// Which setting (`household_size` or `circuity`).
+    pub key: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl PlanSettings {
+    /// The default household size (people per household).
+    pub const HOUSEHOLD_SIZE: f64 = 3.5;
+    /// Accepted household sizes.
+    pub const HOUSEHOLD_SIZE_RANGE: (f64, f64) = (1.0, 20.0);
+    /// The default circuity of the corridor proxy.
+    pub const CIRCUITY: f64 = 1.3;
+    /// Accepted circuity factors.
+    pub const CIRCUITY_RANGE: (f64, f64) = (1.0, 5.0);
+
+    /// The settings every command uses unless told otherwise.
+    pub const DEFAULT: PlanSettings = PlanSettings {
+        household_size: Self::HOUSEHOLD_SIZE,
+        circuity: Self::CIRCUITY,
+        include_isolated: false,
+    };
+
+    /// The first setting outside its range, if any.
+    pub fn check(&self) -> Result<(), SettingError> {
+        let within = |x: f64, (lo, hi): (f64, f64)| x.is_finite() && x >= lo && x <= hi;
+        if !within(self.household_size, Self::HOUSEHOLD_SIZE_RANGE) {
+            return Err(SettingError {
+                key: "household_size",
+                problem: format!(
+                    "{} must be between {} and {}",
+                    self.household_size,
+                    Self::HOUSEHOLD_SIZE_RANGE.0,
+                    Self::HOUSEHOLD_SIZE_RANGE.1
+                ),
+            });
+        }
+        if !within(self.circuity, Self::CIRCUITY_RANGE) {
+            return Err(SettingError {
+                key: "circuity",
+                problem: format!(
+                    "{} must be between {} and {}",
+                    self.circuity,
+                    Self::CIRCUITY_RANGE.0,
+                    Self::CIRCUITY_RANGE.1
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Default for PlanSettings {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert!(PlanSettings::DEFAULT.check().is_ok());
+        let bad = |household_size, circuity| {
+            PlanSettings {
+                household_size,
+                circuity,
+                include_isolated: false,
+            }
+            .check()
+            .unwrap_err()
+            .key
+        };
+        assert_eq!(bad(0.5, 1.3), "household_size");
+        assert_eq!(bad(f64::NAN, 1.3), "household_size");
+        assert_eq!(bad(3.5, 5.01), "circuity");
+        assert_eq!(bad(3.5, f64::INFINITY), "circuity");
+    }
+}

@@ -1,0 +1,284 @@
+//! One plan from one request: prepare the villages' costs, find the fibre tree of the
+//! objective ([`crate::fibre_tree`]), then everything that follows from it
+//! ([`crate::outcome`]).
+
+use crate::fibre_tree::{fibre_tree, Prepared};
+use crate::outcome::outcome;
+use crate::types::{Plan, PlanRequest};
+
+/// Solve one plan.
+pub fn solve_plan(req: &PlanRequest) -> Plan {
+    let p = Prepared::new(req);
+    let tree = fibre_tree(&p);
+    outcome(&p, &tree)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every mode on one small graph whose answers can be checked by hand:
+    //!
+    //! ```text
+    //! P ---1,000--- A(100 hh) ---1,000--- B(50 hh) ---100,000--- C(10 hh)
+    //! ```
+    //! Village equipment 500, household connection 10 per household: fibre to A costs
+    //! 1,000 + 500 + 1,000 = 2,500; to A and B 2,000 + 1,000 + 1,500 = 4,500; to all three
+    //! 102,000 + 1,500 + 1,600 = 105,100. Satellite is 100 per household (capital only).
+
+    use super::*;
+    use crate::{SolveCache, Technology};
+    use fiberplan_model::{
+        Backbone, CorridorCosts, CostModel, Mode, Objective, Phase, Pop, PopSource,
+        RoadClassCost, SatelliteCosts, Scenario, Village,
+    };
+    use fiberplan_network::{Corridor, CorridorKind, PlanningGraph};
+
+    fn village(id: &str, lon: f64, households: u64) -> Village {
+        Village {
+            id: id.into(),
+            name: id.into(),
+            name_kk: String::new(),
+            name_ru: String::new(),
+            lonlat: [lon, 0.0],
+            place: "user".into(),
+            population: households * 3,
+            households,
+            population_imputed: false,
+            district: None,
+        }
+    }
+
+    fn corridor(a: u32, b: u32, lons: [f64; 2], cost_kzt: i64) -> Corridor {
+        Corridor {
+            a,
+            b,
+            geometry: vec![[lons[0], 0.0], [lons[1], 0.0]],
+            length_m: 1000.0,
+            costed_length_m: 1000.0,
+            cost_kzt,
+            kind: CorridorKind::Proxy,
+            class: String::new(),
+            paved: None,
+            osm_ways: Vec::new(),
+            names: Vec::new(),
+            bridges: 0,
+            tunnels: 0,
+            railway_crossings: 0,
+        }
+    }
+
+    struct World {
+        villages: Vec<Village>,
+        backbone: Backbone,
+        graph: PlanningGraph,
+        costs: CostModel,
+    }
+
+    fn world() -> World {
+        let villages = vec![
+            village("A", 0.01, 100),
+            village("B", 0.02, 50),
+            village("C", 0.5, 10),
+        ];
+        let backbone = Backbone {
+            pops: vec![Pop {
+                id: "P".into(),
+                name: "P".into(),
+                lonlat: [0.0, 0.0],
+                source: PopSource::City,
+            }],
+            lines: Vec::new(),
+            is_proxy: false,
+            description: "test".into(),
+        };
+        let graph = PlanningGraph {
+            nodes: vec![[0.0, 0.0], [0.01, 0.0], [0.02, 0.0], [0.5, 0.0]],
+            corridors: vec![
+                corridor(0, 1, [0.0, 0.01], 1_000),
+                corridor(1, 2, [0.01, 0.02], 1_000),
+                corridor(2, 3, [0.02, 0.5], 100_000),
+            ],
+            village_node: vec![Some(1), Some(2), Some(3)],
+            pop_node: vec![Some(0)],
+            line_joints: Vec::new(),
+        };
+        let road = RoadClassCost {
+            paved_per_km: 1,
+            unpaved_per_km: 1,
+        };
+        let costs = CostModel {
+            currency: "KZT".into(),
+            corridor: CorridorCosts {
+                proxy_per_km: 1,
+                offroad_per_km: 1,
+                road: Default::default(),
+                road_default: road,
+                bridge_extra_per_km: 0,
+                tunnel_extra_per_km: 0,
+                power_line_per_km: 1,
+                railway_per_km: 1,
+                railway_crossing_kzt: 0,
+            },
+            village_equipment_kzt: 500,
+            household_connection_kzt: 10,
+            lifecycle: None,
+            fwa: None,
+            satellite: Some(SatelliteCosts {
+                terminal_per_household_kzt: 100,
+                service_per_household_year_kzt: 0,
+            }),
+        };
+        World {
+            villages,
+            backbone,
+            graph,
+            costs,
+        }
+    }
+
+    fn scenario(mode: Mode) -> Scenario {
+        Scenario {
+            mode,
+            target_households: Some(150),
+            budget_kzt: Some(4_500),
+            coverage_share: Some(0.9),
+            ..Scenario::quota(0)
+        }
+    }
+
+    fn plan(w: &World, s: &Scenario) -> crate::Plan {
+        let view = w.graph.steiner_view(|i| w.villages[i].households as i64);
+        solve_plan(&PlanRequest {
+            villages: &w.villages,
+            backbone: &w.backbone,
+            graph: &w.graph,
+            view: &view,
+            costs: &w.costs,
+            scenario: s,
+            objective: s.objective().unwrap(),
+            solver: fiberplan_steiner::Options::default(),
+            cache: None,
+        })
+    }
+
+    fn techs(p: &crate::Plan) -> Vec<Technology> {
+        p.villages.iter().map(|v| v.technology).collect()
+    }
+
+    #[test]
+    fn quota_takes_the_cheapest_households() {
+        let w = world();
+        let p = plan(&w, &scenario(Mode::Quota));
+        assert_eq!(
+            techs(&p),
+            [Technology::Fibre, Technology::Fibre, Technology::None]
+        );
+        let s = &p.summary;
+        assert_eq!(s.objective, Objective::Quota { target_households: 150 });
+        assert_eq!((s.households_fibre, s.solver_objective), (150, 2_000));
+        assert_eq!(s.cost_total_kzt, 4_500);
+        assert!(s.target_met());
+        assert_eq!(s.lower_bound, Some(2_000));
+        assert_eq!(s.gap_pct(), Some(0.0));
+        assert_eq!((s.routes, s.pops_used), (1, 1));
+    }
+
+    #[test]
+    fn connect_all_reaches_every_village() {
+        let w = world();
+        let p = plan(&w, &scenario(Mode::ConnectAll));
+        assert_eq!(techs(&p), [Technology::Fibre; 3]);
+        assert_eq!(p.summary.cost_total_kzt, 105_100);
+        assert_eq!(p.summary.cost_corridor_kzt, 102_000);
+        assert!(p.summary.target_met());
+    }
+
+    #[test]
+    fn budget_buys_the_most_households_it_can() {
+        let w = world();
+        let p = plan(&w, &scenario(Mode::Budget));
+        assert_eq!(p.summary.households_fibre, 150);
+        assert_eq!(p.summary.cost_fibre_kzt(), 4_500);
+        assert!(p.summary.target_met());
+        let tight = Scenario {
+            budget_kzt: Some(4_499),
+            ..scenario(Mode::Budget)
+        };
+        let p = plan(&w, &tight);
+        assert_eq!(p.summary.households_fibre, 100);
+        assert_eq!(p.summary.cost_fibre_kzt(), 2_500);
+    }
+
+    #[test]
+    fn least_cost_puts_the_far_village_on_satellite() {
+        // C's fibre (100,000 of corridor + 600) is dearer than satellite (1,000); A and B are
+        // cheaper on fibre (A: 2,500 against 10,000).
+        let w = world();
+        let p = plan(&w, &scenario(Mode::LeastCost));
+        assert_eq!(
+            techs(&p),
+            [Technology::Fibre, Technology::Fibre, Technology::Satellite]
+        );
+        assert_eq!(p.summary.cost_satellite_kzt, 1_000);
+        assert_eq!(p.summary.cost_total_kzt, 4_500 + 1_000);
+        let (alt, cost) = p.villages[2].alternative.unwrap();
+        assert_eq!((alt, cost), (Technology::Satellite, 1_000));
+    }
+
+    #[test]
+    fn coverage_serves_the_share_of_the_population() {
+        // 90 % of 480 people: A and B (450) are enough; C goes to satellite, which does
+        // not count as coverage.
+        let w = world();
+        let p = plan(&w, &scenario(Mode::Coverage));
+        assert_eq!(p.summary.households_fibre, 150);
+        assert!((p.summary.coverage_share - 450.0 / 480.0).abs() < 1e-12);
+        assert!(p.summary.target_met());
+    }
+
+    #[test]
+    fn phases_give_years_within_their_budgets() {
+        let w = world();
+        let s = Scenario {
+            phases: vec![
+                Phase {
+                    year: 2026,
+                    budget_kzt: 2_500,
+                },
+                Phase {
+                    year: 2027,
+                    budget_kzt: 2_000,
+                },
+            ],
+            ..scenario(Mode::Quota)
+        };
+        let p = plan(&w, &s);
+        let years: Vec<Option<u16>> = p.villages.iter().map(|v| v.phase).collect();
+        assert_eq!(years, [Some(2026), Some(2027), None]);
+        assert_eq!(p.summary.phases, [(2026, 2_500), (2027, 2_000)]);
+    }
+
+    #[test]
+    fn a_cached_solve_is_the_fresh_solve() {
+        let w = world();
+        let view = w.graph.steiner_view(|i| w.villages[i].households as i64);
+        let cache = SolveCache::default();
+        let s = scenario(Mode::Quota);
+        let req = |cache| PlanRequest {
+            villages: &w.villages,
+            backbone: &w.backbone,
+            graph: &w.graph,
+            view: &view,
+            costs: &w.costs,
+            scenario: &s,
+            objective: s.objective().unwrap(),
+            solver: fiberplan_steiner::Options::default(),
+            cache,
+        };
+        let first = solve_plan(&req(Some(&cache)));
+        let again = solve_plan(&req(Some(&cache)));
+        let fresh = solve_plan(&req(None));
+        assert_eq!(first.corridors, again.corridors);
+        assert_eq!(first.corridors, fresh.corridors);
+        assert_eq!(first.summary, fresh.summary);
+    }
+}

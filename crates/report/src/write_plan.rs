@@ -1,0 +1,53 @@
+//! The one list of a plan's output files, written the same way by `plan` and `sweep --plans`.
+
+use crate::{district_packages, plan_html, AtomicDir, Lang, PlanContext};
+use fiberplan_model::LonLat;
+
+/// Which of a plan's files to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanFiles {
+    /// Everything `fiberplan plan` writes: `plan.geojson`, `villages.csv`, `summary.json`,
+    /// the district packages and `plan.html`.
+    All,
+    /// The plan's data files only (`plan.geojson`, `villages.csv`, `summary.json`): what a
+    /// sweep keeps per scenario.
+    Data,
+}
+
+/// A file that could not be staged: its name in the output folder and why.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {name}: {source}")]
+pub struct WriteError {
+    /// The file's path relative to the output folder.
+    pub name: String,
+    /// What the file system said.
+    pub source: std::io::Error,
+}
+
+/// Stage the plan's `files` in `out` (committed by the caller, with any files of its own).
+/// The data files are byte for byte the same whichever selection writes them.
+pub fn write_plan(
+    out: &mut AtomicDir,
+    ctx: &PlanContext,
+    district_polygons: &[Vec<Vec<Vec<LonLat>>>],
+    lang: Lang,
+    files: PlanFiles,
+) -> Result<(), WriteError> {
+    let mut write = |name: &str, body: String| {
+        out.write(name, body.as_bytes())
+            .map_err(|source| WriteError {
+                name: name.to_string(),
+                source,
+            })
+    };
+    write("plan.geojson", ctx.geojson())?;
+    write("villages.csv", ctx.villages_csv())?;
+    write("summary.json", ctx.summary_json())?;
+    if files == PlanFiles::All {
+        for (name, body) in district_packages(ctx, district_polygons, lang) {
+            write(&name, body)?;
+        }
+        write("plan.html", plan_html(ctx, district_polygons, lang))?;
+    }
+    Ok(())
+}
