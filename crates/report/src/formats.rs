@@ -369,7 +369,7 @@ pub fn write_district_formats(
             .map(|&i| ctx.graph.village_node.get(i).copied().flatten())
             .collect();
         let prefix = format!("districts/{folder}/");
-        write_with(&sub, &nodes, &formats, lang, out, &prefix)?;
+        write_with(&sub, &nodes, formats, lang, out, &prefix)?;
     }
     Ok(())
 }

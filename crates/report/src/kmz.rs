@@ -2,11 +2,12 @@
 //!
 //! One folder per layer ([`crate::formats::LAYERS`]) named in the chosen language; routes,
 //! villages and points of presence styled by technology; every popup field of
-//! `plan.geojson` (with `kind`) as typed ExtendedData (`Schema` + `SchemaData`), which
-//! Google Earth shows in the balloon and GDAL reads as typed fields. The zip entry carries
-//! a fixed date so the same plan gives the same bytes.
+//! `plan.geojson` (with `kind`) as ExtendedData `Data`, which Google Earth shows in the
+//! balloon. KML data values are text: GDAL reads them as String fields (typed `SchemaData`
+//! is lost when GDAL reads a single-file KMZ; the GeoPackage carries the types). The zip
+//! entry carries a fixed date so the same plan gives the same bytes.
 
-use crate::formats::{layers, value_text, FieldType, Layer};
+use crate::formats::{layers, value_text, Layer};
 use crate::i18n::Lang;
 use crate::plan_out::{technology_colour, PlanContext, ATTRIBUTION};
 use fiberplan_plan::Technology;
@@ -85,21 +86,13 @@ pub fn kml(ctx: &PlanContext, lang: Lang) -> String {
     );
     let layers = layers(ctx);
     for layer in &layers {
-        schema(&mut k, layer);
-    }
-    for layer in &layers {
         let title = match layer.kind.as_str() {
             "village" => l.villages.to_string(),
             "new_fibre" => l.new_routes.to_string(),
             "pop" => l.pops.to_string(),
             _ => layer.name.clone(),
         };
-        let _ = writeln!(
-            k,
-            "<Folder id=\"{}\">\n<name>{}</name>",
-            esc(&layer.name),
-            esc(&title)
-        );
+        let _ = writeln!(k, "<Folder>\n<name>{}</name>", esc(&title));
         for f in &layer.features {
             placemark(&mut k, layer, &f.properties, &f.geometry, lang);
         }
@@ -107,21 +100,6 @@ pub fn kml(ctx: &PlanContext, lang: Lang) -> String {
     }
     k.push_str("</Document>\n</kml>\n");
     k
-}
-
-/// The typed field list of a layer, referred to by its placemarks' `SchemaData`.
-fn schema(k: &mut String, layer: &Layer) {
-    let _ = writeln!(k, "<Schema name=\"{0}\" id=\"{0}\">", esc(&layer.name));
-    for (name, t) in &layer.fields {
-        let ty = match t {
-            FieldType::Integer => "int",
-            FieldType::Real => "double",
-            FieldType::Boolean => "bool",
-            FieldType::Text => "string",
-        };
-        let _ = writeln!(k, "<SimpleField name=\"{}\" type=\"{ty}\"/>", esc(name));
-    }
-    k.push_str("</Schema>\n");
 }
 
 fn prop<'a>(p: &'a Map<String, Value>, key: &str) -> &'a str {
@@ -170,25 +148,21 @@ fn placemark(k: &mut String, layer: &Layer, p: &Map<String, Value>, g: &Value, l
     if !style.is_empty() {
         let _ = write!(k, "<styleUrl>#{style}</styleUrl>");
     }
-    let _ = write!(
-        k,
-        "<ExtendedData><SchemaData schemaUrl=\"#{}\">",
-        esc(&layer.name)
-    );
+    k.push_str("<ExtendedData>");
     for (name, _) in &layer.fields {
         match p.get(name) {
             None | Some(Value::Null) => {}
             Some(v) => {
                 let _ = write!(
                     k,
-                    "<SimpleData name=\"{}\">{}</SimpleData>",
+                    "<Data name=\"{}\"><value>{}</value></Data>",
                     esc(name),
                     esc(&value_text(v))
                 );
             }
         }
     }
-    k.push_str("</SchemaData></ExtendedData>");
+    k.push_str("</ExtendedData>");
     geometry(k, g);
     k.push_str("</Placemark>\n");
 }

@@ -222,7 +222,6 @@ fn network(ctx: &PlanContext, village_nodes: &[Option<u32>]) -> Value {
         }
         deployment.sort_unstable();
         m.insert("deployment".into(), json!(deployment));
-        m.insert("darkFibre".into(), json!(false));
         m.insert("fibreLength".into(), json!(r3(r.costed_length_m / 1000.0)));
         m.insert("countries".into(), json!(["KZ"]));
         spans.push(Value::Object(m));
