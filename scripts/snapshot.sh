@@ -5,7 +5,9 @@
 # Two snapshots compared with scripts/same_outputs.py show that a change kept behaviour.
 #
 #   scripts/snapshot.sh target/release/fiberplan /tmp/snap-new
+#   PLAN_EXTRA=--no-last-mile scripts/snapshot.sh ...   # flags added to every `plan`
 set -euo pipefail
+PLAN_EXTRA=${PLAN_EXTRA:-}
 BIN=$(realpath "$1")
 OUT=$2
 cd "$(dirname "$0")/.."
@@ -19,15 +21,15 @@ run() { # NAME ARGS...: run BIN with ARGS; stdout to stdout/NAME, exit code appe
   echo "exit $?" >>"$OUT/stdout/$name"
   set -e
 }
-run national plan --threads 2 --out "$OUT/national" --export-stp "$OUT/national.stp"
-run phased plan --threads 2 --out "$OUT/phased" --phase 2026:40000000000 --phase 2027:40000000000
-run least_cost plan --threads 2 --out "$OUT/least_cost" --mode least-cost
-run coverage plan --threads 2 --out "$OUT/coverage" --mode coverage --coverage 0.99
-run budget plan --threads 2 --out "$OUT/budget" --mode budget --budget-kzt 100000000000
-run connect_all plan --threads 2 --out "$OUT/connect_all" --connect-all
+run national plan $PLAN_EXTRA --threads 2 --out "$OUT/national" --export-stp "$OUT/national.stp"
+run phased plan $PLAN_EXTRA --threads 2 --out "$OUT/phased" --phase 2026:40000000000 --phase 2027:40000000000
+run least_cost plan $PLAN_EXTRA --threads 2 --out "$OUT/least_cost" --mode least-cost
+run coverage plan $PLAN_EXTRA --threads 2 --out "$OUT/coverage" --mode coverage --coverage 0.99
+run budget plan $PLAN_EXTRA --threads 2 --out "$OUT/budget" --mode budget --budget-kzt 100000000000
+run connect_all plan $PLAN_EXTRA --threads 2 --out "$OUT/connect_all" --connect-all
 for f in data/osm/*.osm.pbf data/osm/*.osm.gz; do
   n=$(basename "$f"); n=${n%%.*}_${f##*.}
-  run "osm_$n" plan --threads 2 --osm "$f" --out "$OUT/osm_$n"
+  run "osm_$n" plan $PLAN_EXTRA --threads 2 --osm "$f" --out "$OUT/osm_$n"
   run "validate_$n" validate --osm "$f"
 done
 run validate_national validate

@@ -177,9 +177,12 @@ mod tests {
         assert_eq!((s.households_fibre, s.solver_objective), (150, 2_000));
         assert_eq!(s.cost_total_kzt, 4_500);
         assert!(s.target_met());
-        assert_eq!(s.lower_bound, Some(2_000));
-        assert_eq!(s.gap_pct(), Some(0.0));
-        assert_eq!((s.routes, s.pops_used), (1, 1));
+        // The quota bound is Lagrangian: never above the optimum, close to it here.
+        let lb = s.lower_bound.expect("a bound");
+        assert!((1_900..=2_000).contains(&lb), "{lb}");
+        assert!(s.gap_pct().is_some_and(|g| (0.0..=5.3).contains(&g)));
+        // Routes are cut at fibre villages: P-A and A-B.
+        assert_eq!((s.routes, s.pops_used), (2, 1));
     }
 
     #[test]
