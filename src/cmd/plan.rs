@@ -208,7 +208,12 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     } else {
         let pb = spinner("designing the last mile");
         let osm = args.input.osm.as_deref();
-        let lm = super::village::plan_last_mile(&inputs.villages, &plan, osm, args.input.data.as_deref())?;
+        let lm = super::village::plan_last_mile(
+            &inputs.villages,
+            &plan,
+            osm,
+            args.input.data.as_deref(),
+        )?;
         pb.finish_and_clear();
         t.lap("last_mile");
         Some(lm)
@@ -246,9 +251,16 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     write(&mut out, "plan.geojson", ctx.geojson())?;
     let (mut csv, mut summary) = (ctx.villages_csv(), ctx.summary_json());
     if let Some((designs, m)) = &last_mile {
-        let lm = fiberplan_report::last_mile_out::plan_outputs(&csv, &summary, designs, m.drop_limit_m, m.take_up_pct);
+        let lm = fiberplan_report::last_mile_out::plan_outputs(
+            &csv,
+            &summary,
+            designs,
+            m.drop_limit_m,
+            m.take_up_pct,
+        );
         (csv, summary) = (lm.0, lm.1);
-        out.write("last_mile.geojson", &lm.2).context("cannot write last_mile.geojson")?;
+        out.write("last_mile.geojson", &lm.2)
+            .context("cannot write last_mile.geojson")?;
     }
     write(&mut out, "villages.csv", csv)?;
     write(&mut out, "summary.json", summary)?;
