@@ -339,8 +339,8 @@ mod tests {
         };
         let e = InputSpec::bundled(Path::new("d"))
             .with_scenario_file(Path::new("s/x.toml"), &file)
-            .err()
-            .expect("out of range");
+            .map(|_| ())
+            .expect_err("out of range");
         assert_eq!(
             e.to_string(),
             "s/x.toml: inputs.household_size: 0.5 must be between 1 and 20"
