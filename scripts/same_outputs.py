@@ -3,18 +3,24 @@
 prints every file that differs. Run times are the only thing allowed to differ; with
 --phase-fix, so is the one documented change of issue 12: `phase` is an integer in every
 run (0 when a plan is unphased or a village fits no phase), where it was null before; and
-with --sweep-districts, the district columns of `sweep --plans` routes, which were empty.
+with --sweep-districts, the district columns of `sweep --plans` routes, which were empty, and the villages.csv it
+now writes beside plan.geojson. The `optimal` field that
+issue 18 adds to `steiner solve --json` is left out of the comparison.
 
     python3 scripts/same_outputs.py /tmp/snap-old /tmp/snap-new --phase-fix --sweep-districts
 
 Exit code 0 when the snapshots agree, 1 otherwise."""
 import argparse, json, os, re, sys
 
-TIME = re.compile(r"\d+(\.\d+)?s\b|[\d.]+ per second|time [\d.]+s \([^)]*\)|\"(seconds|secs|time_s|total_s|[a-z_]*_s)\": [\d.e-]+")
+TIME = re.compile(r"\d+(\.\d+)?s\b|[\d.]+ per second|time [\d.]+s \([^)]*\)|\"(seconds|secs|time_s|total_s|[a-z_]*_s)\":\s*[\d.e-]+")
 
 
-def norm_stdout(text):
-    return TIME.sub("<t>", text)
+# Fields a change may add to `steiner solve --json` without changing a result.
+ADDED = re.compile(r'"optimal":(true|false),')
+
+
+def norm_stdout(text, root):
+    return ADDED.sub("", TIME.sub("<t>", text.replace(root, "<out>")))
 
 
 def old_phase(feature_props, phase_fix):
@@ -53,15 +59,15 @@ def load(path, rel, args, old):
     with open(path, "rb") as fh:
         raw = fh.read()
     if rel.startswith("stdout/"):
-        return norm_stdout(raw.decode("utf-8", "replace"))
+        root = args.old if old else args.new
+        return norm_stdout(raw.decode("utf-8", "replace"), os.path.abspath(root))
     if rel.endswith(".geojson"):
         data = json.loads(raw)
         in_sweep = "/plans/" in rel
         return norm_geojson(data, args.phase_fix and old, args.sweep_districts and in_sweep)
-    if rel.endswith(".csv") and old:
-        return norm_csv(raw.decode("utf-8"), args.phase_fix)
-    if rel.endswith(".html") and old and args.phase_fix:
-        return raw.replace(b'"phase":null', b'"phase":0')
+    if rel.endswith(".csv"):
+        text = raw.decode("utf-8")
+        return norm_csv(text, args.phase_fix) if old else text
     return raw
 
 
@@ -82,6 +88,8 @@ def main():
     differ = []
     for rel in sorted(files):
         a, b = os.path.join(args.old, rel), os.path.join(args.new, rel)
+        if args.sweep_districts and "/plans/" in rel and rel.endswith("villages.csv") and not os.path.exists(a):
+            continue  # sweep --plans now writes the plan's villages.csv too (write_plan)
         if not (os.path.exists(a) and os.path.exists(b)):
             differ.append(f"{rel}: only in {'new' if os.path.exists(b) else 'old'}")
             continue
