@@ -9,7 +9,7 @@ fn village(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
         "--osm",
         "data/osm/neudrossenfeld.osm.pbf",
         "--village",
-        "Neudrossenfeld",
+        "node/1754614684",
         "--out",
         out.to_str().unwrap(),
     ];
@@ -45,7 +45,7 @@ fn a_village_gets_its_access_network_and_the_contract_holds() {
     assert_eq!(s["village"]["premises_source"], "buildings");
     let g = json(&out.join("last_mile.geojson"));
     let feats = g["features"].as_array().unwrap();
-    let kind = |k: &str| feats.iter().filter(move |f| f["properties"]["kind"] == k);
+    let kind = |k: &'static str| feats.iter().filter(move |f| f["properties"]["kind"] == k);
     assert_eq!(kind("olt").count(), 1);
     let premises: Vec<_> = kind("premise").collect();
     assert_eq!(premises.len() as u64, lm["premises"].as_u64().unwrap());

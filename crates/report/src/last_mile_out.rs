@@ -13,8 +13,8 @@ use serde_json::{json, Map, Value};
 use std::path::Path;
 
 fn km(dm: i64) -> f64 {
-    // Exact to the decimetre: dm / 10,000 printed with four decimals.
-    (dm as f64 / 10.0).round() / 1000.0
+    // Exact to the decimetre (four decimals), so that it equals the features' sum.
+    dm as f64 / 10_000.0
 }
 
 fn r2(x: f64) -> f64 {
@@ -216,8 +216,8 @@ pub fn village_columns(d: &VillageDesign) -> [String; 6] {
     [
         b.premises.to_string(),
         format!("{:.2}", b.fill_pct()),
-        format!("{:.3}", km(b.trench_dm)),
-        format!("{:.3}", km(b.trench_lower_bound_dm)),
+        format!("{:.4}", km(b.trench_dm)),
+        format!("{:.4}", km(b.trench_lower_bound_dm)),
         b.cost.total_kzt.to_string(),
         d.olt.site.as_str().to_string(),
     ]
