@@ -242,7 +242,10 @@ fn sweep_plans_and_plan_write_the_same_plan_geojson() {
     ok(&o);
     let from_sweep = std::fs::read(s.path().join("plans/s00008/plan.geojson")).unwrap();
     let from_plan = std::fs::read(p.path().join("plan.geojson")).unwrap();
-    assert!(from_sweep == from_plan, "plan.geojson differs between sweep --plans and plan");
+    assert!(
+        from_sweep == from_plan,
+        "plan.geojson differs between sweep --plans and plan"
+    );
     let v = json(&p.path().join("plan.geojson"));
     let phases: Vec<&serde_json::Value> = v["features"]
         .as_array()
@@ -252,5 +255,8 @@ fn sweep_plans_and_plan_write_the_same_plan_geojson() {
         .filter(|p| !p.is_null())
         .collect();
     assert!(!phases.is_empty());
-    assert!(phases.iter().all(|p| p.as_u64() == Some(0)), "unphased: phase 0");
+    assert!(
+        phases.iter().all(|p| p.as_u64() == Some(0)),
+        "unphased: phase 0"
+    );
 }

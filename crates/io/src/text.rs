@@ -51,7 +51,8 @@ pub fn files_bytes(paths: &[std::path::PathBuf]) -> Result<Vec<u8>, InputError> 
     let mut all = Vec::new();
     for p in paths {
         all.extend_from_slice(p.to_string_lossy().len().to_le_bytes().as_slice());
-        let bytes = std::fs::read(p).map_err(|e| InputError::file(p, format!("cannot read: {e}")))?;
+        let bytes =
+            std::fs::read(p).map_err(|e| InputError::file(p, format!("cannot read: {e}")))?;
         all.extend(bytes);
     }
     Ok(all)

@@ -27,8 +27,8 @@ mod tests {
     use super::*;
     use crate::{SolveCache, Technology};
     use fiberplan_model::{
-        Backbone, CorridorCosts, CostModel, Mode, Objective, Phase, Pop, PopSource,
-        RoadClassCost, SatelliteCosts, Scenario, Village,
+        Backbone, CorridorCosts, CostModel, Mode, Objective, Phase, Pop, PopSource, RoadClassCost,
+        SatelliteCosts, Scenario, Village,
     };
     use fiberplan_network::{Corridor, CorridorKind, PlanningGraph};
 
@@ -173,7 +173,12 @@ mod tests {
             [Technology::Fibre, Technology::Fibre, Technology::None]
         );
         let s = &p.summary;
-        assert_eq!(s.objective, Objective::Quota { target_households: 150 });
+        assert_eq!(
+            s.objective,
+            Objective::Quota {
+                target_households: 150
+            }
+        );
         assert_eq!((s.households_fibre, s.solver_objective), (150, 2_000));
         assert_eq!(s.cost_total_kzt, 4_500);
         assert!(s.target_met());
