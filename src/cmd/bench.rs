@@ -352,7 +352,7 @@ fn run_bench(a: RunArgs) -> anyhow::Result<ExitCode> {
 fn read_instance(path: &std::path::Path) -> anyhow::Result<(StpInstance, f64, f64)> {
     let t = Instant::now();
     let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
+        .map_err(|e| fiberplan_io::InputError::file(path, format!("cannot read: {e}")))?;
     let read_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let stp: StpInstance = parse_stp(&text).map_err(|e| e.at(path))?;

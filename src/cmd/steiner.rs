@@ -262,7 +262,7 @@ fn read_optima(paths: &[PathBuf]) -> anyhow::Result<BTreeMap<String, f64>> {
     let mut map = BTreeMap::new();
     for path in paths {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
+            .map_err(|e| fiberplan_io::InputError::file(path, format!("cannot read: {e}")))?;
         let mut header: Option<Vec<String>> = None;
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
