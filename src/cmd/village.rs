@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Circuity of a corridor from the point of presence (as costs.toml's proxy corridors).
-const DETOUR: f64 = 1.3;
+const DETOUR: f64 = fiberplan_model::PlanSettings::CIRCUITY;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct VillageArgs {
@@ -105,27 +105,12 @@ pub fn run(args: VillageArgs) -> anyhow::Result<ExitCode> {
     let buildings = read_buildings(&args.osm)?;
     let (mut inputs, premises) = from_osm(&osm, &facts, &buildings.buildings, &model);
     let (input, report) = inputs.swap_remove(target);
-    let mut sites = Vec::new();
     let nearest_town = towns
         .iter()
         .map(|t| (fiberplan_access::local::distance_m(t.lonlat, v.lonlat), *t))
-        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
-    if let Some((d, t)) = nearest_town {
-        sites.push(SiteOption {
-            site: OltSite::Pop,
-            id: place_id(t),
-            lonlat: t.lonlat,
-            fibre_m: d * DETOUR,
-            site_kzt: model.costs.olt_site_pop_kzt,
-        });
-    }
-    sites.push(SiteOption {
-        site: OltSite::Village,
-        id: v.id.clone(),
-        lonlat: v.lonlat,
-        fibre_m: 0.0,
-        site_kzt: model.costs.olt_site_village_kzt,
-    });
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.id.cmp(&b.1.id)))
+        .map(|(d, t)| (d, place_id(t), t.lonlat));
+    let sites = olt_sites(&model, &v.id, v.lonlat, nearest_town);
     let (layout, design) = design_villages(
         vec![VillageJob {
             input,
@@ -252,27 +237,12 @@ pub fn plan_last_mile(
             ],
             streets: Vec::new(),
         });
-        let mut sites = Vec::new();
-        if let Some((d, p)) = pops
+        let nearest_pop = pops
             .iter()
             .map(|p| (fiberplan_access::local::distance_m(*p, v.lonlat), *p))
             .min_by(|a, b| a.0.total_cmp(&b.0))
-        {
-            sites.push(SiteOption {
-                site: OltSite::Pop,
-                id: format!("pop@{:.5},{:.5}", p[0], p[1]),
-                lonlat: p,
-                fibre_m: d * DETOUR,
-                site_kzt: model.costs.olt_site_pop_kzt,
-            });
-        }
-        sites.push(SiteOption {
-            site: OltSite::Village,
-            id: v.id.clone(),
-            lonlat: v.lonlat,
-            fibre_m: 0.0,
-            site_kzt: model.costs.olt_site_village_kzt,
-        });
+            .map(|(d, p)| (d, format!("pop@{:.5},{:.5}", p[0], p[1]), p));
+        let sites = olt_sites(&model, &v.id, v.lonlat, nearest_pop);
         jobs.push(VillageJob { input, sites });
     }
     let mut out: Vec<Option<fiberplan_access::VillageDesign>> = vec![None; villages.len()];
@@ -280,4 +250,33 @@ pub fn plan_last_mile(
         out[i] = Some(r?.1);
     }
     Ok((out, model))
+}
+
+/// Where a village's OLT may stand: at its nearest point of presence `pop` (distance in
+/// metres, id, position; fibre along the declared detour), when there is one, and in the
+/// village itself.
+fn olt_sites(
+    model: &fiberplan_model::last_mile::LastMileModel,
+    village_id: &str,
+    village: fiberplan_model::LonLat,
+    pop: Option<(f64, String, fiberplan_model::LonLat)>,
+) -> Vec<SiteOption> {
+    let mut sites = Vec::new();
+    if let Some((d, id, lonlat)) = pop {
+        sites.push(SiteOption {
+            site: OltSite::Pop,
+            id,
+            lonlat,
+            fibre_m: d * DETOUR,
+            site_kzt: model.costs.olt_site_pop_kzt,
+        });
+    }
+    sites.push(SiteOption {
+        site: OltSite::Village,
+        id: village_id.to_string(),
+        lonlat: village,
+        fibre_m: 0.0,
+        site_kzt: model.costs.olt_site_village_kzt,
+    });
+    sites
 }
