@@ -50,8 +50,7 @@ impl SettingsArgs {
             circuity: self.circuity,
             include_isolated: self.include_isolated,
         };
-        s.check()
-            .map_err(|e| BadInput(format!("--{} {}", e.key.replace('_', "-"), e.problem)))?;
+        s.check().map_err(|e| BadInput(e.as_flag()))?;
         Ok(s)
     }
 }

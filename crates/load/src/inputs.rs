@@ -134,7 +134,7 @@ pub struct PlanInputs {
 pub fn load(spec: &InputSpec) -> Result<PlanInputs, LoadError> {
     spec.settings
         .check()
-        .map_err(|e| LoadError::Invalid(format!("--{} {}", e.key.replace('_', "-"), e.problem)))?;
+        .map_err(|e| LoadError::Invalid(e.as_flag()))?;
     match &spec.osm {
         Some(osm) => crate::osm_inputs::load_osm(osm, spec),
         None => load_proxy(spec),

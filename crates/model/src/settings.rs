@@ -24,6 +24,13 @@ pub struct SettingError {
     pub problem: String,
 }
 
+impl SettingError {
+    /// The error in the words of the command-line flag: `--household-size 0.5 must be ...`.
+    pub fn as_flag(&self) -> String {
+        format!("--{} {}", self.key.replace('_', "-"), self.problem)
+    }
+}
+
 impl PlanSettings {
     /// The default household size (people per household).
     pub const HOUSEHOLD_SIZE: f64 = 3.5;
