@@ -1,0 +1,1 @@
+//! Weighted partial set cover (work in progress).

@@ -1,0 +1,1 @@
+//! Mobile coverage (work in progress).
