@@ -1,0 +1,215 @@
+//! Hand-checkable instances with exact figures, and differential tests against a
+//! brute-force oracle on random small instances.
+
+mod common;
+
+use common::{brute_force, naive_greedy};
+use fiberplan_cover::{greedy, solve, CoverError, Instance, Options};
+use proptest::prelude::*;
+
+fn no_bnb() -> Options {
+    Options {
+        exact_node_limit: 0,
+        ..Options::default()
+    }
+}
+
+/// The classic instance on which greedy is a factor H(n) off: elements 0..2k in two rows,
+/// two row sets of cost 1 + eps, and column blocks of sizes 2, 4, 8, ... that greedy
+/// prefers.
+#[test]
+fn classic_greedy_trap() {
+    // Rows: {0..7} and {8..15} cost 101 each. Blocks: {0,8}, {1,9,2,10}, {3..7, 11..15}
+    // (sizes 2, 4, 10) cost 100 each: ratios 10/100 for the big block beat 8/101.
+    let row_a: Vec<u32> = (0..8).collect();
+    let row_b: Vec<u32> = (8..16).collect();
+    let b1 = vec![0, 8];
+    let b2 = vec![1, 2, 9, 10];
+    let b3 = vec![3, 4, 5, 6, 7, 11, 12, 13, 14, 15];
+    let inst = Instance {
+        costs: vec![101, 101, 100, 100, 100],
+        weights: vec![1; 16],
+        sets: vec![row_a, row_b, b1, b2, b3],
+        target: 16,
+    };
+    // Greedy: b3 (10/100), then b2 (4/100 vs rows 3/101), then b1 (2/100 vs 1/101).
+    assert_eq!(greedy(&inst).unwrap(), vec![2, 3, 4]);
+    let sol = solve(&inst, &Options::default()).unwrap();
+    assert_eq!(sol.greedy_cost, 300);
+    assert_eq!(sol.chosen, vec![0, 1]);
+    assert_eq!(sol.cost, 202);
+    assert_eq!(sol.covered_weight, 16);
+    assert!(sol.proven_optimal);
+    assert_eq!(sol.lower_bound, 202);
+    assert_eq!(sol.gap_pct(), 0.0);
+    // Without branch and bound the Lagrangian bound alone is certified and below.
+    let sol = solve(&inst, &no_bnb()).unwrap();
+    assert!(sol.lower_bound <= 202);
+    assert_eq!(sol.cost, 202, "local search finds the two rows");
+}
+
+/// Partial target: only 12 of 16 elements needed; existing site free.
+#[test]
+fn partial_target_with_existing_site() {
+    let inst = Instance {
+        costs: vec![0, 50, 30, 30, 70],
+        weights: vec![100, 100, 100, 100, 100, 100, 100, 100],
+        sets: vec![
+            vec![0, 1],
+            vec![2, 3, 4],
+            vec![2, 3],
+            vec![4, 5],
+            vec![2, 3, 4, 5, 6, 7],
+        ],
+        target: 500,
+    };
+    // Free: 0 covers 200. Need 300 more. Ratios: 1: 300/50=6, 2: 200/30=6.67, 3: 6.67,
+    // 4: 600/70=8.57 -> greedy takes 4 (covers 800 total), cost 70.
+    assert_eq!(greedy(&inst).unwrap(), vec![0, 4]);
+    let sol = solve(&inst, &Options::default()).unwrap();
+    // Optimum: candidate 1 alone (300 more) at 50.
+    assert_eq!(sol.chosen, vec![0, 1]);
+    assert_eq!(sol.cost, 50);
+    assert_eq!(sol.greedy_cost, 70);
+    assert_eq!(sol.covered_weight, 500);
+    assert!(sol.proven_optimal);
+    assert_eq!(brute_force(&inst), 50);
+}
+
+/// Target met by the existing sites alone: nothing new.
+#[test]
+fn existing_sites_suffice() {
+    let inst = Instance {
+        costs: vec![5, 0],
+        weights: vec![10, 10],
+        sets: vec![vec![0, 1], vec![1]],
+        target: 10,
+    };
+    assert_eq!(greedy(&inst).unwrap(), vec![1]);
+    let sol = solve(&inst, &Options::default()).unwrap();
+    assert_eq!(
+        (sol.cost, sol.lower_bound, sol.chosen.clone()),
+        (0, 0, vec![1])
+    );
+    assert_eq!(sol.gap_pct(), 0.0);
+}
+
+#[test]
+fn ties_go_to_the_lower_index() {
+    let inst = Instance {
+        costs: vec![10, 10, 20],
+        weights: vec![1, 1, 1, 1],
+        sets: vec![vec![0, 1], vec![2, 3], vec![0, 1, 2, 3]],
+        target: 2,
+    };
+    assert_eq!(greedy(&inst).unwrap(), vec![0]);
+}
+
+#[test]
+fn errors() {
+    let inst = Instance {
+        costs: vec![1],
+        weights: vec![1, 1],
+        sets: vec![vec![0]],
+        target: 2,
+    };
+    assert_eq!(
+        solve(&inst, &Options::default()),
+        Err(CoverError::Infeasible {
+            coverable: 1,
+            target: 2
+        })
+    );
+    assert!(matches!(greedy(&inst), Err(CoverError::Infeasible { .. })));
+}
+
+fn arb_instance() -> impl Strategy<Value = Instance> {
+    (1usize..=12, 1usize..=14).prop_flat_map(|(n, m)| {
+        (
+            proptest::collection::vec(prop_oneof![1 => Just(0u64), 6 => 1u64..=40], n),
+            proptest::collection::vec(prop_oneof![1 => Just(0u64), 8 => 1u64..=25], m),
+            proptest::collection::vec(proptest::collection::vec(any::<bool>(), m), n),
+            0u64..=1000,
+        )
+            .prop_map(|(costs, weights, masks, per_mille)| {
+                let sets = masks
+                    .iter()
+                    .map(|mk| (0..mk.len() as u32).filter(|&i| mk[i as usize]).collect())
+                    .collect();
+                common::with_share(
+                    Instance {
+                        costs,
+                        weights,
+                        sets,
+                        target: 0,
+                    },
+                    per_mille,
+                )
+            })
+    })
+}
+
+fn check_solution(inst: &Instance, sol: &fiberplan_cover::Solution) {
+    assert!(sol.chosen.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(sol.cost, inst.cost_of(&sol.chosen));
+    assert_eq!(sol.covered_weight, inst.covered_weight(&sol.chosen));
+    assert!(sol.covered_weight >= inst.target);
+    for (j, &c) in inst.costs.iter().enumerate() {
+        if c == 0 {
+            assert!(sol.chosen.contains(&(j as u32)), "free site {j} not taken");
+        }
+    }
+    assert!(sol.lower_bound <= sol.cost);
+}
+
+proptest! {
+    // Case count: proptest's default, or PROPTEST_CASES from the environment.
+
+    #[test]
+    fn greedy_matches_the_naive_greedy(inst in arb_instance()) {
+        let g = greedy(&inst).unwrap();
+        prop_assert_eq!(&g, &naive_greedy(&inst));
+        prop_assert!(inst.covered_weight(&g) >= inst.target);
+    }
+
+    #[test]
+    fn heuristic_and_bound_bracket_the_optimum(inst in arb_instance()) {
+        let opt = brute_force(&inst);
+        let sol = solve(&inst, &no_bnb()).unwrap();
+        check_solution(&inst, &sol);
+        prop_assert!(sol.cost >= opt);
+        prop_assert!(sol.lower_bound <= opt, "bound {} above optimum {}", sol.lower_bound, opt);
+        prop_assert!(sol.cost <= sol.greedy_cost);
+        prop_assert_eq!(sol.greedy_cost, inst.cost_of(&greedy(&inst).unwrap()));
+        if sol.proven_optimal {
+            prop_assert_eq!(sol.cost, opt);
+        }
+    }
+
+    #[test]
+    fn branch_and_bound_is_exact(inst in arb_instance()) {
+        let opt = brute_force(&inst);
+        let sol = solve(&inst, &Options::default()).unwrap();
+        check_solution(&inst, &sol);
+        prop_assert_eq!(sol.cost, opt);
+        prop_assert!(sol.proven_optimal);
+        prop_assert_eq!(sol.lower_bound, opt);
+    }
+
+    #[test]
+    fn bound_without_local_search_is_still_below(inst in arb_instance()) {
+        let opt = brute_force(&inst);
+        let opts = Options { local_search: false, exact_node_limit: 0, lagrangian_iterations: 50, ..Options::default() };
+        let sol = solve(&inst, &opts).unwrap();
+        check_solution(&inst, &sol);
+        prop_assert!(sol.lower_bound <= opt);
+        prop_assert!(sol.cost >= opt);
+    }
+
+    #[test]
+    fn same_input_same_output(inst in arb_instance()) {
+        let a = solve(&inst, &no_bnb()).unwrap();
+        let b = solve(&inst, &no_bnb()).unwrap();
+        prop_assert_eq!(a, b);
+    }
+}
