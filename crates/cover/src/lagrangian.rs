@@ -146,7 +146,8 @@ pub(crate) fn subgradient(
     let mut ev = Eval::new(r);
     let mut best_value = f64::NEG_INFINITY;
     let mut best_pi = pi.clone();
-    let mut lambda = 1.0f64;
+    let mut lambda = 2.0f64;
+    let stall = 50u32;
     let mut since_improved = 0u32;
     let mut cover = vec![0u32; r.m()];
     let mut s = vec![0.0f64; r.m()];
@@ -163,7 +164,7 @@ pub(crate) fn subgradient(
             since_improved = 0;
         } else {
             since_improved += 1;
-            if since_improved >= 20 {
+            if since_improved >= stall {
                 lambda /= 2.0;
                 since_improved = 0;
             }

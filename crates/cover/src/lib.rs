@@ -92,6 +92,13 @@ pub struct Options {
     pub exact_node_limit: u64,
     /// Branch and bound runs only when the reduced instance has at most this many candidates.
     pub exact_max_candidates: usize,
+    /// Run the window search (large neighbourhood search: drop a site and its chosen
+    /// neighbours, re-solve the freed region exactly or nearly) after the local search.
+    pub window_search: bool,
+    /// At most this many candidates in a window's sub-instance.
+    pub window_pool: usize,
+    /// Maximum number of window search passes over the chosen sites.
+    pub window_passes: usize,
 }
 
 impl Default for Options {
@@ -104,6 +111,9 @@ impl Default for Options {
             local_search_starts: 3,
             exact_node_limit: 200_000,
             exact_max_candidates: 200,
+            window_search: true,
+            window_pool: 40,
+            window_passes: 4,
         }
     }
 }
@@ -142,6 +152,8 @@ pub struct Stats {
     pub lagrangian_iterations: u32,
     /// Improving local search moves made.
     pub local_search_moves: usize,
+    /// Improving window search moves made.
+    pub window_moves: usize,
     /// Branch and bound nodes visited.
     pub bnb_nodes: u64,
 }
@@ -308,6 +320,35 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
             if lower_bound >= best_cost {
                 break;
             }
+        }
+    }
+
+    // Window search from the best cover.
+    if opts.window_search && lower_bound < best_cost {
+        let wopts = local_search::WindowOptions {
+            pool: opts.window_pool.max(2),
+            passes: opts.window_passes,
+            sub: Options {
+                local_search: true,
+                lagrangian_iterations: 200,
+                heuristic_every: 10,
+                local_search_passes: 5,
+                local_search_starts: 2,
+                exact_node_limit: 5_000,
+                exact_max_candidates: opts.window_pool.max(2),
+                window_search: false,
+                window_pool: 0,
+                window_passes: 0,
+            },
+        };
+        let mut st = CoverState::with(&r, &best);
+        stats.window_moves = local_search::window_search(&mut st, &wopts);
+        if opts.local_search && stats.window_moves > 0 {
+            stats.local_search_moves += local_search::improve(&mut st, opts.local_search_passes);
+        }
+        if st.cost < best_cost {
+            best_cost = st.cost;
+            best = st.chosen_list();
         }
     }
 

@@ -52,8 +52,6 @@ fn add_drop_pass(state: &mut CoverState) -> usize {
         if state.chosen[k] {
             continue;
         }
-        // Cheap filter: something must become droppable; the most we could drop is all of
-        // the chosen ones, and the move must pay for c_k.
         state.add(k);
         let mut dropped: Vec<u32> = Vec::new();
         let mut dropped_cost = 0u64;
@@ -137,4 +135,148 @@ pub(crate) fn improve(state: &mut CoverState, max_passes: usize) -> usize {
         }
     }
     total
+}
+
+/// Options of the window search (large neighbourhood search with exact repair).
+#[derive(Debug, Clone)]
+pub(crate) struct WindowOptions {
+    /// At most this many candidates in a window's sub-instance.
+    pub pool: usize,
+    /// Options of the sub-solve (no window search inside).
+    pub sub: crate::Options,
+    /// Maximum number of passes over the chosen candidates.
+    pub passes: usize,
+}
+
+/// One window move around chosen candidate `seed`: drop it and every chosen candidate that
+/// shares an element with it, then re-solve the freed region as a partial cover of its own
+/// (the candidates touching the dropped sets' elements, the currently uncovered weight there,
+/// the deficit as target) with [`crate::solve`]. The dropped sets are in the pool, so the
+/// sub-instance is feasible and the move never gets worse; it is kept only if cheaper.
+fn window_move(state: &mut CoverState, seed: usize, opts: &WindowOptions) -> bool {
+    let r = state.r;
+    // Chosen sets overlapping the seed's set.
+    let mut removed: Vec<u32> = Vec::new();
+    let mut seen = vec![];
+    for &e in r.set(seed) {
+        for &k in r.col(e as usize) {
+            if state.chosen[k as usize] && !seen.contains(&k) {
+                seen.push(k);
+            }
+        }
+    }
+    seen.sort_unstable();
+    removed.extend(seen);
+    if removed.len() > opts.pool / 2 {
+        removed.truncate(opts.pool / 2);
+        if !removed.contains(&(seed as u32)) {
+            removed[0] = seed as u32;
+        }
+    }
+    let removed_cost: u64 = removed.iter().map(|&j| r.cost[j as usize]).sum();
+    for &j in &removed {
+        state.remove(j as usize);
+    }
+    let restore = |state: &mut CoverState| {
+        for &j in removed.iter() {
+            state.add(j as usize);
+        }
+    };
+    if state.feasible() {
+        // Dropping them all is fine: the cover had redundancy.
+        return removed_cost > 0;
+    }
+    let deficit = r.target - state.covered;
+    // Pool: the removed sets, then other unchosen candidates touching the seed's elements,
+    // then those touching the other removed sets' elements; in that order, index order
+    // within each tier, up to `opts.pool`.
+    let mut pool: Vec<u32> = removed.clone();
+    let in_pool = |k: u32, pool: &mut Vec<u32>| {
+        if pool.len() < opts.pool && !state.chosen[k as usize] && !pool.contains(&k) {
+            pool.push(k);
+        }
+    };
+    let mut tier1: Vec<u32> = r
+        .set(seed)
+        .iter()
+        .flat_map(|&e| r.col(e as usize).iter().copied())
+        .collect();
+    tier1.sort_unstable();
+    tier1.dedup();
+    for k in tier1 {
+        in_pool(k, &mut pool);
+    }
+    let mut tier2: Vec<u32> = removed
+        .iter()
+        .flat_map(|&j| r.set(j as usize).iter())
+        .flat_map(|&e| r.col(e as usize).iter().copied())
+        .collect();
+    tier2.sort_unstable();
+    tier2.dedup();
+    for k in tier2 {
+        in_pool(k, &mut pool);
+    }
+    // The sub-instance over the uncovered elements the pool touches.
+    let mut local_id: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
+    let mut weights = Vec::new();
+    let mut sets = Vec::with_capacity(pool.len());
+    let mut costs = Vec::with_capacity(pool.len());
+    for &k in &pool {
+        let mut s = Vec::new();
+        for &e in r.set(k as usize) {
+            if state.cnt[e as usize] == 0 {
+                let next = local_id.len() as u32;
+                let id = *local_id.entry(e).or_insert_with(|| {
+                    weights.push(r.weight[e as usize]);
+                    next
+                });
+                s.push(id);
+            }
+        }
+        s.sort_unstable();
+        sets.push(s);
+        costs.push(r.cost[k as usize]);
+    }
+    let sub = crate::Instance {
+        costs,
+        weights,
+        sets,
+        target: deficit,
+    };
+    let Ok(sol) = crate::solve(&sub, &opts.sub) else {
+        restore(state);
+        return false;
+    };
+    if sol.cost < removed_cost {
+        for &k in &sol.chosen {
+            state.add(pool[k as usize] as usize);
+        }
+        debug_assert!(state.feasible());
+        true
+    } else {
+        restore(state);
+        false
+    }
+}
+
+/// Window search: passes over the chosen candidates (by index) with [`window_move`] until
+/// a pass improves nothing. Returns the number of improving moves.
+pub(crate) fn window_search(state: &mut CoverState, opts: &WindowOptions) -> usize {
+    let mut moves = 0;
+    for _ in 0..opts.passes {
+        let mut pass_moves = 0;
+        for j in 0..state.r.n() {
+            if state.chosen[j] && window_move(state, j, opts) {
+                pass_moves += 1;
+            }
+        }
+        if pass_moves > 0 {
+            remove_redundant(state);
+        }
+        moves += pass_moves;
+        if pass_moves == 0 {
+            break;
+        }
+    }
+    moves
 }
