@@ -85,11 +85,9 @@ fn main() {
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             let b = &d.boq;
             extract.add(b);
-            let last_stage = d
-                .splitters
-                .iter()
-                .filter(|s| s.ratio == d.splitters[0].ratio && s.stage == d.splitters[0].stage)
-                .count();
+            // The baseline gets as many splitters as the design's last stage.
+            let stage = d.splitters.iter().map(|s| s.stage).max().unwrap_or(1);
+            let last_stage = d.splitters.iter().filter(|s| s.stage == stage).count();
             let conn = connections(&layout, model.take_up_pct);
             let bl = baseline(&layout, last_stage, &conn, 1);
             let cable: i64 = d.cables.iter().map(|c| c.length_dm).sum();
@@ -179,9 +177,15 @@ fn main() {
     let out = design_villages(jobs, &model);
     let secs = t.elapsed().as_secs_f64();
     let mut total = fiberplan_access::Boq::default();
+    let mut chosen = std::collections::BTreeMap::new();
     for r in &out {
-        total.add(&r.as_ref().expect("design").1.boq);
+        let d = &r.as_ref().expect("design").1;
+        total.add(&d.boq);
+        *chosen
+            .entry(format!("{} {:?}", d.split.label(), d.clustering))
+            .or_insert(0u32) += 1;
     }
+    println!("national designs by split and clustering: {chosen:?}");
     println!(
         "national default (all {} villages, {} households, layout model, PoP at 15 km): {:.1} s on {} threads; fill {:.1} %; flagged {}; over budget {}; {} KZT ({} KZT per household passed)",
         nat.villages.len(),

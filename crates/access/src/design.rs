@@ -5,10 +5,15 @@
 //! quantities.
 //!
 //! Every combination of OLT site (point of presence, the village itself, a remote OLT in a
-//! neighbouring village), split (1:64, 1:32, 1:4 then 1:16, 1:2 then 1:16) and optics class
-//! (B+, C+) is priced; the cheapest whose every connected line fits its class with the
-//! margin wins. Only when none fits is the combination with the fewest misfits taken and
-//! its misfit lines flagged with the reason. Only this stage depends on take-up and prices,
+//! neighbouring village), split (1:64, 1:32, 1:4 then 1:16, 1:2 then 1:16), clustering of
+//! the last stage ([`CLUSTERINGS`]: the fewest splitters, or splitters fitted to their
+//! households by [`crate::port_partition`], each the smallest ratio that holds its
+//! households) and optics class (B+, C+) is priced. The winner: every connected line fits
+//! its class with the margin, then the fill target ([`FILL_TARGET_PCT`] of the installed
+//! last-stage ports used), then the least cost. Only when no combination fits every line
+//! is the one with the fewest misfits taken and its misfit lines flagged with the reason;
+//! only when none reaches the fill target is the one with the fewest installed ports
+//! taken. Only this stage depends on take-up and prices,
 //! so [`design`] on a stored [`VillageLayout`] is the re-pricing of a sweep.
 
 use crate::boq::{cable_size, Boq, CableKey};
@@ -184,6 +189,8 @@ pub struct VillageDesign {
     pub split: Split,
     /// Splitters shrunk to the smallest ratio holding their ports (mixed ratios).
     pub mixed_ratios: bool,
+    /// How the last-stage splitters were clustered.
+    pub clustering: Clustering,
     pub boq: Boq,
 }
 
@@ -213,8 +220,11 @@ pub fn connections(layout: &VillageLayout, take_up_pct: f64) -> Vec<u32> {
 /// One clustered network for a split, before a site and class are chosen.
 struct Net {
     split: Split,
+    clustering: Clustering,
     /// Splitters shrunk to the smallest ratio that holds their ports.
     shrunk: bool,
+    /// Output ports of the last-stage splitters.
+    last_stage_ports: u64,
     /// (street node, ratio, stage, ports used, parent index)
     splitters: Vec<(u32, u32, u8, u32, Option<usize>)>,
     premise_splitter: Vec<Option<usize>>,
@@ -256,19 +266,53 @@ fn item_tree(layout: &VillageLayout, items: &[(u32, u64)]) -> ItemTree {
     }
 }
 
+/// How the last stage's splitters are clustered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clustering {
+    /// Kundu-Misra: the fewest splitters of the split's ratio.
+    Fewest,
+    /// Kundu-Misra, then each splitter shrunk to the smallest ratio holding its ports.
+    FewestShrunk,
+    /// The least installed ports plus `per_splitter` ports' worth per splitter (exact, by
+    /// [`crate::port_partition`]), each splitter the smallest ratio holding its ports:
+    /// 0 fits ports tightest (fewest splitters among the tightest), larger values trade
+    /// idle ports for fewer splitters (PON ports, closures).
+    Ports { per_splitter: u64 },
+}
+
+/// The clusterings tried for every split: the fewest splitters, and ports fitted to the
+/// households at three weights of a splitter against a port.
+pub const CLUSTERINGS: [Clustering; 5] = [
+    Clustering::Fewest,
+    Clustering::FewestShrunk,
+    Clustering::Ports { per_splitter: 0 },
+    Clustering::Ports { per_splitter: 8 },
+    Clustering::Ports { per_splitter: 32 },
+];
+
+/// Fill every design aims at: connected households per installed last-stage splitter port,
+/// percent. A design below it is taken only when no design of the village reaches it (the
+/// one with the fewest idle ports, then the cheapest).
+pub const FILL_TARGET_PCT: u64 = 80;
+
 /// Clusters `items` (street node, weight) with capacity `cap`: the head of each item's part
-/// and the residuals, with the parts' heads in tree order.
+/// and the residuals, with the parts' heads in tree order. `part_cost`: `None` for the
+/// fewest parts (Kundu-Misra), else the cost of a part by its weight.
 fn cluster(
     layout: &VillageLayout,
     items: &[(u32, u64)],
     cap: u64,
+    part_cost: Option<&dyn Fn(u64) -> u64>,
 ) -> (Vec<u32>, Vec<u64>, Vec<u32>) {
     let t = item_tree(layout, items);
     let rt = RootedTree {
         parent: &t.parent,
         order: &t.order,
     };
-    let (head, residual) = kundu_misra(&rt, &t.weight, cap);
+    let (head, residual) = match part_cost {
+        None => kundu_misra(&rt, &t.weight, cap),
+        Some(f) => crate::port_partition::min_cost_partition(&rt, &t.weight, cap, f),
+    };
     let of = head_of(&rt, &head);
     let heads: Vec<u32> = t
         .order
@@ -279,14 +323,38 @@ fn cluster(
     (of, residual, heads)
 }
 
+/// The smallest ratio a splitter may have: at least 1:16 in one stage, 1:8 in the second
+/// of two, 1:2 in the first of two (shorter chains lose too little for the class minimum
+/// on short lines).
+fn floor_ratio(split: Split, stage: u8) -> u32 {
+    match (split, stage) {
+        (Split::One(_), _) => 16,
+        (Split::Two(..), 2) => 8,
+        _ => 2,
+    }
+}
+
+/// The smallest of `ratios` at least `need` and at most `max`, else `max`.
+fn smallest_ratio(ratios: &[u32], need: u32, max: u32) -> u32 {
+    ratios
+        .iter()
+        .copied()
+        .filter(|&r| r >= need && r <= max)
+        .min()
+        .unwrap_or(max)
+}
+
 fn build_net(
     layout: &VillageLayout,
     connected: &[u32],
     split: Split,
-    ratios: Option<&[u32]>,
+    ratios: &[u32],
+    clustering: Clustering,
 ) -> Net {
     let n = layout.graph.nodes.len();
     let last = split.last_ratio() as u64;
+    let stage = if matches!(split, Split::One(_)) { 1 } else { 2 };
+    let floor = floor_ratio(split, stage);
     // Items of the last stage: connected premises, split into pieces of at most `last`.
     let mut items: Vec<(u32, u64)> = Vec::new();
     let mut item_premise: Vec<usize> = Vec::new();
@@ -299,7 +367,19 @@ fn build_net(
             left -= w;
         }
     }
-    let (of, residual, heads) = cluster(layout, &items, last);
+    let part_cost = |per_splitter: u64| {
+        move |w: u64| {
+            let ports = smallest_ratio(ratios, (w as u32).max(floor), last as u32) as u64;
+            // Least (ports + per-splitter weight), then the fewest splitters.
+            (ports + per_splitter) * 4096 + 1
+        }
+    };
+    let (of, residual, heads) = match clustering {
+        Clustering::Fewest | Clustering::FewestShrunk => cluster(layout, &items, last, None),
+        Clustering::Ports { per_splitter } => {
+            cluster(layout, &items, last, Some(&part_cost(per_splitter)))
+        }
+    };
     let resolve = |v: u32| {
         if (v as usize) < n {
             v
@@ -309,7 +389,6 @@ fn build_net(
     };
     let mut splitters: Vec<(u32, u32, u8, u32, Option<usize>)> = Vec::new();
     let mut head_index = std::collections::BTreeMap::new();
-    let stage = if matches!(split, Split::One(_)) { 1 } else { 2 };
     for &h in &heads {
         head_index.insert(h, splitters.len());
         splitters.push((
@@ -330,7 +409,8 @@ fn build_net(
     // Last-stage distribution: every tree edge inside a part (passing premises too).
     for &v in &layout.order[1..] {
         let h = of[v as usize];
-        if h != v {
+        // Above every head (a root whose own part is empty) only the feeder runs.
+        if h != v && h != u32::MAX {
             let owner = head_index.get(&h).copied().unwrap_or(usize::MAX);
             edge_cables.push((
                 v,
@@ -344,7 +424,7 @@ fn build_net(
     let mut first: Vec<usize> = (0..splitters.len()).collect();
     if let Split::Two(r1, _) = split {
         let s2: Vec<(u32, u64)> = splitters.iter().map(|s| (s.0, 1)).collect();
-        let (of1, res1, heads1) = cluster(layout, &s2, r1 as u64);
+        let (of1, res1, heads1) = cluster(layout, &s2, r1 as u64, None);
         let base = splitters.len();
         let mut idx1 = std::collections::BTreeMap::new();
         for &h in &heads1 {
@@ -368,21 +448,19 @@ fn build_net(
         }
         first = (base..splitters.len()).collect();
     }
-    // Smaller splitters where a cluster uses fewer ports (at least 1:16 in one stage, 1:8
-    // in a second stage, 1:2 in a first stage of two), when asked: fewer idle ports.
-    if let Some(ratios) = ratios {
+    // Smaller splitters where a cluster uses fewer ports (down to the floor of its
+    // stage), unless the fewest of one ratio are asked for: fewer idle ports.
+    let shrunk = clustering != Clustering::Fewest;
+    if shrunk {
         for sp in splitters.iter_mut() {
-            let floor = match (split, sp.2) {
-                (Split::One(_), _) => 16,
-                (Split::Two(..), 2) => 8,
-                _ => 2,
-            };
-            let need = sp.3.max(floor);
-            if let Some(&r) = ratios.iter().filter(|&&r| r >= need && r <= sp.1).min() {
-                sp.1 = r;
-            }
+            sp.1 = smallest_ratio(ratios, sp.3.max(floor_ratio(split, sp.2)), sp.1);
         }
     }
+    let last_stage_ports = splitters
+        .iter()
+        .filter(|s| s.2 == stage)
+        .map(|s| s.1 as u64)
+        .sum();
     // Feeder: one fibre per first-stage splitter below the edge.
     let mut below = vec![0u32; n];
     for &s in &first {
@@ -399,7 +477,9 @@ fn build_net(
     }
     Net {
         split,
-        shrunk: ratios.is_some(),
+        clustering,
+        shrunk,
+        last_stage_ports,
         first_stage: first.len() as u32,
         splitters,
         premise_splitter,
@@ -471,9 +551,11 @@ pub fn design(
         if model.splitter_loss(split.last_ratio()).is_none() {
             continue;
         }
-        nets.push(build_net(layout, &connected, split, None));
-        nets.push(build_net(layout, &connected, split, Some(&ratios)));
+        for clustering in CLUSTERINGS {
+            nets.push(build_net(layout, &connected, split, &ratios, clustering));
+        }
     }
+    let households: u64 = connected.iter().map(|&c| c as u64).sum();
     let mut choices: Vec<Choice> = Vec::new();
     for (ni, net) in nets.iter().enumerate() {
         let line_db = chain_db(net, model)?;
@@ -514,7 +596,13 @@ pub fn design(
     let best = choices
         .iter()
         .enumerate()
-        .min_by_key(|(k, c)| (c.misfits, c.cost, *k))
+        .min_by_key(|(k, c)| {
+            // Lines first, then the fill target, then cost; below the target, the fewest
+            // idle ports.
+            let ports = nets[c.net].last_stage_ports;
+            let below = households * 100 < FILL_TARGET_PCT * ports;
+            (c.misfits, below, if below { ports } else { 0 }, c.cost, *k)
+        })
         .map(|(_, c)| c)
         .ok_or(AccessError::MissingRatio {
             ratio: 64,
@@ -633,6 +721,7 @@ pub fn design(
         cables,
         split: net.split,
         mixed_ratios: net.shrunk,
+        clustering: net.clustering,
         boq,
     })
 }

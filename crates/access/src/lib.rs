@@ -9,7 +9,9 @@
 //! - [`trench`]: the trench tree, a Steiner tree on the street graph by `fiberplan-steiner`,
 //!   with its certified dual-ascent lower bound;
 //! - [`kundu_misra`]: capacitated clustering of connected households into splitters on
-//!   that tree;
+//!   that tree (the fewest splitters);
+//! - [`port_partition`]: the same clustering fitted to the splitter sizes (least installed
+//!   ports, exact), so that fill stays high;
 //! - [`optics`]: the optical budget of a line (worse of 1310 / 1490 nm, classes B+ / C+);
 //! - [`design`]: connections at the take-up rate, splitters, feeder and distribution
 //!   cables, OLT site, class and split chosen by cost under the budget;
@@ -31,6 +33,7 @@ pub mod kundu_misra;
 pub mod layout;
 pub mod local;
 pub mod optics;
+pub mod port_partition;
 pub mod premises;
 pub mod street_graph;
 pub mod trench;

@@ -1,13 +1,14 @@
 //! Designs on hand-checkable fixtures and generated layouts: exact figures, the bill of
 //! quantities' invariants, re-pricing, determinism.
 
-use fiberplan_access::design::{connections, Split};
+use fiberplan_access::design::{connections, Clustering, Split};
 use fiberplan_access::layout::generated_layout;
 use fiberplan_access::{
     design, lay_out, CableType, OltSite, Premise, SiteOption, Street, VillageDesign, VillageInput,
 };
 use fiberplan_model::last_mile::LastMileModel;
 use proptest::prelude::*;
+use std::collections::BTreeMap;
 
 fn model() -> LastMileModel {
     let p = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/last_mile.toml");
@@ -244,5 +245,53 @@ proptest! {
         check_invariants(&d, &m);
         prop_assert_eq!(d.boq.lines_flagged, 0);
         prop_assert_eq!(d.boq.premises_modelled, count as u64);
+        // From 40 connected households on, splitters fitted to them reach the fill target.
+        if d.boq.households_connected >= 40 {
+            prop_assert!(d.boq.fill_pct() >= 80.0, "{} {:?}", d.boq.fill_pct(), d.boq.splitters_by_ratio);
+        }
     }
+}
+
+/// Two streets of 35 houses each, west and east of the feed on the equator, a house every
+/// 0.0002 degrees (22.3 m) 0.0001 degrees (11.1 m) north of the street.
+fn two_streets_of_35() -> VillageInput {
+    let mut premises = Vec::new();
+    for side in [-1.0, 1.0] {
+        for i in 0..35 {
+            premises.push(house(side * 0.0002 * (i + 1) as f64, 0.0001));
+        }
+    }
+    VillageInput {
+        id: "star".into(),
+        feed: [0.0, 0.0],
+        premises,
+        streets: vec![Street {
+            coords: vec![[-0.0075, 0.0], [0.0, 0.0], [0.0075, 0.0]],
+            nodes: vec![1, 2, 3],
+            class: "residential".into(),
+            poles: true,
+        }],
+    }
+}
+
+#[test]
+fn seventy_households_on_two_streets_fill_their_splitters() {
+    // The fewest 1:64 splitters cut the village at the feed into 35 + 35 (two 1:64, 128
+    // ports: 54.7 % fill). Fitted to the households, 70 connections need 72 ports (64 + 8,
+    // or 4 x 16 + 8 in two stages) or 80 in one stage (64 + 16, a 1:16 being the smallest
+    // one-stage splitter): at least 87.5 % fill.
+    let mut m = model();
+    m.take_up_pct = 100.0;
+    let layout = lay_out(two_streets_of_35(), 0).unwrap();
+    let d = design(&layout, &m, &[village_site([0.0, 0.0], &m)]).unwrap();
+    check_invariants(&d, &m);
+    let b = &d.boq;
+    assert_eq!(b.households_connected, 70);
+    // The cheapest design at 80 % or more: 1:32 splitters shrunk where they hold fewer,
+    // 32 + 32 + 16 ports (the 1:16 holding 6).
+    assert_eq!(d.split, Split::One(32));
+    assert_eq!(d.clustering, Clustering::FewestShrunk);
+    assert_eq!(b.splitters_by_ratio, BTreeMap::from([(16, 1), (32, 2)]));
+    assert_eq!(b.last_stage_ports, 80);
+    assert_eq!(b.fill_pct(), 87.5);
 }
