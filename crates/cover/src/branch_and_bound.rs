@@ -5,7 +5,14 @@
 //! current gain `g_k` (overlaps only lower the true gain), so covering the missing weight
 //! `D` costs at least the LP value of `min sum c_k z_k : sum g_k z_k >= D, 0 <= z <= 1`,
 //! rounded up because costs are integers. The branching candidate is the one with the best
-//! ratio `g_k / c_k` (ties: the lower index); the "in" branch is explored first. A node
+//! ratio `g_k / c_k` (ties: the lower index); the "in" branch is explored first.
+//!
+//! When the root's Lagrangian multipliers are given, each node also takes the Lagrangian
+//! bound of its residual problem at those fixed multipliers (see [`crate::lagrangian`]):
+//! `cost in + sum_{j undecided} min(0, c_j - sum_{i in S_j uncovered} pi_i) + knapsack of
+//! the uncovered elements by pi_i / w_i up to the deficit`, evaluated exactly in fixed point
+//! like the certified root bound, so pruning never loses an optimum. The node bound is the
+//! larger of the two. A node
 //! whose bound reaches the incumbent's cost is pruned, so the search only looks for strictly
 //! better covers and proves the incumbent optimal when it finishes within the node limit.
 
@@ -29,6 +36,8 @@ pub(crate) struct Search {
 
 struct Ctx<'a> {
     state: CoverState<'a>,
+    /// Fixed-point multipliers, and the elements ordered by `p_i / w_i`.
+    lagrange: Option<(Vec<u128>, Vec<u32>)>,
     /// 0 undecided, 1 fixed in, 2 fixed out.
     decided: Vec<u8>,
     best: Vec<u32>,
@@ -39,14 +48,27 @@ struct Ctx<'a> {
 }
 
 /// Searches for a cover cheaper than `incumbent` (a feasible cover of cost
-/// `incumbent_cost`), visiting at most `node_limit` nodes.
+/// `incumbent_cost`), visiting at most `node_limit` nodes; `pi`: the root's multipliers.
 pub(crate) fn branch_and_bound(
     r: &Reduced,
     incumbent: Vec<u32>,
     incumbent_cost: u64,
     node_limit: u64,
+    pi: Option<&[f64]>,
 ) -> Search {
+    let lagrange = pi.map(|pi| {
+        let p = crate::lagrangian::to_fixed(pi);
+        let mut order: Vec<u32> = (0..r.m() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            (p[a] * r.weight[b] as u128)
+                .cmp(&(p[b] * r.weight[a] as u128))
+                .then(a.cmp(&b))
+        });
+        (p, order)
+    });
     let mut ctx = Ctx {
+        lagrange,
         state: CoverState::empty(r),
         decided: vec![0; r.n()],
         best: incumbent,
@@ -111,6 +133,11 @@ fn node(ctx: &mut Ctx) {
     if rem > 0 || bound >= ctx.best_cost as u128 {
         return;
     }
+    if let Some((p, order)) = &ctx.lagrange {
+        if lagrangian_node_bound(ctx, p, order, deficit) >= ctx.best_cost {
+            return;
+        }
+    }
     let k = open[0] as usize;
     ctx.decided[k] = 1;
     ctx.state.add(k);
@@ -119,4 +146,49 @@ fn node(ctx: &mut Ctx) {
     ctx.decided[k] = 2;
     node(ctx);
     ctx.decided[k] = 0;
+}
+
+/// The Lagrangian bound of the node's residual problem at fixed multipliers `p` (fixed
+/// point), rounded up: exact integer arithmetic, fractional parts rounded down.
+fn lagrangian_node_bound(ctx: &Ctx, p: &[u128], order: &[u32], deficit: u64) -> u64 {
+    let st = &ctx.state;
+    let r = st.r;
+    let mut total: i128 = (st.cost as i128) << crate::lagrangian::SCALE_BITS;
+    for j in 0..r.n() {
+        if ctx.decided[j] != 0 || st.chosen[j] {
+            continue;
+        }
+        let mut rc = (r.cost[j] as i128) << crate::lagrangian::SCALE_BITS;
+        for &e in r.set(j) {
+            if st.cnt[e as usize] == 0 {
+                rc -= p[e as usize] as i128;
+            }
+        }
+        if rc < 0 {
+            total += rc;
+        }
+    }
+    let mut rem = deficit;
+    for &i in order {
+        if rem == 0 {
+            break;
+        }
+        let i = i as usize;
+        if st.cnt[i] > 0 {
+            continue;
+        }
+        let w = r.weight[i];
+        if w <= rem {
+            total += p[i] as i128;
+            rem -= w;
+        } else {
+            total += (p[i] * rem as u128 / w as u128) as i128;
+            rem = 0;
+        }
+    }
+    if total <= 0 {
+        return 0;
+    }
+    let s = 1i128 << crate::lagrangian::SCALE_BITS;
+    u64::try_from((total + s - 1) / s).unwrap_or(u64::MAX)
 }

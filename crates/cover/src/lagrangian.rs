@@ -36,7 +36,7 @@
 use crate::instance::Reduced;
 
 /// Fixed-point scale of the certified evaluation: multipliers are multiples of `2^-20`.
-const SCALE_BITS: u32 = 20;
+pub(crate) const SCALE_BITS: u32 = 20;
 
 /// The outcome of a subgradient run.
 #[derive(Debug, Clone)]
@@ -210,16 +210,11 @@ pub(crate) fn subgradient(
     }
 }
 
-/// The certified integer lower bound `ceil(L(pi'))` for `pi'` = `pi` rounded down to the
-/// fixed-point grid, evaluated exactly (see the module documentation).
-pub(crate) fn certified_bound(r: &Reduced, pi: &[f64]) -> u64 {
-    if r.target == 0 {
-        return 0;
-    }
+/// Multipliers rounded down to non-negative integers in units of `2^-SCALE_BITS`, at most
+/// `2^62` (any `pi >= 0` is a valid multiplier, so rounding down keeps the bound valid).
+pub(crate) fn to_fixed(pi: &[f64]) -> Vec<u128> {
     let scale = (1u64 << SCALE_BITS) as f64;
-    // Multipliers as non-negative integers in units of 2^-20, at most 2^62.
-    let p: Vec<u128> = pi
-        .iter()
+    pi.iter()
         .map(|&v| {
             let x = (v * scale).floor();
             if x.is_nan() || x <= 0.0 {
@@ -230,7 +225,16 @@ pub(crate) fn certified_bound(r: &Reduced, pi: &[f64]) -> u64 {
                 x as u128
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The certified integer lower bound `ceil(L(pi'))` for `pi'` = `pi` rounded down to the
+/// fixed-point grid, evaluated exactly (see the module documentation).
+pub(crate) fn certified_bound(r: &Reduced, pi: &[f64]) -> u64 {
+    if r.target == 0 {
+        return 0;
+    }
+    let p = to_fixed(pi);
     let mut total: i128 = 0;
     for j in 0..r.n() {
         let mut rc = (r.cost[j] as i128) << SCALE_BITS;

@@ -99,6 +99,11 @@ pub struct Options {
     pub window_pool: usize,
     /// Maximum number of window search passes over the chosen sites.
     pub window_passes: usize,
+    /// Sites within this many steps of the seed site are dropped with it (a step: a chosen
+    /// site sharing an element with a candidate sharing an element with the last ones).
+    pub window_depth: usize,
+    /// Node limit of the branch and bound inside each window.
+    pub window_node_limit: u64,
 }
 
 impl Default for Options {
@@ -112,8 +117,10 @@ impl Default for Options {
             exact_node_limit: 200_000,
             exact_max_candidates: 200,
             window_search: true,
-            window_pool: 40,
+            window_pool: 60,
             window_passes: 4,
+            window_depth: 2,
+            window_node_limit: 5_000,
         }
     }
 }
@@ -284,6 +291,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
 
     // Lagrangian bound with the Lagrangian greedy as primal heuristic.
     let mut lower_bound = 0u64;
+    let mut root_pi = None;
     if opts.lagrangian_iterations > 0 {
         let ub = pool.best_cost();
         let lag = lagrangian::subgradient(
@@ -303,6 +311,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
         );
         stats.lagrangian_iterations = lag.iterations;
         lower_bound = lagrangian::certified_bound(&r, &lag.best_pi);
+        root_pi = Some(lag.best_pi);
         debug_assert!(lower_bound as f64 <= lag.best_value.max(0.0).ceil() + 1.0);
     }
 
@@ -328,17 +337,20 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
         let wopts = local_search::WindowOptions {
             pool: opts.window_pool.max(2),
             passes: opts.window_passes,
+            depth: opts.window_depth,
             sub: Options {
                 local_search: true,
                 lagrangian_iterations: 200,
                 heuristic_every: 10,
                 local_search_passes: 5,
                 local_search_starts: 2,
-                exact_node_limit: 5_000,
+                exact_node_limit: opts.window_node_limit,
                 exact_max_candidates: opts.window_pool.max(2),
                 window_search: false,
                 window_pool: 0,
                 window_passes: 0,
+                window_depth: 0,
+                window_node_limit: 0,
             },
         };
         let mut st = CoverState::with(&r, &best);
@@ -355,8 +367,13 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
     // Exact search on small instances.
     let mut proven = lower_bound >= best_cost;
     if !proven && opts.exact_node_limit > 0 && r.n() <= opts.exact_max_candidates {
-        let s =
-            branch_and_bound::branch_and_bound(&r, best.clone(), best_cost, opts.exact_node_limit);
+        let s = branch_and_bound::branch_and_bound(
+            &r,
+            best.clone(),
+            best_cost,
+            opts.exact_node_limit,
+            root_pi.as_deref(),
+        );
         stats.bnb_nodes = s.nodes;
         if s.best_cost < best_cost {
             best_cost = s.best_cost;

@@ -146,6 +146,9 @@ pub(crate) struct WindowOptions {
     pub sub: crate::Options,
     /// Maximum number of passes over the chosen candidates.
     pub passes: usize,
+    /// Chosen candidates within this many steps of the seed are dropped with it (a step: a
+    /// chosen set sharing an element with a candidate sharing an element with the last ones).
+    pub depth: usize,
 }
 
 /// One window move around chosen candidate `seed`: drop it and every chosen candidate that
@@ -155,22 +158,38 @@ pub(crate) struct WindowOptions {
 /// sub-instance is feasible and the move never gets worse; it is kept only if cheaper.
 fn window_move(state: &mut CoverState, seed: usize, opts: &WindowOptions) -> bool {
     let r = state.r;
-    // Chosen sets overlapping the seed's set.
-    let mut removed: Vec<u32> = Vec::new();
-    let mut seen = vec![];
-    for &e in r.set(seed) {
-        for &k in r.col(e as usize) {
-            if state.chosen[k as usize] && !seen.contains(&k) {
-                seen.push(k);
+    // The seed and the chosen sets within `depth` overlap steps of it, nearest first, at
+    // most half the pool.
+    let cap = (opts.pool / 2).max(1);
+    let mut removed: Vec<u32> = vec![seed as u32];
+    let mut frontier = 0;
+    for _ in 0..opts.depth {
+        let end = removed.len();
+        let mut next: Vec<u32> = Vec::new();
+        // One step: chosen sets sharing an element with a candidate that shares an element
+        // with a set of the frontier (on a road: the next sites along, whatever the gaps).
+        let mut near: Vec<u32> = removed[frontier..end]
+            .iter()
+            .flat_map(|&j| r.set(j as usize).iter())
+            .flat_map(|&e| r.col(e as usize).iter().copied())
+            .collect();
+        near.sort_unstable();
+        near.dedup();
+        for &k in &near {
+            for &e in r.set(k as usize) {
+                for &l in r.col(e as usize) {
+                    if state.chosen[l as usize] && !removed.contains(&l) && !next.contains(&l) {
+                        next.push(l);
+                    }
+                }
             }
         }
-    }
-    seen.sort_unstable();
-    removed.extend(seen);
-    if removed.len() > opts.pool / 2 {
-        removed.truncate(opts.pool / 2);
-        if !removed.contains(&(seed as u32)) {
-            removed[0] = seed as u32;
+        next.sort_unstable();
+        next.truncate(cap - removed.len().min(cap));
+        frontier = end;
+        removed.extend(next);
+        if removed.len() >= cap {
+            break;
         }
     }
     let removed_cost: u64 = removed.iter().map(|&j| r.cost[j as usize]).sum();
@@ -243,7 +262,8 @@ fn window_move(state: &mut CoverState, seed: usize, opts: &WindowOptions) -> boo
         sets,
         target: deficit,
     };
-    let Ok(sol) = crate::solve(&sub, &opts.sub) else {
+    let res = crate::solve(&sub, &opts.sub);
+    let Ok(sol) = res else {
         restore(state);
         return false;
     };

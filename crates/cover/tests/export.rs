@@ -276,7 +276,7 @@ fn outside_greedy_agrees() {
     std::fs::create_dir_all(&dir).unwrap();
     for (k, inst) in [
         common::scatter_instance(7, 30, 100, 300, 20.0, 900),
-        common::line_instance(8, 3000, 7, 950),
+        common::line_instance(8, 3000, 7, 950, common::Shadow::Speckle(0.08)),
         common::scatter_instance(9, 20, 80, 150, 15.0, 990),
     ]
     .into_iter()

@@ -99,10 +99,26 @@ pub fn with_share(mut inst: Instance, per_mille: u64) -> Instance {
     inst
 }
 
+/// How radio shadows cut a candidate's window on a line road.
+#[derive(Debug, Clone, Copy)]
+pub enum Shadow {
+    /// Terrain: 0..=3 contiguous gaps of 2..=12 segments per window.
+    Terrain,
+    /// Every segment independently lost with this probability (a hard case for the LP
+    /// bound: it blurs holes that integer covers must fill with a second site).
+    Speckle(f64),
+}
+
 /// A road as a line: `segments` pieces of 80..120 m; a candidate every `every` segments
-/// (with jitter) covering a window of 10..60 segments each side (taller masts reach further
-/// and cost more, with noise); 3 % are existing sites (cost 0).
-pub fn line_instance(seed: u64, segments: usize, every: usize, per_mille: u64) -> Instance {
+/// (with jitter) covering a window of 10..60 segments each side, cut by shadows (taller masts
+/// reach further and cost more, with noise); 3 % are existing sites (cost 0).
+pub fn line_instance(
+    seed: u64,
+    segments: usize,
+    every: usize,
+    per_mille: u64,
+    shadow: Shadow,
+) -> Instance {
     let mut rng = Rng(seed);
     let weights: Vec<u64> = (0..segments).map(|_| rng.range(80, 120)).collect();
     let mut costs = Vec::new();
@@ -113,9 +129,25 @@ pub fn line_instance(seed: u64, segments: usize, every: usize, per_mille: u64) -
         let reach = rng.range(10, 60) as usize;
         let lo = at.saturating_sub(reach);
         let hi = (at + reach).min(segments - 1);
-        // Shadowing: a few segments inside the window are not covered.
+        let mut keep = vec![true; hi - lo + 1];
+        match shadow {
+            Shadow::Terrain => {
+                for _ in 0..rng.range(0, 3) {
+                    let start = rng.range(0, keep.len() as u64 - 1) as usize;
+                    let len = rng.range(2, 12) as usize;
+                    for k in keep.iter_mut().skip(start).take(len) {
+                        *k = false;
+                    }
+                }
+            }
+            Shadow::Speckle(p) => {
+                for k in keep.iter_mut() {
+                    *k = rng.unit() >= p;
+                }
+            }
+        }
         let set: Vec<u32> = (lo..=hi)
-            .filter(|_| rng.unit() > 0.08)
+            .filter(|&e| keep[e - lo])
             .map(|e| e as u32)
             .collect();
         let existing = rng.unit() < 0.03;
