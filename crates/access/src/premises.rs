@@ -12,6 +12,12 @@
 //!    more) hold `building:flats` households when tagged, else footprint x levels x 0.8 /
 //!    `flat_area_m2` (at least 2), with `apartment_default_levels` when levels are untagged;
 //!    every other premise is one household (a school or a shop is one connection too).
+//!
+//! Guards against mapping and reading slips: a footprint over half the Earth's surface is
+//! the complement of the building's ring (a geodesic area taken on the wrong side of a
+//! ring) and is read as the Earth's area minus it; `building:levels` over
+//! [`MAX_LEVELS`] and `building:flats` over [`MAX_FLATS`] are ignored, and no premise
+//! holds more than [`MAX_FLATS`] households.
 
 use crate::local::Local;
 use fiberplan_model::last_mile::{Building, PremiseRules};
@@ -53,15 +59,35 @@ impl PremiseCount {
     }
 }
 
+/// Surface of the WGS84 ellipsoid, m² (GeographicLib's `Geodesic::WGS84().EllipsoidArea()`).
+pub const EARTH_AREA_M2: f64 = 510_065_621_724_088.5;
+
+/// More levels than any building has (the tallest have about 160): a tagging slip.
+pub const MAX_LEVELS: u32 = 200;
+
+/// More flats than one building plausibly holds: a tagging slip, and the most households
+/// one premise is given.
+pub const MAX_FLATS: u32 = 5_000;
+
+/// A building's footprint, m²: the reader's figure, or the Earth's area minus it when it
+/// exceeds half the Earth (the area outside the ring, not inside).
+pub fn footprint_m2(b: &Building) -> f64 {
+    if b.footprint_m2 > EARTH_AREA_M2 / 2.0 {
+        (EARTH_AREA_M2 - b.footprint_m2).max(0.0)
+    } else {
+        b.footprint_m2
+    }
+}
+
 /// Households of one kept building (rule 4).
 pub fn households_of(b: &Building, rules: &PremiseRules) -> u32 {
-    let levels = b.levels.unwrap_or(0);
+    let levels = b.levels.filter(|&l| l <= MAX_LEVELS).unwrap_or(0);
     let apartments = matches!(b.tag.as_str(), "apartments" | "dormitory")
         || (b.tag == "residential" && levels >= 3);
     if !apartments {
         return 1;
     }
-    if let Some(f) = b.flats.filter(|&f| f > 0) {
+    if let Some(f) = b.flats.filter(|&f| f > 0 && f <= MAX_FLATS) {
         return f;
     }
     let levels = if levels == 0 {
@@ -69,8 +95,8 @@ pub fn households_of(b: &Building, rules: &PremiseRules) -> u32 {
     } else {
         levels
     };
-    let flats = (b.footprint_m2 * levels as f64 * 0.8 / rules.flat_area_m2).floor();
-    (flats as u32).max(2)
+    let flats = (footprint_m2(b) * levels as f64 * 0.8 / rules.flat_area_m2).floor();
+    (flats as u32).clamp(2, MAX_FLATS)
 }
 
 /// The premises among `buildings` (rules 1-4), in the buildings' order.
@@ -83,7 +109,7 @@ pub fn premises_from_buildings(buildings: &[Building], rules: &PremiseRules) -> 
     for (i, b) in buildings.iter().enumerate() {
         if rules.outbuilding_tags.contains(&b.tag) {
             count.outbuildings += 1;
-        } else if b.element == OsmElement::Way && b.footprint_m2 < rules.min_footprint_m2 {
+        } else if b.element == OsmElement::Way && footprint_m2(b) < rules.min_footprint_m2 {
             count.too_small += 1;
         } else {
             kept.push(i);
@@ -103,15 +129,15 @@ pub fn premises_from_buildings(buildings: &[Building], rules: &PremiseRules) -> 
         let b = &buildings[i];
         // Rule 3: a small way building next to a larger one is part of its plot.
         let shares = b.element == OsmElement::Way
-            && b.footprint_m2 < rules.plot_share_max_m2
+            && footprint_m2(b) < rules.plot_share_max_m2
             && tree
                 .locate_within_distance(local.xy(b.centroid), r2)
                 .any(|o| {
                     let other = &buildings[o.data];
                     o.data != i
                         && other.element == OsmElement::Way
-                        && (other.footprint_m2, std::cmp::Reverse(o.data))
-                            > (b.footprint_m2, std::cmp::Reverse(i))
+                        && (footprint_m2(other), std::cmp::Reverse(o.data))
+                            > (footprint_m2(b), std::cmp::Reverse(i))
                 });
         if shares {
             count.plot_shared += 1;
@@ -229,6 +255,41 @@ mod tests {
         a.levels = Some(5);
         // 500 x 5 x 0.8 / 70 = 28.6 -> 28
         assert_eq!(households_of(&a, &rules()), 28);
+    }
+
+    #[test]
+    fn slips_in_footprints_levels_and_flats_are_caught() {
+        // Way 51921997 of the Almaty extract: an apartment block read as 510,065,621,723,600.5
+        // m², the Earth outside its ring; inside: 488 m² -> 488 x 3 x 0.8 / 70 = 16.7 -> 16.
+        let mut a = b(
+            51921997,
+            "apartments",
+            [76.8459, 43.2202],
+            510_065_621_723_600.5,
+        );
+        assert!(
+            (footprint_m2(&a) - 488.0).abs() < 0.01,
+            "{}",
+            footprint_m2(&a)
+        );
+        assert_eq!(households_of(&a, &rules()), 16);
+        a.footprint_m2 = 500.0;
+        // 9,999 levels: ignored, 3 by default -> 17.
+        a.levels = Some(9_999);
+        assert_eq!(households_of(&a, &rules()), 17);
+        // u32::MAX flats: ignored -> 17; 5,000 flats are taken.
+        a.flats = Some(u32::MAX);
+        assert_eq!(households_of(&a, &rules()), 17);
+        a.flats = Some(5_000);
+        assert_eq!(households_of(&a, &rules()), 5_000);
+        // A vast footprint is capped at 5,000 households.
+        a.flats = None;
+        a.footprint_m2 = 2.0e8;
+        assert_eq!(households_of(&a, &rules()), MAX_FLATS);
+        // The complement also decides rules 2 and 3: a 20 m² shed read as the Earth minus
+        // 20 m² is too small.
+        let shed = b(7, "yes", [70.0, 45.0], EARTH_AREA_M2 - 20.0);
+        assert_eq!(premises_from_buildings(&[shed], &rules()).too_small, 1);
     }
 
     #[test]

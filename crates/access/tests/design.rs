@@ -245,8 +245,11 @@ proptest! {
         check_invariants(&d, &m);
         prop_assert_eq!(d.boq.lines_flagged, 0);
         prop_assert_eq!(d.boq.premises_modelled, count as u64);
-        // From 40 connected households on, splitters fitted to them reach the fill target.
-        if d.boq.households_connected >= 40 {
+        // From 64 connected households on (a full 1:64), splitters fitted to them reach
+        // the fill target. (Below that the street tree may not cut into parts that fill
+        // a splitter: 49 on 98 premises needs 64 ports; swept over 20-700 premises, take-up
+        // 10-100 % and the PoP at 0-30 km, the largest village below 80 % had 51.)
+        if d.boq.households_connected >= 64 {
             prop_assert!(d.boq.fill_pct() >= 80.0, "{} {:?}", d.boq.fill_pct(), d.boq.splitters_by_ratio);
         }
     }
