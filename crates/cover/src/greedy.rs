@@ -179,20 +179,31 @@ fn score(state: &CoverState, pi: Option<&[f64]>, j: usize) -> Option<f64> {
 }
 
 /// Completes `state` greedily until the target is met (see the module documentation for the
-/// scores). Candidates already chosen stay chosen; `forbidden` candidates are never taken.
+/// scores). Candidates already chosen stay chosen; `forbidden` candidates are never taken;
+/// with `among`, only those candidates are considered.
 /// Returns the candidates added, in the order taken; `Err` with them if the target cannot be
 /// met (the state then holds everything added so far).
 pub(crate) fn greedy_scored(
     state: &mut CoverState,
     pi: Option<&[f64]>,
     forbidden: Option<&[bool]>,
+    among: Option<&[u32]>,
 ) -> Result<Vec<u32>, Vec<u32>> {
     let mut added = Vec::new();
     if state.feasible() {
         return Ok(added);
     }
-    let n = state.r.n();
-    let mut heap: BinaryHeap<Scored> = (0..n)
+    let all: Vec<u32>;
+    let among = match among {
+        Some(a) => a,
+        None => {
+            all = (0..state.r.n() as u32).collect();
+            &all
+        }
+    };
+    let mut heap: BinaryHeap<Scored> = among
+        .iter()
+        .map(|&j| j as usize)
         .filter(|&j| !state.chosen[j] && forbidden.is_none_or(|f| !f[j]))
         .filter_map(|j| {
             score(state, pi, j).map(|s| Scored {

@@ -266,7 +266,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
     // The ratio greedy on the reduced instance, minimal.
     {
         let mut st = CoverState::empty(&r);
-        let ok = greedy::greedy_scored(&mut st, None, None).is_ok();
+        let ok = greedy::greedy_scored(&mut st, None, None, None).is_ok();
         debug_assert!(ok);
         local_search::remove_redundant(&mut st);
         pool.offer(st.cost, st.chosen_list());
@@ -302,7 +302,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
             opts.heuristic_every,
             |pi| {
                 let mut st = CoverState::empty(&r);
-                if greedy::greedy_scored(&mut st, Some(pi), None).is_ok() {
+                if greedy::greedy_scored(&mut st, Some(pi), None, None).is_ok() {
                     local_search::remove_redundant(&mut st);
                     pool.offer(st.cost, st.chosen_list());
                 }
@@ -340,7 +340,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
             depth: opts.window_depth,
             sub: Options {
                 local_search: true,
-                lagrangian_iterations: 200,
+                lagrangian_iterations: 100,
                 heuristic_every: 10,
                 local_search_passes: 5,
                 local_search_starts: 2,

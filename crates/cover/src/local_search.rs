@@ -79,28 +79,80 @@ fn add_drop_pass(state: &mut CoverState) -> usize {
     moves
 }
 
-/// One pass of drop-repair moves over the chosen candidates, most expensive first. Returns
-/// the number of improving moves made.
+/// Drops, most expensive first, the candidates of `first` (in the order given) and then of
+/// `desc` (most expensive first; stale entries skipped) that the target allows. Returns the
+/// candidates dropped.
+fn remove_redundant_among(state: &mut CoverState, first: &[u32], desc: &[u32]) -> Vec<u32> {
+    let r = state.r;
+    let mut dropped = Vec::new();
+    for &j in first.iter().chain(desc) {
+        let j = j as usize;
+        if state.chosen[j] && state.covered - state.loss[j] >= r.target {
+            state.remove(j);
+            dropped.push(j as u32);
+        }
+    }
+    dropped
+}
+
+/// How many of the best-ratio candidates anywhere join each drop-repair's local candidates.
+const GLOBAL_REPAIR: usize = 64;
+
+/// One pass of drop-repair moves over the chosen candidates, most expensive first. The
+/// repair greedy considers the candidates touching the dropped set's elements and the
+/// [`GLOBAL_REPAIR`] best-ratio candidates of the pass's start (the target is global: the
+/// missing weight may be cheapest far away). Returns the number of improving moves made.
 fn drop_repair_pass(state: &mut CoverState) -> usize {
     let r = state.r;
     let mut forbidden = vec![false; r.n()];
     let mut moves = 0;
-    for j in by_cost_desc(state) {
+    let mut global: Vec<u32> = (0..r.n() as u32)
+        .filter(|&k| !state.chosen[k as usize] && state.gain[k as usize] > 0)
+        .collect();
+    global.sort_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        (state.gain[b] as u128 * r.cost[a] as u128)
+            .cmp(&(state.gain[a] as u128 * r.cost[b] as u128))
+            .then(a.cmp(&b))
+    });
+    global.truncate(GLOBAL_REPAIR);
+    let desc = by_cost_desc(state);
+    let mut among: Vec<u32> = Vec::new();
+    for &j in &desc {
         let j = j as usize;
         if !state.chosen[j] {
             continue;
         }
         let before = state.cost;
+        among.clear();
+        among.extend(
+            r.set(j)
+                .iter()
+                .flat_map(|&e| r.col(e as usize).iter().copied()),
+        );
+        among.extend_from_slice(&global);
+        among.sort_unstable();
+        among.dedup();
         state.remove(j);
         forbidden[j] = true;
-        let result = greedy_scored(state, None, Some(&forbidden));
+        let result = greedy_scored(state, None, Some(&forbidden), Some(&among));
         forbidden[j] = false;
         let (added, ok) = match result {
             Ok(a) => (a, true),
             Err(a) => (a, false),
         };
         let dropped = if ok {
-            remove_redundant(state)
+            // Candidates whose loss may have fallen: the added ones and those overlapping
+            // them, most expensive first; then any other the slack allows.
+            let mut near: Vec<u32> = added
+                .iter()
+                .flat_map(|&a| r.set(a as usize).iter())
+                .flat_map(|&e| r.col(e as usize).iter().copied())
+                .filter(|&k| state.chosen[k as usize])
+                .collect();
+            near.sort_by(|&a, &b| r.cost[b as usize].cmp(&r.cost[a as usize]).then(b.cmp(&a)));
+            near.dedup();
+            remove_redundant_among(state, &near, &desc)
         } else {
             Vec::new()
         };
