@@ -90,6 +90,34 @@ fn a_village_gets_its_access_network_and_the_contract_holds() {
         assert!((m / 1000.0 - km).abs() < 1e-6, "{t}: {m} m vs {km} km");
     }
     assert!(lm["trench_km"].as_f64().unwrap() >= lm["trench_lower_bound_km"].as_f64().unwrap());
+    // Bill of quantities: ONTs = connected households, drops = connected premises = drop
+    // cables, installed last-stage ports = the ratios of the splitters feeding premises.
+    let boq = &lm["bill_of_quantities"];
+    assert_eq!(boq["onts"], lm["households_connected"]);
+    let connected_premises = premises
+        .iter()
+        .filter(|p| p["properties"]["connected_households"].as_u64().unwrap() > 0)
+        .count() as u64;
+    assert_eq!(boq["drops"].as_u64().unwrap(), connected_premises);
+    let drop_cables = kind("cable")
+        .filter(|f| f["properties"]["cable_type"] == "drop")
+        .count() as u64;
+    assert_eq!(drop_cables, connected_premises);
+    let last_stage: std::collections::BTreeSet<&str> = premises
+        .iter()
+        .filter_map(|p| p["properties"]["splitter_id"].as_str())
+        .collect();
+    let ports: u64 = last_stage
+        .iter()
+        .map(|id| splitters[*id]["ratio"].as_u64().unwrap())
+        .sum();
+    assert_eq!(boq["last_stage_ports"].as_u64().unwrap(), ports);
+    assert!(ports >= connected);
+    // Fill on this village (287 houses, 200 connected at 70 %): three 1:64 and a 1:16,
+    // 208 ports, 96.15 % (the fewest 1:64 alone: 256 ports, 78.1 %).
+    assert_eq!(connected, 200);
+    assert_eq!(ports, 208);
+    assert_eq!(lm["fill_pct"].as_f64().unwrap(), 96.15);
     assert!(g["attribution"].as_str().unwrap().contains("OpenStreetMap"));
 }
 

@@ -18,7 +18,7 @@
 
 use crate::boq::{cable_size, Boq, CableKey};
 use crate::kundu_misra::{head_of, kundu_misra, RootedTree};
-use crate::optics::{line_loss_db, misfit, OpticsClass};
+use crate::optics::{fits, line_loss_db, misfit, OpticsClass};
 use crate::trench::VillageLayout;
 use crate::AccessError;
 use fiberplan_model::last_mile::LastMileModel;
@@ -568,7 +568,7 @@ pub fn design(
                         let db = net.premise_splitter[i].map_or(0.0, |s| line_db[s]);
                         let loss =
                             line_loss_db(site.fibre_m + path_in_village_m(i), db, &model.optics);
-                        misfit(loss, class, &model.optics).is_some()
+                        !fits(loss, class, &model.optics)
                     })
                     .count();
                 let port = match class {

@@ -48,6 +48,14 @@ pub fn line_loss_db(fibre_m: f64, splitter_db: f64, o: &Optics) -> f64 {
     fibre + splitter_db + o.connectors_per_line as f64 * o.connector_db + splices * o.splice_db
 }
 
+/// Whether a line with this loss fits `class` with the margin and above the minimum, as
+/// [`misfit`] decides it, without the words (the design counts misfits of every option).
+pub fn fits(loss_db: f64, class: OpticsClass, o: &Optics) -> bool {
+    let [lo, hi] = class.range_db(o);
+    let milli = |x: f64| (x * 1000.0).round() as i64;
+    milli(loss_db) + milli(o.margin_db) <= milli(hi) && milli(loss_db) >= milli(lo)
+}
+
 /// Why a line with this loss does not fit `class`, or `None` when it fits with the margin.
 pub fn misfit(loss_db: f64, class: OpticsClass, o: &Optics) -> Option<String> {
     let [lo, hi] = class.range_db(o);
@@ -121,5 +129,20 @@ mod tests {
         // loss 25.0 on B+: margin exactly 3.0
         assert_eq!(misfit(25.0, OpticsClass::BPlus, &o), None);
         assert!(misfit(25.001, OpticsClass::BPlus, &o).is_some());
+        assert!(fits(25.0, OpticsClass::BPlus, &o));
+        assert!(!fits(25.001, OpticsClass::BPlus, &o));
+        assert!(fits(13.0, OpticsClass::BPlus, &o));
+        assert!(!fits(12.999, OpticsClass::BPlus, &o));
+        for loss in [
+            10.0, 12.9995, 13.0, 20.0, 25.0, 25.0004, 25.0006, 29.0, 31.0,
+        ] {
+            for class in [OpticsClass::BPlus, OpticsClass::CPlus] {
+                assert_eq!(
+                    fits(loss, class, &o),
+                    misfit(loss, class, &o).is_none(),
+                    "{loss}"
+                );
+            }
+        }
     }
 }

@@ -126,6 +126,29 @@ fn check_invariants(d: &VillageDesign, m: &LastMileModel) {
     }
     let firsts = d.splitters.iter().filter(|s| s.stage == 1).count() as u32;
     assert_eq!(d.olt.ports_used, firsts);
+    // Installed ports and splitter counts are those of the splitters drawn.
+    let ports: u64 = d
+        .splitters
+        .iter()
+        .filter(|s| s.stage == last_stage)
+        .map(|s| s.ratio as u64)
+        .sum();
+    assert_eq!(b.last_stage_ports, ports);
+    let mut by_ratio = BTreeMap::new();
+    for s in &d.splitters {
+        *by_ratio.entry(s.ratio).or_insert(0u64) += 1;
+    }
+    assert_eq!(b.splitters_by_ratio, by_ratio);
+    // One drop cable per connected premise, one fibre each.
+    let drops: Vec<_> = d
+        .cables
+        .iter()
+        .filter(|c| c.cable_type == CableType::Drop)
+        .collect();
+    assert_eq!(drops.len() as u64, b.drops);
+    assert!(drops.iter().all(|c| c.fibres == 1));
+    // Every cable section holds the fibres it carries.
+    assert!(d.cables.iter().all(|c| c.fibres >= c.fibres_used));
     // Every connected line fits its class with the margin, unless flagged.
     for p in &d.premises {
         if p.connected_households > 0 && p.flag.is_none() {
@@ -297,4 +320,48 @@ fn seventy_households_on_two_streets_fill_their_splitters() {
     assert_eq!(b.splitters_by_ratio, BTreeMap::from([(16, 1), (32, 2)]));
     assert_eq!(b.last_stage_ports, 80);
     assert_eq!(b.fill_pct(), 87.5);
+}
+
+#[test]
+fn bills_add_up_across_villages() {
+    // Three generated villages summed with Boq::add: every count and cost is the sum, and
+    // the sum keeps the invariants (ONTs = connected households, drops = connected
+    // premises, installed ports >= connected households).
+    let m = model();
+    let mut total = fiberplan_access::Boq::default();
+    let (mut onts, mut drops, mut ports, mut cost, mut cable) = (0, 0, 0, 0, 0);
+    for (k, count) in [37usize, 150, 420].into_iter().enumerate() {
+        let at = [70.0 + k as f64, 45.0];
+        let (streets, premises) = generated_layout(at, count, &m.layout);
+        let input = VillageInput {
+            id: format!("v{k}"),
+            feed: at,
+            premises,
+            streets,
+        };
+        let d = design(&lay_out(input, 0).unwrap(), &m, &[village_site(at, &m)]).unwrap();
+        check_invariants(&d, &m);
+        onts += d.boq.onts;
+        drops += d.boq.drops;
+        ports += d.boq.last_stage_ports;
+        cost += d.boq.cost.total_kzt;
+        cable += d.cables.iter().map(|c| c.length_dm).sum::<i64>();
+        total.add(&d.boq);
+    }
+    assert_eq!(total.villages, 3);
+    assert_eq!(total.premises, 37 + 150 + 420);
+    assert_eq!(total.onts, onts);
+    assert_eq!(total.households_connected, onts);
+    assert_eq!(total.drops, drops);
+    assert_eq!(total.premises_connected, drops);
+    assert_eq!(total.last_stage_ports, ports);
+    assert!(total.last_stage_ports >= total.households_connected);
+    assert_eq!(total.cost.total_kzt, cost);
+    let by_type: i64 = [CableType::Feeder, CableType::Distribution, CableType::Drop]
+        .iter()
+        .map(|&t| total.cable_type_dm(t))
+        .sum();
+    assert_eq!(by_type, cable);
+    // 70 % of 37, 150 and 420 households: 25 + 105 + 294.
+    assert_eq!(total.households_connected, 25 + 105 + 294);
 }
