@@ -181,6 +181,9 @@ pub(crate) struct Reduced {
     pub target: u64,
     /// Original indices of the free (cost 0) candidates, ascending.
     pub free: Vec<u32>,
+    /// Original element -> reduced element (`u32::MAX`: covered by a free candidate, by
+    /// none, or of weight 0).
+    pub elem_map: Vec<u32>,
 }
 
 impl Reduced {
@@ -239,7 +242,7 @@ impl Reduced {
             sets.push(s);
         }
         let mut weights = inst.weights.clone();
-        merge_elements(&mut sets, &mut weights);
+        let mut elem_map = merge_elements(&mut sets, &mut weights);
         let mut keep = undominated(&sets, &cost);
         for (k, s) in keep.iter_mut().zip(&sets) {
             *k &= !s.is_empty();
@@ -251,9 +254,16 @@ impl Reduced {
             cost.retain(|_| *k.next().unwrap());
             let mut k = keep.iter();
             orig.retain(|_| *k.next().unwrap());
-            merge_elements(&mut sets, &mut weights);
+            let second = merge_elements(&mut sets, &mut weights);
+            for e in elem_map.iter_mut() {
+                if *e != u32::MAX {
+                    *e = second[*e as usize];
+                }
+            }
         }
-        Reduced::from_sets(orig, cost, &sets, weights, target, free)
+        let mut r = Reduced::from_sets(orig, cost, &sets, weights, target, free);
+        r.elem_map = elem_map;
+        r
     }
 
     /// Builds the CSR form from per-candidate element lists.
@@ -299,6 +309,7 @@ impl Reduced {
             weight,
             target,
             free,
+            elem_map: Vec::new(),
         }
     }
 
@@ -312,7 +323,8 @@ impl Reduced {
 /// Renumbers elements so that only covered elements of positive weight remain and elements with the same
 /// column (the same covering candidates) become one element with the summed weight.
 /// Element order: by column, lexicographically (deterministic).
-fn merge_elements(sets: &mut [Vec<u32>], weights: &mut Vec<u64>) {
+/// Returns the map old element -> new element (`u32::MAX` for dropped ones).
+fn merge_elements(sets: &mut [Vec<u32>], weights: &mut Vec<u64>) -> Vec<u32> {
     let m = weights.len();
     let mut deg = vec![0usize; m + 1];
     for s in sets.iter() {
@@ -370,6 +382,16 @@ fn merge_elements(sets: &mut [Vec<u32>], weights: &mut Vec<u64>) {
         *s = v;
     }
     *weights = new_weights;
+    (0..m)
+        .map(|i| {
+            let g = group[i];
+            if g == u32::MAX {
+                u32::MAX
+            } else {
+                new_of_group[g as usize]
+            }
+        })
+        .collect()
 }
 
 /// `a` is a subset of `b` (both ascending).

@@ -12,8 +12,11 @@
 //!    iterations;
 //! 3. local search on the best covers found ([`local_search`]: redundancy removal, add-drop
 //!    and drop-repair moves);
-//! 4. optionally, on small reduced instances, a depth-first branch and bound
-//!    ([`branch_and_bound`]) that proves optimality.
+//! 4. a window search: drop a site and the chosen sites near it, re-solve the freed region
+//!    as a small partial cover of its own (exactly when its branch and bound finishes);
+//! 5. on small reduced instances, a depth-first branch and bound ([`branch_and_bound`]) that
+//!    proves optimality; on medium ones, a best-first branch and bound with a Lagrangian
+//!    bound at every node, which proves optimality or at least raises the certified bound.
 //!
 //! The reported lower bound is certified: the Lagrangian value is recomputed in exact
 //! integer arithmetic from the best multipliers rounded down to a fixed-point grid. Costs,
@@ -104,6 +107,19 @@ pub struct Options {
     pub window_depth: usize,
     /// Node limit of the branch and bound inside each window.
     pub window_node_limit: u64,
+    /// Node limit of the best-first Lagrangian branch and bound, run when the gap is still
+    /// open after everything else (0: never). When it cannot finish, the least bound of its
+    /// open nodes still raises the certified lower bound.
+    pub lagrangian_bnb_nodes: u64,
+    /// The best-first search runs only when the reduced instance has at most this many
+    /// candidates (each node costs a pre-processing and a subgradient run).
+    pub lagrangian_bnb_max_candidates: usize,
+    /// Subgradient iterations at each node of the best-first search.
+    pub lagrangian_bnb_iterations: u32,
+    /// Work limit of the best-first search: the sum over its nodes of (incidences +
+    /// elements of the node's reduced instance) x (iterations + 1). The default is a few
+    /// seconds of a release build.
+    pub lagrangian_bnb_work: u64,
 }
 
 impl Default for Options {
@@ -115,12 +131,16 @@ impl Default for Options {
             local_search_passes: 20,
             local_search_starts: 3,
             exact_node_limit: 200_000,
-            exact_max_candidates: 200,
+            exact_max_candidates: 60,
             window_search: true,
             window_pool: 60,
             window_passes: 4,
             window_depth: 2,
             window_node_limit: 5_000,
+            lagrangian_bnb_nodes: 2_000,
+            lagrangian_bnb_max_candidates: 1_000,
+            lagrangian_bnb_iterations: 60,
+            lagrangian_bnb_work: 200_000_000,
         }
     }
 }
@@ -161,8 +181,10 @@ pub struct Stats {
     pub local_search_moves: usize,
     /// Improving window search moves made.
     pub window_moves: usize,
-    /// Branch and bound nodes visited.
+    /// Depth-first branch and bound nodes visited.
     pub bnb_nodes: u64,
+    /// Best-first Lagrangian branch and bound nodes evaluated.
+    pub lagrangian_bnb_nodes: u64,
 }
 
 impl Solution {
@@ -351,6 +373,10 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
                 window_passes: 0,
                 window_depth: 0,
                 window_node_limit: 0,
+                lagrangian_bnb_nodes: 0,
+                lagrangian_bnb_max_candidates: 0,
+                lagrangian_bnb_iterations: 0,
+                lagrangian_bnb_work: 0,
             },
         };
         let mut st = CoverState::with(&r, &best);
@@ -383,6 +409,32 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
             proven = true;
             lower_bound = best_cost;
         }
+    }
+    // Best-first Lagrangian search on medium instances.
+    if !proven
+        && opts.lagrangian_bnb_nodes > 0
+        && opts.lagrangian_bnb_iterations > 0
+        && r.n() <= opts.lagrangian_bnb_max_candidates
+    {
+        let s = branch_and_bound::best_first(
+            &r,
+            best.clone(),
+            best_cost,
+            branch_and_bound::Limits {
+                nodes: opts.lagrangian_bnb_nodes,
+                work: opts.lagrangian_bnb_work,
+                iterations: opts.lagrangian_bnb_iterations,
+            },
+            lower_bound,
+            root_pi.as_deref(),
+        );
+        stats.lagrangian_bnb_nodes = s.nodes;
+        if s.best_cost < best_cost {
+            best_cost = s.best_cost;
+            best = s.best;
+        }
+        lower_bound = lower_bound.max(s.lower_bound);
+        proven = lower_bound >= best_cost;
     }
     Ok(finish(&best, lower_bound, proven, stats))
 }

@@ -18,7 +18,7 @@ fn run(name: &str, inst: &Instance) -> Solution {
     println!(
         "\n{name}: {} candidates, {} segments, target {} m | reduced {} cand / {} elem | \
          greedy {} | solve {} ({:.2} % below) | bound {} | gap {:.2} % | greedy within {:.2} % \
-         of opt | {} subgradient its, {} LS + {} window moves | {:.2} s",
+         of opt | {} subgradient its, {} LS + {} window moves, {} + {} B&B nodes | {:.2} s",
         inst.costs.len(),
         inst.weights.len(),
         inst.target,
@@ -33,6 +33,8 @@ fn run(name: &str, inst: &Instance) -> Solution {
         sol.stats.lagrangian_iterations,
         sol.stats.local_search_moves,
         sol.stats.window_moves,
+        sol.stats.bnb_nodes,
+        sol.stats.lagrangian_bnb_nodes,
         secs
     );
     // The solution is what it claims.
@@ -70,14 +72,20 @@ fn line_roads_with_terrain_shadows() {
     }
 }
 
-/// Speckled shadows (every segment lost independently) are the hard case: the LP bound is
-/// 4-6 % below the optimum there (measured with the branch and bound on 600-segment
-/// versions), so neither side of the 10 % test can be shown. Only the certified gap and
-/// "never worse than greedy" are asserted; the figures are printed.
+/// Speckled shadows (every segment lost independently) are the hard case: the root LP
+/// bound is 4-6 % below the optimum there (measured with the exact searches on 600- to
+/// 1000-segment versions), so on the large instance neither side of the 10 % test can be
+/// shown. The certified gap (at most 5 %) and "never worse than greedy" are asserted; on
+/// the medium one the best-first Lagrangian branch and bound raises the bound.
 #[test]
 fn line_roads_with_speckled_shadows() {
-    let inst = common::line_instance(2, 20_000, 10, 950, Shadow::Speckle(0.08));
-    run("line/speckle seed 2 every 10 share 950", &inst);
+    for (seed, segments) in [(2, 20_000), (3, 2_000)] {
+        let inst = common::line_instance(seed, segments, 10, 950, Shadow::Speckle(0.08));
+        run(
+            &format!("line/speckle seed {seed} {segments} segments every 10 share 950"),
+            &inst,
+        );
+    }
 }
 
 #[test]

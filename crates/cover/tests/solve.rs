@@ -7,9 +7,11 @@ use common::{brute_force, naive_greedy};
 use fiberplan_cover::{greedy, solve, CoverError, Instance, Options};
 use proptest::prelude::*;
 
+/// Heuristics and the root Lagrangian bound only.
 fn no_bnb() -> Options {
     Options {
         exact_node_limit: 0,
+        lagrangian_bnb_nodes: 0,
         ..Options::default()
     }
 }
@@ -184,6 +186,24 @@ proptest! {
         if sol.proven_optimal {
             prop_assert_eq!(sol.cost, opt);
         }
+    }
+
+    #[test]
+    fn best_first_bound_is_valid(inst in arb_instance()) {
+        let opt = brute_force(&inst);
+        let opts = Options { exact_node_limit: 0, lagrangian_bnb_iterations: 20, ..Options::default() };
+        let sol = solve(&inst, &opts).unwrap();
+        check_solution(&inst, &sol);
+        prop_assert!(sol.lower_bound <= opt, "bound {} above optimum {}", sol.lower_bound, opt);
+        prop_assert!(sol.cost >= opt);
+        if sol.proven_optimal {
+            prop_assert_eq!(sol.cost, opt);
+        }
+        // With room to finish, the best-first search alone is exact.
+        let opts = Options { exact_node_limit: 0, lagrangian_bnb_nodes: 100_000, lagrangian_bnb_work: u64::MAX, ..Options::default() };
+        let sol = solve(&inst, &opts).unwrap();
+        prop_assert_eq!(sol.cost, opt);
+        prop_assert!(sol.proven_optimal);
     }
 
     #[test]
