@@ -1,5 +1,5 @@
 //! Exact searches: a depth-first branch and bound for small reduced instances, and a
-//! best-first Lagrangian branch and bound ([`best_first`]) that also raises the certified
+//! best-first Lagrangian branch and bound (`best_first`) that also raises the certified
 //! lower bound of medium ones when it cannot finish.
 //!
 //! # Depth-first

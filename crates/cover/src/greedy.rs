@@ -6,7 +6,7 @@
 //! Ratios are compared exactly (128-bit cross products), ties go to the lower index, so an
 //! outside implementation (`scripts/greedy_cover.py`) reproduces it choice for choice.
 //!
-//! The solver's own constructions ([`greedy_scored`]) run on the reduced instance, either with
+//! The solver's own constructions (`greedy_scored`) run on the reduced instance, either with
 //! the same ratio rule or with the Lagrangian score of Caprara, Fischetti and Toth (1999):
 //! with multipliers `pi`, `gamma_j = c_j - sum_{i in S_j uncovered} pi_i` and `mu_j` the
 //! uncovered weight of `S_j`, the candidate with the least `gamma_j / mu_j` (if

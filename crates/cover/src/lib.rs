@@ -22,7 +22,7 @@
 //! integer arithmetic from the best multipliers rounded down to a fixed-point grid. Costs,
 //! bound and gap are over the candidates' own costs (free sets cost 0).
 //!
-//! [`greedy`] is the baseline of the issue (existing sites first, then most newly covered
+//! [`greedy()`] is the baseline of the issue (existing sites first, then most newly covered
 //! weight per tenge, ties by index); `scripts/greedy_cover.py` reproduces it from the
 //! [`export`] text format.
 //!
@@ -156,7 +156,7 @@ pub struct Solution {
     pub covered_weight: u64,
     /// Certified: no cover reaching the target costs less.
     pub lower_bound: u64,
-    /// Cost of the baseline [`greedy`] on the same instance.
+    /// Cost of the baseline [`greedy()`] on the same instance.
     pub greedy_cost: u64,
     /// `cost == lower_bound`, or branch and bound finished.
     pub proven_optimal: bool,
@@ -177,6 +177,9 @@ pub struct Stats {
     pub reduced_target: u64,
     /// Subgradient iterations run.
     pub lagrangian_iterations: u32,
+    /// The certified Lagrangian bound at the root, before any branch and bound (and not
+    /// capped by the cost).
+    pub root_bound: u64,
     /// Improving local search moves made.
     pub local_search_moves: usize,
     /// Improving window search moves made.
@@ -334,6 +337,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
         stats.lagrangian_iterations = lag.iterations;
         lower_bound = lagrangian::certified_bound(&r, &lag.best_pi);
         root_pi = Some(lag.best_pi);
+        stats.root_bound = lower_bound;
         debug_assert!(lower_bound as f64 <= lag.best_value.max(0.0).ceil() + 1.0);
     }
 

@@ -11,8 +11,17 @@
 //! - **Drop-repair** ("many-for-1"): drop one chosen candidate, complete the cover again with
 //!   the ratio greedy (the dropped one forbidden), remove redundancy, keep if cheaper.
 //!
+//! - **Window search** (large neighbourhood search, Shaw 1998): drop a chosen site and the
+//!   chosen sites within a few steps of it, and re-solve the freed region as a partial cover
+//!   of its own (the candidates touching it, its uncovered weight, the deficit as target)
+//!   with [`crate::solve`] and a small node limit, so that small regions are re-solved
+//!   exactly. Kept only if cheaper.
+//!
 //! Passes repeat until no move improves or the pass limit is reached. Every move strictly
 //! lowers the cost, so the search terminates.
+//!
+//! P. Shaw (1998), Using constraint programming and local search methods to solve vehicle
+//! routing problems. CP-98, LNCS 1520.
 
 use crate::greedy::greedy_scored;
 use crate::state::CoverState;

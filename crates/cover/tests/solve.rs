@@ -181,6 +181,7 @@ proptest! {
         check_solution(&inst, &sol);
         prop_assert!(sol.cost >= opt);
         prop_assert!(sol.lower_bound <= opt, "bound {} above optimum {}", sol.lower_bound, opt);
+        prop_assert!(sol.stats.root_bound <= opt, "root bound {} above optimum {}", sol.stats.root_bound, opt);
         prop_assert!(sol.cost <= sol.greedy_cost);
         prop_assert_eq!(sol.greedy_cost, inst.cost_of(&greedy(&inst).unwrap()));
         if sol.proven_optimal {
@@ -223,6 +224,7 @@ proptest! {
         let sol = solve(&inst, &opts).unwrap();
         check_solution(&inst, &sol);
         prop_assert!(sol.lower_bound <= opt);
+        prop_assert!(sol.stats.root_bound <= opt);
         prop_assert!(sol.cost >= opt);
     }
 
