@@ -9,8 +9,10 @@ Usage:
 
 SHARE is the share of the road km of all segments in the file that must be covered: a
 decimal in (0, 1] (e.g. 0.95) or a percentage with a % sign (e.g. 95%). The target in metres
-is ceil(SHARE * total_metres), computed exactly. Without SHARE or --target-m, the file's
-"# target_m T" comment is the target.
+is min(ceil(SHARE * total_metres), coverable_metres), computed exactly (coverable: the
+segments some candidate covers), as `fiberplan coverage roads` states it. Without SHARE or
+--target-m, the file's "# target_m T" comment is the target (the exact figure the Rust run
+used: prefer it, a share given as a decimal can round differently in floating point).
 
 The rule (the same as the Rust baseline): every existing site (cost 0) is taken first; then,
 while the covered metres are below the target, the candidate with the most newly covered
@@ -189,7 +191,11 @@ def main(argv):
         if len(args) == 3 and args[1] == "--target-m" and args[2].isdigit():
             target = int(args[2])
         elif len(args) == 2:
-            target = math.ceil(parse_share(args[1]) * sum(seg_m))
+            coverable = set()
+            for s in sets:
+                coverable.update(s)
+            coverable_m = sum(seg_m[e] for e in coverable)
+            target = min(math.ceil(parse_share(args[1]) * sum(seg_m)), coverable_m)
         elif len(args) != 1:
             raise BadInput("expected FILE [SHARE] or FILE --target-m METRES")
         if target is None:

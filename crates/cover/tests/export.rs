@@ -305,16 +305,32 @@ fn outside_greedy_agrees() {
         assert_eq!(json_u64(&json, "covered_m"), inst.covered_weight(&g));
         let ids: Vec<String> = g.iter().map(|j| format!("\"site-{j}\"")).collect();
         assert!(json.contains(&format!("\"chosen_ids\": [{}]", ids.join(", "))));
-        // A share argument gives ceil(share * total metres).
-        let out = Command::new("python3")
-            .arg(script())
-            .arg(&path)
-            .arg("50%")
-            .output()
-            .unwrap();
-        let json = String::from_utf8(out.stdout).unwrap();
+        // A share argument gives min(ceil(share * total metres), coverable metres).
         let total: u64 = inst.weights.iter().sum();
-        assert_eq!(json_u64(&json, "target_m"), total.div_ceil(2));
+        let coverable = inst.coverable_weight();
+        for (share, want) in [("50%", total.div_ceil(2).min(coverable)), ("1", coverable)] {
+            let out = Command::new("python3")
+                .arg(script())
+                .arg(&path)
+                .arg(share)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let json = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(json_u64(&json, "target_m"), want);
+            let at = Instance {
+                target: want,
+                ..inst.clone()
+            };
+            assert_eq!(
+                json_u64(&json, "cost_kzt"),
+                at.cost_of(&greedy(&at).unwrap())
+            );
+        }
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
