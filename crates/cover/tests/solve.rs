@@ -235,3 +235,49 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+fn arb_huge_instance() -> impl Strategy<Value = Instance> {
+    (1usize..=8, 1usize..=10).prop_flat_map(|(n, m)| {
+        (
+            proptest::collection::vec(
+                prop_oneof![1 => Just(0u64), 6 => (1u64 << 50)..(1u64 << 58)],
+                n,
+            ),
+            proptest::collection::vec((1u64 << 50)..(1u64 << 58), m),
+            proptest::collection::vec(proptest::collection::vec(any::<bool>(), m), n),
+            0u64..=1000,
+        )
+            .prop_map(|(costs, weights, masks, per_mille)| {
+                let sets = masks
+                    .iter()
+                    .map(|mk| (0..mk.len() as u32).filter(|&i| mk[i as usize]).collect())
+                    .collect();
+                let mut inst = Instance {
+                    costs,
+                    weights,
+                    sets,
+                    target: 0,
+                };
+                // per mille of the coverable weight without overflowing: (cov / 1000) * pm.
+                inst.target = inst.coverable_weight() / 1000 * per_mille;
+                inst
+            })
+    })
+}
+
+proptest! {
+    /// Costs and weights near 2^58: no overflow anywhere (debug builds panic on one), and the
+    /// bound still brackets the optimum.
+    #[test]
+    fn huge_numbers(inst in arb_huge_instance()) {
+        let opt = brute_force(&inst);
+        let sol = solve(&inst, &no_bnb()).unwrap();
+        check_solution(&inst, &sol);
+        prop_assert!(sol.stats.root_bound <= opt);
+        prop_assert!(sol.cost >= opt);
+        let sol = solve(&inst, &Options::default()).unwrap();
+        prop_assert_eq!(sol.cost, opt);
+        let sol = solve(&inst, &Options { exact_node_limit: 0, ..Options::default() }).unwrap();
+        prop_assert!(sol.lower_bound <= opt && opt <= sol.cost);
+    }
+}
