@@ -265,7 +265,13 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
         let mut chosen: Vec<u32> = r.free.clone();
         chosen.extend(red.iter().map(|&j| r.orig[j as usize]));
         chosen.sort_unstable();
-        let cost = inst.cost_of(&chosen);
+        let mut cost = inst.cost_of(&chosen);
+        if greedy_cost < cost {
+            // Never worse than the baseline (the reduced searches should always find at
+            // least as good, but the baseline may use dominated candidates).
+            chosen.clone_from(&base);
+            cost = greedy_cost;
+        }
         let covered_weight = inst.covered_weight(&chosen);
         debug_assert!(covered_weight >= inst.target);
         debug_assert!(lower_bound <= cost, "bound {lower_bound} above cost {cost}");
