@@ -45,6 +45,9 @@ enum Command {
     /// Radio propagation: ITM (Longley-Rice), Hata / COST-231, TR 38.901, terrain profiles, coverage.
     #[command(subcommand)]
     Radio(cmd::radio::RadioCmd),
+    /// Mobile coverage: sites along roads (LTE) and 5G in cities, with backhaul.
+    #[command(subcommand)]
+    Coverage(cmd::coverage::CoverageCmd),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Village(args) => cmd::village::run(args),
         Command::Bench(c) => cmd::bench::run(c),
         Command::Radio(c) => cmd::radio::run(c),
+        Command::Coverage(c) => cmd::coverage::run(c),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! Subcommands. Each takes its clap arguments and returns an exit code or an error.
 
 pub mod bench;
+pub mod coverage;
 pub mod diff;
 pub mod inputs;
 pub mod osm;

@@ -10,6 +10,8 @@ pub mod dem;
 mod error;
 pub mod geojson_in;
 pub mod last_mile;
+pub mod mobile;
+pub mod mobile_inputs;
 pub mod national;
 pub mod ofds;
 pub mod osm;

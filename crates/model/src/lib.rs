@@ -5,6 +5,7 @@
 
 mod cost;
 pub mod last_mile;
+pub mod mobile;
 mod objective;
 pub mod osm;
 mod place;

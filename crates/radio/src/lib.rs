@@ -24,4 +24,4 @@ pub mod model;
 pub mod pfl;
 pub mod tr38901;
 
-pub use model::{ItmModel, Link, LossError, Model, PathLoss, ProfileRef};
+pub use model::{ItmAreaModel, ItmModel, Link, LossError, Model, PathLoss, ProfileRef};

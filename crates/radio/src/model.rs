@@ -243,3 +243,38 @@ impl PathLoss for ItmModel {
         self.range_m
     }
 }
+
+/// ITM area mode: no profile, the terrain described by its irregularity Δh (m). The
+/// honest model where no DEM is at hand (Δh = 30 m for the steppe's rolling plains, 90 m
+/// for hills, per the ITM documentation's table); siting criteria careful at the base
+/// station, random at the terminal.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ItmAreaModel {
+    pub params: ItmParams,
+    pub delta_h_m: f64,
+    /// Coverage range, m.
+    pub range_m: f64,
+}
+
+impl PathLoss for ItmAreaModel {
+    fn loss_db(&self, l: &Link, _profile: Option<ProfileRef<'_>>) -> Result<f64, LossError> {
+        let params = ItmParams {
+            f_mhz: l.f_mhz,
+            ..self.params
+        };
+        itm::area(
+            l.h_bs_m,
+            l.h_ut_m,
+            1,
+            0,
+            l.d_2d_m / 1000.0,
+            self.delta_h_m,
+            &params,
+        )
+        .map(|r| r.a_db)
+        .map_err(LossError::Itm)
+    }
+    fn max_range_m(&self) -> f64 {
+        self.range_m
+    }
+}

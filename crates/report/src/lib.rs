@@ -14,6 +14,7 @@ mod html_map;
 pub mod i18n;
 pub mod kmz;
 pub mod last_mile_out;
+pub mod mobile_out;
 pub mod ofds;
 mod plan_out;
 pub mod plan_schema;
