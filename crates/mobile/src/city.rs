@@ -13,6 +13,7 @@ use fiberplan_cover::{Instance, Options, Solution};
 use fiberplan_model::mobile::{ExistingSite, MobileModel};
 use fiberplan_model::LonLat;
 use fiberplan_radio::coverage::PointIndex;
+use geo::orient::{Direction, Orient};
 use geo::{Coord, GeodesicArea, LineString, MultiPolygon, Polygon};
 
 /// Rings of one polygon (outer first), `[lon, lat]`.
@@ -73,7 +74,8 @@ pub fn area_km2(polys: &[Rings]) -> f64 {
             .map(|p| Polygon::new(ring(&p[0]), p[1..].iter().map(ring).collect()))
             .collect(),
     );
-    mp.geodesic_area_unsigned() / 1e6
+    // Exteriors counter-clockwise: a clockwise ring would be read as the rest of the earth.
+    mp.orient(Direction::Default).geodesic_area_unsigned() / 1e6
 }
 
 /// A city run's inputs.
@@ -210,7 +212,13 @@ mod tests {
             [0.75 * dl, 0.25 * d],
             [0.25 * dl, 0.25 * d],
         ];
-        let pts = lattice_inside(&[vec![sq, hole]], 100.0);
+        let pts = lattice_inside(&[vec![sq.clone(), hole.clone()]], 100.0);
         assert_eq!(pts.len(), 75);
+        // 1 km² less the 0.25 km² hole, whichever way the rings turn.
+        let a = area_km2(&[vec![sq.clone(), hole.clone()]]);
+        assert!((a - 0.75).abs() < 0.01, "{a}");
+        let mut cw = sq.clone();
+        cw.reverse();
+        assert!((area_km2(&[vec![cw]]) - 1.0).abs() < 0.01);
     }
 }
