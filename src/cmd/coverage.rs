@@ -70,6 +70,41 @@ pub struct RadioArgs {
     pub threads: Option<usize>,
 }
 
+/// `plan`'s mobile-coverage flags: the extract's roads covered too, backhauled by the plan.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PlanMobileArgs {
+    /// Add LTE coverage of the extract's motorway to secondary roads (needs --osm): sites
+    /// backhauled by this plan's fibre or by microwave; writes coverage.geojson and a
+    /// `mobile_roads` section in summary.json.
+    #[arg(long)]
+    pub mobile_roads: bool,
+    /// Share of road km to cover with --mobile-roads.
+    #[arg(long, default_value_t = 0.95)]
+    pub mobile_target: f64,
+    /// Existing masts for --mobile-roads (GeoJSON Points or CSV id,lon,lat,height_m[,technologies]).
+    #[arg(long)]
+    pub mobile_existing: Option<PathBuf>,
+    /// DEM tiles for --mobile-roads (ITM over terrain; without: ITM area mode, flat terrain).
+    #[arg(long)]
+    pub dem: Vec<PathBuf>,
+}
+
+impl PlanMobileArgs {
+    /// The radio flags of a `coverage roads` run with these settings.
+    pub fn radio(&self) -> RadioArgs {
+        RadioArgs {
+            dem: self.dem.clone(),
+            model: None,
+            delta_h_m: 30.0,
+            step_m: 90.0,
+            range_km: None,
+            mobile: None,
+            existing: self.mobile_existing.clone(),
+            threads: None,
+        }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct RoadsArgs {
     #[command(flatten)]
@@ -247,7 +282,8 @@ fn classed_roads(lines: Vec<RoadLine>, overrides: &BTreeMap<String, RoadClass>) 
         .collect()
 }
 
-fn osm_roads(path: &Path, tertiary: bool) -> anyhow::Result<Vec<RoadLine>> {
+/// The roads of an extract that mobile coverage covers (motorway to secondary, tertiary on request).
+pub fn osm_roads(path: &Path, tertiary: bool) -> anyhow::Result<Vec<RoadLine>> {
     let mut classes = vec![
         "motorway",
         "motorway_link",
@@ -335,16 +371,38 @@ pub fn road_backhaul(
     idx.into_iter().zip(b).collect()
 }
 
-fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
-    init_threads(a.radio.threads)?;
-    check_share("--target", a.target)?;
-    if !(a.sample_m >= 1.0 && a.sample_m <= 10_000.0) {
-        return Err(BadInput(format!("--sample-m {} is outside [1, 10000]", a.sample_m)).into());
+/// One road-coverage job: the roads, the network inputs and the radio flags.
+pub struct RoadsJob<'a> {
+    pub lines: Vec<RoadLine>,
+    pub ref_classes: Option<&'a Path>,
+    pub inputs: &'a PlanInputs,
+    pub radio: &'a RadioArgs,
+    pub data: &'a Path,
+    pub target: f64,
+    pub sample_m: f64,
+    /// Graph nodes a village plan already builds fibre to.
+    pub planned: Option<Vec<bool>>,
+    /// Where the roads came from, for the summary.
+    pub roads_from: serde_json::Value,
+}
+
+/// What a road-coverage job gives: the result and its two output documents.
+pub struct RoadsRun {
+    pub rc: RoadCoverage,
+    pub geojson: serde_json::Value,
+    pub summary: serde_json::Value,
+    pub siting_s: f64,
+    pub backhaul_s: f64,
+}
+
+/// Site, backhaul and describe road coverage (shared by `coverage roads` and `plan --mobile-roads`).
+pub fn run_roads(job: RoadsJob<'_>) -> anyhow::Result<RoadsRun> {
+    check_share("--target", job.target)?;
+    if !(job.sample_m >= 1.0 && job.sample_m <= 10_000.0) {
+        return Err(BadInput(format!("--sample-m {} is outside [1, 10000]", job.sample_m)).into());
     }
-    let t0 = Instant::now();
-    let data = data_dir(a.inputs.data.as_deref());
-    let (model_path, model) = mobile_model(&a.radio, &data)?;
-    let overrides: BTreeMap<String, RoadClass> = match &a.ref_classes {
+    let (model_path, model) = mobile_model(job.radio, job.data)?;
+    let overrides: BTreeMap<String, RoadClass> = match job.ref_classes {
         Some(p) => read_ref_classes(p)?
             .into_iter()
             .map(|(r, c)| {
@@ -356,34 +414,21 @@ fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
             .collect(),
         None => BTreeMap::new(),
     };
-    let lines =
-        match (&a.roads, &a.inputs.osm) {
-            (Some(p), _) => read_roads_geojson(p)?,
-            (None, Some(osm)) => osm_roads(osm, a.tertiary)?,
-            (None, None) => return Err(BadInput(
-                "coverage roads needs --osm EXTRACT or --roads FILE.geojson: Kazakhstan's own OSM \
-                 extract is the real input (download it from a mirror such as Geofabrik); the \
-                 national road proxy of `bench generate --roads-out` is for benchmarks only"
-                    .into(),
-            )
-            .into()),
-        };
-    let roads = classed_roads(lines, &overrides);
-    let inputs = load(&a.inputs.spec_with(PlanSettings::default()))?;
-    let existing = match &a.radio.existing {
+    let roads = classed_roads(job.lines, &overrides);
+    let existing = match &job.radio.existing {
         Some(p) => read_existing_sites(p)?,
         None => Vec::new(),
     };
-    let radio = radio_from(&a.radio, &model.roads, "itm", 35.0, Pattern::Boresight)?;
+    let radio = radio_from(job.radio, &model.roads, "itm", 35.0, Pattern::Boresight)?;
     let terrain = Terrain {
-        dem: if a.radio.dem.is_empty() {
+        dem: if job.radio.dem.is_empty() {
             None
         } else {
-            Some(Dem::read(&a.radio.dem)?)
+            Some(Dem::read(&job.radio.dem)?)
         },
-        step_m: a.radio.step_m,
+        step_m: job.radio.step_m,
     };
-    let read_s = t0.elapsed().as_secs_f64();
+    let inputs = job.inputs;
     let profile = terrain.profile();
     let elevation = |p: LonLat| terrain.dem.as_ref()?.elevation(p[0], p[1]);
     let settlements: Vec<LonLat> = inputs.villages.iter().map(|v| v.lonlat).collect();
@@ -394,16 +439,13 @@ fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
         settlements: &settlements,
         model: &model,
         radio: &radio,
-        sample_m: a.sample_m,
-        target_share: a.target,
+        sample_m: job.sample_m,
+        target_share: job.target,
         elevation: terrain.dem.as_ref().map(|_| &elevation as &_),
         profile: &profile,
         options: Options::default(),
     })
-    .map_err(|e| match e {
-        fiberplan_mobile::road_coverage::MobileError::Input(m) => anyhow::Error::new(BadInput(m)),
-        e => anyhow::Error::new(BadInput(e.to_string())),
-    })?;
+    .map_err(|e| anyhow::Error::new(BadInput(e.to_string())))?;
     let siting_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();
     let existing_hubs: Vec<Hub> = existing
@@ -416,46 +458,96 @@ fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let backhaul = road_backhaul(
         &rc,
-        &inputs,
+        inputs,
         &model,
-        None,
+        job.planned.as_deref(),
         &existing_hubs,
         terrain.dem.as_ref().map(|_| &profile as &ProfileFn<'_>),
     );
     let backhaul_s = t2.elapsed().as_secs_f64();
+    let network = if job.planned.is_some() {
+        format!(
+            "the existing network and this plan's new fibre, along {}",
+            inputs.corridors
+        )
+    } else {
+        format!("the existing network, along {}", inputs.corridors)
+    };
     let notes = serde_json::json!([
         "every cost is an estimate from the mobile model file; replace with the operator's prices",
         "a road segment counts as covered when its midpoint receives the threshold",
         if terrain.dem.is_some() { "terrain: bare-earth DEM profiles (no clutter)".to_string() }
-        else { format!("no DEM: flat terrain assumed, ITM area mode with a terrain irregularity of {} m", a.radio.delta_h_m) },
+        else { format!("no DEM: flat terrain assumed, ITM area mode with a terrain irregularity of {} m", job.radio.delta_h_m) },
         "road sites aim their sectors along the road: boresight gain towards every sample",
-        format!("backhaul: fibre along {}; points of presence have a {POP_MAST_M} m mast for microwave; existing masts are fed", inputs.corridors),
+        format!("backhaul: fibre joins {network}; points of presence have a {POP_MAST_M} m mast for microwave; existing masts are fed"),
     ]);
-    let mut summary = mobile_out::road_summary(&rc, &backhaul, a.target);
+    let mut summary = mobile_out::road_summary(&rc, &backhaul, job.target);
     summary["radio"] = radio.summary();
     summary["inputs"] = serde_json::json!({
-        "roads": a.roads.as_ref().or(a.inputs.osm.as_ref()).map(|p| p.display().to_string()),
-        "roads_from": if a.roads.is_some() { "GeoJSON" } else { "OpenStreetMap extract" },
-        "tertiary": a.tertiary,
+        "roads": job.roads_from,
         "mobile_model": model_path.display().to_string(),
-        "existing": a.radio.existing.as_ref().map(|p| p.display().to_string()),
-        "dem": a.radio.dem.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "sample_m": a.sample_m,
-        "backhaul_network": inputs.corridors,
+        "existing": job.radio.existing.as_ref().map(|p| p.display().to_string()),
+        "dem": job.radio.dem.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "sample_m": job.sample_m,
+        "backhaul_network": network,
         "backbone": inputs.backbone.description,
     });
     summary["assumptions"] = notes.clone();
     let geojson = mobile_out::road_geojson(&rc, &backhaul, Some(&inputs.graph), &notes);
-    mobile_out::write_coverage_dir(&a.out, &geojson, &summary)
+    Ok(RoadsRun {
+        rc,
+        geojson,
+        summary,
+        siting_s,
+        backhaul_s,
+    })
+}
+
+fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
+    init_threads(a.radio.threads)?;
+    check_share("--target", a.target)?;
+    let t0 = Instant::now();
+    let data = data_dir(a.inputs.data.as_deref());
+    let lines =
+        match (&a.roads, &a.inputs.osm) {
+            (Some(p), _) => read_roads_geojson(p)?,
+            (None, Some(osm)) => osm_roads(osm, a.tertiary)?,
+            (None, None) => return Err(BadInput(
+                "coverage roads needs --osm EXTRACT or --roads FILE.geojson: Kazakhstan's own OSM \
+                 extract is the real input (download it from a mirror such as Geofabrik); the \
+                 national road proxy of `bench generate` is for benchmarks only"
+                    .into(),
+            )
+            .into()),
+        };
+    let inputs = load(&a.inputs.spec_with(PlanSettings::default()))?;
+    let read_s = t0.elapsed().as_secs_f64();
+    let run = run_roads(RoadsJob {
+        lines,
+        ref_classes: a.ref_classes.as_deref(),
+        inputs: &inputs,
+        radio: &a.radio,
+        data: &data,
+        target: a.target,
+        sample_m: a.sample_m,
+        planned: None,
+        roads_from: serde_json::json!({
+            "file": a.roads.as_ref().or(a.inputs.osm.as_ref()).map(|p| p.display().to_string()),
+            "from": if a.roads.is_some() { "GeoJSON" } else { "OpenStreetMap extract" },
+            "tertiary": a.tertiary,
+        }),
+    })?;
+    mobile_out::write_coverage_dir(&a.out, &run.geojson, &run.summary)
         .with_context(|| format!("writing {}", a.out.display()))?;
     if let Some(p) = &a.export_cover {
-        mobile_out::write_cover_export(p, &rc)
+        mobile_out::write_cover_export(p, &run.rc)
             .with_context(|| format!("writing {}", p.display()))?;
     }
+    let (rc, summary) = (&run.rc, &run.summary);
     eprintln!(
         "coverage roads: {:.1} km of road, {:.1} % covered (target {:.1} %), {} new sites, {} KZT \
          (bound {} KZT, gap {:.2} %, greedy {} KZT); backhaul {} KZT; read {read_s:.2} s, siting \
-         {siting_s:.2} s, backhaul {backhaul_s:.2} s on {} threads; wrote {}",
+         {:.2} s, backhaul {:.2} s on {} threads; wrote {}",
         rc.road_m() as f64 / 1000.0,
         100.0 * summary["covered_share"].as_f64().unwrap_or(0.0),
         100.0 * a.target,
@@ -465,6 +557,8 @@ fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
         rc.solution.gap_pct(),
         rc.solution.greedy_cost,
         summary["backhaul"]["cost_kzt"],
+        run.siting_s,
+        run.backhaul_s,
         rayon::current_num_threads(),
         a.out.display()
     );

@@ -74,6 +74,8 @@ pub struct PlanArgs {
     /// Skip the last mile (the GPON access network of every fibre village).
     #[arg(long)]
     pub no_last_mile: bool,
+    #[command(flatten)]
+    pub mobile: super::coverage::PlanMobileArgs,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -219,6 +221,41 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         t.lap("last_mile");
         Some(lm)
     };
+    let mobile = if args.mobile.mobile_roads {
+        let Some(osm) = args.input.osm.as_deref() else {
+            return Err(BadInput(
+                "--mobile-roads needs --osm EXTRACT: Kazakhstan's own OSM extract is the real input \
+                 for roads; the national road proxy is for benchmarks only, never a plan"
+                    .into(),
+            )
+            .into());
+        };
+        let pb = spinner("siting mobile coverage along the roads");
+        let mut planned = vec![false; inputs.graph.nodes.len()];
+        for &c in &plan.corridors {
+            let cor = &inputs.graph.corridors[c as usize];
+            planned[cor.a as usize] = true;
+            planned[cor.b as usize] = true;
+        }
+        let radio = args.mobile.radio();
+        let data = super::data_dir(args.input.data.as_deref());
+        let run = super::coverage::run_roads(super::coverage::RoadsJob {
+            lines: super::coverage::osm_roads(osm, false)?,
+            ref_classes: None,
+            inputs: &inputs,
+            radio: &radio,
+            data: &data,
+            target: args.mobile.mobile_target,
+            sample_m: 100.0,
+            planned: Some(planned),
+            roads_from: json!({"file": osm.display().to_string(), "from": "OpenStreetMap extract", "tertiary": false}),
+        })?;
+        pb.finish_and_clear();
+        t.lap("mobile_roads");
+        Some(run)
+    } else {
+        None
+    };
     let (villages, backbone, regions, graph) = (
         &inputs.villages,
         &inputs.backbone,
@@ -262,6 +299,16 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         (csv, summary) = (lm.0, lm.1);
         out.write("last_mile.geojson", &lm.2)
             .context("cannot write last_mile.geojson")?;
+    }
+    if let Some(run) = &mobile {
+        let mut v: serde_json::Value = serde_json::from_str(&summary)?;
+        v["mobile_roads"] = run.summary.clone();
+        summary = serde_json::to_string_pretty(&v)? + "\n";
+        write(
+            &mut out,
+            "coverage.geojson",
+            serde_json::to_string(&run.geojson)? + "\n",
+        )?;
     }
     write(&mut out, "villages.csv", csv)?;
     write(&mut out, "summary.json", summary)?;
