@@ -621,7 +621,7 @@ pub fn design(
         sites,
         net.split,
         best.class,
-    );
+    ) + &fill_reason(net.clustering, households, net.last_stage_ports);
     let line_db = chain_db(net, model)?;
     let nominal = splitter_db(net.split, model)?;
     // Premises.
@@ -724,6 +724,34 @@ pub fn design(
         clustering: net.clustering,
         boq,
     })
+}
+
+/// The clustering and fill part of the OLT's reason.
+fn fill_reason(clustering: Clustering, households: u64, ports: u64) -> String {
+    if ports == 0 {
+        return String::new();
+    }
+    let how = match clustering {
+        Clustering::Fewest => "the fewest splitters of the split's ratio".to_string(),
+        Clustering::FewestShrunk => {
+            "the fewest splitters, each the smallest ratio holding its households".to_string()
+        }
+        Clustering::Ports { per_splitter: 0 } => {
+            "splitters fitted to their households (least installed ports)".to_string()
+        }
+        Clustering::Ports { per_splitter } => format!(
+            "splitters fitted to their households (least installed ports plus {per_splitter} per splitter)"
+        ),
+    };
+    let fill = households as f64 * 100.0 / ports as f64;
+    let target = if households * 100 >= FILL_TARGET_PCT * ports {
+        String::new()
+    } else {
+        format!(
+            " (below the {FILL_TARGET_PCT} % target: no clustering of this street tree reaches it)"
+        )
+    };
+    format!("; {how}: {households} connections on {ports} ports, fill {fill:.1} %{target}")
 }
 
 fn round1(x: f64) -> f64 {

@@ -320,6 +320,13 @@ fn seventy_households_on_two_streets_fill_their_splitters() {
     assert_eq!(b.splitters_by_ratio, BTreeMap::from([(16, 1), (32, 2)]));
     assert_eq!(b.last_stage_ports, 80);
     assert_eq!(b.fill_pct(), 87.5);
+    assert!(
+        d.olt.reason.ends_with(
+            "; the fewest splitters, each the smallest ratio holding its households: 70 connections on 80 ports, fill 87.5 %"
+        ),
+        "{}",
+        d.olt.reason
+    );
 }
 
 #[test]
