@@ -3,8 +3,9 @@
 //! of the smallest splitter that holds `w`, plus a price per splitter).
 //!
 //! Kundu and Misra's greedy ([`crate::kundu_misra`]) makes the fewest parts but is blind
-//! to their sizes: a 70-household stretch of street becomes 35 + 35, each on a 1:64
-//! (55 % fill), where 64 + 6 on a 1:64 and a 1:8 installs 72 ports (97 %). This is the
+//! to their sizes: two streets of 35 households meeting at the feed become 35 + 35, each
+//! on a 1:64 (128 ports, 55 % fill), where one part of 64 reaching into both streets and
+//! one of 6 on a 1:8 install 72 ports (97 %). This is the
 //! exact dynamic programme over the tree: for every node `v` and every weight `r` of the
 //! part still open at `v` (0..=cap), the least cost of the parts closed below `v`.
 //! Children are merged one at a time, each either joining `v`'s open part (weights add)
