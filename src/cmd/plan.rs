@@ -279,6 +279,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         graph,
         plan: &plan,
         inputs,
+        mobile: mobile.as_ref().map(|m| &m.geojson),
     };
     let mut out = AtomicDir::new(&args.out)
         .with_context(|| format!("cannot create output folder {}", args.out.display()))?;

@@ -130,6 +130,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
                     graph: &inputs.graph,
                     plan: &plan,
                     inputs: serde_json::json!({ "scenario_file": a.file.display().to_string(), "scenario": id }),
+                    mobile: None,
                 };
                 let dir = a.out.join("plans").join(id);
                 let mut out = AtomicDir::new(&dir)

@@ -320,6 +320,12 @@ pub fn district_packages(
 
         // summary.json
         files.push((format!("{folder}/summary.json"), summary_json(d, &t, lang)));
+        if let Some(m) = ctx.mobile {
+            files.push((
+                format!("{folder}/coverage.geojson"),
+                mobile_in_district(m, &clipper, w.district),
+            ));
+        }
 
         // report.html
         let poly = w.district.map(|i| &polygons[i][..]).unwrap_or(&[]);
@@ -427,4 +433,34 @@ mod tests {
         assert_eq!(folder_name(Some(&d2)), "196200000_Baizak_T_Ryskulov_s");
         assert_eq!(folder_name(None), "unassigned");
     }
+}
+
+/// Where a mobile-coverage feature is: a site at its point, a road segment and a backhaul
+/// route at their first point (a backhaul route starts at its site).
+pub fn mobile_feature_at(f: &Value) -> Option<LonLat> {
+    let c = &f["geometry"]["coordinates"];
+    let p = if c[0].is_array() { &c[0] } else { c };
+    Some([p[0].as_f64()?, p[1].as_f64()?])
+}
+
+/// The features of a mobile `coverage.geojson` that lie in one district.
+fn mobile_in_district(m: &Value, clipper: &DistrictClipper, d: Option<usize>) -> String {
+    let features: Vec<&Value> = m["features"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .filter(|f| mobile_feature_at(f).is_some_and(|p| clipper.locate(p) == d))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut v = json!({
+        "type": "FeatureCollection",
+        "attribution": m["attribution"],
+        "assumptions": m["assumptions"],
+        "features": features,
+    });
+    if v["attribution"].is_null() {
+        v["attribution"] = json!(crate::mobile_out::OSM_ATTRIBUTION);
+    }
+    serde_json::to_string(&v).expect("JSON") + "\n"
 }

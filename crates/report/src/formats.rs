@@ -362,6 +362,7 @@ pub fn write_district_formats(
             graph: ctx.graph,
             plan: &plan,
             inputs: ctx.inputs.clone(),
+            mobile: None,
         };
         let folder = crate::district_packages::folder_name((s < n).then(|| &ctx.districts[s]));
         let nodes: Vec<Option<u32>> = idx

@@ -198,6 +198,43 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         })
         .collect();
 
+    // Mobile coverage of the roads, when planned: sites on air and road segments.
+    let (mut msites, mut mroads) = (Vec::new(), Vec::new());
+    for f in ctx
+        .mobile
+        .and_then(|m| m["features"].as_array())
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let p = &f["properties"];
+        let d = crate::district_packages::mobile_feature_at(f).and_then(|q| clipper.locate(q));
+        match p["kind"].as_str() {
+            Some("site") if p["on_air"].as_bool() == Some(true) => msites.push(feature(
+                f["geometry"].clone(),
+                json!({"id": p["candidate_id"], "type": p["site_type"], "h": p["height_m"],
+                       "cost": p["cost_kzt"], "bh": p["backhaul"], "bhc": p["backhaul_cost_kzt"],
+                       "why": p["backhaul_reason"], "d": d}),
+            )),
+            Some("road") => mroads.push(feature(
+                f["geometry"].clone(),
+                json!({"id": p["segment_id"], "cls": p["class"], "ref": p["ref"], "km": p["km"],
+                       "cov": p["covered"], "dbm": p["best_dbm"], "d": d}),
+            )),
+            _ => {}
+        }
+    }
+    let mobile_labels = match lang {
+        Lang::Ru => {
+            json!({"sites": "Базовые станции (оценка)", "covered": "Дороги с покрытием", "uncovered": "Дороги без покрытия", "backhaul": "Транспортная сеть", "height": "Высота, м", "level": "Уровень, дБм"})
+        }
+        Lang::Kk => {
+            json!({"sites": "Базалық станциялар (бағалау)", "covered": "Қамтылған жолдар", "uncovered": "Қамтылмаған жолдар", "backhaul": "Тасымалдау желісі", "height": "Биіктігі, м", "level": "Деңгейі, дБм"})
+        }
+        Lang::En => {
+            json!({"sites": "Mobile sites (estimated)", "covered": "Roads covered", "uncovered": "Roads not covered", "backhaul": "Backhaul", "height": "Height, m", "level": "Level, dBm"})
+        }
+    };
+
     // National totals, from the plan's villages and routes.
     let mut by_tech = Map::new();
     for t in [
@@ -241,6 +278,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         "new_fibre_km": l.new_fibre_km, "total": l.total, "corridor_type": l.corridor_type,
         "existing_lines": l.existing_lines, "unreachable": l.unreachable,
         "tech": {"fibre": l.tech_fibre, "fwa": l.tech_fwa, "satellite": l.tech_satellite, "none": l.tech_none},
+        "mobile": mobile_labels,
         "size_note": match lang { Lang::Ru => "размер — число домохозяйств", Lang::Kk => "өлшемі — үй шаруашылықтарының саны", Lang::En => "size: households" },
     });
     let data = json!({
@@ -259,6 +297,8 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         "villages": fc(villages),
         "pops": fc(pops),
         "lines": fc(lines),
+        "mobile_sites": fc(msites),
+        "mobile_roads": fc(mroads),
     });
     // Inside <script>, "</" would end the element: JSON allows "<\/".
     let data = serde_json::to_string(&data)
@@ -387,6 +427,27 @@ const PAGE_JS: &str = r#"(function () {
       }
     }, inDistrict);
   });
+
+  // Mobile coverage along the roads (plan --mobile-roads).
+  [[true, '#1a9641', T.mobile.covered], [false, '#d7191c', T.mobile.uncovered]].forEach(function (c) {
+    var fs = D.mobile_roads.features.filter(function (f) { return f.properties.cov === c[0]; });
+    if (!fs.length) return;
+    group('mobile_roads', String(c[0]), c[2], fs, {style: {color: c[1], weight: 2, opacity: 0.8},
+      onEachFeature: function (f, l) {
+        var p = f.properties;
+        l.bindPopup('<b>' + esc(p.ref || p.id) + '</b>' + rows([[T.km, kmf(p.km)], [T.mobile.level, p.dbm == null ? '' : String(p.dbm)], [T.district, districtName(p.d)]]));
+      }}, inDistrict);
+  });
+  if (D.mobile_sites.features.length) {
+    group('mobile_sites', '', T.mobile.sites, D.mobile_sites.features, {
+      pointToLayer: function (f, ll) { return L.marker(ll, {icon: L.divIcon({className: '', html: '<div style="width:0;height:0;border-left:6px solid transparent;border-right:6px solid transparent;border-bottom:12px solid #7b3294"></div>', iconSize: [12, 12], iconAnchor: [6, 12]})}); },
+      onEachFeature: function (f, l) {
+        var p = f.properties;
+        l.bindPopup('<b>' + esc(p.id) + '</b> (' + esc(p.type) + ')' + rows([[T.mobile.height, String(p.h)], [T.cost, num(p.cost)],
+          [T.mobile.backhaul, p.bh + ' ' + num(p.bhc)], [T.district, districtName(p.d)]]) + '<p class="note">' + esc(p.why) + '</p>');
+      }
+    }, inDistrict);
+  }
 
   groups.forEach(function (g) { g.layer.addTo(map); });
   L.control.layers(null, overlays, {collapsed: false}).addTo(map);

@@ -23,6 +23,9 @@ pub struct PlanContext<'a> {
     pub plan: &'a Plan,
     /// Facts about the inputs, repeated in `summary.json` (`inputs` member).
     pub inputs: Value,
+    /// Mobile coverage of the plan's roads (`coverage.geojson`), when it was planned:
+    /// district packages and `plan.html` show its sites and roads.
+    pub mobile: Option<&'a Value>,
 }
 
 fn r6(x: f64) -> f64 {
