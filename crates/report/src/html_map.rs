@@ -440,7 +440,7 @@ const PAGE_JS: &str = r#"(function () {
   });
   if (D.mobile_sites.features.length) {
     group('mobile_sites', '', T.mobile.sites, D.mobile_sites.features, {
-      pointToLayer: function (f, ll) { return L.marker(ll, {icon: L.divIcon({className: '', html: '<div style="width:0;height:0;border-left:6px solid transparent;border-right:6px solid transparent;border-bottom:12px solid #7b3294"></div>', iconSize: [12, 12], iconAnchor: [6, 12]})}); },
+      pointToLayer: function (f, ll) { return L.circleMarker(ll, {radius: 7, color: '#fff', weight: 2, fillColor: '#7b3294', fillOpacity: 1}); },
       onEachFeature: function (f, l) {
         var p = f.properties;
         l.bindPopup('<b>' + esc(p.id) + '</b> (' + esc(p.type) + ')' + rows([[T.mobile.height, String(p.h)], [T.cost, num(p.cost)],
