@@ -4,6 +4,14 @@
 //! prizes) and points of presence (contracted into node 1) on a road proxy with junctions
 //! that are not villages, densified to OSM-like node spacing ([`road_proxy`]), as SteinLib.
 //! The file is made from the seed, so it is never committed; it goes under /tmp.
+//! `generate --roads-out FILE.geojson [--roads-km K]` writes the same proxy's roads as a
+//! map (issue 15's programme-scale benchmark of `coverage roads`): RFC 7946 LineStrings,
+//! one per straight proxy road, with `id`, `class` and `km`, and a top-level `note` saying
+//! that they are generated, not real roads. With `--roads-km`, only the network that
+//! [`road_proxy::grow`] grows from the largest village, joining villages from the most
+//! households down by shortest paths until it holds K km, so a benchmark has a network of
+//! about K km. Classes: the village whose joining added a road decides
+//! ([`road_proxy::ProxyClass::of_households`]); roads on no joining path are `local`.
 //!
 //! `run` times each phase of reading and solving one instance (file read, parse with the
 //! CSR build, solve, writing the tree) and the peak resident memory (VmHWM), and prints one
@@ -17,6 +25,7 @@ use fiberplan_io::stp::{format_fixed, parse_fixed, parse_stp, write_stp, StpInst
 use fiberplan_io::{read_national, NationalOptions};
 use fiberplan_model::LonLat;
 use fiberplan_network::country_mask::CountryMask;
+use fiberplan_network::geodesy::distance_m;
 use fiberplan_network::road_proxy::{self, RoadProxyOptions};
 use fiberplan_report::write_atomic;
 use fiberplan_steiner::{
@@ -44,8 +53,16 @@ pub enum BenchCmd {
 #[derive(clap::Args, Debug)]
 pub struct GenerateArgs {
     /// Output .stp file (large: put it under /tmp).
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required_unless_present = "roads_out")]
+    pub out: Option<PathBuf>,
+    /// Also (or only) write the proxy's roads as GeoJSON LineStrings with `class` and `id`
+    /// (a generated proxy for benchmarks of `coverage roads`, not real roads).
+    #[arg(long, value_name = "FILE.geojson")]
+    pub roads_out: Option<PathBuf>,
+    /// Write only the network grown from the largest village, joining villages from the
+    /// most households down by shortest paths, until it holds this many km.
+    #[arg(long, value_name = "K", requires = "roads_out")]
+    pub roads_km: Option<f64>,
     /// Seed of the junctions and of the roads kept.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -131,6 +148,11 @@ fn generate(a: GenerateArgs) -> anyhow::Result<ExitCode> {
     if !(a.spacing_m.is_finite() && a.spacing_m >= 1.0) {
         return Err(BadInput("--spacing-m must be at least 1 metre".into()).into());
     }
+    if let Some(k) = a.roads_km {
+        if !(k.is_finite() && k > 0.0 && k <= 10_000_000.0) {
+            return Err(BadInput(format!("--roads-km {k} is outside (0, 10000000]")).into());
+        }
+    }
     let started = Instant::now();
     let data = super::data_dir(a.data.as_deref());
     let nd = read_national(&data.join("kz"), &NationalOptions::default())?;
@@ -149,7 +171,7 @@ fn generate(a: GenerateArgs) -> anyhow::Result<ExitCode> {
         ..RoadProxyOptions::default()
     };
     let t = Instant::now();
-    let proxy = road_proxy::build(&villages, &pops, &mask, &opts);
+    let (proxy, net) = road_proxy::build_with_roads(&villages, &pops, &mask, &opts);
     let build_s = t.elapsed().as_secs_f64();
     let s = &proxy.stats;
     let comment = format!(
@@ -165,12 +187,23 @@ fn generate(a: GenerateArgs) -> anyhow::Result<ExitCode> {
         s.road_m / 1000
     );
     let t = Instant::now();
-    let text = write_stp(&proxy.instance, &comment);
-    std::fs::write(&a.out, text.as_bytes())
-        .with_context(|| format!("{}: cannot write", a.out.display()))?;
+    if let Some(out) = &a.out {
+        let text = write_stp(&proxy.instance, &comment);
+        std::fs::write(out, text.as_bytes())
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+    }
     let write_s = t.elapsed().as_secs_f64();
+    let roads = match &a.roads_out {
+        Some(path) => {
+            let t = Instant::now();
+            let mut r = write_roads(path, &net, &a)?;
+            r["roads_s"] = serde_json::json!(t.elapsed().as_secs_f64());
+            r
+        }
+        None => serde_json::Value::Null,
+    };
     let v = serde_json::json!({
-        "out": a.out.display().to_string(),
+        "out": a.out.as_ref().map(|p| p.display().to_string()),
         "seed": a.seed,
         "spacing_m": a.spacing_m,
         "villages": s.villages,
@@ -187,10 +220,109 @@ fn generate(a: GenerateArgs) -> anyhow::Result<ExitCode> {
         "read_s": read_s,
         "build_s": build_s,
         "write_s": write_s,
+        "roads": roads,
         "peak_rss_mib": peak_rss_mib(),
     });
     println!("{v}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the proxy's roads as GeoJSON (all of them, or the grown network of about
+/// `--roads-km`) and returns their figures.
+fn write_roads(
+    path: &std::path::Path,
+    net: &road_proxy::ProxyRoads,
+    a: &GenerateArgs,
+) -> anyhow::Result<serde_json::Value> {
+    use road_proxy::ProxyClass;
+    let max_m = a.roads_km.map(|k| (k * 1000.0).round() as i64);
+    let growth = road_proxy::grow(net, max_m);
+    // Micro-degrees (about 0.1 m): the lengths below are those of the written coordinates.
+    let round = |p: LonLat| [(p[0] * 1e6).round() / 1e6, (p[1] * 1e6).round() / 1e6];
+    let mut features = Vec::new();
+    let mut by_class = [0.0f64; 3];
+    let mut count = [0usize; 3];
+    for (i, road) in net.roads.iter().enumerate() {
+        let class = match (growth.class[i], max_m) {
+            (None, Some(_)) => continue,
+            (c, _) => c.unwrap_or(ProxyClass::Local),
+        };
+        let [p, q] = road.ends.map(|e| round(net.points[e as usize]));
+        let km = distance_m(p, q) / 1000.0;
+        let k = class as usize;
+        by_class[k] += km;
+        count[k] += 1;
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [p, q]},
+            "properties": {
+                "id": format!("r{i}"),
+                "class": class.as_str(),
+                "ref": "",
+                "km": (km * 1000.0).round() / 1000.0,
+                "spanning_tree": road.spanning,
+                "joins_village_households": growth.joined_by[i]
+                    .map(|v| net.households[v as usize]),
+            }
+        }));
+    }
+    let total_km: f64 = by_class.iter().sum();
+    let n_features = features.len();
+    let what = match a.roads_km {
+        Some(k) => format!(
+            "the network grown from the largest village, joining villages from the most \
+             households down by shortest paths over the proxy's roads until it holds {k} km \
+             (it stops on the first path that reaches it)"
+        ),
+        None => "every road of the proxy".to_string(),
+    };
+    let note = format!(
+        "GENERATED PROXY, NOT REAL ROADS: straight lines between the bundled Kazakhstan \
+         villages, points of presence and random junctions (crates/network/src/road_proxy.rs), \
+         for benchmarks only; never use it in a plan: Kazakhstan's own OpenStreetMap extract is \
+         the real input. This file holds {what}. class: the village whose joining added the \
+         road decides: republican from {} households, oblast from {}, local below (and roads on \
+         no joining path).",
+        road_proxy::REPUBLICAN_HOUSEHOLDS,
+        road_proxy::OBLAST_HOUSEHOLDS
+    );
+    let fc = serde_json::json!({
+        "type": "FeatureCollection",
+        "note": note,
+        "generator": {
+            "command": "fiberplan bench generate",
+            "seed": a.seed,
+            "junctions": a.junctions,
+            "roads_km": a.roads_km,
+            "republican_households": road_proxy::REPUBLICAN_HOUSEHOLDS,
+            "oblast_households": road_proxy::OBLAST_HOUSEHOLDS,
+        },
+        "features": features,
+    });
+    let mut text = serde_json::to_string(&fc).context("serialising the roads")?;
+    text.push('\n');
+    write_atomic(path, text.as_bytes())
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    let r1 = |x: f64| (x * 10.0).round() / 10.0;
+    Ok(serde_json::json!({
+        "roads_out": path.display().to_string(),
+        "roads_km_asked": a.roads_km,
+        "features": n_features,
+        "road_km": r1(total_km),
+        "km_by_class": {
+            "republican": r1(by_class[0]),
+            "oblast": r1(by_class[1]),
+            "local": r1(by_class[2]),
+        },
+        "roads_by_class": {
+            "republican": count[0],
+            "oblast": count[1],
+            "local": count[2],
+        },
+        "villages_on_network": growth.villages,
+        "households_on_network": growth.households,
+        "villages_unreachable": growth.unreachable,
+    }))
 }
 
 /// Which problem a run solves.

@@ -91,6 +91,179 @@ pub struct RoadProxy {
     pub stats: RoadProxyStats,
 }
 
+/// The points and straight roads of a proxy before densification ([`build_with_roads`]).
+#[derive(Clone, Debug, Default)]
+pub struct ProxyRoads {
+    /// Every point of the triangulation (village, point of presence or junction; places at
+    /// one position share a point), `[lon, lat]`.
+    pub points: Vec<LonLat>,
+    /// Households of the villages at each point (0 for junctions and points of presence).
+    pub households: Vec<Cost>,
+    /// Points holding a point of presence.
+    pub pop: Vec<bool>,
+    /// The roads, in the order the instance was densified from.
+    pub roads: Vec<ProxyRoad>,
+}
+
+/// One straight road between two points of a [`ProxyRoads`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProxyRoad {
+    /// Indices into [`ProxyRoads::points`].
+    pub ends: [u32; 2],
+    /// Geodesic length rounded to whole metres (at least 1): its instance edges add up to it.
+    pub metres: i64,
+    /// On the minimum spanning tree (the rest are the random share of other edges).
+    pub spanning: bool,
+}
+
+/// Class of a proxy road on a map, from the village whose joining added it in [`grow`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProxyClass {
+    /// Added to join a village of at least [`REPUBLICAN_HOUSEHOLDS`].
+    Republican,
+    /// Added to join a village of at least [`OBLAST_HOUSEHOLDS`].
+    Oblast,
+    /// Added for a smaller village, or on no path of the growth.
+    Local,
+}
+
+impl ProxyClass {
+    /// `republican`, `oblast` or `local` (the `class` values `coverage roads` reads).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyClass::Republican => "republican",
+            ProxyClass::Oblast => "oblast",
+            ProxyClass::Local => "local",
+        }
+    }
+
+    /// The class of a road added to join a village of `households`.
+    pub fn of_households(households: Cost) -> ProxyClass {
+        if households >= REPUBLICAN_HOUSEHOLDS {
+            ProxyClass::Republican
+        } else if households >= OBLAST_HOUSEHOLDS {
+            ProxyClass::Oblast
+        } else {
+            ProxyClass::Local
+        }
+    }
+}
+
+/// Households of a village from which the roads added to join it are `republican`.
+pub const REPUBLICAN_HOUSEHOLDS: Cost = 1_000;
+/// Households of a village from which the roads added to join it are `oblast`.
+pub const OBLAST_HOUSEHOLDS: Cost = 300;
+
+/// A network grown over a proxy's roads, largest villages first ([`grow`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Growth {
+    /// Per road of [`ProxyRoads::roads`]: its class when on the grown network.
+    pub class: Vec<Option<ProxyClass>>,
+    /// Per road: the point of the village whose joining added it.
+    pub joined_by: Vec<Option<u32>>,
+    /// Length of the grown network, whole metres.
+    pub metres: i64,
+    /// Points with households on the grown network, and their households.
+    pub villages: usize,
+    pub households: Cost,
+    /// Villages passed over because no road reaches them from the first one.
+    pub unreachable: usize,
+}
+
+/// Grow a connected network over `net`'s roads, joining the villages from the most
+/// households down (ties by point index): it starts at the largest village, and each
+/// next village not yet on the network is joined by its shortest path (geodesic metres)
+/// to the network, until the network holds at least `max_m` metres (`None`: every
+/// village). So the network is a tree, the roads joining the largest villages come first,
+/// it stops on the first path that reaches `max_m` (at most one path over), and each road
+/// takes its class from the village whose path added it ([`ProxyClass::of_households`]).
+/// Villages no road reaches from the first one are passed over and counted.
+///
+/// # Complexity
+/// One incremental Dijkstra: labels only decrease as the network grows, so
+/// O((p + r) log p) per change of a label, p points and r roads; fast at national scale.
+pub fn grow(net: &ProxyRoads, max_m: Option<i64>) -> Growth {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let n = net.points.len();
+    let mut g = Growth {
+        class: vec![None; net.roads.len()],
+        joined_by: vec![None; net.roads.len()],
+        ..Growth::default()
+    };
+    let mut adj: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
+    for (r, road) in net.roads.iter().enumerate() {
+        let [a, b] = road.ends;
+        adj[a as usize].push((b, r as u32));
+        adj[b as usize].push((a, r as u32));
+    }
+    let mut order: Vec<u32> = (0..n as u32)
+        .filter(|&p| net.households[p as usize] > 0)
+        .collect();
+    order.sort_by_key(|&p| (Reverse(net.households[p as usize]), p));
+    let Some(&start) = order.first() else {
+        return g;
+    };
+    let mut dist = vec![i64::MAX; n];
+    let mut pred = vec![u32::MAX; n];
+    let mut heap = BinaryHeap::new();
+    let settle = |dist: &mut Vec<i64>, pred: &mut Vec<u32>, heap: &mut BinaryHeap<_>| {
+        while let Some(Reverse((d, u))) = heap.pop() {
+            if d > dist[u as usize] {
+                continue;
+            }
+            for &(w, r) in &adj[u as usize] {
+                let nd = d + net.roads[r as usize].metres;
+                if nd < dist[w as usize] {
+                    dist[w as usize] = nd;
+                    pred[w as usize] = r;
+                    heap.push(Reverse((nd, w)));
+                }
+            }
+        }
+    };
+    dist[start as usize] = 0;
+    heap.push(Reverse((0i64, start)));
+    settle(&mut dist, &mut pred, &mut heap);
+    for &v in &order[1..] {
+        if max_m.is_some_and(|m| g.metres >= m) {
+            break;
+        }
+        match dist[v as usize] {
+            0 => continue,
+            i64::MAX => {
+                g.unreachable += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let class = ProxyClass::of_households(net.households[v as usize]);
+        let mut u = v;
+        while dist[u as usize] != 0 {
+            let r = pred[u as usize];
+            let road = &net.roads[r as usize];
+            g.class[r as usize] = Some(class);
+            g.joined_by[r as usize] = Some(v);
+            g.metres += road.metres;
+            dist[u as usize] = 0;
+            heap.push(Reverse((0, u)));
+            u = if road.ends[0] == u {
+                road.ends[1]
+            } else {
+                road.ends[0]
+            };
+        }
+        settle(&mut dist, &mut pred, &mut heap);
+    }
+    for (&d, &h) in dist.iter().zip(&net.households) {
+        if d == 0 && h > 0 {
+            g.villages += 1;
+            g.households += h;
+        }
+    }
+    g
+}
+
 /// splitmix64: a small, fast, well-mixed deterministic stream.
 struct SplitMix(u64);
 
@@ -140,6 +313,18 @@ pub fn build(
     mask: &CountryMask,
     opts: &RoadProxyOptions,
 ) -> RoadProxy {
+    build_with_roads(villages, pops, mask, opts).0
+}
+
+/// [`build`], and the roads themselves before densification ([`ProxyRoads`]): the same
+/// instance, node for node, plus the points and straight roads it was made of, for writing
+/// the proxy as a map of roads ([`grow`] picks a subset and classes).
+pub fn build_with_roads(
+    villages: &[(LonLat, Cost)],
+    pops: &[LonLat],
+    mask: &CountryMask,
+    opts: &RoadProxyOptions,
+) -> (RoadProxy, ProxyRoads) {
     let mut rng = SplitMix(mix(opts.seed ^ 0x6669_6265_7270_6c61));
     let places: Vec<LonLat> = villages
         .iter()
@@ -152,7 +337,7 @@ pub fn build(
         ..RoadProxyStats::default()
     };
     if places.is_empty() {
-        return RoadProxy {
+        let proxy = RoadProxy {
             instance: Instance {
                 graph: Graph::from_edges(1, &[]),
                 terminals: Vec::new(),
@@ -161,6 +346,7 @@ pub fn build(
             },
             stats: RoadProxyStats { nodes: 1, ..stats },
         };
+        return (proxy, ProxyRoads::default());
     }
     let junctions = sample_junctions(villages, &places, mask, opts, &mut rng);
     stats.junctions = junctions.len();
@@ -223,11 +409,14 @@ pub fn build(
         (len, node_of_vertex[a as usize], node_of_vertex[b as usize])
     });
     let mut dsu: Vec<u32> = (0..next).collect();
-    let mut roads: Vec<(u32, u32, i64)> = Vec::new();
+    // (node, node, metres, vertex, vertex, on the spanning tree): sorted on the whole tuple,
+    // the first three are in the order a sort of (node, node, metres) alone gives.
+    let mut kept: Vec<(u32, u32, i64, u32, u32, bool)> = Vec::new();
     for &(len, ha, hb) in &cand {
         let (a, b) = (node_of_vertex[ha as usize], node_of_vertex[hb as usize]);
         let (ra, rb) = (find(&mut dsu, a), find(&mut dsu, b));
-        let keep = if ra != rb {
+        let spanning = ra != rb;
+        let keep = if spanning {
             dsu[ra as usize] = rb;
             true
         } else {
@@ -243,10 +432,11 @@ pub fn build(
                 )
         };
         if keep {
-            roads.push((a, b, len));
+            kept.push((a, b, len, ha, hb, spanning));
         }
     }
-    roads.sort_unstable();
+    kept.sort_unstable();
+    let roads: Vec<(u32, u32, i64)> = kept.iter().map(|r| (r.0, r.1, r.2)).collect();
     stats.roads = roads.len();
 
     // Densify: each road becomes `parts` pieces of at most `spacing_m`.
@@ -287,7 +477,7 @@ pub fn build(
     stats.branching_non_terminals = (1..n as NodeId)
         .filter(|&v| prizes[v as usize] == 0 && graph.degree(v) >= 3)
         .count();
-    RoadProxy {
+    let proxy = RoadProxy {
         instance: Instance {
             graph,
             terminals,
@@ -295,7 +485,30 @@ pub fn build(
             prizes,
         },
         stats,
+    };
+    // The points and roads before densification, points in triangulation order.
+    let mut households: Vec<Cost> = vec![0; tri.num_vertices()];
+    for (v, &h) in villages.iter().zip(&vertex_of_point[..nv]) {
+        households[h] += v.1;
     }
+    let mut pop = vec![false; tri.num_vertices()];
+    for &h in &vertex_of_point[nv..nv + np] {
+        pop[h] = true;
+    }
+    let network = ProxyRoads {
+        points: position,
+        households,
+        pop,
+        roads: kept
+            .iter()
+            .map(|&(_, _, metres, ha, hb, spanning)| ProxyRoad {
+                ends: [ha, hb],
+                metres,
+                spanning,
+            })
+            .collect(),
+    };
+    (proxy, network)
 }
 
 fn find(dsu: &mut [u32], mut x: u32) -> u32 {
@@ -421,5 +634,76 @@ mod tests {
         assert_eq!(a.stats, b.stats);
         let c = build(&vs, &ps, &square(), &RoadProxyOptions { seed: 2, ..opts });
         assert_ne!(a.instance.graph.edges(), c.instance.graph.edges());
+    }
+
+    #[test]
+    fn roads_are_the_instance_before_densification() {
+        let (vs, ps) = sample();
+        let opts = RoadProxyOptions {
+            junctions: 100,
+            spacing_m: 2_000.0,
+            ..RoadProxyOptions::default()
+        };
+        let (p, net) = build_with_roads(&vs, &ps, &square(), &opts);
+        assert_eq!(
+            p.instance.graph.edges(),
+            build(&vs, &ps, &square(), &opts).instance.graph.edges()
+        );
+        assert_eq!(net.roads.len(), p.stats.roads);
+        assert_eq!(
+            net.roads.iter().map(|r| r.metres).sum::<i64>(),
+            p.stats.road_m
+        );
+        assert_eq!(net.households.iter().sum::<i64>(), p.instance.total_prize());
+        assert_eq!(net.pop.iter().filter(|&&x| x).count(), 2);
+        let all = grow(&net, None);
+        assert_eq!(all.villages, 12);
+        assert_eq!(all.unreachable, 0);
+    }
+
+    /// A(5,000 households) -1000- B(junction) -1000- C(500) -500- D(10); A-C 2,500, B-D 3,000.
+    fn four() -> ProxyRoads {
+        let road = |a, b, metres| ProxyRoad {
+            ends: [a, b],
+            metres,
+            spanning: false,
+        };
+        ProxyRoads {
+            points: vec![[70.0, 45.0], [70.01, 45.0], [70.02, 45.0], [70.03, 45.0]],
+            households: vec![5_000, 0, 500, 10],
+            pop: vec![false; 4],
+            roads: vec![
+                road(0, 1, 1_000),
+                road(1, 2, 1_000),
+                road(0, 2, 2_500),
+                road(2, 3, 500),
+                road(1, 3, 3_000),
+            ],
+        }
+    }
+
+    #[test]
+    fn grow_joins_largest_first_by_shortest_paths() {
+        use ProxyClass::*;
+        let all = grow(&four(), None);
+        assert_eq!(
+            all.class,
+            vec![Some(Oblast), Some(Oblast), None, Some(Local), None]
+        );
+        assert_eq!(all.joined_by, vec![Some(2), Some(2), None, Some(3), None]);
+        assert_eq!(
+            (all.metres, all.villages, all.households),
+            (2_500, 3, 5_510)
+        );
+        // Stops on the first path that reaches 1,500 m: C's (2,000 m); D is left out.
+        let some = grow(&four(), Some(1_500));
+        assert_eq!(
+            some.class,
+            vec![Some(Oblast), Some(Oblast), None, None, None]
+        );
+        assert_eq!(
+            (some.metres, some.villages, some.households),
+            (2_000, 2, 5_500)
+        );
     }
 }
