@@ -6,6 +6,7 @@ mod bad_inputs;
 mod bench;
 mod browser;
 mod common;
+mod coverage;
 mod diff;
 mod districts;
 mod exit_codes;
