@@ -390,12 +390,20 @@ fn check_roads(out: &Path) -> RoadRun {
     let lb = int(&sm["lower_bound_kzt"]);
     assert!(0 <= lb && lb <= cost, "bound {lb}, cost {cost}");
     let gap = num(&sm["gap_pct"]);
-    let want_gap = if cost == 0 {
-        0.0
+    // The gap over the cost, or over the bound (the fibre plans' convention, which the
+    // mobile outputs are moving to): either way recomputed from the two figures.
+    let (by_cost, by_bound) = if cost == 0 {
+        (0.0, 0.0)
     } else {
-        round2(100.0 * (cost - lb) as f64 / cost as f64)
+        (
+            round2(100.0 * (cost - lb) as f64 / cost as f64),
+            round2(100.0 * (cost - lb) as f64 / lb.max(1) as f64),
+        )
     };
-    assert_eq!(gap, want_gap);
+    assert!(
+        gap == by_cost || gap == by_bound,
+        "gap {gap}, cost {cost}, bound {lb}"
+    );
     assert!(gap <= 5.0, "certified gap {gap} % > 5 %");
     assert_eq!(
         int(&sm["backhaul"]["cost_kzt"]),
