@@ -28,9 +28,15 @@ pub fn dw_work(n: usize, m: usize, k: usize) -> (u128, u128) {
         return (0, 0);
     }
     let kk = (k - 1) as u32;
-    let subsets = 1u128 << kk;
-    let work = 3u128.pow(kk) * n as u128 / 2 + subsets * (m as u128 * 4 + n as u128);
-    (work, subsets * n as u128)
+    // Saturating: callers ask for any k and compare with a budget (k = 82 would overflow).
+    let subsets = 1u128.checked_shl(kk).unwrap_or(u128::MAX);
+    let work = 3u128
+        .checked_pow(kk)
+        .unwrap_or(u128::MAX)
+        .saturating_mul(n as u128)
+        / 2;
+    let work = work.saturating_add(subsets.saturating_mul(m as u128 * 4 + n as u128));
+    (work, subsets.saturating_mul(n as u128))
 }
 
 /// Optimal Steiner tree over `terms` (at least two, mutually reachable, at most 24).
@@ -119,6 +125,16 @@ pub fn dreyfus_wagner(g: &Graph, terms: &[NodeId], root: NodeId) -> (Vec<EdgeId>
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn work_of_many_terminals_saturates_instead_of_overflowing() {
+        // 3^81 overflows u128: 82 terminals (an Almaty village's premises) once panicked in debug.
+        assert_eq!(dw_work(100, 200, 200), (u128::MAX, u128::MAX));
+        let (w, _) = dw_work(100, 200, 82);
+        assert!(w >= u128::MAX / 2, "{w}");
+        assert_eq!(dw_work(10, 20, 3), (9 * 10 / 2 + 4 * (80 + 10), 40));
+    }
+
     use super::*;
     use crate::tree::tree_cost;
 
