@@ -12,6 +12,7 @@ use crate::InputError;
 use fiberplan_model::last_mile::Building;
 use fiberplan_model::osm::OsmElement;
 use fiberplan_model::LonLat;
+use geo::orient::{Direction, Orient};
 use geo::{Centroid, GeodesicArea, LineString, Polygon};
 use std::io::{BufRead, Read};
 use std::path::Path;
@@ -275,7 +276,8 @@ fn finish(mut c: Collect) -> BuildingsRead {
             continue;
         }
         let poly = Polygon::new(LineString::from(ring.clone()), vec![]);
-        let area = poly.geodesic_area_unsigned();
+        // Exterior counter-clockwise: a clockwise ring would measure the rest of the earth.
+        let area = poly.orient(Direction::Default).geodesic_area_unsigned();
         let centroid = poly.centroid().map(|p| [p.x(), p.y()]).unwrap_or(ring[0]);
         out.buildings.push(Building {
             osm_id: id,
