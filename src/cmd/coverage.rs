@@ -535,6 +535,7 @@ fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
             "file": a.roads.as_ref().or(a.inputs.osm.as_ref()).map(|p| p.display().to_string()),
             "from": if a.roads.is_some() { "GeoJSON" } else { "OpenStreetMap extract" },
             "tertiary": a.tertiary,
+            "note": roads_note,
         }),
     })?;
     mobile_out::write_coverage_dir(&a.out, &run.geojson, &run.summary)
@@ -554,7 +555,7 @@ fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
         summary["sites_new"],
         rc.solution.cost,
         rc.solution.lower_bound,
-        rc.solution.gap_pct(),
+        mobile_out::gap_pct(&rc.solution).unwrap_or(f64::INFINITY),
         rc.solution.greedy_cost,
         summary["backhaul"]["cost_kzt"],
         run.siting_s,
@@ -686,7 +687,7 @@ fn city(a: CityArgs) -> anyhow::Result<ExitCode> {
         cc.cell_range_km,
         cc.solution.cost,
         cc.solution.lower_bound,
-        cc.solution.gap_pct(),
+        mobile_out::gap_pct(&cc.solution).unwrap_or(f64::INFINITY),
         t0.elapsed().as_secs_f64(),
         a.out.display()
     );

@@ -8,7 +8,7 @@
 //! - splitter ratios powers of two from 2 to 128, the same ratios priced and given a loss;
 //! - `cable_sizes` not empty, ascending, above 0.
 
-use crate::text::{line_of, read_text};
+use crate::text::{parse_toml_as, read_text};
 use crate::{InputError, Where};
 use fiberplan_model::last_mile::LastMileModel;
 use std::path::Path;
@@ -20,13 +20,7 @@ pub fn read_last_mile(path: &Path) -> Result<LastMileModel, InputError> {
 
 /// Parse and check a last-mile model; the error carries its place.
 pub fn parse_last_mile(text: &str) -> Result<LastMileModel, (Where, String)> {
-    let m: LastMileModel = toml::from_str(text).map_err(|e| {
-        let place = match e.span() {
-            Some(s) if s.start > 0 => Where::Line(line_of(text, s.start)),
-            _ => Where::File,
-        };
-        (place, format!("last-mile model: {}", e.message()))
-    })?;
+    let m: LastMileModel = parse_toml_as(text, "last-mile model")?;
     let bad = |k: &str, m: String| Err((Where::Key(k.to_string()), m));
     for (k, v) in m.figures() {
         if !v.is_finite() {

@@ -2,7 +2,7 @@
 //! unknown keys rejected, every number finite and not negative, distances and heights
 //! above 0, `fresnel_clearance` in (0, 1], `k_factor` at least 0.5.
 
-use crate::text::{line_of, read_text};
+use crate::text::{parse_toml_as, read_text};
 use crate::{InputError, Where};
 use fiberplan_model::mobile::{MobileModel, RadioBudget};
 use std::path::Path;
@@ -14,13 +14,7 @@ pub fn read_mobile(path: &Path) -> Result<MobileModel, InputError> {
 
 /// Parse and check a mobile model; the error carries its place.
 pub fn parse_mobile(text: &str) -> Result<MobileModel, (Where, String)> {
-    let m: MobileModel = toml::from_str(text).map_err(|e| {
-        let place = match e.span() {
-            Some(s) if s.start > 0 => Where::Line(line_of(text, s.start)),
-            _ => Where::File,
-        };
-        (place, format!("mobile model: {}", e.message()))
-    })?;
+    let m: MobileModel = parse_toml_as(text, "mobile model")?;
     let bad = |k: &str, m: String| Err((Where::Key(k.to_string()), m));
     let s = &m.site;
     for (k, v) in [

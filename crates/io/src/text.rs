@@ -32,6 +32,21 @@ pub fn line_of(text: &str, offset: usize) -> u64 {
         .count() as u64
 }
 
+/// Parse a TOML model into its type; a syntax or shape error carries its line, prefixed by
+/// `what` ("last-mile model", "mobile model").
+pub fn parse_toml_as<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+) -> Result<T, (crate::Where, String)> {
+    toml::from_str(text).map_err(|e| {
+        let place = match e.span() {
+            Some(s) if s.start > 0 => crate::Where::Line(line_of(text, s.start)),
+            _ => crate::Where::File,
+        };
+        (place, format!("{what}: {}", e.message()))
+    })
+}
+
 /// Read a TOML file as a table; a syntax error names the file and its line. For files whose
 /// reader checks only the syntax (scenario files until their reader exists).
 pub fn read_toml(path: &Path) -> Result<toml::Table, InputError> {

@@ -7,8 +7,8 @@
 //! rule, so holes and several parts work), not a point-in-polygon test per point.
 
 use crate::candidates::{existing, Candidate, Kind, Power};
-use crate::radio_link::{Radio, Transmitter};
-use crate::road_coverage::MobileError;
+use crate::radio_link::Radio;
+use crate::road_coverage::{site_and_measure, transmitters, MobileError};
 use fiberplan_cover::{Instance, Options, Solution};
 use fiberplan_model::mobile::{ExistingSite, MobileModel};
 use fiberplan_model::LonLat;
@@ -142,13 +142,7 @@ pub fn plan_city(inp: CityInput<'_>) -> Result<CityCoverage, MobileError> {
         });
     }
     let index = PointIndex::new(&cells);
-    let txs: Vec<Transmitter> = cands
-        .iter()
-        .map(|c| Transmitter {
-            lonlat: c.lonlat,
-            height_m: c.height_m,
-        })
-        .collect();
+    let txs = transmitters(&cands);
     let no_profile = |_: LonLat, _: LonLat, _: &mut Vec<f64>| None;
     let sets = inp.radio.cover_sets(&txs, &cells, &index, &no_profile);
     let mut coverable = vec![false; cells.len()];
@@ -163,15 +157,16 @@ pub fn plan_city(inp: CityInput<'_>) -> Result<CityCoverage, MobileError> {
         sets,
         target: target_cells,
     };
-    let solution = fiberplan_cover::solve(&inst, &inp.options)?;
-    let mut on_air: Vec<usize> = solution.chosen.iter().map(|&j| j as usize).collect();
-    on_air.extend((0..cands.len()).filter(|&i| cands[i].kind == Kind::Existing));
-    on_air.sort_unstable();
-    on_air.dedup();
-    let air: Vec<Transmitter> = on_air.iter().map(|&i| txs[i]).collect();
-    let best_dbm = inp.radio.best_levels(&air, &cells, &index, &no_profile);
-    let t = inp.radio.budget.threshold_dbm;
-    let covered = best_dbm.iter().map(|b| b.is_some_and(|v| v >= t)).collect();
+    let (solution, air) = site_and_measure(
+        inp.radio,
+        &cands,
+        &inst,
+        &cells,
+        &index,
+        &no_profile,
+        &inp.options,
+    )?;
+    let (on_air, best_dbm, covered) = (air.on_air, air.best_dbm, air.covered);
     let area = area_km2(inp.polygons);
     let r_km = inp.radio.cell_range_m(rules.city_height_m).unwrap_or(0.0) / 1000.0;
     let hex_sites = if r_km > 0.0 {

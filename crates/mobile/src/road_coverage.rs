@@ -229,6 +229,60 @@ pub fn target_metres(segs: &[Segment], sets: &[Vec<u32>], share: f64) -> (u64, u
     (want.min(coverable_m), want)
 }
 
+/// The transmitters of candidates.
+pub fn transmitters(cands: &[Candidate]) -> Vec<Transmitter> {
+    cands
+        .iter()
+        .map(|c| Transmitter {
+            lonlat: c.lonlat,
+            height_m: c.height_m,
+        })
+        .collect()
+}
+
+/// The sites on air after a cover and what they give at every point.
+pub struct OnAir {
+    /// The chosen candidates and every existing one with the technology, ascending.
+    pub on_air: Vec<usize>,
+    /// Best level at every point under them.
+    pub best_dbm: Vec<Option<f64>>,
+    /// Level at least the threshold.
+    pub covered: Vec<bool>,
+}
+
+/// Solve the cover, then measure the sites on air with the radio engine (what the outputs
+/// report: the covered share is recomputed, not taken from the solver's sets).
+pub fn site_and_measure(
+    radio: &Radio,
+    cands: &[Candidate],
+    inst: &Instance,
+    points: &[LonLat],
+    index: &PointIndex,
+    profile: &ProfileFn<'_>,
+    options: &Options,
+) -> Result<(Solution, OnAir), MobileError> {
+    let solution = fiberplan_cover::solve(inst, options)?;
+    let mut on_air: Vec<usize> = solution.chosen.iter().map(|&j| j as usize).collect();
+    on_air.extend((0..cands.len()).filter(|&i| cands[i].kind == Kind::Existing));
+    on_air.sort_unstable();
+    on_air.dedup();
+    let air: Vec<Transmitter> = on_air
+        .iter()
+        .map(|&i| transmitters(&cands[i..=i])[0])
+        .collect();
+    let best_dbm = radio.best_levels(&air, points, index, profile);
+    let t = radio.budget.threshold_dbm;
+    let covered = best_dbm.iter().map(|b| b.is_some_and(|v| v >= t)).collect();
+    Ok((
+        solution,
+        OnAir {
+            on_air,
+            best_dbm,
+            covered,
+        },
+    ))
+}
+
 /// Plan road coverage.
 pub fn plan_roads(inp: RoadInput<'_>) -> Result<RoadCoverage, MobileError> {
     if !(inp.target_share > 0.0 && inp.target_share <= 1.0) {
@@ -245,31 +299,20 @@ pub fn plan_roads(inp: RoadInput<'_>) -> Result<RoadCoverage, MobileError> {
     let cands = road_candidates(&inp.roads, &segs, &inp, &settlements)?;
     let mids: Vec<LonLat> = segs.iter().map(|s| s.mid).collect();
     let index = PointIndex::new(&mids);
-    let txs: Vec<Transmitter> = cands
-        .iter()
-        .map(|c| Transmitter {
-            lonlat: c.lonlat,
-            height_m: c.height_m,
-        })
-        .collect();
+    let txs = transmitters(&cands);
     let sets = inp.radio.cover_sets(&txs, &mids, &index, inp.profile);
     let (target_m, _) = target_metres(&segs, &sets, inp.target_share);
     let inst = instance(&cands, &segs, &sets, target_m);
-    let solution = fiberplan_cover::solve(&inst, &inp.options)?;
-    let mut on_air: Vec<usize> = solution.chosen.iter().map(|&j| j as usize).collect();
-    on_air.extend(
-        cands
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.kind == Kind::Existing)
-            .map(|(i, _)| i),
-    );
-    on_air.sort_unstable();
-    on_air.dedup();
-    let air: Vec<Transmitter> = on_air.iter().map(|&i| txs[i]).collect();
-    let best_dbm = inp.radio.best_levels(&air, &mids, &index, inp.profile);
-    let t = inp.radio.budget.threshold_dbm;
-    let covered = best_dbm.iter().map(|b| b.is_some_and(|v| v >= t)).collect();
+    let (solution, air) = site_and_measure(
+        inp.radio,
+        &cands,
+        &inst,
+        &mids,
+        &index,
+        inp.profile,
+        &inp.options,
+    )?;
+    let (on_air, best_dbm, covered) = (air.on_air, air.best_dbm, air.covered);
     Ok(RoadCoverage {
         roads: inp.roads,
         segments: segs,

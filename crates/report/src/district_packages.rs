@@ -412,29 +412,6 @@ fn summary_json(d: Option<&District>, t: &DistrictTotals, lang: Lang) -> String 
     serde_json::to_string_pretty(&v).expect("JSON") + "\n"
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folder_names_are_kato_and_a_safe_english_name() {
-        let d = District {
-            kato: "196200000".into(),
-            name_en: "Talgar".into(),
-            name_kk: "Талғар".into(),
-            name_ru: "Талгарский".into(),
-            oblast_en: "Almaty".into(),
-        };
-        assert_eq!(folder_name(Some(&d)), "196200000_Talgar");
-        let d2 = District {
-            name_en: "Baizak / T. Ryskulov's".into(),
-            ..d.clone()
-        };
-        assert_eq!(folder_name(Some(&d2)), "196200000_Baizak_T_Ryskulov_s");
-        assert_eq!(folder_name(None), "unassigned");
-    }
-}
-
 /// Where a mobile-coverage feature is: a site at its point, a road segment and a backhaul
 /// route at their first point (a backhaul route starts at its site).
 pub fn mobile_feature_at(f: &Value) -> Option<LonLat> {
@@ -463,4 +440,27 @@ fn mobile_in_district(m: &Value, clipper: &DistrictClipper, d: Option<usize>) ->
         v["attribution"] = json!(crate::mobile_out::OSM_ATTRIBUTION);
     }
     serde_json::to_string(&v).expect("JSON") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_are_kato_and_a_safe_english_name() {
+        let d = District {
+            kato: "196200000".into(),
+            name_en: "Talgar".into(),
+            name_kk: "Талғар".into(),
+            name_ru: "Талгарский".into(),
+            oblast_en: "Almaty".into(),
+        };
+        assert_eq!(folder_name(Some(&d)), "196200000_Talgar");
+        let d2 = District {
+            name_en: "Baizak / T. Ryskulov's".into(),
+            ..d.clone()
+        };
+        assert_eq!(folder_name(Some(&d2)), "196200000_Baizak_T_Ryskulov_s");
+        assert_eq!(folder_name(None), "unassigned");
+    }
 }

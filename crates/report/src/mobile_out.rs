@@ -166,6 +166,16 @@ pub fn road_geojson(
     collection(f, notes)
 }
 
+/// Certified gap in percent of the lower bound (the convention of every fiberplan gap);
+/// 0 for a free cover, `None` when a cover that costs has no positive bound.
+pub fn gap_pct(sol: &Solution) -> Option<f64> {
+    if sol.cost == 0 {
+        return Some(0.0);
+    }
+    let clamp = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
+    fiberplan_model::gap_pct(clamp(sol.cost), Some(clamp(sol.lower_bound)))
+}
+
 /// The siting figures shared by roads and cities.
 pub fn siting_summary(cands: &[Candidate], on_air: &[usize], sol: &Solution) -> Value {
     let new: Vec<&Candidate> = on_air
@@ -186,7 +196,8 @@ pub fn siting_summary(cands: &[Candidate], on_air: &[usize], sol: &Solution) -> 
         "candidates": cands.len(),
         "cost_kzt": sol.cost,
         "lower_bound_kzt": sol.lower_bound,
-        "gap_pct": round2(sol.gap_pct()),
+        "gap_pct": gap_pct(sol).map(round2),
+        "gap_is": "(cost - lower bound) / lower bound, as the fibre plans' gaps",
         "proven_optimal": sol.proven_optimal,
         "greedy_cost_kzt": sol.greedy_cost,
         "saving_vs_greedy_pct": round2(sol.saving_pct()),
