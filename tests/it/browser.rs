@@ -361,3 +361,59 @@ fn offline_map_of_a_national_subset_draws_every_feature_and_opens_a_kazakh_popup
     );
     screenshot(&bin, &html, "selftest=2599328505", "akmola");
 }
+
+#[test]
+fn offline_map_of_a_plan_with_mobile_roads_draws_every_site_and_segment() {
+    let Some(bin) = chromium() else {
+        eprintln!("SKIPPED: chromium not found (install Debian's chromium; .ci/run does)");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    ok(&run(&[
+        "plan",
+        "--osm",
+        root()
+            .join("data/osm/almaty_2013.osm.pbf")
+            .to_str()
+            .unwrap(),
+        "--mobile-roads",
+        "--lang",
+        "en",
+        "--out",
+        dir.to_str().unwrap(),
+    ]));
+    let cov = json(&dir.join("coverage.geojson"));
+    let kind = |k: &str, covered: Option<bool>| {
+        cov["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"]["kind"] == k)
+            .filter(|f| k != "site" || f["properties"]["on_air"] == true)
+            .filter(|f| covered.is_none_or(|c| f["properties"]["covered"] == c))
+            .count() as u64
+    };
+    let st = selftest(&bin, &dir.join("plan.html"), "");
+    assert_eq!(st["layers"]["mobile_sites"], kind("site", None), "{st}");
+    assert_eq!(
+        st["layers"]["mobile_roads:true"],
+        kind("road", Some(true)),
+        "{st}"
+    );
+    assert_eq!(
+        st["layers"]["mobile_roads:false"],
+        kind("road", Some(false)),
+        "{st}"
+    );
+    assert!(kind("site", None) >= 1 && kind("road", None) > 1000);
+    // Each district package holds its share: together, every feature once.
+    let mut n = 0;
+    for e in std::fs::read_dir(dir.join("districts")).unwrap() {
+        let p = e.unwrap().path().join("coverage.geojson");
+        if p.is_file() {
+            n += json(&p)["features"].as_array().unwrap().len();
+        }
+    }
+    assert_eq!(n, cov["features"].as_array().unwrap().len());
+}
