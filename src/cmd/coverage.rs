@@ -508,9 +508,21 @@ fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
     check_share("--target", a.target)?;
     let t0 = Instant::now();
     let data = data_dir(a.inputs.data.as_deref());
+    let mut roads_note = None;
     let lines =
         match (&a.roads, &a.inputs.osm) {
-            (Some(p), _) => read_roads_geojson(p)?,
+            (Some(p), _) => {
+                let lines = read_roads_geojson(p)?;
+                // A generated proxy says so in its top-level `note`: carry it into the outputs.
+                roads_note = fiberplan_io::text::read_text(p)
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                    .and_then(|v| v.get("note").and_then(|n| n.as_str()).map(str::to_string));
+                if let Some(n) = &roads_note {
+                    eprintln!("coverage roads: note from {}: {n}", p.display());
+                }
+                lines
+            }
             (None, Some(osm)) => osm_roads(osm, a.tertiary)?,
             (None, None) => return Err(BadInput(
                 "coverage roads needs --osm EXTRACT or --roads FILE.geojson: Kazakhstan's own OSM \
@@ -545,6 +557,17 @@ fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("writing {}", p.display()))?;
     }
     let (rc, summary) = (&run.rc, &run.summary);
+    let unconnected = summary["backhaul"]["unconnected_sites"]
+        .as_u64()
+        .unwrap_or(0);
+    if unconnected > 0 {
+        eprintln!(
+            "coverage roads: warning: {unconnected} new sites have no backhaul (backhaul \"none\"): no \
+             corridor of the network reaches them and no fed hub is in line of sight; the network \
+             is {}; give --osm, --backbone or --villages near these roads",
+            inputs.corridors
+        );
+    }
     eprintln!(
         "coverage roads: {:.1} km of road, {:.1} % covered (target {:.1} %), {} new sites, {} KZT \
          (bound {} KZT, gap {:.2} %, greedy {} KZT); backhaul {} KZT; read {read_s:.2} s, siting \

@@ -289,6 +289,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     };
     write(&mut out, "plan.geojson", ctx.geojson())?;
     let (mut csv, mut summary) = (ctx.villages_csv(), ctx.summary_json());
+    let mut last_mile_fc = None;
     if let Some((designs, m)) = &last_mile {
         let lm = fiberplan_report::last_mile_out::plan_outputs(
             &csv,
@@ -300,6 +301,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         (csv, summary) = (lm.0, lm.1);
         out.write("last_mile.geojson", &lm.2)
             .context("cannot write last_mile.geojson")?;
+        last_mile_fc = Some(serde_json::from_slice::<serde_json::Value>(&lm.2)?);
     }
     if let Some(run) = &mobile {
         let mut v: serde_json::Value = serde_json::from_str(&summary)?;
@@ -316,6 +318,20 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let polygons = &regions.district_polygons;
     for (name, body) in fiberplan_report::district_packages(&ctx, polygons, args.lang) {
         write(&mut out, &name, body)?;
+    }
+    // The stages' maps split by district beside the plan's own package files.
+    use fiberplan_report::district_packages::feature_packages;
+    let stages = [
+        ("last_mile.geojson", last_mile_fc.as_ref()),
+        ("coverage.geojson", ctx.mobile),
+    ];
+    for (file, fc) in stages {
+        for (name, body) in fc
+            .map(|fc| feature_packages(&ctx, polygons, file, fc))
+            .unwrap_or_default()
+        {
+            write(&mut out, &name, body)?;
+        }
     }
     let html = fiberplan_report::plan_html(&ctx, polygons, args.lang);
     write(&mut out, "plan.html", html)?;

@@ -407,13 +407,17 @@ fn offline_map_of_a_plan_with_mobile_roads_draws_every_site_and_segment() {
         "{st}"
     );
     assert!(kind("site", None) >= 1 && kind("road", None) > 1000);
-    // Each district package holds its share: together, every feature once.
-    let mut n = 0;
-    for e in std::fs::read_dir(dir.join("districts")).unwrap() {
-        let p = e.unwrap().path().join("coverage.geojson");
-        if p.is_file() {
-            n += json(&p)["features"].as_array().unwrap().len();
+    // Each district package holds its share of each stage's map: together, every feature once.
+    for name in ["coverage.geojson", "last_mile.geojson"] {
+        let mut n = 0;
+        for e in std::fs::read_dir(dir.join("districts")).unwrap() {
+            let p = e.unwrap().path().join(name);
+            if p.is_file() {
+                n += json(&p)["features"].as_array().unwrap().len();
+            }
         }
+        let national = json(&dir.join(name));
+        assert_eq!(n, national["features"].as_array().unwrap().len(), "{name}");
+        assert!(n > 1000, "{name}: {n}");
     }
-    assert_eq!(n, cov["features"].as_array().unwrap().len());
 }

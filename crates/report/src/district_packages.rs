@@ -320,12 +320,6 @@ pub fn district_packages(
 
         // summary.json
         files.push((format!("{folder}/summary.json"), summary_json(d, &t, lang)));
-        if let Some(m) = ctx.mobile {
-            files.push((
-                format!("{folder}/coverage.geojson"),
-                mobile_in_district(m, &clipper, w.district),
-            ));
-        }
 
         // report.html
         let poly = w.district.map(|i| &polygons[i][..]).unwrap_or(&[]);
@@ -412,34 +406,49 @@ fn summary_json(d: Option<&District>, t: &DistrictTotals, lang: Lang) -> String 
     serde_json::to_string_pretty(&v).expect("JSON") + "\n"
 }
 
-/// Where a mobile-coverage feature is: a site at its point, a road segment and a backhaul
-/// route at their first point (a backhaul route starts at its site).
+/// Where a feature is for the district packages: a point, or the first point of a line
+/// (a backhaul route starts at its site, a cable at its upstream end).
 pub fn mobile_feature_at(f: &Value) -> Option<LonLat> {
     let c = &f["geometry"]["coordinates"];
     let p = if c[0].is_array() { &c[0] } else { c };
     Some([p[0].as_f64()?, p[1].as_f64()?])
 }
 
-/// The features of a mobile `coverage.geojson` that lie in one district.
-fn mobile_in_district(m: &Value, clipper: &DistrictClipper, d: Option<usize>) -> String {
-    let features: Vec<&Value> = m["features"]
-        .as_array()
-        .map(|fs| {
-            fs.iter()
-                .filter(|f| mobile_feature_at(f).is_some_and(|p| clipper.locate(p) == d))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut v = json!({
-        "type": "FeatureCollection",
-        "attribution": m["attribution"],
-        "assumptions": m["assumptions"],
-        "features": features,
-    });
-    if v["attribution"].is_null() {
-        v["attribution"] = json!(crate::mobile_out::OSM_ATTRIBUTION);
+/// A stage's FeatureCollection (`coverage.geojson`, `last_mile.geojson`) split into the
+/// district packages as `districts/<folder>/<name>`: each feature goes to the district of
+/// its first point (a site, a premise, the start of a cable or road segment), so the
+/// packages hold every feature exactly once. Top-level members other than `features`
+/// (attribution, assumptions) are copied into every package.
+pub fn feature_packages(
+    ctx: &PlanContext,
+    polygons: &[Vec<Vec<Vec<LonLat>>>],
+    name: &str,
+    fc: &Value,
+) -> Vec<(String, String)> {
+    let clipper = DistrictClipper::new(polygons);
+    let mut by: BTreeMap<Option<usize>, Vec<&Value>> = BTreeMap::new();
+    for f in fc["features"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+        let d = mobile_feature_at(f).and_then(|p| clipper.locate(p));
+        by.entry(d).or_default().push(f);
     }
-    serde_json::to_string(&v).expect("JSON") + "\n"
+    by.into_iter()
+        .map(|(d, features)| {
+            let mut m = Map::new();
+            if let Some(top) = fc.as_object() {
+                for (k, v) in top {
+                    if k != "features" {
+                        m.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            m.insert("features".into(), json!(features));
+            let folder = folder_name(d.map(|i| &ctx.districts[i]));
+            (
+                format!("districts/{folder}/{name}"),
+                serde_json::to_string(&Value::Object(m)).expect("JSON") + "\n",
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -231,13 +231,15 @@ pub fn road_summary(rc: &RoadCoverage, backhaul: &[(usize, Backhaul)], target_sh
 
 fn backhaul_summary(backhaul: &[(usize, Backhaul)]) -> Value {
     let count = |k: &str| backhaul.iter().filter(|(_, b)| b.kind() == k).count();
-    let fibre_km: f64 = backhaul
-        .iter()
-        .map(|(_, b)| match b {
-            Backhaul::Fibre { new_m, .. } => new_m / 1000.0,
-            _ => 0.0,
-        })
-        .sum();
+    // 0.0 + : an empty float sum is -0.0.
+    let fibre_km: f64 = 0.0
+        + backhaul
+            .iter()
+            .map(|(_, b)| match b {
+                Backhaul::Fibre { new_m, .. } => new_m / 1000.0,
+                _ => 0.0,
+            })
+            .sum::<f64>();
     json!({
         "cost_kzt": backhaul.iter().map(|(_, b)| b.cost_kzt()).sum::<i64>(),
         "fibre_sites": count("fibre"),
