@@ -412,9 +412,8 @@ fn check_roads(out: &Path) -> RoadRun {
             .map(|p| int(&p["backhaul_cost_kzt"]))
             .sum::<i64>()
     );
-    // BUG (reported, not asserted while src/cmd/coverage.rs is being edited): with no fibre
-    // site the sum of no lengths is -0.0 and summary.json says "new_fibre_km": -0.0.
-    // assert!(!num(&sm["backhaul"]["new_fibre_km"]).is_sign_negative());
+    // A sum of no lengths is -0.0 in Rust: the summary must say 0.0, not -0.0.
+    assert!(!num(&sm["backhaul"]["new_fibre_km"]).is_sign_negative());
     RoadRun {
         summary: sm,
         geojson: g,
