@@ -417,8 +417,10 @@ pub fn mobile_feature_at(f: &Value) -> Option<LonLat> {
 /// A stage's FeatureCollection (`coverage.geojson`, `last_mile.geojson`) split into the
 /// district packages as `districts/<folder>/<name>`: each feature goes to the district of
 /// its first point (a site, a premise, the start of a cable or road segment), so the
-/// packages hold every feature exactly once. Top-level members other than `features`
-/// (attribution, assumptions) are copied into every package.
+/// packages hold every feature exactly once. A feature with a `village_id` (the last
+/// mile's) goes with its village instead, into the village's own package, so a premise
+/// across a district boundary stays with its network. Top-level members other than
+/// `features` (attribution, assumptions) are copied into every package.
 pub fn feature_packages(
     ctx: &PlanContext,
     polygons: &[Vec<Vec<Vec<LonLat>>>],
@@ -426,9 +428,20 @@ pub fn feature_packages(
     fc: &Value,
 ) -> Vec<(String, String)> {
     let clipper = DistrictClipper::new(polygons);
+    let village_district: BTreeMap<&str, Option<usize>> = ctx
+        .villages
+        .iter()
+        .map(|v| (v.id.as_str(), v.district))
+        .collect();
     let mut by: BTreeMap<Option<usize>, Vec<&Value>> = BTreeMap::new();
     for f in fc["features"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
-        let d = mobile_feature_at(f).and_then(|p| clipper.locate(p));
+        let d = match f["properties"]["village_id"]
+            .as_str()
+            .and_then(|id| village_district.get(id))
+        {
+            Some(d) => *d,
+            None => mobile_feature_at(f).and_then(|p| clipper.locate(p)),
+        };
         by.entry(d).or_default().push(f);
     }
     by.into_iter()
