@@ -301,7 +301,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         (csv, summary) = (lm.0, lm.1);
         out.write("last_mile.geojson", &lm.2)
             .context("cannot write last_mile.geojson")?;
-        last_mile_fc = Some(serde_json::from_slice::<serde_json::Value>(&lm.2)?);
+        last_mile_fc = Some(String::from_utf8(lm.2)?);
     }
     if let Some(run) = &mobile {
         let mut v: serde_json::Value = serde_json::from_str(&summary)?;
@@ -321,15 +321,14 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     }
     // The stages' maps split by district beside the plan's own package files.
     use fiberplan_report::district_packages::feature_packages;
+    let coverage_text = ctx.mobile.map(serde_json::to_string).transpose()?;
     let stages = [
-        ("last_mile.geojson", last_mile_fc.as_ref()),
-        ("coverage.geojson", ctx.mobile),
+        ("last_mile.geojson", last_mile_fc.as_deref()),
+        ("coverage.geojson", coverage_text.as_deref()),
     ];
-    for (file, fc) in stages {
-        for (name, body) in fc
-            .map(|fc| feature_packages(&ctx, polygons, file, fc))
-            .unwrap_or_default()
-        {
+    for (file, text) in stages {
+        let Some(text) = text else { continue };
+        for (name, body) in feature_packages(&ctx, polygons, file, text)? {
             write(&mut out, &name, body)?;
         }
     }

@@ -174,6 +174,10 @@ pub fn run(args: VillageArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Largest settlement the last mile designs (the national default's largest fibre village
+/// has 10,134 households).
+pub const MAX_DESIGN_HOUSEHOLDS: u64 = 50_000;
+
 /// The last mile of a plan: the access network of every fibre village (`plan` runs it
 /// unless `--no-last-mile`). Villages in an `--osm` extract use its buildings and streets;
 /// the others (the national default) the declared layout model. The OLT may stand at the
@@ -220,6 +224,18 @@ pub fn plan_last_mile(
         }
     }
     let pops: Vec<[f64; 2]> = plan.pops.iter().map(|p| p.lonlat).collect();
+    // A settlement this large is a city: the village model (one feed, a declared street
+    // layout) does not apply, and designing it premise by premise would take gigabytes.
+    let (fibre, cities): (Vec<usize>, Vec<usize>) = fibre
+        .into_iter()
+        .partition(|&i| villages[i].households <= MAX_DESIGN_HOUSEHOLDS);
+    if !cities.is_empty() {
+        eprintln!(
+            "last mile: {} fibre settlements above {MAX_DESIGN_HOUSEHOLDS} households (cities) are \
+             not designed; they keep the cost model's flat household price",
+            cities.len()
+        );
+    }
     let mut jobs = Vec::with_capacity(fibre.len());
     for &i in &fibre {
         let v = &villages[i];

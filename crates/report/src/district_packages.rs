@@ -425,43 +425,75 @@ pub fn feature_packages(
     ctx: &PlanContext,
     polygons: &[Vec<Vec<Vec<LonLat>>>],
     name: &str,
-    fc: &Value,
-) -> Vec<(String, String)> {
+    text: &str,
+) -> Result<Vec<(String, String)>, serde_json::Error> {
+    use serde_json::value::RawValue;
+    // Features stay raw text: a last mile of a million premises is never a JSON tree.
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        properties: Option<ProbeProps>,
+        geometry: Option<ProbeGeometry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ProbeProps {
+        village_id: Option<Value>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ProbeGeometry {
+        coordinates: Value,
+    }
+    let top: BTreeMap<String, &RawValue> = serde_json::from_str(text)?;
+    let features: Vec<&RawValue> = match top.get("features") {
+        Some(f) => serde_json::from_str(f.get())?,
+        None => Vec::new(),
+    };
     let clipper = DistrictClipper::new(polygons);
     let village_district: BTreeMap<&str, Option<usize>> = ctx
         .villages
         .iter()
         .map(|v| (v.id.as_str(), v.district))
         .collect();
-    let mut by: BTreeMap<Option<usize>, Vec<&Value>> = BTreeMap::new();
-    for f in fc["features"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
-        let d = match f["properties"]["village_id"]
-            .as_str()
-            .and_then(|id| village_district.get(id))
-        {
-            Some(d) => *d,
-            None => mobile_feature_at(f).and_then(|p| clipper.locate(p)),
+    let mut by: BTreeMap<Option<usize>, Vec<&RawValue>> = BTreeMap::new();
+    for f in features {
+        let probe: Probe = serde_json::from_str(f.get())?;
+        let village = probe
+            .properties
+            .and_then(|p| p.village_id)
+            .and_then(|id| id.as_str().and_then(|id| village_district.get(id).copied()));
+        let d = match village {
+            Some(d) => d,
+            None => probe
+                .geometry
+                .and_then(|g| {
+                    mobile_feature_at(&json!({"geometry": {"coordinates": g.coordinates}}))
+                })
+                .and_then(|p| clipper.locate(p)),
         };
         by.entry(d).or_default().push(f);
     }
-    by.into_iter()
-        .map(|(d, features)| {
-            let mut m = Map::new();
-            if let Some(top) = fc.as_object() {
-                for (k, v) in top {
-                    if k != "features" {
-                        m.insert(k.clone(), v.clone());
-                    }
-                }
+    let mut out = Vec::new();
+    for (d, fs) in by {
+        let mut body = String::from("{");
+        for (k, v) in &top {
+            if k != "features" {
+                body.push_str(&serde_json::to_string(k)?);
+                body.push(':');
+                body.push_str(v.get());
+                body.push(',');
             }
-            m.insert("features".into(), json!(features));
-            let folder = folder_name(d.map(|i| &ctx.districts[i]));
-            (
-                format!("districts/{folder}/{name}"),
-                serde_json::to_string(&Value::Object(m)).expect("JSON") + "\n",
-            )
-        })
-        .collect()
+        }
+        body.push_str("\"features\":[");
+        for (i, f) in fs.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(f.get());
+        }
+        body.push_str("]}\n");
+        let folder = folder_name(d.map(|i| &ctx.districts[i]));
+        out.push((format!("districts/{folder}/{name}"), body));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
