@@ -172,29 +172,9 @@ fn lagrangian_node_bound(ctx: &Ctx, p: &[u128], order: &[u32], deficit: u64) -> 
             total += rc;
         }
     }
-    let mut rem = deficit;
-    for &i in order {
-        if rem == 0 {
-            break;
-        }
-        let i = i as usize;
-        if st.cnt[i] > 0 {
-            continue;
-        }
-        let w = r.weight[i];
-        if w <= rem {
-            total += p[i] as i128;
-            rem -= w;
-        } else {
-            total += (p[i] * rem as u128 / w as u128) as i128;
-            rem = 0;
-        }
-    }
-    if total <= 0 {
-        return 0;
-    }
-    let s = 1i128 << crate::lagrangian::SCALE_BITS;
-    u64::try_from((total + s - 1) / s).unwrap_or(u64::MAX)
+    crate::lagrangian::round_up_with_knapsack(total, p, &r.weight, order, deficit, |i| {
+        st.cnt[i] > 0
+    })
 }
 
 /// The outcome of the best-first Lagrangian search.

@@ -253,13 +253,30 @@ pub(crate) fn certified_bound(r: &Reduced, pi: &[f64]) -> u64 {
             .cmp(&(p[b] * r.weight[a] as u128))
             .then(a.cmp(&b))
     });
-    let mut rem = r.target;
-    for &i in &order {
+    round_up_with_knapsack(total, &p, &r.weight, &order, r.target, |_| false)
+}
+
+/// The rest of `L(p)` after the reduced costs (`total`, fixed point): the fractional
+/// knapsack over `order` (increasing p_i / w_i) until `rem` weight, skipping the elements
+/// `skip` says are covered already; then rounded up to whole tenge (0 when not positive).
+/// Shared by the root bound and branch and bound's node bounds.
+pub(crate) fn round_up_with_knapsack(
+    mut total: i128,
+    p: &[u128],
+    weight: &[u64],
+    order: &[u32],
+    mut rem: u64,
+    skip: impl Fn(usize) -> bool,
+) -> u64 {
+    for &i in order {
         if rem == 0 {
             break;
         }
         let i = i as usize;
-        let w = r.weight[i];
+        if skip(i) {
+            continue;
+        }
+        let w = weight[i];
         if w <= rem {
             total += p[i] as i128;
             rem -= w;
@@ -272,6 +289,5 @@ pub(crate) fn certified_bound(r: &Reduced, pi: &[f64]) -> u64 {
         return 0;
     }
     let s = 1i128 << SCALE_BITS;
-    let b = (total + s - 1) / s;
-    u64::try_from(b).unwrap_or(u64::MAX)
+    u64::try_from((total + s - 1) / s).unwrap_or(u64::MAX)
 }
