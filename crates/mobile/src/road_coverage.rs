@@ -229,15 +229,17 @@ pub fn target_metres(segs: &[Segment], sets: &[Vec<u32>], share: f64) -> (u64, u
     (want.min(coverable_m), want)
 }
 
+/// The transmitter of a candidate site.
+fn transmitter(c: &Candidate) -> Transmitter {
+    Transmitter {
+        lonlat: c.lonlat,
+        height_m: c.height_m,
+    }
+}
+
 /// The transmitters of candidates.
 pub fn transmitters(cands: &[Candidate]) -> Vec<Transmitter> {
-    cands
-        .iter()
-        .map(|c| Transmitter {
-            lonlat: c.lonlat,
-            height_m: c.height_m,
-        })
-        .collect()
+    cands.iter().map(transmitter).collect()
 }
 
 /// The sites on air after a cover and what they give at every point.
@@ -266,10 +268,7 @@ pub fn site_and_measure(
     on_air.extend((0..cands.len()).filter(|&i| cands[i].kind == Kind::Existing));
     on_air.sort_unstable();
     on_air.dedup();
-    let air: Vec<Transmitter> = on_air
-        .iter()
-        .map(|&i| transmitters(&cands[i..=i])[0])
-        .collect();
+    let air: Vec<Transmitter> = on_air.iter().map(|&i| transmitter(&cands[i])).collect();
     let best_dbm = radio.best_levels(&air, points, index, profile);
     let t = radio.budget.threshold_dbm;
     let covered = best_dbm.iter().map(|b| b.is_some_and(|v| v >= t)).collect();
