@@ -1,6 +1,6 @@
 //! The last-mile model from TOML (`data/last_mile.toml`): every figure required, unknown
 //! keys rejected, and each figure checked against its range:
-//! - every number finite and not negative;
+//! - every number finite, not negative and at most 10^9 (`MAX_FIGURE_KZT`);
 //! - `take_up_pct` in (0, 100]; `drop_limit_m`, `drum_length_m`, `flat_area_m2`,
 //!   `street_m_per_premise`, `side_street_spacing_m` above 0; `min_mapped_share_pct` at
 //!   most 100; `apartment_default_levels` at least 1;
@@ -8,13 +8,16 @@
 //! - splitter ratios powers of two from 2 to 128, the same ratios priced and given a loss;
 //! - `cable_sizes` not empty, ascending, above 0.
 
-use crate::text::{parse_toml_as, read_text};
+use crate::text::{parse_toml_as, read_text_bounded, LIMIT_TOML};
 use crate::{InputError, Where};
+use fiberplan_model::{CostModel, Kzt};
+
+const MAX_FIGURE_KZT: Kzt = CostModel::MAX_FIGURE_KZT;
 use fiberplan_model::last_mile::LastMileModel;
 use std::path::Path;
 
 pub fn read_last_mile(path: &Path) -> Result<LastMileModel, InputError> {
-    let text = read_text(path)?;
+    let text = read_text_bounded(path, LIMIT_TOML)?;
     parse_last_mile(&text).map_err(|(place, m)| InputError::new(path, place, m))
 }
 
@@ -28,6 +31,11 @@ pub fn parse_last_mile(text: &str) -> Result<LastMileModel, (Where, String)> {
         }
         if v < 0.0 {
             return bad(&k, format!("negative figure {v}"));
+        }
+        // Tenge, metres, dB or m²: nothing real comes near 10^9, and products of capped
+        // figures stay far from overflow.
+        if v > MAX_FIGURE_KZT as f64 {
+            return bad(&k, format!("{v} is above the limit of {MAX_FIGURE_KZT}"));
         }
     }
     if !(m.take_up_pct > 0.0 && m.take_up_pct <= 100.0) {

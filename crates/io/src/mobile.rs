@@ -1,14 +1,21 @@
 //! The mobile-coverage model from TOML (`data/mobile.toml`): every figure required,
-//! unknown keys rejected, every number finite and not negative, distances and heights
-//! above 0, `fresnel_clearance` in (0, 1], `k_factor` at least 0.5.
+//! unknown keys rejected, every number finite and not negative, prices at most 10^9 tenge,
+//! distances and heights above 0 and at most 10,000 (candidate spacings at least 10 m on
+//! roads and 1 m in cities), `fresnel_clearance` in (0, 1], `k_factor` at least 0.5.
 
-use crate::text::{parse_toml_as, read_text};
+use crate::text::{parse_toml_as, read_text_bounded, LIMIT_TOML};
 use crate::{InputError, Where};
+use fiberplan_model::{CostModel, Kzt};
+
+const MAX_FIGURE_KZT: Kzt = CostModel::MAX_FIGURE_KZT;
 use fiberplan_model::mobile::{MobileModel, RadioBudget};
+
+/// The largest accepted distance or height of the model (km or m as the key says).
+pub const MAX_MODEL_FIGURE: f64 = 10_000.0;
 use std::path::Path;
 
 pub fn read_mobile(path: &Path) -> Result<MobileModel, InputError> {
-    let text = read_text(path)?;
+    let text = read_text_bounded(path, LIMIT_TOML)?;
     parse_mobile(&text).map_err(|(place, m)| InputError::new(path, place, m))
 }
 
@@ -28,6 +35,12 @@ pub fn parse_mobile(text: &str) -> Result<MobileModel, (Where, String)> {
         if v < 0 {
             return bad(k, format!("negative price {v}"));
         }
+        if v > MAX_FIGURE_KZT {
+            return bad(
+                k,
+                format!("{v} tenge is above the limit of {MAX_FIGURE_KZT} for any one figure"),
+            );
+        }
     }
     let c = &m.candidates;
     let b = &m.backhaul;
@@ -45,8 +58,24 @@ pub fn parse_mobile(text: &str) -> Result<MobileModel, (Where, String)> {
         if !(v.is_finite() && v > 0.0) {
             return bad(k, format!("{v} must be a finite number above 0"));
         }
+        if v > MAX_MODEL_FIGURE {
+            return bad(k, format!("{v} is above the limit of {MAX_MODEL_FIGURE}"));
+        }
     }
-    if !(c.high_ground_min_gain_m.is_finite() && c.high_ground_min_gain_m >= 0.0) {
+    // Candidate spacings divide lengths into sites: a vanishing spacing would ask for
+    // endless candidates.
+    for (k, v, min) in [
+        ("candidates.road_spacing_km", c.road_spacing_km, 0.01),
+        ("candidates.city_spacing_m", c.city_spacing_m, 1.0),
+    ] {
+        if v < min {
+            return bad(k, format!("{v} is below the minimum of {min}"));
+        }
+    }
+    if !(c.high_ground_min_gain_m.is_finite()
+        && c.high_ground_min_gain_m >= 0.0
+        && c.high_ground_min_gain_m <= MAX_MODEL_FIGURE)
+    {
         return bad(
             "candidates.high_ground_min_gain_m",
             format!(

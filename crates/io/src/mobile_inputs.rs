@@ -173,6 +173,7 @@ fn csv_reader(
         .headers()
         .map_err(|e| InputError::new(path, Where::Line(1), format!("bad header: {e}")))?
         .clone();
+    crate::text::check_unique_headers(path, &header)?;
     Ok((rdr, header))
 }
 

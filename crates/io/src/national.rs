@@ -96,6 +96,7 @@ fn read_places(path: &Path) -> Result<Vec<PlaceRow>, InputError> {
         .headers()
         .map_err(|e| InputError::new(path, Where::Line(1), format!("malformed CSV: {e}")))?
         .clone();
+    crate::text::check_unique_headers(path, &headers)?;
     let col = |n: &str| {
         headers
             .iter()

@@ -1,13 +1,13 @@
 //! Scenario files (TOML): inputs, a base scenario, a grid and Monte Carlo draws. Unknown
 //! parameters are errors, with the line they are on.
 
-use crate::text::{line_of, read_text};
+use crate::text::{line_of, read_text_bounded, LIMIT_TOML};
 use crate::{InputError, Where};
 use fiberplan_model::ScenarioFile;
 use std::path::Path;
 
 pub fn read_scenario_file(path: &Path) -> Result<ScenarioFile, InputError> {
-    let text = read_text(path)?;
+    let text = read_text_bounded(path, LIMIT_TOML)?;
     parse_scenario_file(&text).map_err(|(place, m)| InputError::new(path, place, m))
 }
 

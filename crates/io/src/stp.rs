@@ -85,7 +85,7 @@ pub fn format_fixed(value: Cost, decimals: u32) -> String {
 
 /// Reads and parses a file; errors name the file and the line.
 pub fn read_stp(path: &Path) -> Result<StpInstance, InputError> {
-    let text = crate::text::read_text(path)?;
+    let text = crate::text::read_text_bounded(path, crate::text::LIMIT_STP)?;
     parse_stp(&text).map_err(|e| e.at(path))
 }
 
@@ -98,6 +98,11 @@ pub fn parse_gr(text: &str) -> Result<StpInstance, StpError> {
 /// The most nodes an instance may declare: the graph is allocated for all of them, so a
 /// stray digit must not ask for gigabytes (the largest public instances have ~10^6).
 pub const MAX_NODES: usize = 100_000_000;
+
+/// How many nodes a file may declare per edge or terminal line it gives (plus one): real
+/// instances declare about two per edge, so this leaves room for isolated nodes while a
+/// short file cannot make the reader allocate for millions.
+pub const NODES_PER_LINE: usize = 64;
 
 /// The most all weights and prizes of an instance may add up to (internal units): a quarter
 /// of `Cost::MAX`, so that sums and doubled prizes inside the solvers cannot overflow.
@@ -158,6 +163,7 @@ pub fn parse_stp(text: &str) -> Result<StpInstance, StpError> {
     let mut section = Section::None;
     let mut section_line = 0;
     let mut nodes: Option<usize> = None;
+    let mut nodes_line = 0;
     let mut declared_edges: Option<(usize, usize)> = None;
     let mut edges: Vec<(NodeId, NodeId, Cost)> = Vec::new();
     let mut terminals: Vec<NodeId> = Vec::new();
@@ -224,6 +230,7 @@ pub fn parse_stp(text: &str) -> Result<StpInstance, StpError> {
                         ));
                     }
                     nodes = Some(n);
+                    nodes_line = ln;
                 }
                 "edges" | "arcs" => {
                     declared_edges = Some((int_field(&fields, 1, ln, "edge count")?, ln))
@@ -289,6 +296,20 @@ pub fn parse_stp(text: &str) -> Result<StpInstance, StpError> {
         return Err(StpError::new(section_line, "section not closed by `END`"));
     }
     let n = nodes.ok_or_else(|| StpError::new(0, "no `Nodes` line in a Graph section"))?;
+    // Memory follows what the file holds, not what it declares: isolated nodes are allowed,
+    // but not more than NODES_PER_LINE for each edge or terminal line given.
+    let given = edges.len() + terminals.len() + prizes.len() + 1;
+    if n > given.saturating_mul(NODES_PER_LINE) {
+        return Err(StpError::new(
+            nodes_line,
+            format!(
+                "{n} nodes declared, but the file gives only {} edges and {} terminals \
+                 (at most {NODES_PER_LINE} nodes per edge or terminal line)",
+                edges.len(),
+                terminals.len() + prizes.len()
+            ),
+        ));
+    }
     let prize_collecting = !prizes.is_empty();
     let mut prize_vec = Vec::new();
     if prize_collecting {
@@ -320,6 +341,13 @@ pub fn parse_stp(text: &str) -> Result<StpInstance, StpError> {
     }
     terminals.sort_unstable();
     terminals.dedup();
+    if terminals.is_empty() {
+        return Err(StpError::new(
+            0,
+            "no terminals: a Steiner instance needs `T` (or `Root`, `TP`) lines in a \
+             `SECTION Terminals`",
+        ));
+    }
     Ok(StpInstance {
         instance: Instance {
             graph: Graph::from_edges(n, &edges),
@@ -534,5 +562,29 @@ mod tests {
         assert_eq!(parse_fixed("1e5", 0), None);
         assert_eq!(parse_fixed("99999999999999999999", 0), None);
         assert_eq!(format_fixed(1_000_000, 6), "1.000000");
+    }
+
+    #[test]
+    fn a_declared_node_count_alone_allocates_nothing() {
+        let text = "SECTION Graph\nNodes 100000000\nEdges 1\nE 1 2 1\nEND\n\
+                    SECTION Terminals\nT 1\nT 2\nEND\nEOF\n";
+        let e = parse_stp(text).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.problem.contains("100000000 nodes declared"),
+            "{}",
+            e.problem
+        );
+        // Isolated nodes within the allowance are fine: 4 lines give room for 256.
+        let ok = text.replace("Nodes 100000000", "Nodes 256");
+        assert_eq!(parse_stp(&ok).unwrap().instance.graph.num_nodes(), 256);
+    }
+
+    #[test]
+    fn an_instance_without_terminals_is_an_error() {
+        let text = "SECTION Graph\nNodes 2\nEdges 1\nE 1 2 1\nEND\nEOF\n";
+        let e = parse_stp(text).unwrap_err();
+        assert_eq!(e.line, 0);
+        assert!(e.problem.starts_with("no terminals"), "{}", e.problem);
     }
 }

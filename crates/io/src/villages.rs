@@ -190,6 +190,7 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
         .headers()
         .map_err(|e| InputError::new(path, Where::Line(1), format!("malformed CSV header: {e}")))?
         .clone();
+    crate::text::check_unique_headers(path, &headers)?;
     let col = |name: &str| {
         headers
             .iter()

@@ -69,9 +69,11 @@ impl BTags {
 /// An [`InputError`] naming the file when it cannot be read or is not OSM data.
 pub fn read_buildings(path: &Path) -> Result<BuildingsRead, InputError> {
     let mut head = [0u8; 64];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
+    let (mut f, _) = crate::text::open_regular(path)?;
+    let n = f
+        .read(&mut head)
         .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    drop(f);
     if n == 0 {
         return Err(InputError::file(path, "empty file, not an OSM extract"));
     }

@@ -123,9 +123,8 @@ pub fn read_osm_with_progress(
 ) -> Result<OsmData, InputError> {
     use std::io::Read;
     let mut head = [0u8; 64];
-    let mut f = std::fs::File::open(path)
-        .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
-    let bytes = f.metadata().map(|m| m.len()).unwrap_or(0);
+    // Streaming, so no size limit; but only a regular file (`/dev/zero` would never end).
+    let (mut f, bytes) = crate::text::open_regular(path)?;
     let mut n = 0;
     while n < head.len() {
         match f.read(&mut head[n..]) {

@@ -148,7 +148,17 @@ pub(super) fn read(
     opts: &OsmReadOptions,
 ) -> Result<Raw, InputError> {
     let mut file = std::io::BufReader::with_capacity(1 << 16, file);
-    let blobs = std::iter::from_fn(move || next_blob(&mut file).transpose());
+    // The first bad blob ends the stream: reading on past corruption could go on forever
+    // (a stream of zero bytes is an endless run of empty blob headers).
+    let mut failed = false;
+    let blobs = std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
+        let next = next_blob(&mut file).transpose();
+        failed = matches!(next, Some(Err(_)));
+        next
+    });
     let mut outs: Vec<(usize, R<BlockOut>)> = blobs
         .enumerate()
         .par_bridge()
@@ -183,6 +193,9 @@ fn next_blob(f: &mut impl Read) -> R<Option<(String, Vec<u8>)>> {
         }
     }
     let hlen = u32::from_be_bytes(len) as usize;
+    if hlen == 0 {
+        return Err("blob header of 0 bytes".into());
+    }
     if hlen > MAX_HEADER {
         return Err(format!(
             "blob header of {hlen} bytes (at most {MAX_HEADER})"
