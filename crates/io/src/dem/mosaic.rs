@@ -69,6 +69,19 @@ impl Dem {
         step_m: f64,
         out: &mut Profile,
     ) -> Result<(), [f64; 2]> {
+        self.profile_impl(from, to, step_m, out, true)
+    }
+
+    /// `fast`: segments inside one tile skip the per-sample tile search (the tests compare
+    /// both ways).
+    fn profile_impl(
+        &self,
+        from: [f64; 2],
+        to: [f64; 2],
+        step_m: f64,
+        out: &mut Profile,
+        fast: bool,
+    ) -> Result<(), [f64; 2]> {
         out.elevations.clear();
         let a = unit(from);
         let b = unit(to);
@@ -117,6 +130,26 @@ impl Dem {
             } else if dlon < -180.0 {
                 dlon += 360.0;
             }
+            if let Some(g) = fast.then(|| self.segment_tile(p0, dlon, p1[1])).flatten() {
+                // The whole segment lies in one tile that no earlier tile touches: the
+                // same arithmetic as `elevation`, without the search and bounds checks.
+                let (cmax, rmax) = ((g.cols - 1) as f64, (g.rows - 1) as f64);
+                for k in k0..k1 {
+                    let f = (k - k0) as f64 / (k1 - k0) as f64;
+                    let lon = p0[0] + dlon * f;
+                    let lat = p0[1] + (p1[1] - p0[1]) * f;
+                    let x = ((lon - g.lon0) / g.dlon).clamp(0.0, cmax);
+                    let y = ((g.lat0 - lat) / g.dlat).clamp(0.0, rmax);
+                    let z = g.bilinear(x, y);
+                    if !z.is_finite() {
+                        return Err([lon, lat]);
+                    }
+                    out.elevations.push(z);
+                }
+                k0 = k1;
+                p0 = p1;
+                continue;
+            }
             for k in k0..k1 {
                 let f = (k - k0) as f64 / (k1 - k0) as f64;
                 let mut lon = p0[0] + dlon * f;
@@ -139,6 +172,41 @@ impl Dem {
             _ => return Err(to),
         }
         Ok(())
+    }
+}
+
+impl Dem {
+    /// The tile that holds every sample of a profile segment from `p0` to
+    /// `(p0[0] + dlon, lat1)` (linear in lon / lat), when it is also the first tile covering
+    /// each of them: it covers both ends (so the whole straight segment: a grid's extent is
+    /// a rectangle) and no earlier tile's extent meets the segment's box. `None` otherwise
+    /// (or across the antimeridian): then every sample is looked up on its own.
+    fn segment_tile(&self, p0: [f64; 2], dlon: f64, lat1: f64) -> Option<&Grid> {
+        let lon1 = p0[0] + dlon;
+        if !(-180.0..=180.0).contains(&lon1) {
+            return None;
+        }
+        let (w, e) = (p0[0].min(lon1), p0[0].max(lon1));
+        let (s, n) = (p0[1].min(lat1), p0[1].max(lat1));
+        for g in &self.tiles {
+            if g.pixel(p0[0], p0[1]).is_some() && g.pixel(lon1, lat1).is_some() {
+                return Some(g);
+            }
+            // An earlier tile that might cover part of the segment: look up sample by sample.
+            let eps = 1e-6;
+            let (gw, ge) = (
+                g.lon0 - eps * g.dlon,
+                g.lon0 + ((g.cols - 1) as f64 + eps) * g.dlon,
+            );
+            let (gn, gs) = (
+                g.lat0 + eps * g.dlat,
+                g.lat0 - ((g.rows - 1) as f64 + eps) * g.dlat,
+            );
+            if e >= gw && w <= ge && n >= gs && s <= gn {
+                return None;
+            }
+        }
+        None
     }
 }
 
@@ -178,6 +246,47 @@ mod tests {
         // lon 10.25 -> column 2.5 -> 250; lat 50.95 -> row 0.5 -> 5.
         assert!((d.elevation(10.25, 50.95).unwrap() - 255.0).abs() < 1e-9);
         assert_eq!(d.elevation(9.9, 50.5), None);
+    }
+
+    #[test]
+    fn one_tile_segments_sample_as_the_search_does() {
+        // A small first tile over part of the ramp, with other values: where it covers a
+        // sample it wins, and the fast path must see that.
+        let mut d = ramp();
+        d.tiles.insert(
+            0,
+            Grid {
+                lon0: 10.42,
+                lat0: 50.63,
+                dlon: 0.01,
+                dlat: 0.01,
+                cols: 5,
+                rows: 4,
+                z: (0..20).map(|i| 5000.0 + i as f32).collect(),
+            },
+        );
+        let mut x = 1u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (mut a, mut b) = (Profile::default(), Profile::default());
+        let mut crossed = 0;
+        for _ in 0..300 {
+            let from = [10.0 + next(), 50.0 + next()];
+            let to = [10.0 + next(), 50.0 + next()];
+            let step = 50.0 + 3000.0 * next();
+            let ra = d.profile_impl(from, to, step, &mut a, true);
+            let rb = d.profile_impl(from, to, step, &mut b, false);
+            assert_eq!(ra, rb);
+            assert_eq!(a.interval_m.to_bits(), b.interval_m.to_bits());
+            let bits = |p: &Profile| p.elevations.iter().map(|z| z.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "{from:?} {to:?} {step}");
+            crossed += a.elevations.iter().any(|&z| z >= 5000.0) as usize;
+        }
+        assert!(crossed > 10, "{crossed} profiles met the first tile");
     }
 
     #[test]
