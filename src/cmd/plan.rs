@@ -313,11 +313,19 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_string(&run.geojson)? + "\n",
         )?;
     }
-    write(&mut out, "villages.csv", csv)?;
+    // Office files: CSVs with a byte-order mark, the routes table and the workbook.
+    use fiberplan_report::office;
+    let bytes = |out: &mut AtomicDir, name: &str, body: &[u8]| {
+        out.write(name, body)
+            .with_context(|| format!("cannot write {}", args.out.join(name).display()))
+    };
+    bytes(&mut out, "plan.xlsx", &office::plan_workbook(&ctx, &csv))?;
+    write(&mut out, "villages.csv", office::with_bom(&csv))?;
+    write(&mut out, "routes.csv", office::with_bom(&ctx.routes_csv()))?;
     write(&mut out, "summary.json", summary)?;
     let polygons = &regions.district_polygons;
     for (name, body) in fiberplan_report::district_packages(&ctx, polygons, args.lang) {
-        write(&mut out, &name, body)?;
+        bytes(&mut out, &name, &body)?;
     }
     // The stages' maps split by district beside the plan's own package files.
     use fiberplan_report::district_packages::feature_packages;

@@ -177,11 +177,7 @@ impl DistrictClipper {
                         .then(j.cmp(&i))
                 })
                 .unwrap_or(0);
-            let kind = if cor.class.is_empty() {
-                cor.kind.as_str().to_string()
-            } else {
-                format!("{}:{}", cor.kind.as_str(), cor.class)
-            };
+            let kind = corridor_type(cor);
             for (i, p) in pieces.iter().enumerate() {
                 let f = share(p);
                 let crossings = i == longest;
@@ -326,5 +322,15 @@ mod tests {
             let shares = [0.1, 0.2, 0.3, 0.4];
             assert_eq!(largest_remainder(total, &shares).iter().sum::<i64>(), total);
         }
+    }
+}
+
+/// A corridor's type as reports and bills of quantities group it: its kind, and its OSM
+/// class when it has one (`proxy`, `road:primary`, ...).
+pub(crate) fn corridor_type(cor: &fiberplan_network::Corridor) -> String {
+    if cor.class.is_empty() {
+        cor.kind.as_str().to_string()
+    } else {
+        format!("{}:{}", cor.kind.as_str(), cor.class)
     }
 }

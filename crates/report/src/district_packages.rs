@@ -9,7 +9,8 @@
 
 use crate::clip::{DistrictClipper, RoutePiece};
 use crate::i18n::Lang;
-use crate::plan_out::{PlanContext, ATTRIBUTION};
+use crate::office;
+use crate::plan_out::{r3, PlanContext, ATTRIBUTION};
 use crate::report_html;
 use fiberplan_model::{District, Kzt, LonLat};
 use fiberplan_plan::Technology;
@@ -150,22 +151,22 @@ pub fn folder_name(d: Option<&District>) -> String {
                 name = name.replace("__", "_");
             }
             let name = name.trim_matches('_');
-            let kato = if d.kato.is_empty() {
-                "000000000"
+            // Readers check the code is digits; anything else still cannot leave the folder.
+            let kato: String = if d.kato.is_empty() {
+                "000000000".into()
             } else {
-                &d.kato
+                d.kato
+                    .chars()
+                    .map(|c| if c.is_ascii_digit() { c } else { '_' })
+                    .collect()
             };
             if name.is_empty() {
-                kato.to_string()
+                kato
             } else {
                 format!("{kato}_{name}")
             }
         }
     }
-}
-
-fn r3(x: f64) -> f64 {
-    (x * 1e3).round() / 1e3
 }
 
 fn r6(x: f64) -> f64 {
@@ -191,7 +192,7 @@ pub fn district_packages(
     ctx: &PlanContext,
     polygons: &[Vec<Vec<Vec<LonLat>>>],
     lang: Lang,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Vec<u8>)> {
     let clipper = DistrictClipper::new(polygons);
     let works = split_by_district(ctx, &clipper);
     // The national files, so package features and rows carry exactly the national properties.
@@ -299,7 +300,7 @@ pub fn district_packages(
             serde_json::to_string(&ctx.backbone.description).expect("JSON"),
             feats.join(",")
         );
-        files.push((format!("{folder}/plan.geojson"), body));
+        files.push((format!("{folder}/plan.geojson"), body.into_bytes()));
 
         // villages.csv
         let mut cw = csv::Writer::from_writer(Vec::new());
@@ -313,19 +314,49 @@ pub fn district_packages(
             }
             cw.write_record(&row).expect("in-memory CSV");
         }
+        let villages_csv =
+            String::from_utf8(cw.into_inner().expect("in-memory CSV")).expect("UTF-8");
+
+        // routes.csv, the bill of quantities and the workbook
+        let routes_csv = pieces_csv(ctx, w);
+        let boq_csv = boq_csv(&t);
+        let sheets = [
+            office::Sheet {
+                name: "villages",
+                csv: &villages_csv,
+            },
+            office::Sheet {
+                name: "routes",
+                csv: &routes_csv,
+            },
+            office::Sheet {
+                name: "bill of quantities",
+                csv: &boq_csv,
+            },
+        ];
+        let xlsx = office::workbook(&sheets, &office::notes(ctx))
+            .expect("a workbook of in-memory tables is written");
         files.push((
             format!("{folder}/villages.csv"),
-            String::from_utf8(cw.into_inner().expect("in-memory CSV")).expect("UTF-8"),
+            office::with_bom(&villages_csv).into_bytes(),
         ));
+        files.push((
+            format!("{folder}/routes.csv"),
+            office::with_bom(&routes_csv).into_bytes(),
+        ));
+        files.push((format!("{folder}/plan.xlsx"), xlsx));
 
         // summary.json
-        files.push((format!("{folder}/summary.json"), summary_json(d, &t, lang)));
+        files.push((
+            format!("{folder}/summary.json"),
+            summary_json(d, &t, lang).into_bytes(),
+        ));
 
         // report.html
         let poly = w.district.map(|i| &polygons[i][..]).unwrap_or(&[]);
         files.push((
             format!("{folder}/report.html"),
-            report_html::district_report(ctx, d, w, &t, poly, lang),
+            report_html::district_report(ctx, d, w, &t, poly, lang).into_bytes(),
         ));
 
         let ds = |f: fn(&District) -> &String| d.map(|d| f(d).clone()).unwrap_or_default();
@@ -349,9 +380,108 @@ pub fn district_packages(
     }
     files.push((
         "districts/index.csv".to_string(),
-        String::from_utf8(index.into_inner().expect("in-memory CSV")).expect("UTF-8"),
+        office::with_bom(
+            &String::from_utf8(index.into_inner().expect("in-memory CSV")).expect("UTF-8"),
+        )
+        .into_bytes(),
     ));
     files
+}
+
+/// A district's `routes.csv`: one row per route stretch inside it (a route crossing the
+/// boundary has a part in each district; the parts' costs add up to the route's).
+fn pieces_csv(ctx: &PlanContext, w: &DistrictWork) -> String {
+    let mut cw = csv::Writer::from_writer(Vec::new());
+    cw.write_record([
+        "id",
+        "part",
+        "length_km",
+        "drawn_length_km",
+        "cost_kzt",
+        "year",
+        "route_length_km",
+        "route_cost_kzt",
+    ])
+    .expect("in-memory CSV");
+    for p in &w.pieces {
+        let r = &ctx.plan.routes[p.route];
+        cw.write_record([
+            format!("route-{}", p.route + 1),
+            p.part.to_string(),
+            format!("{}", r3(p.costed_length_m / 1000.0)),
+            format!("{}", r3(p.length_m / 1000.0)),
+            p.cost_kzt.to_string(),
+            crate::plan_schema::phase_value(r.phase).to_string(),
+            format!("{}", r3(r.costed_length_m / 1000.0)),
+            r.cost_kzt.to_string(),
+        ])
+        .expect("in-memory CSV");
+    }
+    String::from_utf8(cw.into_inner().expect("in-memory CSV")).expect("UTF-8")
+}
+
+/// A district's bill of quantities (`item,unit,quantity,cost_kzt`), as the plan's.
+fn boq_csv(t: &DistrictTotals) -> String {
+    let mut cw = csv::Writer::from_writer(Vec::new());
+    cw.write_record(["item", "unit", "quantity", "cost_kzt"])
+        .expect("in-memory CSV");
+    let mut row = |item: &str, unit: &str, q: String, cost: String| {
+        cw.write_record([item, unit, &q, &cost])
+            .expect("in-memory CSV");
+    };
+    for (kind, km) in &t.km_by_type {
+        row(
+            &format!("fibre along {kind}"),
+            "km",
+            format!("{}", r3(*km)),
+            String::new(),
+        );
+    }
+    row(
+        "fibre corridors, all",
+        "km",
+        format!("{}", r3(t.new_fibre_km)),
+        t.cost_corridor_kzt.to_string(),
+    );
+    row(
+        "bridge crossings",
+        "count",
+        t.bridges.to_string(),
+        String::new(),
+    );
+    row("tunnels", "count", t.tunnels.to_string(), String::new());
+    row(
+        "railway crossings",
+        "count",
+        t.railway_crossings.to_string(),
+        String::new(),
+    );
+    let mut by_tech: BTreeMap<&str, (usize, u64, Kzt)> = BTreeMap::new();
+    for ((_, tech), (v, h, c)) in &t.by_phase_tech {
+        if *tech == Technology::None {
+            continue;
+        }
+        let e = by_tech.entry(tech.as_str()).or_default();
+        e.0 += v;
+        e.1 += h;
+        e.2 += c;
+    }
+    for (tech, (v, h, c)) in by_tech {
+        row(
+            &format!("villages by {tech}"),
+            "villages",
+            v.to_string(),
+            String::new(),
+        );
+        row(
+            &format!("households by {tech}"),
+            "households",
+            h.to_string(),
+            c.to_string(),
+        );
+    }
+    row("total", "KZT", String::new(), t.cost_total_kzt.to_string());
+    String::from_utf8(cw.into_inner().expect("in-memory CSV")).expect("UTF-8")
 }
 
 /// The national `plan.geojson` with its features left as raw JSON text.

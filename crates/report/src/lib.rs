@@ -16,6 +16,7 @@ pub mod kmz;
 pub mod last_mile_out;
 pub mod mobile_out;
 pub mod ofds;
+pub mod office;
 mod plan_out;
 pub mod plan_schema;
 pub mod radio_map;

@@ -32,7 +32,7 @@ fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-fn r3(x: f64) -> f64 {
+pub(crate) fn r3(x: f64) -> f64 {
     (x * 1e3).round() / 1e3
 }
 
@@ -306,6 +306,16 @@ impl PlanContext<'_> {
         let s = &self.plan.summary;
         let gap = s.gap_pct().map(r3);
         let o = &s.objective;
+        let by_oblast: Vec<Value> = self
+            .totals()
+            .by_oblast
+            .iter()
+            .map(|(name, t)| {
+                let mut v = t.json();
+                v["oblast_en"] = json!(name);
+                v
+            })
+            .collect();
         let v = json!({
             "mode": o.mode().as_str(),
             "target_households": o.target_households(),
@@ -337,10 +347,17 @@ impl PlanContext<'_> {
             "population_total": s.population_total,
             "villages_unreachable": s.villages_unreachable,
             "routes": s.routes,
+            "by_oblast": by_oblast,
             "pops_used": s.pops_used,
             "solver": s.solver,
             "objective": s.solver_objective,
-            "objective_units": "corridor cost in KZT, as in --export-stp",
+            "objective_units": if o.mode() == fiberplan_model::Mode::LeastCost {
+                "corridor cost in KZT plus the prizes of the villages left out (what fibre \
+                 would save there against the cheapest alternative, in corridor tenge): the \
+                 prize-collecting objective"
+            } else {
+                "corridor cost in KZT, as in --export-stp"
+            },
             "lower_bound": s.lower_bound,
             "gap_pct": gap,
             "solver_cut_short": s.solver_cut_short,

@@ -1,16 +1,16 @@
 //! The one list of a plan's output files, written the same way by `plan` and `sweep --plans`.
 
-use crate::{district_packages, plan_html, AtomicDir, Lang, PlanContext};
+use crate::{district_packages, office, plan_html, AtomicDir, Lang, PlanContext};
 use fiberplan_model::LonLat;
 
 /// Which of a plan's files to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlanFiles {
-    /// Everything `fiberplan plan` writes: `plan.geojson`, `villages.csv`, `summary.json`,
-    /// the district packages and `plan.html`.
+    /// Everything `fiberplan plan` writes: the data files, `plan.xlsx`, the district
+    /// packages and `plan.html`.
     All,
-    /// The plan's data files only (`plan.geojson`, `villages.csv`, `summary.json`): what a
-    /// sweep keeps per scenario.
+    /// The plan's data files only (`plan.geojson`, `villages.csv`, `routes.csv`,
+    /// `summary.json`): what a sweep keeps per scenario.
     Data,
 }
 
@@ -33,21 +33,26 @@ pub fn write_plan(
     lang: Lang,
     files: PlanFiles,
 ) -> Result<(), WriteError> {
-    let mut write = |name: &str, body: String| {
-        out.write(name, body.as_bytes())
-            .map_err(|source| WriteError {
-                name: name.to_string(),
-                source,
-            })
+    let mut write = |name: &str, body: &[u8]| {
+        out.write(name, body).map_err(|source| WriteError {
+            name: name.to_string(),
+            source,
+        })
     };
-    write("plan.geojson", ctx.geojson())?;
-    write("villages.csv", ctx.villages_csv())?;
-    write("summary.json", ctx.summary_json())?;
+    let villages_csv = ctx.villages_csv();
+    write("plan.geojson", ctx.geojson().as_bytes())?;
+    write("villages.csv", office::with_bom(&villages_csv).as_bytes())?;
+    write("routes.csv", office::with_bom(&ctx.routes_csv()).as_bytes())?;
+    write("summary.json", ctx.summary_json().as_bytes())?;
     if files == PlanFiles::All {
+        write("plan.xlsx", &office::plan_workbook(ctx, &villages_csv))?;
         for (name, body) in district_packages(ctx, district_polygons, lang) {
-            write(&name, body)?;
+            write(&name, &body)?;
         }
-        write("plan.html", plan_html(ctx, district_polygons, lang))?;
+        write(
+            "plan.html",
+            plan_html(ctx, district_polygons, lang).as_bytes(),
+        )?;
     }
     Ok(())
 }

@@ -1,0 +1,250 @@
+//! Office files (issue 16): CSVs with a byte-order mark, `routes.csv`, totals by oblast, and
+//! the `.xlsx` workbooks read back by LibreOffice.
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+
+const BOM: &str = "\u{feff}";
+
+/// A CSV file's records (header first), checking that it starts with the byte-order mark.
+fn bom_csv(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let body = text
+        .strip_prefix(BOM)
+        .unwrap_or_else(|| panic!("{} has no UTF-8 byte-order mark", path.display()));
+    plain_csv(body)
+}
+
+fn plain_csv(body: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn equator_routes_serve_the_hand_computed_villages_and_totals_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    ok(&plan_equator(
+        &out,
+        &["--mode", "connect-all", "--no-last-mile"],
+    ));
+    let routes = bom_csv(&out.join("routes.csv"));
+    let col = |name: &str| routes[0].iter().position(|h| h == name).unwrap();
+    let pick = |r: &Vec<String>| {
+        (
+            r[col("end_village_id")].clone(),
+            r[col("villages_served")].clone(),
+            r[col("households_served")].clone(),
+            r[col("length_km")].clone(),
+            r[col("cost_kzt")].clone(),
+        )
+    };
+    let mut got: Vec<_> = routes[1..].iter().map(pick).collect();
+    got.sort();
+    let s = |x: &str| x.to_string();
+    // PA carries A, B and C; AB carries B; AC carries C (tests/fixtures/README.md).
+    assert_eq!(
+        got,
+        vec![
+            (s("A"), s("3"), s("160"), s("1.447"), s("1447153")),
+            (s("B"), s("1"), s("50"), s("1.447"), s("1447153")),
+            (s("C"), s("1"), s("10"), s("1.437"), s("1437466")),
+        ]
+    );
+    let summary = json(&out.join("summary.json"));
+    let by_oblast = summary["by_oblast"].as_array().unwrap();
+    assert_eq!(by_oblast.len(), 1, "the fixture lies outside every oblast");
+    assert_eq!(by_oblast[0]["cost_total_kzt"], 4_791_772);
+    assert_eq!(by_oblast[0]["cost_corridor_kzt"], 4_331_772);
+    assert_eq!(by_oblast[0]["households_fibre"], 160);
+    assert!(by_oblast[0]["oblast_en"].is_null());
+    // Every CSV of the plan and its packages carries the mark; a district's routes too.
+    bom_csv(&out.join("villages.csv"));
+    bom_csv(&out.join("districts/index.csv"));
+    let pieces = bom_csv(&out.join("districts/unassigned/routes.csv"));
+    assert_eq!(pieces.len(), 4);
+}
+
+/// LibreOffice's `soffice`, or `None` (SKIPPED) when it is not installed.
+fn soffice() -> Option<PathBuf> {
+    let found = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!(
+            "SKIPPED: soffice (Debian libreoffice-calc) is not installed; .ci/run installs it"
+        );
+        return None;
+    }
+    Some(PathBuf::from("soffice"))
+}
+
+/// Every sheet of `xlsx` as CSV, converted by LibreOffice: sheet name -> records.
+fn sheets_by_libreoffice(
+    soffice: &Path,
+    xlsx: &Path,
+    work: &Path,
+) -> Vec<(String, Vec<Vec<String>>)> {
+    std::fs::create_dir_all(work).unwrap();
+    let stem = xlsx.file_stem().unwrap().to_str().unwrap().to_string();
+    let copy = work.join(format!("{stem}.xlsx"));
+    std::fs::copy(xlsx, &copy).unwrap();
+    let profile = format!("file://{}", work.join("profile").display());
+    let o = std::process::Command::new(soffice)
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to"])
+        // Comma, double quote, UTF-8, raw values (not as shown), every sheet to its own file.
+        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1")
+        .arg(&copy)
+        .arg("--outdir")
+        .arg(work)
+        .output()
+        .expect("run soffice");
+    assert!(
+        o.status.success(),
+        "soffice: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut sheets = Vec::new();
+    for e in std::fs::read_dir(work).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        if let Some(sheet) = name
+            .strip_prefix(&format!("{stem}-"))
+            .and_then(|n| n.strip_suffix(".csv"))
+        {
+            let text = std::fs::read_to_string(&p).unwrap();
+            sheets.push((sheet.to_string(), plain_csv(&text)));
+        }
+    }
+    sheets.sort();
+    sheets
+}
+
+/// The same figures: equal text, booleans as LibreOffice prints them, or equal numbers.
+fn same_table(what: &str, sheet: &[Vec<String>], csv: &[Vec<String>]) {
+    assert_eq!(sheet.len(), csv.len(), "{what}: row count");
+    for (r, (a, b)) in sheet.iter().zip(csv).enumerate() {
+        // LibreOffice drops trailing empty cells of a row only when the whole row ends empty.
+        for c in 0..b.len() {
+            let x = a.get(c).map(String::as_str).unwrap_or("");
+            let y = b[c].as_str();
+            let same = x == y
+                || x.eq_ignore_ascii_case(y)
+                || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q);
+            assert!(
+                same,
+                "{what}: row {r} column {} is {x:?} in the workbook, {y:?} in the CSV",
+                b.get(c).map(|_| &csv[0][c]).unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn national_workbooks_open_in_libreoffice_with_the_csv_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    ok(&run(&[
+        "plan",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-last-mile",
+    ]));
+
+    // Totals by oblast add up to the national summary, to the tenge.
+    let summary = json(&out.join("summary.json"));
+    let by_oblast = summary["by_oblast"].as_array().unwrap();
+    assert!(by_oblast.len() >= 17, "{} oblasts", by_oblast.len());
+    for (key, pointer) in [
+        ("cost_total_kzt", "/cost_total_kzt"),
+        ("cost_corridor_kzt", "/cost_breakdown_kzt/corridor"),
+        ("households_fibre", "/households_fibre"),
+        ("villages_fibre", "/villages_fibre"),
+        ("villages_total", "/villages_total"),
+    ] {
+        let sum: i64 = by_oblast.iter().map(|o| o[key].as_i64().unwrap()).sum();
+        assert_eq!(
+            Some(sum),
+            summary.pointer(pointer).and_then(|v| v.as_i64()),
+            "{key}"
+        );
+    }
+
+    let routes = bom_csv(&out.join("routes.csv"));
+    assert_eq!(
+        routes.len() - 1,
+        summary["routes"].as_u64().unwrap() as usize
+    );
+
+    // A BOM CSV reads back as input.
+    let o = run(&[
+        "validate",
+        "--villages",
+        out.join("villages.csv").to_str().unwrap(),
+    ]);
+    ok(&o);
+    let villages = bom_csv(&out.join("villages.csv"));
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        said.contains(&format!("{} villages", villages.len() - 1)),
+        "{said}"
+    );
+
+    let Some(soffice) = soffice() else { return };
+    let sheets = sheets_by_libreoffice(&soffice, &out.join("plan.xlsx"), &dir.path().join("lo"));
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "about",
+            "bill of quantities",
+            "by district",
+            "by oblast",
+            "routes",
+            "villages"
+        ]
+    );
+    let sheet = |n: &str| &sheets.iter().find(|(s, _)| s == n).unwrap().1;
+    same_table("villages", sheet("villages"), &villages);
+    same_table("routes", sheet("routes"), &routes);
+    let oblasts = sheet("by oblast");
+    let total_col = oblasts[0]
+        .iter()
+        .position(|h| h == "cost_total_kzt")
+        .unwrap();
+    let total: f64 = oblasts[1..]
+        .iter()
+        .map(|r| r[total_col].parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(total, summary["cost_total_kzt"].as_f64().unwrap());
+    let boq = sheet("bill of quantities");
+    let last = boq.last().unwrap();
+    assert_eq!(last[0], "total");
+    assert_eq!(
+        last[3].parse::<f64>().unwrap(),
+        summary["cost_total_kzt"].as_f64().unwrap()
+    );
+
+    // One district's workbook holds its package's CSVs.
+    let index = bom_csv(&out.join("districts/index.csv"));
+    let folder = &index[1][0];
+    let pkg = out.join("districts").join(folder);
+    let sheets = sheets_by_libreoffice(&soffice, &pkg.join("plan.xlsx"), &dir.path().join("lo-d"));
+    let sheet = |n: &str| &sheets.iter().find(|(s, _)| s == n).unwrap().1;
+    same_table(
+        "district villages",
+        sheet("villages"),
+        &bom_csv(&pkg.join("villages.csv")),
+    );
+    same_table(
+        "district routes",
+        sheet("routes"),
+        &bom_csv(&pkg.join("routes.csv")),
+    );
+}
