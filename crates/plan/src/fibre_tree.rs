@@ -31,6 +31,9 @@ pub(crate) struct FibreTree {
     pub in_tree: Vec<bool>,
     /// Instance edges of the tree.
     pub edges: BTreeSet<u32>,
+    /// Least-cost mode (prize-collecting): the prizes of the nodes the final tree leaves
+    /// out, in corridor tenge; the tree's cost plus these is the solver's objective.
+    pub left_out_prize: Option<Cost>,
 }
 
 impl<'r, 'a> Prepared<'r, 'a> {
@@ -100,6 +103,23 @@ pub(crate) fn fibre_tree(p: &Prepared) -> FibreTree {
         .cache
         .zip(cache_key.as_ref())
         .and_then(|(c, k)| c.trees.lock().ok()?.get(k).cloned());
+    // Least-cost mode's prizes: what fibre saves against the cheapest alternative, in
+    // corridor tenge.
+    let pcst_prizes = (req.objective == Objective::LeastCost).then(|| {
+        let per_corridor_tenge = econ.corridor_scale * econ.corridor_life_factor;
+        node_prizes(req, |i| {
+            let alt = alternative(
+                econ,
+                &vc[i],
+                req.villages[i].lonlat,
+                &near_existing,
+                &near_existing,
+            );
+            alt.map_or(0, |(_, a)| {
+                ((a - vc[i].fibre_life).max(0) as f64 / per_corridor_tenge).round() as Cost
+            })
+        })
+    });
     let sol: Solution = if let Some(sol) = cached {
         sol
     } else {
@@ -117,20 +137,7 @@ pub(crate) fn fibre_tree(p: &Prepared) -> FibreTree {
                 solve_coverage(req, econ, &near_existing, coverage_share)
             }
             Objective::LeastCost => {
-                // Prize: what fibre saves against the cheapest alternative, in corridor tenge.
-                let per_corridor_tenge = econ.corridor_scale * econ.corridor_life_factor;
-                let prizes = node_prizes(req, |i| {
-                    let alt = alternative(
-                        econ,
-                        &vc[i],
-                        req.villages[i].lonlat,
-                        &near_existing,
-                        &near_existing,
-                    );
-                    alt.map_or(0, |(_, a)| {
-                        ((a - vc[i].fibre_life).max(0) as f64 / per_corridor_tenge).round() as Cost
-                    })
-                });
+                let prizes = pcst_prizes.clone().expect("computed for least-cost mode");
                 solve_pcst(&with_prizes(inst, prizes), &req.solver)
             }
         }
@@ -149,10 +156,19 @@ pub(crate) fn fibre_tree(p: &Prepared) -> FibreTree {
     if req.objective == Objective::LeastCost {
         improve_least_cost(req, econ, vc, &p.inst_node, &mut in_tree, &mut edges);
     }
+    let left_out_prize = pcst_prizes.map(|prizes| {
+        prizes
+            .iter()
+            .zip(&in_tree)
+            .filter(|(_, &on)| !on)
+            .map(|(p, _)| p)
+            .sum()
+    });
     FibreTree {
         sol,
         in_tree,
         edges,
+        left_out_prize,
     }
 }
 

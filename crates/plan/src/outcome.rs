@@ -21,7 +21,20 @@ pub(crate) fn outcome(p: &Prepared, t: &FibreTree) -> Plan {
         .map(|&e| view.corridor_of[e as usize])
         .collect();
     corridors.sort_unstable();
-    let solver_objective: Cost = t.edges.iter().map(|&e| graph.edge(e).2).sum();
+    let tree_cost: Cost = t.edges.iter().map(|&e| graph.edge(e).2).sum();
+    let (solver_objective, lower_bound) = match t.left_out_prize {
+        // Prize-collecting: the tree's cost plus the prizes it leaves out. The solver's bound
+        // holds for every tree of the instance, so also after least-cost's own improvements.
+        Some(left_out) => (tree_cost + left_out, t.sol.lower_bound),
+        // The bound is the solver's, on its tree: it holds only while the tree is the one
+        // the solver returned.
+        None => (
+            tree_cost,
+            (tree_cost == t.sol.cost)
+                .then_some(t.sol.lower_bound)
+                .flatten(),
+        ),
+    };
     let mut sm = Summary {
         objective: req.objective,
         villages_total: req.villages.len(),
@@ -49,13 +62,7 @@ pub(crate) fn outcome(p: &Prepared, t: &FibreTree) -> Plan {
         villages_unphased: 0,
         solver: t.sol.solver.clone(),
         solver_objective,
-        // The bound is the solver's, on its tree: it holds only while the tree is the one
-        // the solver returned (least-cost mode may add villages after it).
-        lower_bound: if solver_objective == t.sol.cost {
-            t.sol.lower_bound
-        } else {
-            None
-        },
+        lower_bound,
         solver_cut_short: t.sol.cut_short,
     };
     let mut villages = village_outcomes(p, t, &mut sm);

@@ -289,4 +289,76 @@ mod tests {
         assert_eq!(first.corridors, fresh.corridors);
         assert_eq!(first.summary, fresh.summary);
     }
+
+    /// A random world: villages 1..=n on a path from P (node 0) with random corridor
+    /// costs, households and satellite price, plus random extra corridors.
+    fn random_world(
+        households: &[u64],
+        path_costs: &[i64],
+        extra: &[(usize, usize, i64)],
+        satellite: i64,
+    ) -> World {
+        let mut w = world();
+        let n = households.len();
+        w.villages = (0..n)
+            .map(|i| village(&format!("V{i}"), 0.01 * (i + 1) as f64, households[i]))
+            .collect();
+        w.graph.nodes = (0..=n).map(|i| [0.01 * i as f64, 0.0]).collect();
+        w.graph.village_node = (1..=n).map(|i| Some(i as u32)).collect();
+        let lon = |i: usize| 0.01 * i as f64;
+        w.graph.corridors = (0..n)
+            .map(|i| corridor(i as u32, i as u32 + 1, [lon(i), lon(i + 1)], path_costs[i]))
+            .collect();
+        for &(a, b, c) in extra {
+            let (a, b) = (a % (n + 1), b % (n + 1));
+            if a != b {
+                w.graph
+                    .corridors
+                    .push(corridor(a as u32, b as u32, [lon(a), lon(b)], c));
+            }
+        }
+        w.costs.satellite = Some(SatelliteCosts {
+            terminal_per_household_kzt: satellite,
+            service_per_household_year_kzt: 0,
+        });
+        w
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("FIBERPLAN_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(48)
+        ))]
+        /// In every mode the reported bound is in the objective's own units: never above
+        /// the value, so the gap is never negative.
+        #[test]
+        fn no_mode_reports_a_bound_above_its_objective(
+            households in proptest::collection::vec(1u64..300, 2..7),
+            path in proptest::collection::vec(100i64..20_000, 7),
+            extra in proptest::collection::vec((0usize..8, 0usize..8, 100i64..40_000), 0..5),
+            satellite in 1i64..400,
+            target in 1u64..600,
+            budget in 0i64..60_000,
+            share in 0.05f64..1.0,
+        ) {
+            let n = households.len();
+            let w = random_world(&households, &path[..n], &extra, satellite);
+            for mode in [Mode::Quota, Mode::ConnectAll, Mode::LeastCost, Mode::Budget, Mode::Coverage] {
+                let s = Scenario {
+                    mode,
+                    target_households: Some(target),
+                    budget_kzt: Some(budget),
+                    coverage_share: Some(share),
+                    ..Scenario::quota(0)
+                };
+                let p = plan(&w, &s);
+                let sm = &p.summary;
+                if let Some(lb) = sm.lower_bound {
+                    proptest::prop_assert!(lb <= sm.solver_objective, "{mode:?}: bound {lb} above {}", sm.solver_objective);
+                }
+                if let Some(g) = sm.gap_pct() {
+                    proptest::prop_assert!(g >= 0.0, "{mode:?}: gap {g}");
+                }
+            }
+        }
+    }
 }
