@@ -10,13 +10,14 @@ use super::{data_dir, init_threads, BadInput};
 use anyhow::Context;
 use fiberplan_io::read_scenario_file;
 use fiberplan_load::{load, InputSpec, Planner, SolverPolicy};
+use fiberplan_model::{Mode, Scenario, ScenarioFile};
 use fiberplan_plan::sweep::{content_key, expand, result_row, RESULTS_HEADER};
 use fiberplan_report::sweep_store::{merge_rows, write_results};
 use fiberplan_report::{write_plan, AtomicDir, Lang, PlanContext, PlanFiles, SweepStore};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -58,6 +59,41 @@ pub struct MergeArgs {
     pub out: PathBuf,
 }
 
+/// Read a scenario file and expand it into its scenarios: the one checker `sweep` and
+/// `validate --scenarios` share. The file's ranges, empty grids and the scenario count
+/// (at most `ScenarioFile::MAX_SCENARIOS`, with checked multiplication) are checked before
+/// anything is expanded; then each scenario on its own.
+pub(crate) fn read_scenarios(
+    path: &Path,
+) -> anyhow::Result<(ScenarioFile, Vec<(String, Scenario)>)> {
+    let file = read_scenario_file(path)?;
+    let scenarios = expand(&file).map_err(|m| BadInput(format!("{}: {m}", path.display())))?;
+    Ok((file, scenarios))
+}
+
+/// A warning, in one line, when quota scenarios ask for more households than the inputs
+/// hold (such a quota cannot be met).
+pub(crate) fn quota_warning(
+    path: &Path,
+    scenarios: &[(String, Scenario)],
+    households: u64,
+) -> Option<String> {
+    let over: Vec<(&String, u64)> = scenarios
+        .iter()
+        .filter(|(_, s)| s.mode == Mode::Quota)
+        .filter_map(|(id, s)| s.target_households.map(|t| (id, t)))
+        .filter(|(_, t)| *t > households)
+        .collect();
+    let (first, _) = over.first()?;
+    let largest = over.iter().map(|(_, t)| *t).max().unwrap_or(0);
+    Some(format!(
+        "{}: {} of {} scenarios (first {first}) set target_households above the inputs' {households} households (largest {largest}): their quota cannot be met",
+        path.display(),
+        over.len(),
+        scenarios.len()
+    ))
+}
+
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let (i, n) = s
         .split_once('/')
@@ -77,11 +113,14 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
 pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
     init_threads(a.threads)?;
     let started = Instant::now();
-    let file = read_scenario_file(&a.file)?;
-    let scenarios = expand(&file).map_err(|m| BadInput(format!("{}: {m}", a.file.display())))?;
+    let (file, scenarios) = read_scenarios(&a.file)?;
     let spec =
         InputSpec::bundled(&data_dir(a.data.as_deref())).with_scenario_file(&a.file, &file)?;
     let inputs = load(&spec)?;
+    let households: u64 = inputs.villages.iter().map(|v| v.households).sum();
+    if let Some(w) = quota_warning(&a.file, &scenarios, households) {
+        eprintln!("fiberplan: warning: {w}");
+    }
     let planner = Planner::new(&inputs, SolverPolicy::sweep(a.effort));
 
     // Everything a row depends on besides the scenario itself.
@@ -99,13 +138,13 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
     let store = SweepStore::open(&a.out, digest)
         .with_context(|| format!("cannot create {}", a.out.join("results.d").display()))?;
 
-    let mine: Vec<&(String, fiberplan_model::Scenario)> = scenarios
+    let mine: Vec<&(String, Scenario)> = scenarios
         .iter()
         .enumerate()
         .filter(|(k, _)| a.shard.is_none_or(|(i, n)| k % n == i))
         .map(|(_, s)| s)
         .collect();
-    let todo: Vec<&&(String, fiberplan_model::Scenario)> = mine
+    let todo: Vec<&&(String, Scenario)> = mine
         .iter()
         .filter(|(id, s)| !store.has(id, s))
         .take(a.limit.unwrap_or(usize::MAX))
@@ -133,13 +172,11 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
                     mobile: None,
                 };
                 let dir = a.out.join("plans").join(id);
-                let mut out = AtomicDir::new(&dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                let mut out = AtomicDir::new(&dir).map_err(super::plan::out_fault)?;
                 let polygons = &inputs.regions.district_polygons;
                 write_plan(&mut out, &ctx, polygons, Lang::Ru, PlanFiles::Data)
                     .with_context(|| format!("in {}", dir.display()))?;
-                out.commit()
-                    .with_context(|| format!("cannot move outputs into {}", dir.display()))?;
+                out.commit().map_err(super::plan::out_fault)?;
             }
             let row = result_row(id, s, &plan) + "\n";
             store

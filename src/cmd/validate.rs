@@ -6,7 +6,7 @@
 //! Warnings (villages that no corridor joins to the network) are printed and exit 0.
 
 use super::inputs::InputArgs;
-use fiberplan_io::read_scenario_file;
+use super::sweep::{quota_warning, read_scenarios};
 use fiberplan_load::{load, unreachable_villages};
 use fiberplan_model::PlanSettings;
 use std::io::Write;
@@ -26,9 +26,11 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     // A scenario file is read first, as `sweep` does; its inputs (relative to the file)
     // stand in for the flags not given, and its settings are checked as `sweep` checks them.
     let mut spec = args.input.spec_with(PlanSettings::DEFAULT);
+    let mut scenarios = None;
     if let Some(s) = &args.scenarios {
-        let file = read_scenario_file(s)?;
+        let (file, expanded) = read_scenarios(s)?;
         spec = spec.with_scenario_file(s, &file)?;
+        scenarios = Some((s, expanded));
     }
     let checked = load(&spec)?;
     let villages_from = match &spec.villages {
@@ -51,10 +53,13 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             villages_from, v.id, v.lonlat[0], v.lonlat[1]
         ));
     }
+    let households: u64 = checked.villages.iter().map(|v| v.households).sum();
+    if let Some((path, expanded)) = &scenarios {
+        warnings.extend(quota_warning(path, expanded, households));
+    }
     for w in &warnings {
         eprintln!("fiberplan: warning: {w}");
     }
-    let households: u64 = checked.villages.iter().map(|v| v.households).sum();
     // A closed stdout (`fiberplan validate | head -1`) ends the run quietly, not in a panic.
     let mut out = std::io::stdout().lock();
     writeln!(

@@ -11,6 +11,7 @@ mod diff;
 mod districts;
 mod exit_codes;
 mod formats;
+mod hostile_inputs;
 mod office;
 mod plan;
 mod radio;

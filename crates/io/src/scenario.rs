@@ -19,28 +19,9 @@ pub fn parse_scenario_file(text: &str) -> Result<ScenarioFile, (Where, String)> 
             .unwrap_or(Where::File);
         (place, format!("scenario file: {}", e.message()))
     })?;
-    f.scenario
-        .check()
-        .map_err(|m| (Where::Key("scenario".into()), m))?;
-    if let Some(mc) = &f.monte_carlo {
-        let v = &mc.vary;
-        for (k, d) in [
-            ("corridor_cost_scale", &v.corridor_cost_scale),
-            ("fwa_cost_scale", &v.fwa_cost_scale),
-            ("satellite_cost_scale", &v.satellite_cost_scale),
-        ] {
-            if let Some(d) = d {
-                d.check()
-                    .map_err(|m| (Where::Key(format!("monte_carlo.vary.{k}")), m))?;
-            }
-        }
-        if mc.samples == 0 {
-            return Err((
-                Where::Key("monte_carlo.samples".into()),
-                "must be at least 1".into(),
-            ));
-        }
-    }
+    // One checker for `validate --scenarios` and `sweep`: ranges, empty grids and the
+    // scenario count (capped) before anything is expanded.
+    f.check().map_err(|(k, m)| (Where::Key(k), m))?;
     Ok(f)
 }
 
@@ -74,5 +55,40 @@ mod tests {
     fn quota_without_target_is_an_error() {
         let e = parse_scenario_file("[scenario]\nmode = \"quota\"\n").unwrap_err();
         assert!(e.1.contains("needs target_households"), "{}", e.1);
+    }
+
+    #[test]
+    fn empty_grids_are_refused() {
+        let base = "[scenario]\nmode = \"quota\"\ntarget_households = 5\n";
+        let e =
+            parse_scenario_file(&format!("{base}[grid]\ntarget_households = []\n")).unwrap_err();
+        assert_eq!(e.0, Where::Key("grid.target_households".into()));
+        let e = parse_scenario_file(&format!("{base}[grid]\n")).unwrap_err();
+        assert_eq!(e.0, Where::Key("grid".into()));
+    }
+
+    #[test]
+    fn the_scenario_count_is_capped_before_expansion() {
+        let base = "[scenario]\nmode = \"quota\"\ntarget_households = 5\n";
+        let list = |n: usize| format!("[{}]", vec!["1"; n].join(","));
+        // 1000^3 = 10^9 grid points: refused from the list lengths alone.
+        let big = format!(
+            "{base}[grid]\ntarget_households = {l}\nbudget_kzt = {l}\nseed = {l}\n",
+            l = list(1000)
+        );
+        let e = parse_scenario_file(&big).unwrap_err();
+        assert_eq!(e.0, Where::Key("grid".into()));
+        assert!(e.1.starts_with("more than 100000 scenarios"), "{}", e.1);
+        // 4e9 Monte Carlo draws.
+        let mc =
+            format!("{base}[monte_carlo]\nsamples = 4000000000\nseed = 1\n[monte_carlo.vary]\n");
+        let e = parse_scenario_file(&mc).unwrap_err();
+        assert_eq!(e.0, Where::Key("monte_carlo.samples".into()));
+        // Exactly at the cap is fine: 100 x 1000.
+        let ok = format!(
+            "{base}[grid]\nseed = {}\n[monte_carlo]\nsamples = 1000\nseed = 1\n[monte_carlo.vary]\n",
+            list(100)
+        );
+        assert_eq!(parse_scenario_file(&ok).unwrap().check().unwrap(), 100_000);
     }
 }

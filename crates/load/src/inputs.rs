@@ -135,10 +135,18 @@ pub fn load(spec: &InputSpec) -> Result<PlanInputs, LoadError> {
     spec.settings
         .check()
         .map_err(|e| LoadError::Invalid(e.as_flag()))?;
-    match &spec.osm {
-        Some(osm) => crate::osm_inputs::load_osm(osm, spec),
-        None => load_proxy(spec),
-    }
+    let inputs = match &spec.osm {
+        Some(osm) => crate::osm_inputs::load_osm(osm, spec)?,
+        None => load_proxy(spec)?,
+    };
+    // Money is exact whole tenge: refuse inputs whose dearest plan could overflow it.
+    fiberplan_plan::economics::check_money_bound(
+        &inputs.costs,
+        &inputs.villages,
+        inputs.graph.corridors.iter().map(|c| c.cost_kzt),
+    )
+    .map_err(|m| InputError::file(&inputs.costs_path, m))?;
+    Ok(inputs)
 }
 
 fn load_proxy(spec: &InputSpec) -> Result<PlanInputs, LoadError> {

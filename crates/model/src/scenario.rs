@@ -159,6 +159,92 @@ pub struct ScenarioFile {
     pub monte_carlo: Option<MonteCarlo>,
 }
 
+impl ScenarioFile {
+    /// The most scenarios one file may expand to (grid points times Monte Carlo samples):
+    /// a sweep holds every scenario in memory, and 100,000 plans are days of work already.
+    pub const MAX_SCENARIOS: u64 = 100_000;
+
+    /// The number of scenarios the file expands to, computed (with checked multiplication)
+    /// before anything is materialised; an error is (TOML key, problem): an empty grid list,
+    /// an empty `[grid]`, no Monte Carlo samples, a bad distribution, or more than
+    /// [`Self::MAX_SCENARIOS`]. Each expanded scenario is still checked on its own
+    /// ([`Scenario::check`]) when the grid is expanded.
+    pub fn check(&self) -> Result<u64, (String, String)> {
+        const MAX: u64 = ScenarioFile::MAX_SCENARIOS;
+        self.scenario
+            .check()
+            .map_err(|m| ("scenario".to_string(), m))?;
+        let too_many = |key: &str| {
+            (
+                key.to_string(),
+                format!("more than {MAX} scenarios (the most one file may expand to); split the sweep into several files"),
+            )
+        };
+        let mut count: u64 = 1;
+        if let Some(g) = &self.grid {
+            let lens = [
+                ("mode", g.mode.as_ref().map(Vec::len)),
+                (
+                    "target_households",
+                    g.target_households.as_ref().map(Vec::len),
+                ),
+                ("budget_kzt", g.budget_kzt.as_ref().map(Vec::len)),
+                ("coverage_share", g.coverage_share.as_ref().map(Vec::len)),
+                (
+                    "corridor_cost_scale",
+                    g.corridor_cost_scale.as_ref().map(Vec::len),
+                ),
+                ("fwa_cost_scale", g.fwa_cost_scale.as_ref().map(Vec::len)),
+                (
+                    "satellite_cost_scale",
+                    g.satellite_cost_scale.as_ref().map(Vec::len),
+                ),
+                ("seed", g.seed.as_ref().map(Vec::len)),
+            ];
+            if lens.iter().all(|(_, n)| n.is_none()) {
+                return Err((
+                    "grid".into(),
+                    "no parameter listed: a [grid] needs at least one list of values (or leave it out)".into(),
+                ));
+            }
+            for (k, n) in lens {
+                let Some(n) = n else { continue };
+                if n == 0 {
+                    return Err((
+                        format!("grid.{k}"),
+                        "empty list: a grid of no values has no scenarios".into(),
+                    ));
+                }
+                count = count
+                    .checked_mul(n as u64)
+                    .filter(|c| *c <= MAX)
+                    .ok_or_else(|| too_many("grid"))?;
+            }
+        }
+        if let Some(mc) = &self.monte_carlo {
+            let v = &mc.vary;
+            for (k, d) in [
+                ("corridor_cost_scale", &v.corridor_cost_scale),
+                ("fwa_cost_scale", &v.fwa_cost_scale),
+                ("satellite_cost_scale", &v.satellite_cost_scale),
+            ] {
+                if let Some(d) = d {
+                    d.check()
+                        .map_err(|m| (format!("monte_carlo.vary.{k}"), m))?;
+                }
+            }
+            if mc.samples == 0 {
+                return Err(("monte_carlo.samples".into(), "must be at least 1".into()));
+            }
+            count = count
+                .checked_mul(mc.samples as u64)
+                .filter(|c| *c <= MAX)
+                .ok_or_else(|| too_many("monte_carlo.samples"))?;
+        }
+        Ok(count)
+    }
+}
+
 /// Inputs shared by every scenario of a file; paths are relative to the file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
