@@ -10,7 +10,7 @@ use anyhow::Context;
 use fiberplan_io::dem::cases::{read_case_table, read_lines, CaseRow, CaseTable};
 use fiberplan_io::{InputError, Where};
 use fiberplan_radio::itm::{self, ItmParams};
-use fiberplan_radio::pfl::{parse_pfl_into, Pfl};
+use fiberplan_radio::pfl::{parse_f64, parse_pfl_into, Pfl};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -80,9 +80,10 @@ impl Table<'_> {
         names.iter().map(|n| self.t.column(self.path, n)).collect()
     }
     fn num(&self, row: &CaseRow, col: usize) -> Result<f64, InputError> {
-        let text = &row.cells[col];
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
+        let text = self.t.cell(row, col);
+        // parse_f64 is str::parse with a fast exact path for plain decimals.
+        match parse_f64(text) {
+            Some(v) if v.is_finite() => Ok(v),
             _ => Err(InputError::new(
                 self.path,
                 Where::Line(row.line),
@@ -98,7 +99,8 @@ impl Table<'_> {
                 Where::Line(row.line),
                 format!(
                     "column `{}`: `{}` is not a whole number",
-                    self.t.headers[col], row.cells[col]
+                    self.t.headers[col],
+                    self.t.cell(row, col)
                 ),
             ));
         }
@@ -128,32 +130,60 @@ impl Table<'_> {
     }
 }
 
-fn echo_cells(row: &CaseRow, keep: &[usize]) -> String {
-    keep.iter()
-        .map(|&i| csv_cell(&row.cells[i]))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// Append the echoed input cells of a row, comma separated, quoted as CSV needs.
+fn echo_cells(out: &mut Vec<u8>, table: &Table<'_>, row: &CaseRow, keep: &[usize]) {
+    for (k, &i) in keep.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        let s = table.t.cell(row, i);
+        if s.contains([',', '"', '\n']) {
+            out.push(b'"');
+            out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(s.as_bytes());
+        }
     }
 }
 
-/// Print lines computed in parallel, in input order; the first bad row (in order) wins.
-fn print_rows(header: String, rows: Vec<Result<String, InputError>>) -> anyhow::Result<ExitCode> {
-    let mut lines = Vec::with_capacity(rows.len());
-    for r in rows {
-        lines.push(r?);
+/// Rows per parallel work item: each fills one output buffer, kept in input order.
+const CHUNK: usize = 512;
+
+/// Compute output lines in parallel chunks (`line` appends one row's line to the
+/// chunk's buffer) and print them in input order; the first bad row (in order) wins.
+/// No row allocates: the buffers are per chunk and the scratch `S` per worker.
+fn print_rows<S, I, F>(
+    header: String,
+    rows: &[CaseRow],
+    init: I,
+    line: F,
+) -> anyhow::Result<ExitCode>
+where
+    S: Send,
+    I: Fn() -> S + Sync + Send,
+    F: Fn(&mut S, &CaseRow, &mut Vec<u8>) -> Result<(), InputError> + Sync + Send,
+{
+    let chunks: Vec<Result<Vec<u8>, InputError>> = rows
+        .par_chunks(CHUNK)
+        .map_init(init, |scratch, chunk| {
+            let mut buf = Vec::with_capacity(chunk.len() * 128);
+            for row in chunk {
+                line(scratch, row, &mut buf)?;
+            }
+            Ok(buf)
+        })
+        .collect();
+    let mut bufs = Vec::with_capacity(chunks.len());
+    for c in chunks {
+        bufs.push(c?);
     }
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    writeln!(out, "{header}")?;
-    for l in lines {
-        writeln!(out, "{l}")?;
+    let mut out = stdout.lock();
+    out.write_all(header.as_bytes())?;
+    out.write_all(b"\n")?;
+    for b in bufs {
+        out.write_all(&b)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -193,41 +223,36 @@ fn itm_p2p(args: ItmP2pArgs) -> anyhow::Result<ExitCode> {
     }
     let keep = table.echo("A__db");
     let header = table.echo_header(&keep, &["A__db", "mode", "warnings"]);
-    let rows: Vec<Result<String, InputError>> = table
-        .t
-        .rows
-        .par_iter()
-        .enumerate()
-        .map_init(Pfl::default, |pfl, (i, row)| {
-            let h_tx = table.num(row, c[0])?;
-            let h_rx = table.num(row, c[1])?;
-            let params = ItmParams {
-                epsilon: table.num(row, c[2])?,
-                sigma: table.num(row, c[3])?,
-                n_0: table.num(row, c[4])?,
-                f_mhz: table.num(row, c[5])?,
-                pol: table.int(row, c[6])?,
-                climate: table.int(row, c[7])?,
-                time: table.num(row, c[8])?,
-                location: table.num(row, c[9])?,
-                situation: table.num(row, c[10])?,
-                mdvar: table.int(row, c[11])?,
-            };
-            parse_pfl_into(&pfls[i], pfl).map_err(|e| {
-                InputError::new(&args.profiles, Where::Line(i as u64 + 1), e.to_string())
-            })?;
-            let r = itm::p2p(h_tx, h_rx, &pfl.elevations, pfl.interval_m, &params)
-                .map_err(|e| table.itm_error(row, i, e))?;
-            Ok(format!(
-                "{},{:.2},{},{}",
-                echo_cells(row, &keep),
-                r.a_db,
-                r.inter.mode as i32,
-                r.warnings.0
-            ))
-        })
-        .collect();
-    print_rows(header, rows)
+    print_rows(header, &table.t.rows, Pfl::default, |pfl, row, out| {
+        let i = row.index;
+        let h_tx = table.num(row, c[0])?;
+        let h_rx = table.num(row, c[1])?;
+        let params = ItmParams {
+            epsilon: table.num(row, c[2])?,
+            sigma: table.num(row, c[3])?,
+            n_0: table.num(row, c[4])?,
+            f_mhz: table.num(row, c[5])?,
+            pol: table.int(row, c[6])?,
+            climate: table.int(row, c[7])?,
+            time: table.num(row, c[8])?,
+            location: table.num(row, c[9])?,
+            situation: table.num(row, c[10])?,
+            mdvar: table.int(row, c[11])?,
+        };
+        parse_pfl_into(pfls.get(i), pfl).map_err(|e| {
+            InputError::new(&args.profiles, Where::Line(i as u64 + 1), e.to_string())
+        })?;
+        let r = itm::p2p(h_tx, h_rx, &pfl.elevations, pfl.interval_m, &params)
+            .map_err(|e| table.itm_error(row, i, e))?;
+        echo_cells(out, &table, row, &keep);
+        writeln!(
+            out,
+            ",{:.2},{},{}",
+            r.a_db, r.inter.mode as i32, r.warnings.0
+        )
+        .expect("write to a Vec");
+        Ok(())
+    })
 }
 
 const AREA_COLUMNS: [&str; 16] = [
@@ -255,12 +280,11 @@ fn itm_area(args: ItmAreaArgs) -> anyhow::Result<ExitCode> {
     let c = table.columns(&AREA_COLUMNS)?;
     let keep = table.echo("A__db");
     let header = table.echo_header(&keep, &["A__db", "warnings"]);
-    let rows: Vec<Result<String, InputError>> = table
-        .t
-        .rows
-        .par_iter()
-        .enumerate()
-        .map(|(i, row)| {
+    print_rows(
+        header,
+        &table.t.rows,
+        || (),
+        |_, row, out| {
             let params = ItmParams {
                 mdvar: table.int(row, c[3])?,
                 epsilon: table.num(row, c[7])?,
@@ -282,16 +306,12 @@ fn itm_area(args: ItmAreaArgs) -> anyhow::Result<ExitCode> {
                 table.num(row, c[2])?,
                 &params,
             )
-            .map_err(|e| table.itm_error(row, i, e))?;
-            Ok(format!(
-                "{},{:.2},{}",
-                echo_cells(row, &keep),
-                r.a_db,
-                r.warnings.0
-            ))
-        })
-        .collect();
-    print_rows(header, rows)
+            .map_err(|e| table.itm_error(row, row.index, e))?;
+            echo_cells(out, &table, row, &keep);
+            writeln!(out, ",{:.2},{}", r.a_db, r.warnings.0).expect("write to a Vec");
+            Ok(())
+        },
+    )
 }
 
 #[derive(clap::Args, Debug)]
@@ -312,16 +332,15 @@ fn loss(args: LossArgs) -> anyhow::Result<ExitCode> {
     let street = table.t.headers.iter().position(|h| h == "street_width_m");
     let keep = table.echo("loss_db");
     let header = table.echo_header(&keep, &["loss_db"]);
-    let rows: Vec<Result<String, InputError>> = table
-        .t
-        .rows
-        .par_iter()
-        .enumerate()
-        .map(|(i, row)| {
+    print_rows(
+        header,
+        &table.t.rows,
+        || (),
+        |_, row, out| {
             let at = |problem: String| InputError::new(table.path, Where::Line(row.line), problem);
-            let model: Model = row.cells[c[0]].parse().map_err(at)?;
+            let model: Model = table.t.cell(row, c[0]).parse().map_err(at)?;
             let optional = |col: Option<usize>, default: f64| match col {
-                Some(k) if !row.cells[k].is_empty() => table.num(row, k),
+                Some(k) if !table.t.cell(row, k).is_empty() => table.num(row, k),
                 _ => Ok(default),
             };
             let link = Link {
@@ -334,11 +353,12 @@ fn loss(args: LossArgs) -> anyhow::Result<ExitCode> {
             };
             let l = model
                 .loss_db(&link, None)
-                .map_err(|e| at(format!("row {}: {e}", i + 1)))?;
-            Ok(format!("{},{l:.2}", echo_cells(row, &keep)))
-        })
-        .collect();
-    print_rows(header, rows)
+                .map_err(|e| at(format!("row {}: {e}", row.index + 1)))?;
+            echo_cells(out, &table, row, &keep);
+            writeln!(out, ",{l:.2}").expect("write to a Vec");
+            Ok(())
+        },
+    )
 }
 
 /// `LON,LAT` (WGS84 degrees).

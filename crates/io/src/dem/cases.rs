@@ -1,8 +1,13 @@
 //! The tables `fiberplan radio` reads: a CSV of cases (a header, then one case per row)
 //! and a profile file (one NTIA profile per line). Cells stay text here; the command
 //! knows which columns it needs and reports a bad cell with this file and line.
+//!
+//! Both are read for throughput (the point-to-point benchmark includes reading): a table's
+//! cells live in one string, addressed by spans, and a profile file stays one string
+//! with the spans of its lines, so no row or line costs an allocation.
 
 use crate::{InputError, Where};
+use std::ops::Range;
 use std::path::Path;
 
 /// A CSV table: trimmed header names and rows with their 1-based line numbers.
@@ -10,12 +15,17 @@ use std::path::Path;
 pub struct CaseTable {
     pub headers: Vec<String>,
     pub rows: Vec<CaseRow>,
+    /// Every cell's text, trimmed, one after another.
+    text: String,
+    /// Spans of the cells in `text`, row after row (`headers.len()` per row).
+    cells: Vec<Range<u32>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// A data row: its line in the file and its index among the rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CaseRow {
     pub line: u64,
-    pub cells: Vec<String>,
+    pub index: usize,
 }
 
 impl CaseTable {
@@ -25,16 +35,101 @@ impl CaseTable {
             InputError::new(path, Where::Line(1), format!("missing column `{name}`"))
         })
     }
+
+    /// The trimmed text of a cell.
+    pub fn cell(&self, row: &CaseRow, col: usize) -> &str {
+        let r = &self.cells[row.index * self.headers.len() + col];
+        &self.text[r.start as usize..r.end as usize]
+    }
 }
 
 /// Read a CSV case table. Every row must have as many cells as the header.
 pub fn read_case_table(path: &Path) -> Result<CaseTable, InputError> {
     let bytes =
         std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    if bytes.len() >= u32::MAX as usize {
+        return Err(InputError::file(path, "a case table must be under 4 GB"));
+    }
+    if let Some(t) = read_plain(&bytes, path) {
+        return t;
+    }
+    read_csv(&bytes, path)
+}
+
+/// The common case without the CSV reader: ASCII, no quotes, a first line with a header,
+/// every '\r' part of a "\r\n". Rows are the lines; blank lines and rows of empty cells
+/// are skipped, cells are trimmed and line numbers count '\n' as the CSV reader does.
+/// `None` when the text is not that simple (the CSV reader then decides).
+fn read_plain(bytes: &[u8], path: &Path) -> Option<Result<CaseTable, InputError>> {
+    if !bytes.is_ascii() || bytes.contains(&b'"') {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut lines = text.split('\n');
+    let header = next_line(&mut lines)??;
+    if header.is_empty() {
+        return None;
+    }
+    let headers: Vec<String> = header.split(',').map(|h| h.trim().to_string()).collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Some(Err(InputError::file(
+            path,
+            "empty file: expected a header row",
+        )));
+    }
+    let mut t = CaseTable {
+        headers,
+        rows: Vec::new(),
+        text: String::with_capacity(bytes.len()),
+        cells: Vec::new(),
+    };
+    let mut line = 1u64;
+    while let Some(l) = next_line(&mut lines) {
+        let l = l?;
+        line += 1;
+        if l.is_empty() {
+            continue;
+        }
+        let mark = (t.text.len(), t.cells.len());
+        let mut count = 0;
+        for c in l.split(',') {
+            let c = c.trim();
+            let start = t.text.len() as u32;
+            t.text.push_str(c);
+            t.cells.push(start..t.text.len() as u32);
+            count += 1;
+        }
+        if t.text.len() == mark.0 {
+            // every cell empty
+            t.cells.truncate(mark.1);
+            continue;
+        }
+        if count != t.headers.len() {
+            return Some(Err(InputError::new(
+                path,
+                Where::Line(line),
+                format!("{count} cells, the header has {}", t.headers.len()),
+            )));
+        }
+        let index = t.rows.len();
+        t.rows.push(CaseRow { line, index });
+    }
+    Some(Ok(t))
+}
+
+/// The next line without its "\r\n" or "\n"; `Some(None)` when a '\r' stands alone.
+fn next_line<'a>(lines: &mut std::str::Split<'a, char>) -> Option<Option<&'a str>> {
+    let l = lines.next()?;
+    let l = l.strip_suffix('\r').unwrap_or(l);
+    Some((!l.contains('\r')).then_some(l))
+}
+
+/// Any CSV, through the `csv` crate (quotes, a byte-order mark, lone '\r' line ends).
+fn read_csv(bytes: &[u8], path: &Path) -> Result<CaseTable, InputError> {
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let headers: Vec<String> = rdr
         .headers()
         .map_err(|e| InputError::new(path, Where::Line(1), format!("bad header: {e}")))?
@@ -44,41 +139,166 @@ pub fn read_case_table(path: &Path) -> Result<CaseTable, InputError> {
     if headers.iter().all(|h| h.is_empty()) {
         return Err(InputError::file(path, "empty file: expected a header row"));
     }
-    let mut rows = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            InputError::new(path, Where::Line(line), format!("bad CSV: {e}"))
-        })?;
+    let mut t = CaseTable {
+        headers,
+        rows: Vec::new(),
+        text: String::with_capacity(bytes.len()),
+        cells: Vec::new(),
+    };
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(InputError::new(
+                    path,
+                    Where::Line(line),
+                    format!("bad CSV: {e}"),
+                ));
+            }
+        }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         if rec.iter().all(|c| c.is_empty()) {
             continue;
         }
-        if rec.len() != headers.len() {
+        if rec.len() != t.headers.len() {
             return Err(InputError::new(
                 path,
                 Where::Line(line),
-                format!("{} cells, the header has {}", rec.len(), headers.len()),
+                format!("{} cells, the header has {}", rec.len(), t.headers.len()),
             ));
         }
-        rows.push(CaseRow {
-            line,
-            cells: rec.iter().map(str::to_string).collect(),
-        });
+        for c in rec.iter() {
+            let start = t.text.len() as u32;
+            t.text.push_str(c);
+            t.cells.push(start..t.text.len() as u32);
+        }
+        let index = t.rows.len();
+        t.rows.push(CaseRow { line, index });
     }
-    Ok(CaseTable { headers, rows })
+    Ok(t)
+}
+
+/// A text file of lines (profiles) held whole, blank lines at the end dropped.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lines {
+    text: String,
+    spans: Vec<Range<usize>>,
+}
+
+impl Lines {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+    /// Line `i` (0-based) without its line ending.
+    pub fn get(&self, i: usize) -> &str {
+        &self.text[self.spans[i].clone()]
+    }
 }
 
 /// Read a text file of lines (profiles), dropping blank lines at the end.
-pub fn read_lines(path: &Path) -> Result<Vec<String>, InputError> {
+pub fn read_lines(path: &Path) -> Result<Lines, InputError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
-    let mut lines: Vec<String> = text
-        .lines()
-        .map(|l| l.trim_end_matches('\r').to_string())
-        .collect();
-    while lines.last().is_some_and(|l| l.trim().is_empty()) {
-        lines.pop();
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for l in text.lines() {
+        // `lines` splits at '\n' and drops one '\r' before it; drop any more.
+        let l = l.trim_end_matches('\r');
+        let begin = l.as_ptr() as usize - text.as_ptr() as usize;
+        debug_assert!(begin >= start);
+        spans.push(begin..begin + l.len());
+        start = begin + l.len();
     }
-    Ok(lines)
+    while spans
+        .last()
+        .is_some_and(|r| text[r.clone()].trim().is_empty())
+    {
+        spans.pop();
+    }
+    Ok(Lines { text, spans })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str, body: &[u8]) -> std::path::PathBuf {
+        let p = std::env::temp_dir().join(format!("fiberplan-cases-{}-{name}", std::process::id()));
+        std::fs::write(&p, body).unwrap();
+        p
+    }
+
+    #[test]
+    fn cells_are_trimmed_and_blank_rows_skipped() {
+        let p = tmp(
+            "t.csv",
+            b"\xef\xbb\xbfa, b ,c\n1, 2,3\n\n,,\n\"x,y\",5 , 6\r\n",
+        );
+        let t = read_case_table(&p).unwrap();
+        assert_eq!(t.headers, ["a", "b", "c"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1], CaseRow { line: 5, index: 1 });
+        let cells: Vec<&str> = (0..3).map(|c| t.cell(&t.rows[1], c)).collect();
+        assert_eq!(cells, ["x,y", "5", "6"]);
+        assert_eq!(t.cell(&t.rows[0], 1), "2");
+        std::fs::write(&p, b"a,b\n1,2,3\n").unwrap();
+        let e = read_case_table(&p).unwrap_err().to_string();
+        assert!(e.contains("3 cells, the header has 2"), "{e}");
+        std::fs::remove_file(&p).unwrap();
+    }
+
+    /// The plain reader and the CSV reader give the same table or the same error.
+    fn both_ways(body: &[u8]) -> Result<CaseTable, String> {
+        let p = Path::new("t.csv");
+        let a = read_plain(body, p)
+            .expect("plain text")
+            .map_err(|e| e.to_string());
+        let b = read_csv(body, p).map_err(|e| e.to_string());
+        assert_eq!(a, b, "{:?}", String::from_utf8_lossy(body));
+        a
+    }
+
+    #[test]
+    fn plain_reader_agrees_with_csv() {
+        let t = both_ways(b"a, b ,c\n1, 2,3\n\n,,\n 4 ,5,\t6\n  \n7,8,9").unwrap();
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.rows[1].line, 5);
+        assert_eq!(t.cell(&t.rows[1], 2), "6");
+        // "\r\n": the same cells; the line numbers are the physical lines (the CSV reader
+        // counts a row from the '\n' ending the line before it, one line early).
+        let p = Path::new("t.csv");
+        let crlf = read_plain(b"a,b\r\n1,2\r\n\r\n3,4\r\n", p)
+            .unwrap()
+            .unwrap();
+        let lf = read_plain(b"a,b\n1,2\n\n3,4\n", p).unwrap().unwrap();
+        assert_eq!(crlf, lf);
+        assert_eq!(crlf.rows[1].line, 4);
+        assert_eq!(
+            read_csv(b"a,b\r\n1,2\r\n\r\n3,4\r\n", p).unwrap().cells,
+            lf.cells
+        );
+        both_ways(b"a,b\n1,2\n3\n").unwrap_err();
+        both_ways(b"a,b\n1,2\n3,4,5\n").unwrap_err();
+        both_ways(b" , \n1,2\n").unwrap_err();
+        both_ways(b"h_tx__meter,A__db\n1.5,\n,2\n").unwrap();
+        // Not plain: left to the CSV reader.
+        for body in [&b"a\r1\n"[..], b"\"a\",b\n", b"\na,b\n", b"\xef\xbb\xbfa\n"] {
+            assert!(read_plain(body, Path::new("t.csv")).is_none());
+        }
+    }
+
+    #[test]
+    fn lines_keep_their_text_and_drop_trailing_blanks() {
+        let p = tmp("l.txt", b"2,10,1,2,3\r\n\n  4,5\r\r\n \n\n");
+        let l = read_lines(&p).unwrap();
+        assert_eq!(l.len(), 3);
+        assert_eq!((l.get(0), l.get(1), l.get(2)), ("2,10,1,2,3", "", "  4,5"));
+        std::fs::remove_file(&p).unwrap();
+    }
 }

@@ -128,57 +128,24 @@ fn from_order_key(k: i64) -> f64 {
     f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
 }
 
-/// The `k`-th largest and the `k`-th smallest of `s` in `f64::total_cmp` order
-/// (1 <= k <= 25, 2k <= s.len()), the values a selection (`select_nth_unstable`) finds.
+/// The `k`-th largest and the `k`-th smallest of `s` (at most 245 values, 2k <= len)
+/// in `f64::total_cmp` order: what NTIA's two `nth_element` calls find.
 ///
-/// One pass keeping the k largest and the k smallest so far in two short sorted buffers:
-/// most values fail the first comparison, so this avoids the mispredicted branches of
-/// quickselect's partitions (it was 1.5 us of the 4.3 us of a 200-point `p2p`).
+/// Selection runs on integer keys of the same order (integer comparisons partition
+/// without the float comparator's branches: about 1.2 us instead of 1.6 us for 245 values);
+/// the second selection searches only the part below the first statistic.
 pub(crate) fn kth_largest_and_smallest(s: &[f64], k: usize) -> (f64, f64) {
-    assert!((1..=25).contains(&k) && 2 * k <= s.len());
-    // hi: descending (hi[k-1] the k-th largest so far); lo: ascending.
-    let mut hi = [0i64; 25];
-    let mut lo = [0i64; 25];
-    let insert_desc = |buf: &mut [i64], len: usize, x: i64| {
-        let mut j = len;
-        while j > 0 && x > buf[j - 1] {
-            if j < buf.len() {
-                buf[j] = buf[j - 1];
-            }
-            j -= 1;
-        }
-        if j < buf.len() {
-            buf[j] = x;
-        }
-    };
-    let insert_asc = |buf: &mut [i64], len: usize, x: i64| {
-        let mut j = len;
-        while j > 0 && x < buf[j - 1] {
-            if j < buf.len() {
-                buf[j] = buf[j - 1];
-            }
-            j -= 1;
-        }
-        if j < buf.len() {
-            buf[j] = x;
-        }
-    };
-    let (hi, lo) = (&mut hi[..k], &mut lo[..k]);
-    for (i, &v) in s[..k].iter().enumerate() {
-        let x = order_key(v);
-        insert_desc(hi, i, x);
-        insert_asc(lo, i, x);
+    let n = s.len();
+    assert!(k >= 1 && 2 * k <= n && n <= 245);
+    let mut keys = [0i64; 245];
+    let keys = &mut keys[..n];
+    for (key, &v) in keys.iter_mut().zip(s) {
+        *key = order_key(v);
     }
-    for &v in &s[k..] {
-        let x = order_key(v);
-        if x > hi[k - 1] {
-            insert_desc(hi, k, x);
-        }
-        if x < lo[k - 1] {
-            insert_asc(lo, k, x);
-        }
-    }
-    (from_order_key(hi[k - 1]), from_order_key(lo[k - 1]))
+    let (below, hi, _) = keys.select_nth_unstable(n - k);
+    let hi = *hi;
+    let lo = *below.select_nth_unstable(k - 1).1;
+    (from_order_key(hi), from_order_key(lo))
 }
 
 /// What `quick_pfl` extracts from a profile.
