@@ -35,6 +35,7 @@ pub struct Grid {
 
 impl Grid {
     /// Fractional column and row of a position, or `None` outside the grid.
+    #[inline]
     pub fn pixel(&self, lon: f64, lat: f64) -> Option<(f64, f64)> {
         let x = (lon - self.lon0) / self.dlon;
         let y = (self.lat0 - lat) / self.dlat;
@@ -53,6 +54,7 @@ impl Grid {
     }
 
     /// Bilinear elevation at fractional pixel `(x, y)`; NaN when a corner is a void.
+    #[inline]
     pub fn bilinear(&self, x: f64, y: f64) -> f64 {
         let c0 = (x as usize).min(self.cols - 2);
         let r0 = (y as usize).min(self.rows - 2);
