@@ -427,8 +427,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     )?;
     writeln!(
         so,
-        "  cost {} KZT (corridors {}, village equipment {}, household connections {})",
-        s.cost_total_kzt, s.cost_corridor_kzt, s.cost_equipment_kzt, s.cost_households_kzt
+        "  cost {} KZT (corridors {}, village equipment {}, household connections {}, FWA {}, satellite {})",
+        s.cost_total_kzt,
+        s.cost_corridor_kzt,
+        s.cost_equipment_kzt,
+        s.cost_households_kzt,
+        s.cost_fwa_kzt,
+        s.cost_satellite_kzt
     )?;
     if let Some(lb) = s.lower_bound {
         writeln!(

@@ -248,3 +248,73 @@ fn national_workbooks_open_in_libreoffice_with_the_csv_figures() {
         &bom_csv(&pkg.join("routes.csv")),
     );
 }
+
+#[test]
+fn every_imputed_figure_in_a_russian_report_carries_its_estimate_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    ok(&run(&[
+        "plan",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-last-mile",
+        "--lang",
+        "ru",
+    ]));
+    let villages = bom_csv(&out.join("villages.csv"));
+    let col = |n: &str| villages[0].iter().position(|h| h == n).unwrap();
+    let (id, pop, hh) = (
+        col("id"),
+        col("population_imputed"),
+        col("households_imputed"),
+    );
+    let imputed: std::collections::BTreeSet<&str> = villages[1..]
+        .iter()
+        .filter(|r| r[pop] == "true")
+        .map(|r| r[id].as_str())
+        .collect();
+    assert!(!imputed.is_empty(), "the national data impute populations");
+    assert!(villages[1..].iter().all(|r| r[hh] == r[pop]));
+    let (mut marked, mut rows) = (0, 0);
+    for e in std::fs::read_dir(out.join("districts")).unwrap() {
+        let report = e.unwrap().path().join("report.html");
+        let Ok(html) = std::fs::read_to_string(&report) else {
+            continue;
+        };
+        let table = html.split("<table id=\"villages\">").nth(1).unwrap();
+        let table = table.split("</table>").next().unwrap();
+        let mut any = false;
+        for row in table.split("<tr>").skip(2) {
+            let cells: Vec<&str> = row
+                .split("<td")
+                .skip(1)
+                .map(|c| c.split_once('>').unwrap().1.split("</td>").next().unwrap())
+                .collect();
+            let is_imputed = imputed.contains(cells[1]);
+            assert_eq!(
+                cells[2].ends_with("(оценка)"),
+                is_imputed,
+                "{}: village {} shows {:?}",
+                report.display(),
+                cells[1],
+                cells[2]
+            );
+            rows += 1;
+            marked += usize::from(is_imputed);
+            any |= is_imputed;
+        }
+        assert_eq!(
+            html.contains("«оценка»:"),
+            any,
+            "{}: the mark's note",
+            report.display()
+        );
+    }
+    assert!(
+        marked > 0 && rows > marked,
+        "{marked} of {rows} rows marked"
+    );
+    // The map's popups mark the same villages.
+    let map = std::fs::read_to_string(out.join("plan.html")).unwrap();
+    assert_eq!(map.matches("\"est\":true").count(), imputed.len());
+}

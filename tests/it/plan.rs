@@ -318,3 +318,39 @@ fn osm_extract_in_both_formats_gives_the_same_road_plan() {
         .unwrap()
         .is_empty()));
 }
+
+/// The stdout cost line's parts add up to its total, FWA and satellite included
+/// (tests/fixtures/README.md, mix/: 2,894,306 + 350,000 + 1,300,000).
+#[test]
+fn stdout_cost_breakdown_adds_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "plan",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--villages",
+        "tests/fixtures/mix/villages.csv",
+        "--backbone",
+        "tests/fixtures/mix/backbone.geojson",
+        "--costs",
+        "tests/fixtures/mix/costs.toml",
+        "--mode",
+        "least-cost",
+        "--no-last-mile",
+    ]);
+    ok(&o);
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("cost "))
+        .unwrap_or_else(|| panic!("no cost line in {stdout}"));
+    let numbers: Vec<i64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse().unwrap())
+        .collect();
+    assert_eq!(numbers.len(), 6, "{line}");
+    assert_eq!(numbers[0], 4_544_306, "{line}");
+    assert_eq!(numbers[1..].iter().sum::<i64>(), numbers[0], "{line}");
+    assert!(line.contains("satellite 1300000"), "{line}");
+}

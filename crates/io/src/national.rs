@@ -60,12 +60,23 @@ pub fn read_regions(dir: &Path) -> Result<Regions, InputError> {
     for (i, f) in read_features(&dpath)?.iter().enumerate() {
         let kato = prop_string(f, "KATO")
             .ok_or_else(|| InputError::new(&dpath, Where::Feature(i), "district without KATO"))?;
+        // The code names the district's package folder: digits only, so it cannot leave --out.
+        if kato.is_empty() || kato.len() > 12 || !kato.bytes().all(|b| b.is_ascii_digit()) {
+            let shown: String = kato.chars().take(40).collect();
+            return Err(InputError::new(
+                &dpath,
+                Where::Feature(i),
+                format!("KATO {shown:?} is not a district code (1 to 12 digits)"),
+            ));
+        }
         regions.districts.push(District {
             kato,
             name_en: prop_string(f, "ADM2_EN").unwrap_or_default(),
             name_kk: prop_string(f, "ADM2_KK").unwrap_or_default(),
             name_ru: prop_string(f, "ADM2_RU").unwrap_or_default(),
             oblast_en: prop_string(f, "ADM1_EN").unwrap_or_default(),
+            oblast_kk: prop_string(f, "ADM1_KK").unwrap_or_default(),
+            oblast_ru: prop_string(f, "ADM1_RU").unwrap_or_default(),
         });
         regions.district_polygons.push(polygons(&dpath, i, f)?);
     }

@@ -13,6 +13,11 @@ pub struct District {
     pub name_ru: String,
     /// Region (oblast, adm1) in English.
     pub oblast_en: String,
+    /// The region in Kazakh and Russian, when the districts file names it.
+    #[serde(default)]
+    pub oblast_kk: String,
+    #[serde(default)]
+    pub oblast_ru: String,
 }
 
 /// A settlement that may be connected.

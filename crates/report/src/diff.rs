@@ -500,6 +500,7 @@ mod tests {
                 households: 10,
                 population: 35,
                 population_imputed: false,
+                households_imputed: false,
                 technology: tech.to_string(),
                 unreachable: false,
                 cost_kzt: 5,

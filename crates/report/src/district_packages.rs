@@ -638,6 +638,7 @@ mod tests {
             name_kk: "Талғар".into(),
             name_ru: "Талгарский".into(),
             oblast_en: "Almaty".into(),
+            ..Default::default()
         };
         assert_eq!(folder_name(Some(&d)), "196200000_Talgar");
         let d2 = District {

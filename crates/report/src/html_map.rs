@@ -90,7 +90,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         let name = lang.district_name(dist);
         districts.insert(
             d.to_string(),
-            json!({"kato": dist.kato, "name": name, "oblast": dist.oblast_en,
+            json!({"kato": dist.kato, "name": name, "oblast": lang.oblast_name(dist),
                    "totals": district_totals.get(&d.to_string())}),
         );
         if let Some(polys) = polygons.get(d) {
@@ -113,7 +113,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
                 .collect();
             boundaries.push(feature(
                 json!({"type": "MultiPolygon", "coordinates": coords}),
-                json!({"d": d, "kato": dist.kato, "name": name, "oblast": dist.oblast_en}),
+                json!({"d": d, "kato": dist.kato, "name": name, "oblast": lang.oblast_name(dist)}),
             ));
         }
     }
@@ -158,6 +158,13 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
                 m.insert("alt".into(), json!(other.join(" / ")));
             }
             m.insert("hh".into(), json!(v.households));
+            if v.population_imputed {
+                m.insert("est".into(), json!(true));
+            }
+            let why = crate::report_html::reason(l, lang, v.households, vp);
+            if !why.is_empty() {
+                m.insert("why".into(), json!(why));
+            }
             m.insert("pop".into(), json!(v.population));
             m.insert("tech".into(), json!(vp.technology.as_str()));
             m.insert("phase".into(), json!(vp.phase));
@@ -277,6 +284,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         "connected_villages": l.connected_villages, "connected_households": l.connected_households,
         "new_fibre_km": l.new_fibre_km, "total": l.total, "corridor_type": l.corridor_type,
         "existing_lines": l.existing_lines, "unreachable": l.unreachable,
+        "estimate": l.estimate, "estimate_note": l.estimate_note, "reason": l.reason,
         "tech": {"fibre": l.tech_fibre, "fwa": l.tech_fwa, "satellite": l.tech_satellite, "none": l.tech_none},
         "mobile": mobile_labels,
         "size_note": match lang { Lang::Ru => "размер — число домохозяйств", Lang::Kk => "өлшемі — үй шаруашылықтарының саны", Lang::En => "size: households" },
@@ -327,6 +335,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
 }
 
 const PAGE_CSS: &str = r#"html,body{margin:0;height:100%;font-family:'DejaVu Sans',Arial,sans-serif}
+.vlabel{padding:0 3px;font-size:11px;opacity:0.85}
 #map{position:absolute;top:0;bottom:0;left:0;right:300px}
 #panel{position:absolute;top:0;bottom:0;right:0;width:284px;padding:8px;overflow-y:auto;background:#fff;border-left:1px solid #ccc;font-size:13px}
 #panel h1{font-size:15px;margin:4px 0 8px}#district{width:100%;margin-bottom:8px}
@@ -353,6 +362,9 @@ const PAGE_JS: &str = r#"(function () {
   var map = L.map('map', {zoomSnap: 0.25, fadeAnimation: false}).setView([48, 67], 5);
   map.attributionControl.setPrefix('Leaflet');
   map.attributionControl.addAttribution(esc(D.attribution));
+  // Routes and points of presence above the village circles (overlayPane is 400).
+  map.createPane('routes').style.zIndex = 450;
+  map.createPane('pops').style.zIndex = 460;
 
   // District filter: null = all districts.
   var filterD = null;
@@ -395,7 +407,7 @@ const PAGE_JS: &str = r#"(function () {
     var tech = k.split('|')[1];
     group('routes', k, T.new_routes + ' — ' + phaseName(phase === '' ? null : phase) + ' — ' + T.tech[tech],
       D.routes.features.filter(function (f) { return (f.properties.phase == null ? '' : String(f.properties.phase)) + '|' + f.properties.tech === k; }),
-      {style: {color: routeColour[k], weight: 3},
+      {style: {color: routeColour[k], weight: 3}, pane: 'routes',
        onEachFeature: function (f, l) {
          var p = f.properties;
          l.bindPopup('<b>' + esc(p.id) + '</b>' + rows([[T.km, kmf(p.km)], [T.cost, num(p.cost)], [T.phase, phaseName(p.phase)],
@@ -404,7 +416,7 @@ const PAGE_JS: &str = r#"(function () {
   });
 
   group('pops', '', T.pops, D.pops.features, {
-    pointToLayer: function (f, ll) { return L.circleMarker(ll, {radius: 5, color: D.pop_colour, weight: 2, fillColor: '#fff', fillOpacity: 1}); },
+    pointToLayer: function (f, ll) { return L.circleMarker(ll, {radius: 5, color: D.pop_colour, weight: 2, fillColor: '#fff', fillOpacity: 1, pane: 'pops'}); },
     onEachFeature: function (f, l) { l.bindPopup('<b>' + esc(f.properties.name || f.properties.id) + '</b><br>' + esc(T.pops) + '<br>id ' + esc(f.properties.id)); }
   }, inDistrict);
 
@@ -419,10 +431,14 @@ const PAGE_JS: &str = r#"(function () {
       },
       onEachFeature: function (f, l) {
         var p = f.properties;
+        // Names beside the villages once a district is chosen (a national view would be a blur).
+        if (filterD !== null) l.bindTooltip(esc(p.name || p.id), {permanent: true, direction: 'right', className: 'vlabel'});
+        var est = p.est ? ' (' + T.estimate + ')' : '';
         l.bindPopup('<b>' + esc(p.name) + '</b>' + (p.alt ? '<br>' + esc(p.alt) : '') + rows([
-          [T.households, num(p.hh)], [T.population, num(p.pop)],
+          [T.households, num(p.hh) + est], [T.population, num(p.pop) + est],
           [T.technology, T.tech[p.tech] + (p.unr ? ' (' + T.unreachable + ')' : '')],
           [T.phase, p.tech === 'none' ? '' : phaseName(p.phase)], [T.cost, num(p.cost)],
+          [T.reason, p.why || ''],
           [T.district, districtName(p.d)], ['id', p.id]]));
       }
     }, inDistrict);
@@ -508,7 +524,9 @@ const PAGE_JS: &str = r#"(function () {
     var phase = k.split('|')[0];
     lg += '<div><span class="ln" style="background:' + routeColour[k] + '"></span>' + esc(T.new_routes + ' — ' + phaseName(phase === '' ? null : phase) + ' — ' + T.tech[k.split('|')[1]]) + '</div>';
   });
+  // Only the technologies the plan has.
   ['fibre', 'fwa', 'satellite', 'none'].forEach(function (t) {
+    if (!D.villages.features.some(function (f) { return f.properties.tech === t; })) return;
     lg += '<div><span class="sw" style="background:' + D.tech_colours[t] + '"></span>' + esc(T.tech[t]) + '</div>';
   });
   lg += '<div class="note">' + esc(T.villages + ': ' + T.size_note) + '</div>';

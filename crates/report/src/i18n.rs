@@ -43,6 +43,20 @@ impl Lang {
             n.clone()
         }
     }
+
+    /// The district's oblast in this language (English when the data have no such name).
+    pub fn oblast_name(self, d: &fiberplan_model::District) -> String {
+        let n = match self {
+            Lang::Ru => &d.oblast_ru,
+            Lang::Kk => &d.oblast_kk,
+            Lang::En => &d.oblast_en,
+        };
+        if n.is_empty() {
+            d.oblast_en.clone()
+        } else {
+            n.clone()
+        }
+    }
 }
 
 impl FromStr for Lang {
@@ -100,8 +114,16 @@ pub struct Labels {
     pub all_districts: &'static str,
     pub village_list: &'static str,
     pub unreachable: &'static str,
+    /// Why a village is not on fibre: its column heading.
+    pub reason: &'static str,
+    /// The unit of the reason's figures.
+    pub per_household: &'static str,
     pub length_note: &'static str,
     pub proxy_note: &'static str,
+    /// Mark next to an estimated figure (an imputed population and its households).
+    pub estimate: &'static str,
+    /// What the mark means, under every table that shows it.
+    pub estimate_note: &'static str,
     pub quantity: &'static str,
     pub tech_fibre: &'static str,
     pub tech_fwa: &'static str,
@@ -182,8 +204,12 @@ pub static RU: Labels = Labels {
     all_districts: "Все районы",
     village_list: "Список населённых пунктов",
     unreachable: "недоступен от сети",
+    reason: "Обоснование",
+    per_household: "₸ на домохозяйство",
     length_note: "Длины геодезические (для оценочных прямых трасс — с коэффициентом извилистости), стоимость в целых тенге.",
     proxy_note: "Существующая сеть — заявленная замена: города, посёлки и ж/д станции как точки присутствия.",
+    estimate: "оценка",
+    estimate_note: "«оценка»: численность населения в данных не указана и оценена по типу населённого пункта; число домохозяйств получено из неё.",
     quantity: "Количество",
     tech_fibre: "Оптоволокно",
     tech_fwa: "Фиксированный беспроводной доступ",
@@ -228,17 +254,21 @@ pub static KK: Labels = Labels {
     route_sections: "Трасса учаскелері",
     map: "Карта",
     legend: "Шартты белгілер",
-    pops: "Қатысу нүктелері (қолданыстағы желі)",
+    pops: "Желіге қосылу нүктелері (қолданыстағы желі)",
     new_routes: "Жаңа ТОБЖ трассалары",
     boundaries: "Аудан шекаралары",
     all_districts: "Барлық аудандар",
     village_list: "Елді мекендер тізімі",
     unreachable: "желіден қолжетімсіз",
+    reason: "Негіздеме",
+    per_household: "₸ бір үй шаруашылығына",
     length_note: "Ұзындықтар геодезиялық (бағалау түзу трассалары үшін — бұралаңдық коэффициентімен), құны бүтін теңгемен.",
-    proxy_note: "Қолданыстағы желі — жарияланған алмастыру: қалалар, кенттер және т/ж станциялары қатысу нүктелері ретінде.",
+    proxy_note: "Қолданыстағы желі шартты түрде алынған: қалалар, кенттер және т/ж станциялары желіге қосылу нүктелері ретінде алынды.",
+    estimate: "бағалау",
+    estimate_note: "«бағалау»: халық саны деректерде көрсетілмеген және елді мекен түрі бойынша бағаланған; үй шаруашылықтарының саны содан алынған.",
     quantity: "Саны",
     tech_fibre: "Оптикалық талшық",
-    tech_fwa: "Тіркелген сымсыз қолжетімділік",
+    tech_fwa: "Тұрақты сымсыз қолжетімділік",
     tech_satellite: "Спутник",
     tech_none: "Қосылмайды",
     kind_proxy: "Түзу трасса (бағалау)",
@@ -286,8 +316,12 @@ pub static EN: Labels = Labels {
     all_districts: "All districts",
     village_list: "Villages",
     unreachable: "unreachable from the network",
+    reason: "Reason",
+    per_household: "KZT per household",
     length_note: "Lengths are geodesic (straight-line proxy corridors include the circuity factor); costs in whole tenge.",
     proxy_note: "The existing network is a declared proxy: cities, towns and railway stations as points of presence.",
+    estimate: "estimate",
+    estimate_note: "\"estimate\": the data give no population; it is estimated from the kind of settlement, and the households from it.",
     quantity: "Quantity",
     tech_fibre: "Fibre",
     tech_fwa: "Fixed wireless",

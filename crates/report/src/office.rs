@@ -11,7 +11,7 @@ use crate::plan_out::{r3, PlanContext};
 use crate::plan_schema::phase_value;
 use fiberplan_model::{District, Kzt};
 use fiberplan_plan::Technology;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 use std::collections::BTreeMap;
 
 /// The UTF-8 byte-order mark put before every CSV of a plan and its district packages.
@@ -51,6 +51,13 @@ fn is_text_column(name: &str) -> bool {
 /// with `notes` (one line each: what the figures are, which are estimates, sources).
 pub fn workbook(sheets: &[Sheet], notes: &[String]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
+    // A fixed creation date: the same plan gives a byte-identical workbook.
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title("fiberplan plan")
+            .set_creation_datetime(&created),
+    );
     let bold = Format::new().set_bold();
     let int = Format::new().set_num_format("#,##0");
     let frac = Format::new().set_num_format("#,##0.000");

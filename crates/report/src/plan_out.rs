@@ -167,6 +167,7 @@ impl PlanContext<'_> {
                 households: v.households,
                 population: v.population,
                 population_imputed: v.population_imputed,
+                households_imputed: v.population_imputed,
                 technology: vp.technology.as_str().into(),
                 unreachable: vp.unreachable,
                 cost_kzt: vp.cost_kzt,
@@ -180,7 +181,16 @@ impl PlanContext<'_> {
                 } else {
                     v.name.clone()
                 },
-                description: format!("{} households, {}", v.households, vp.technology.as_str()),
+                description: format!(
+                    "{} households{}, {}",
+                    v.households,
+                    if v.population_imputed {
+                        " (estimate)"
+                    } else {
+                        ""
+                    },
+                    vp.technology.as_str()
+                ),
                 marker_color: technology_colour(vp.technology).into(),
                 marker_size: if v.households >= 500 {
                     "large"
@@ -252,6 +262,7 @@ impl PlanContext<'_> {
             "households",
             "population",
             "population_imputed",
+            "households_imputed",
             "technology",
             "unreachable",
             "cost_kzt",
@@ -280,6 +291,7 @@ impl PlanContext<'_> {
                 v.place.clone(),
                 v.households.to_string(),
                 v.population.to_string(),
+                v.population_imputed.to_string(),
                 v.population_imputed.to_string(),
                 vp.technology.as_str().to_string(),
                 vp.unreachable.to_string(),

@@ -94,6 +94,9 @@ pub struct VillageProps {
     pub population: u64,
     /// The population was imputed (an estimate).
     pub population_imputed: bool,
+    /// The households are an estimate (derived from an imputed population).
+    #[serde(default)]
+    pub households_imputed: bool,
     /// `fibre`, `fwa`, `satellite` or `none`.
     pub technology: String,
     /// No corridor reaches it from the existing network.

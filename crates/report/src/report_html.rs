@@ -26,6 +26,32 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+/// Why a village is not on fibre, in figures: fibre's marginal cost per household against
+/// the alternative's (`Оптика 8 367 107 / Спутник 1 356 022 (₸ на домохозяйство)`). Empty
+/// for fibre villages and where neither figure is known.
+pub fn reason(
+    l: &crate::i18n::Labels,
+    lang: Lang,
+    households: u64,
+    vp: &fiberplan_plan::VillagePlan,
+) -> String {
+    if vp.technology == Technology::Fibre || households == 0 {
+        return String::new();
+    }
+    let per_hh = |x: i64| int(lang, x / households as i64);
+    let mut parts = Vec::new();
+    if let Some(f) = vp.fibre_marginal_kzt {
+        parts.push(format!("{} {}", l.tech_fibre, per_hh(f)));
+    }
+    if let Some((t, c)) = vp.alternative {
+        parts.push(format!("{} {}", l.technology_name(t.as_str()), per_hh(c)));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!("{} ({})", parts.join(" / "), l.per_household)
+}
+
 /// Whole number with thousands grouped: `1 234 567` (no-break spaces) in ru/kk,
 /// `1,234,567` in en.
 pub fn int(lang: Lang, n: i64) -> String {
@@ -114,8 +140,12 @@ pub fn district_report(
         esc(l.district),
         esc(&name),
         esc(d.map(|d| d.kato.as_str()).unwrap_or("")),
-        d.map(|d| format!(" &nbsp; <b>{}:</b> {}", esc(l.oblast), esc(&d.oblast_en)))
-            .unwrap_or_default()
+        d.map(|d| format!(
+            " &nbsp; <b>{}:</b> {}",
+            esc(l.oblast),
+            esc(&lang.oblast_name(d))
+        ))
+        .unwrap_or_default()
     );
 
     // Summary.
@@ -277,13 +307,14 @@ pub fn district_report(
     });
     let _ = writeln!(
         h,
-        "<h2>{}</h2>\n<table id=\"villages\">\n<tr><th>{}</th><th>id</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<h2>{}</h2>\n<table id=\"villages\">\n<tr><th>{}</th><th>id</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
         esc(l.village_list),
         esc(l.name),
         esc(l.households),
         esc(l.technology),
         esc(l.phase),
-        esc(l.cost_kzt)
+        esc(l.cost_kzt),
+        esc(l.reason)
     );
     for i in order {
         let (v, vp) = (&ctx.villages[i], &ctx.plan.villages[i]);
@@ -303,16 +334,27 @@ pub fn district_report(
         };
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             esc(&vname(i)),
             esc(&v.id),
-            int(lang, v.households as i64),
+            if v.population_imputed {
+                format!("{} ({})", int(lang, v.households as i64), esc(l.estimate))
+            } else {
+                int(lang, v.households as i64)
+            },
             esc(&tech),
             esc(&phase),
-            int(lang, vp.cost_kzt)
+            int(lang, vp.cost_kzt),
+            esc(&reason(l, lang, v.households, vp))
         );
     }
     h.push_str("</table>\n");
+    if w.villages
+        .iter()
+        .any(|&i| ctx.villages[i].population_imputed)
+    {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.estimate_note));
+    }
     let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.length_note));
     if ctx.backbone.is_proxy {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.proxy_note));
