@@ -22,7 +22,7 @@ pub const LIMIT_STP: u64 = 1024 * MIB;
 
 /// A human size: `512 MiB`, `16 MiB`.
 fn size(n: u64) -> String {
-    if n >= MIB && n % MIB == 0 {
+    if n >= MIB && n.is_multiple_of(MIB) {
         format!("{} MiB", n / MIB)
     } else {
         format!("{n} bytes")
