@@ -98,11 +98,11 @@ impl Dem {
         let n = ((d / step_m).round() as usize).max(2);
         out.interval_m = d / n as f64;
         const KNOT: usize = 16;
+        let s = omega.sin();
         let point = |t: f64| -> [f64; 2] {
             if omega < 1e-12 {
                 return from;
             }
-            let s = omega.sin();
             let ka = ((1.0 - t) * omega).sin() / s;
             let kb = (t * omega).sin() / s;
             let v = [
@@ -134,8 +134,16 @@ impl Dem {
                 // The whole segment lies in one tile that no earlier tile touches: the
                 // same arithmetic as `elevation`, without the search and bounds checks.
                 let (cmax, rmax) = ((g.cols - 1) as f64, (g.rows - 1) as f64);
+                let m = (k1 - k0) as f64;
+                // j / 16 is exact either way: a multiplication instead of a division.
+                let inv = if k1 - k0 == KNOT {
+                    1.0 / KNOT as f64
+                } else {
+                    0.0
+                };
                 for k in k0..k1 {
-                    let f = (k - k0) as f64 / (k1 - k0) as f64;
+                    let j = (k - k0) as f64;
+                    let f = if inv != 0.0 { j * inv } else { j / m };
                     let lon = p0[0] + dlon * f;
                     let lat = p0[1] + (p1[1] - p0[1]) * f;
                     let x = ((lon - g.lon0) / g.dlon).clamp(0.0, cmax);
