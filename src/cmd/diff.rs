@@ -78,13 +78,11 @@ fn read_summary(p: &Path) -> anyhow::Result<Option<Value>> {
 }
 
 pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
-    use anyhow::Context;
     let (fa, a) = read_plan(&args.plan_a)?;
     let (fb, b) = read_plan(&args.plan_b)?;
     let d = diff_plans(&a, &b);
     let (sa, sb) = (read_summary(&args.plan_a)?, read_summary(&args.plan_b)?);
-    let mut out = AtomicDir::new(&args.out)
-        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+    let mut out = AtomicDir::new(&args.out).map_err(super::plan::out_fault)?;
     let (la, lb) = (fa.display().to_string(), fb.display().to_string());
     for (name, body) in [
         ("diff.geojson", d.geojson()),
@@ -95,10 +93,9 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         ),
     ] {
         out.write(name, body.as_bytes())
-            .with_context(|| format!("cannot write {}", args.out.join(name).display()))?;
+            .map_err(super::plan::out_fault)?;
     }
-    out.commit()
-        .with_context(|| format!("cannot move outputs into {}", args.out.display()))?;
+    out.commit().map_err(super::plan::out_fault)?;
 
     let count = |c: Change| d.villages.iter().filter(|v| v.change == c).count();
     let hh = |c: Change| {

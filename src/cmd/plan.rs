@@ -5,7 +5,7 @@ use super::{init_threads, BadInput};
 use anyhow::Context;
 use fiberplan_load::{load, Planner, SolverPolicy};
 use fiberplan_model::{Mode, Objective, Phase, Scenario};
-use fiberplan_report::{write_atomic, AtomicDir, PlanContext};
+use fiberplan_report::{AtomicDir, PlanContext};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::Write;
@@ -180,6 +180,11 @@ fn spinner(msg: &'static str) -> ProgressBar {
     pb
 }
 
+/// A fault in an output folder or file (its message names the path): one line, exit 2.
+pub(crate) fn out_fault(e: std::io::Error) -> anyhow::Error {
+    BadInput(e.to_string()).into()
+}
+
 pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let spec = args.input.spec(&args.settings)?;
     let scenario = scenario_of(&args)?;
@@ -281,11 +286,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         inputs,
         mobile: mobile.as_ref().map(|m| &m.geojson),
     };
-    let mut out = AtomicDir::new(&args.out)
-        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+    // Faults in the output folder name their path and exit 2 (`out_fault`).
+    let mut out = AtomicDir::new(&args.out).map_err(out_fault)?;
     let write = |out: &mut AtomicDir, name: &str, body: String| {
-        out.write(name, body.as_bytes())
-            .with_context(|| format!("cannot write {}", args.out.join(name).display()))
+        out.write(name, body.as_bytes()).map_err(out_fault)
     };
     write(&mut out, "plan.geojson", ctx.geojson())?;
     let (mut csv, mut summary) = (ctx.villages_csv(), ctx.summary_json());
@@ -299,8 +303,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             m.take_up_pct,
         );
         (csv, summary) = (lm.0, lm.1);
-        out.write("last_mile.geojson", &lm.2)
-            .context("cannot write last_mile.geojson")?;
+        out.write("last_mile.geojson", &lm.2).map_err(out_fault)?;
         last_mile_fc = Some(String::from_utf8(lm.2)?);
     }
     if let Some(run) = &mobile {
@@ -349,8 +352,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         .context("cannot write the --format files")?;
     if let Some(p) = &args.export_stp {
         let body = fiberplan_io::stp::write_stp(&planner.view().instance, "fiberplan planning graph: root = node 1 (points of presence contracted), TP = households, weights = corridor cost in KZT");
-        write_atomic(p, body.as_bytes())
-            .with_context(|| format!("cannot write {}", p.display()))?;
+        // Part of the commit: staged now, in place with the folder (inside it when under --out).
+        out.write_file(p, body.as_bytes()).map_err(out_fault)?;
     }
     t.lap("write");
     let total = started.elapsed();
@@ -364,8 +367,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         "timings.json",
         serde_json::to_string_pretty(&timings)? + "\n",
     )?;
-    out.commit()
-        .with_context(|| format!("cannot move outputs into {}", args.out.display()))?;
+    out.commit().map_err(out_fault)?;
 
     let s = &plan.summary;
     // A closed stdout (`| head`) ends the report quietly: the outputs are already in place.

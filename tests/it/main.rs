@@ -2,6 +2,7 @@
 //! command.
 
 mod access;
+mod atomic_out;
 mod bad_inputs;
 mod bench;
 mod browser;
@@ -16,5 +17,6 @@ mod office;
 mod plan;
 mod radio;
 mod reproducible;
+mod slurm;
 mod sweep;
 mod utf8;

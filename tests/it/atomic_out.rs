@@ -1,0 +1,465 @@
+//! Whole-folder atomic outputs (issue 19): after a failed or killed run the output folder is
+//! byte-identical to before, a run that succeeds leaves exactly its own complete set (plus
+//! what was not fiberplan's), and nothing is written outside `--out`.
+//!
+//! Faults that need root (a tmpfs, `chattr +i`) or an unprivileged user (a read-only folder
+//! means nothing to root) print `SKIPPED` with the reason when they cannot be set up here.
+
+use crate::common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Every entry under `dir`: files with their bytes, folders and links marked.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, m: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+            let ty = std::fs::symlink_metadata(&p).unwrap().file_type();
+            if ty.is_dir() {
+                m.insert(format!("{rel}/"), Vec::new());
+                walk(base, &p, m);
+            } else if ty.is_symlink() {
+                let t = std::fs::read_link(&p).unwrap();
+                m.insert(rel, format!("-> {}", t.display()).into_bytes());
+            } else {
+                m.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut m = BTreeMap::new();
+    walk(dir, dir, &mut m);
+    m
+}
+
+/// The snapshot to compare two runs by: without `timings.json`, which differs run to run,
+/// and with the workbooks' bytes left out (`.xlsx` files differ run to run as written on
+/// 2026-11-30, the day they were added; their presence is still compared).
+fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    comparable(snapshot(dir))
+}
+
+fn comparable(mut m: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    m.retain(|k, _| !k.ends_with("timings.json"));
+    for (k, v) in m.iter_mut() {
+        if k.ends_with(".xlsx") {
+            v.clear();
+        }
+    }
+    m
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn same(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>, what: &str) {
+    if before == after {
+        return;
+    }
+    let keys: std::collections::BTreeSet<_> = before.keys().chain(after.keys()).collect();
+    for k in keys {
+        if before.get(k) != after.get(k) {
+            panic!(
+                "{what}: the output folder changed at {k} ({} before, {} after)",
+                before
+                    .get(k)
+                    .map_or("absent".into(), |b| format!("{} bytes", b.len())),
+                after
+                    .get(k)
+                    .map_or("absent".into(), |b| format!("{} bytes", b.len()))
+            );
+        }
+    }
+}
+
+/// A failed run: exit 2 and one line naming `needle`, no panic.
+fn failed(o: &std::process::Output, needle: &str) {
+    bad_input(o, &[needle]);
+}
+
+fn equator_args(out: &Path, target: &str) -> Vec<String> {
+    let mut a: Vec<String> = vec!["plan".into(), "--out".into(), out.display().to_string()];
+    a.extend(
+        EQUATOR_VILLAGES
+            .iter()
+            .chain(&EQUATOR_NETWORK)
+            .map(|s| s.to_string()),
+    );
+    a.extend(["--target-households".into(), target.into()]);
+    a
+}
+
+fn run_s(args: &[String]) -> std::process::Output {
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(&a)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// A folder with one good plan (old outputs, 110 households) and a rerun's arguments
+/// (160 households: different outputs).
+fn planned(tmp: &Path) -> (PathBuf, BTreeMap<String, Vec<u8>>, Vec<String>) {
+    let out = tmp.join("out");
+    ok(&run_s(&equator_args(&out, "110")));
+    let before = snapshot(&out);
+    assert!(
+        before.contains_key(".fiberplan-output"),
+        "{:?}",
+        before.keys()
+    );
+    (out.clone(), before, equator_args(&out, "160"))
+}
+
+#[test]
+fn a_successful_rerun_leaves_exactly_the_new_set() {
+    let d = tempfile::tempdir().unwrap();
+    let (out, before, again) = planned(d.path());
+    // A stale file listed as the old run's (as a district of a bigger plan would be), a
+    // user's notes and another run's folder inside.
+    std::fs::write(out.join("stale.csv"), "old").unwrap();
+    let mut m = std::fs::read_to_string(out.join(".fiberplan-output")).unwrap();
+    m.push_str("stale.csv\n");
+    std::fs::write(out.join(".fiberplan-output"), m).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let other = d.path().join("out/250k");
+    ok(&run_s(&equator_args(&other, "160")));
+    let other_before = snapshot(&other);
+
+    ok(&run_s(&again));
+    let fresh = d.path().join("fresh");
+    ok(&run_s(&equator_args(&fresh, "160")));
+    let mut want = outputs(&fresh);
+    want.insert("notes.txt".into(), b"mine".to_vec());
+    want.insert("250k/".into(), Vec::new());
+    for (k, v) in &other_before {
+        if !k.ends_with("timings.json") {
+            want.insert(format!("250k/{k}"), v.clone());
+        }
+    }
+    same(&comparable(want), &outputs(&out), "rerun");
+    assert_ne!(
+        before.get("summary.json"),
+        outputs(&out).get("summary.json")
+    );
+    assert_eq!(
+        names(d.path()),
+        ["fresh", "out"],
+        "staging left beside --out"
+    );
+}
+
+#[test]
+fn a_folder_in_place_of_a_file_fails_and_changes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let (out, _, again) = planned(d.path());
+    std::fs::remove_file(out.join("summary.json")).unwrap();
+    std::fs::create_dir(out.join("summary.json")).unwrap();
+    std::fs::write(out.join("summary.json/keep.txt"), "mine").unwrap();
+    let before = snapshot(&out);
+    failed(&run_s(&again), "summary.json");
+    same(&before, &snapshot(&out), "a folder in place of a file");
+    assert_eq!(names(d.path()), ["out"], "staging left beside --out");
+}
+
+#[test]
+fn a_non_output_folder_is_not_replaced() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("mine");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("thesis.tex"), "mine").unwrap();
+    let before = snapshot(&out);
+    failed(
+        &run_s(&equator_args(&out, "110")),
+        "not a fiberplan output folder",
+    );
+    same(&before, &snapshot(&out), "a folder of someone else's files");
+    assert_eq!(names(d.path()), ["mine"]);
+}
+
+/// A read-only subfolder no longer matters (the folder is replaced whole, as the unprivileged
+/// user that owns it); a read-only parent, where the new folder is staged, fails before
+/// anything changes. Root ignores permissions: run as `nobody` through `setpriv`.
+#[test]
+fn read_only_folders() {
+    let unprivileged: Vec<String> = if !is_root() {
+        Vec::new()
+    } else if Command::new("setpriv").arg("--version").output().is_ok() {
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+        ]
+        .map(String::from)
+        .to_vec()
+    } else {
+        eprintln!("SKIPPED read_only_folders: root, and no setpriv to run as another user");
+        return;
+    };
+    let as_user = |args: &[String]| {
+        let mut c = if unprivileged.is_empty() {
+            Command::new(bin())
+        } else {
+            let mut c = Command::new(&unprivileged[0]);
+            c.args(&unprivileged[1..]).arg(bin());
+            c
+        };
+        c.args(args).current_dir(root()).output().unwrap()
+    };
+    let d = tempfile::tempdir().unwrap();
+    if is_root() {
+        let o = Command::new("chown")
+            .args(["65534:65534", d.path().to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        // The binary and the fixtures must be readable by nobody.
+        if !as_user(&["--version".into()]).status.success() {
+            eprintln!(
+                "SKIPPED read_only_folders: nobody cannot run {}",
+                bin().display()
+            );
+            return;
+        }
+    }
+    let out = d.path().join("out");
+    ok(&as_user(&equator_args(&out, "110")));
+    let ro = |p: &Path, mode: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    ro(&out.join("districts/unassigned"), 0o555);
+    ro(&out.join("districts"), 0o555);
+    ok(&as_user(&equator_args(&out, "160")));
+    let fresh = d.path().join("fresh");
+    ok(&as_user(&equator_args(&fresh, "160")));
+    same(&outputs(&fresh), &outputs(&out), "read-only subfolder");
+    assert_eq!(
+        names(d.path()),
+        ["fresh", "out"],
+        "old folder left beside --out"
+    );
+
+    // A read-only parent: the new folder cannot be staged.
+    std::fs::remove_dir_all(&fresh).unwrap();
+    let before = snapshot(&out);
+    ro(d.path(), 0o555);
+    let o = as_user(&equator_args(&out, "110"));
+    ro(d.path(), 0o755);
+    failed(&o, &d.path().display().to_string());
+    same(&before, &snapshot(&out), "read-only parent");
+    assert_eq!(names(d.path()), ["out"]);
+}
+
+/// `chattr +i` on the output folder: even root cannot swap it. The run fails at the swap,
+/// after staging everything, and nothing changes.
+#[test]
+fn an_immutable_output_folder_fails_at_the_swap_and_changes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let (out, before, again) = planned(d.path());
+    let chattr = |flag: &str| {
+        Command::new("chattr")
+            .args([flag, out.to_str().unwrap()])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !chattr("+i") {
+        eprintln!("SKIPPED an_immutable_output_folder: chattr +i refused here");
+        return;
+    }
+    struct Unfreeze<F: Fn(&str) -> bool>(F);
+    impl<F: Fn(&str) -> bool> Drop for Unfreeze<F> {
+        fn drop(&mut self) {
+            (self.0)("-i");
+        }
+    }
+    let _guard = Unfreeze(chattr);
+    failed(&run_s(&again), "out");
+    same(&before, &snapshot(&out), "immutable folder");
+    assert_eq!(names(d.path()), ["out"], "staging left beside --out");
+}
+
+/// A full disk: a 2 MiB tmpfs as the parent of `--out`, filled but for one page.
+#[test]
+fn a_full_disk_fails_and_changes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let m = d.path().join("m");
+    std::fs::create_dir(&m).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs", m.to_str().unwrap()])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("SKIPPED a_full_disk: mounting a tmpfs is refused here (not root?)");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).output();
+        }
+    }
+    let _guard = Unmount(m.clone());
+    let (out, before, again) = planned(&m);
+    // Fill the disk, then give back one page: the rerun runs out part-way through staging.
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(m.join("fill")).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let len = f.metadata().unwrap().len();
+        f.set_len(len.saturating_sub(4096)).unwrap();
+    }
+    failed(&run_s(&again), "No space left");
+    same(&before, &snapshot(&out), "full disk");
+    assert_eq!(names(&m), ["fill", "out"], "staging left beside --out");
+}
+
+/// SIGKILL while staging and during the commit (the national plan: ~500 files synced):
+/// the folder is the old or the new complete set, and the next run clears the leftovers.
+#[test]
+fn a_kill_during_the_commit_leaves_old_or_new_and_the_next_run_cleans_up() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let args = |target: &str| -> Vec<String> {
+        vec![
+            "plan".into(),
+            "--out".into(),
+            out.display().to_string(),
+            "--target-households".into(),
+            target.into(),
+        ]
+    };
+    ok(&run_s(&args("400000")));
+    let old = outputs(&out);
+    let mut states = Vec::new();
+    // Killed as soon as the staging folder exists (staging), then as soon as its marker
+    // exists (the commit: carry-over, sync, swap).
+    for probe in ["", ".fiberplan-output"] {
+        let mut child = Command::new(bin())
+            .args(args("300000"))
+            .current_dir(root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stage = d
+            .path()
+            .join(format!(".out.fiberplan-new-{}", child.id()))
+            .join(probe);
+        let mut hit = false;
+        while child.try_wait().unwrap().is_none() {
+            if stage.exists() {
+                child.kill().unwrap();
+                hit = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        child.wait().unwrap();
+        assert!(hit, "the run ended before {} appeared", stage.display());
+        states.push(outputs(&out));
+    }
+    assert!(
+        names(d.path()).len() > 1,
+        "a killed run leaves its staging folder: {:?}",
+        names(d.path())
+    );
+    ok(&run_s(&args("300000")));
+    let new = outputs(&out);
+    assert_ne!(old, new);
+    for (i, s) in states.iter().enumerate() {
+        let which = if *s == old {
+            "old"
+        } else if *s == new {
+            "new"
+        } else {
+            same(&old, s, &format!("kill {i}"));
+            unreachable!()
+        };
+        eprintln!("kill {i}: the folder held the {which} complete set");
+    }
+    assert_eq!(
+        names(d.path()),
+        ["out"],
+        "leftovers not cleaned by the next run"
+    );
+}
+
+/// `--export-stp` is part of the commit: a run that fails after staging it leaves the old
+/// file; inside `--out` it is one of the folder's outputs.
+#[test]
+fn export_stp_moves_with_the_commit() {
+    let d = tempfile::tempdir().unwrap();
+    let (out, _, _) = planned(d.path());
+    let stp = d.path().join("graph.stp");
+    std::fs::write(&stp, "old").unwrap();
+    std::fs::remove_file(out.join("plan.html")).unwrap();
+    std::fs::create_dir(out.join("plan.html")).unwrap();
+    let before = snapshot(d.path());
+    let mut a = equator_args(&out, "160");
+    a.extend(["--export-stp".into(), stp.display().to_string()]);
+    failed(&run_s(&a), "plan.html");
+    same(
+        &before,
+        &snapshot(d.path()),
+        "--export-stp with a failed commit",
+    );
+    std::fs::remove_dir(out.join("plan.html")).unwrap();
+    ok(&run_s(&a));
+    assert!(std::fs::read_to_string(&stp)
+        .unwrap()
+        .contains("SECTION Graph"));
+    let inside = out.join("graph.stp");
+    let mut a = equator_args(&out, "160");
+    a.extend(["--export-stp".into(), inside.display().to_string()]);
+    ok(&run_s(&a));
+    let marker = std::fs::read_to_string(out.join(".fiberplan-output")).unwrap();
+    assert!(marker.lines().any(|l| l == "graph.stp"), "{marker}");
+}
+
+/// A `--data` folder whose district code would climb out of `--out`: refused, nothing
+/// written anywhere.
+#[test]
+fn a_hostile_district_code_writes_nothing_outside_out() {
+    let d = tempfile::tempdir().unwrap();
+    let kz = d.path().join("data/kz");
+    std::fs::create_dir_all(&kz).unwrap();
+    let square = r#"{"type":"Polygon","coordinates":[[[-1,-1],[1,-1],[1,1],[-1,1],[-1,-1]]]}"#;
+    std::fs::write(
+        kz.join("districts_2024.geojson"),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"KATO":"../../../evil","ADM2_EN":"Evil"}},"geometry":{square}}}]}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        kz.join("oblasts_2024.geojson"),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"ADM1_EN":"Evil"}},"geometry":{square}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let work = d.path().join("a/b/c");
+    std::fs::create_dir_all(&work).unwrap();
+    let out = work.join("out");
+    let mut a = equator_args(&out, "110");
+    a.extend(["--data".into(), d.path().join("data").display().to_string()]);
+    let before = snapshot(d.path());
+    let o = run_s(&a);
+    bad_input(&o, &["districts_2024.geojson: feature 0", "KATO", "evil"]);
+    same(&before, &snapshot(d.path()), "hostile district code");
+}
