@@ -4,6 +4,8 @@
 #   sbatch deploy/slurm-array.sh                  # from the repository root
 #
 # Re-submitting the same array resumes: each shard skips the rows already in its folder.
+# SCENARIOS, OUT, FIBERPLAN (the binary) and LOGS may be set in the environment
+# (`sbatch --export=ALL,OUT=...`); scripts/slurm_sweep.sh runs it on a one-node cluster.
 #SBATCH --job-name=fiberplan-sweep
 #SBATCH --array=0-3
 #SBATCH --cpus-per-task=2
@@ -14,8 +16,9 @@ set -euo pipefail
 N=4
 SCENARIOS=${SCENARIOS:-seeds/bench.toml}
 OUT=${OUT:-out/sweep}
-mkdir -p out/slurm
-./target/release/fiberplan sweep "$SCENARIOS" \
+FIBERPLAN=${FIBERPLAN:-./target/release/fiberplan}
+mkdir -p "${LOGS:-out/slurm}"
+"$FIBERPLAN" sweep "$SCENARIOS" \
   --shard "${SLURM_ARRAY_TASK_ID}/${N}" \
   --threads "${SLURM_CPUS_PER_TASK}" \
   --out "${OUT}/shard-${SLURM_ARRAY_TASK_ID}"
