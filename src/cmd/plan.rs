@@ -323,6 +323,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write {}", args.out.join(name).display()))
     };
     bytes(&mut out, "plan.xlsx", &office::plan_workbook(&ctx, &csv))?;
+    let chart = fiberplan_report::plan_chart::plan_chart_svg(&ctx, args.lang);
+    write(&mut out, "chart.svg", chart)?;
     write(&mut out, "villages.csv", office::with_bom(&csv))?;
     write(&mut out, "routes.csv", office::with_bom(&ctx.routes_csv()))?;
     write(&mut out, "summary.json", summary)?;

@@ -182,6 +182,30 @@ fn national_workbooks_open_in_libreoffice_with_the_csv_figures() {
         summary["routes"].as_u64().unwrap() as usize
     );
 
+    // chart.svg: one bar pair per oblast (the plan is not phased: no by-year panel), each
+    // cost bar as long as its share of the largest oblast's cost.
+    let chart = std::fs::read_to_string(out.join("chart.svg")).unwrap();
+    let widths: Vec<f64> = chart
+        .split("<rect class=\"cost\"")
+        .skip(1)
+        .map(|r| {
+            let w = r.split("width=\"").nth(1).unwrap();
+            w[..w.find('"').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(widths.len(), by_oblast.len());
+    let costs: Vec<f64> = by_oblast
+        .iter()
+        .map(|o| o["cost_total_kzt"].as_f64().unwrap())
+        .collect();
+    let (wmax, cmax) = (
+        widths.iter().cloned().fold(0.0, f64::max),
+        costs.iter().cloned().fold(0.0, f64::max),
+    );
+    for (w, c) in widths.iter().zip(&costs) {
+        assert!((w / wmax - c / cmax).abs() < 1e-3, "bar {w} for cost {c}");
+    }
+
     // A BOM CSV reads back as input.
     let o = run(&[
         "validate",

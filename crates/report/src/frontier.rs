@@ -148,7 +148,8 @@ fn fmt_num(y: f64) -> String {
     }
 }
 
-fn escape(s: &str) -> String {
+/// Text for SVG and HTML: `&`, `<` and `>` escaped.
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -18,6 +18,7 @@ pub mod mobile_out;
 pub mod ofds;
 pub mod office;
 mod plan_out;
+pub mod plan_chart;
 pub mod plan_schema;
 pub mod radio_map;
 pub mod report_html;

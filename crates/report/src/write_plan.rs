@@ -46,6 +46,10 @@ pub fn write_plan(
     write("summary.json", ctx.summary_json().as_bytes())?;
     if files == PlanFiles::All {
         write("plan.xlsx", &office::plan_workbook(ctx, &villages_csv))?;
+        write(
+            "chart.svg",
+            crate::plan_chart::plan_chart_svg(ctx, lang).as_bytes(),
+        )?;
         for (name, body) in district_packages(ctx, district_polygons, lang) {
             write(&name, &body)?;
         }
