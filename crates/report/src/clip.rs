@@ -271,6 +271,16 @@ pub fn largest_remainder(total: Kzt, shares: &[f64]) -> Vec<Kzt> {
     parts
 }
 
+/// A corridor's type as reports and bills of quantities group it: its kind, and its OSM
+/// class when it has one (`proxy`, `road:primary`, ...).
+pub(crate) fn corridor_type(cor: &fiberplan_network::Corridor) -> String {
+    if cor.class.is_empty() {
+        cor.kind.as_str().to_string()
+    } else {
+        format!("{}:{}", cor.kind.as_str(), cor.class)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,15 +332,5 @@ mod tests {
             let shares = [0.1, 0.2, 0.3, 0.4];
             assert_eq!(largest_remainder(total, &shares).iter().sum::<i64>(), total);
         }
-    }
-}
-
-/// A corridor's type as reports and bills of quantities group it: its kind, and its OSM
-/// class when it has one (`proxy`, `road:primary`, ...).
-pub(crate) fn corridor_type(cor: &fiberplan_network::Corridor) -> String {
-    if cor.class.is_empty() {
-        cor.kind.as_str().to_string()
-    } else {
-        format!("{}:{}", cor.kind.as_str(), cor.class)
     }
 }

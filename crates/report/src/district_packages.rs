@@ -420,42 +420,11 @@ fn pieces_csv(ctx: &PlanContext, w: &DistrictWork) -> String {
     String::from_utf8(cw.into_inner().expect("in-memory CSV")).expect("UTF-8")
 }
 
-/// A district's bill of quantities (`item,unit,quantity,cost_kzt`), as the plan's.
+/// A district's bill of quantities, as the plan's ([`office::Boq`]).
 fn boq_csv(t: &DistrictTotals) -> String {
-    let mut cw = csv::Writer::from_writer(Vec::new());
-    cw.write_record(["item", "unit", "quantity", "cost_kzt"])
-        .expect("in-memory CSV");
-    let mut row = |item: &str, unit: &str, q: String, cost: String| {
-        cw.write_record([item, unit, &q, &cost])
-            .expect("in-memory CSV");
-    };
-    for (kind, km) in &t.km_by_type {
-        row(
-            &format!("fibre along {kind}"),
-            "km",
-            format!("{}", r3(*km)),
-            String::new(),
-        );
-    }
-    row(
-        "fibre corridors, all",
-        "km",
-        format!("{}", r3(t.new_fibre_km)),
-        t.cost_corridor_kzt.to_string(),
-    );
-    row(
-        "bridge crossings",
-        "count",
-        t.bridges.to_string(),
-        String::new(),
-    );
-    row("tunnels", "count", t.tunnels.to_string(), String::new());
-    row(
-        "railway crossings",
-        "count",
-        t.railway_crossings.to_string(),
-        String::new(),
-    );
+    let mut b = office::Boq::new(&t.km_by_type);
+    let crossings = [t.bridges, t.tunnels, t.railway_crossings].map(u64::from);
+    b.corridors(t.new_fibre_km, t.cost_corridor_kzt, crossings);
     let mut by_tech: BTreeMap<&str, (usize, u64, Kzt)> = BTreeMap::new();
     for ((_, tech), (v, h, c)) in &t.by_phase_tech {
         if *tech == Technology::None {
@@ -467,21 +436,10 @@ fn boq_csv(t: &DistrictTotals) -> String {
         e.2 += c;
     }
     for (tech, (v, h, c)) in by_tech {
-        row(
-            &format!("villages by {tech}"),
-            "villages",
-            v.to_string(),
-            String::new(),
-        );
-        row(
-            &format!("households by {tech}"),
-            "households",
-            h.to_string(),
-            c.to_string(),
-        );
+        b.row(&format!("villages by {tech}"), "villages", v, None);
+        b.row(&format!("households by {tech}"), "households", h, Some(c));
     }
-    row("total", "KZT", String::new(), t.cost_total_kzt.to_string());
-    String::from_utf8(cw.into_inner().expect("in-memory CSV")).expect("UTF-8")
+    b.finish(t.cost_total_kzt)
 }
 
 /// The national `plan.geojson` with its features left as raw JSON text.

@@ -558,66 +558,95 @@ impl PlanContext<'_> {
             tunnels += u64::from(cor.tunnels);
             rail += u64::from(cor.railway_crossings);
         }
+        let mut b = Boq::new(&km_by_type);
+        b.corridors(
+            s.new_fibre_km,
+            s.cost_corridor_kzt,
+            [bridges, tunnels, rail],
+        );
+        b.row(
+            "village equipment (fibre villages)",
+            "villages",
+            s.villages_fibre,
+            Some(s.cost_equipment_kzt),
+        );
+        b.row(
+            "household connections (fibre)",
+            "households",
+            s.households_fibre,
+            Some(s.cost_households_kzt),
+        );
+        b.row(
+            "fixed wireless (FWA)",
+            "households",
+            s.households_fwa,
+            Some(s.cost_fwa_kzt),
+        );
+        b.row(
+            "satellite",
+            "households",
+            s.households_satellite,
+            Some(s.cost_satellite_kzt),
+        );
+        b.finish(s.cost_total_kzt)
+    }
+}
+
+/// A bill of quantities as CSV (`item,unit,quantity,cost_kzt`): fibre by corridor type,
+/// the corridors' total and crossings, the rows the caller adds, then the total. The plan
+/// and each district package write theirs through it.
+pub(crate) struct Boq(csv::Writer<Vec<u8>>);
+
+impl Boq {
+    /// Start with one row of fibre kilometres per corridor type.
+    pub(crate) fn new(km_by_type: &BTreeMap<String, f64>) -> Self {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(["item", "unit", "quantity", "cost_kzt"])
             .expect("in-memory CSV");
-        let mut row = |item: &str, unit: &str, q: String, cost: String| {
-            w.write_record([item, unit, &q, &cost])
+        for (kind, km) in km_by_type {
+            let q = format!("{}", r3(*km));
+            w.write_record([&format!("fibre along {kind}"), "km", &q, ""])
                 .expect("in-memory CSV");
-        };
-        for (kind, km) in &km_by_type {
-            row(
-                &format!("fibre along {kind}"),
-                "km",
-                format!("{}", r3(*km)),
-                String::new(),
-            );
         }
-        row(
-            "fibre corridors, all",
-            "km",
-            format!("{}", r3(s.new_fibre_km)),
-            s.cost_corridor_kzt.to_string(),
-        );
-        row(
-            "bridge crossings",
-            "count",
-            bridges.to_string(),
-            String::new(),
-        );
-        row("tunnels", "count", tunnels.to_string(), String::new());
-        row(
-            "railway crossings",
-            "count",
-            rail.to_string(),
-            String::new(),
-        );
-        row(
-            "village equipment (fibre villages)",
-            "villages",
-            s.villages_fibre.to_string(),
-            s.cost_equipment_kzt.to_string(),
-        );
-        row(
-            "household connections (fibre)",
-            "households",
-            s.households_fibre.to_string(),
-            s.cost_households_kzt.to_string(),
-        );
-        row(
-            "fixed wireless (FWA)",
-            "households",
-            s.households_fwa.to_string(),
-            s.cost_fwa_kzt.to_string(),
-        );
-        row(
-            "satellite",
-            "households",
-            s.households_satellite.to_string(),
-            s.cost_satellite_kzt.to_string(),
-        );
-        row("total", "KZT", String::new(), s.cost_total_kzt.to_string());
-        String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8")
+        Boq(w)
+    }
+
+    /// The corridors' kilometres and cost, and bridge, tunnel and railway crossings.
+    pub(crate) fn corridors(&mut self, km: f64, cost: Kzt, [bridges, tunnels, rail]: [u64; 3]) {
+        let q = format!("{}", r3(km));
+        let w = &mut self.0;
+        w.write_record(["fibre corridors, all", "km", &q, &cost.to_string()])
+            .expect("in-memory CSV");
+        for (item, n) in [
+            ("bridge crossings", bridges),
+            ("tunnels", tunnels),
+            ("railway crossings", rail),
+        ] {
+            w.write_record([item, "count", &n.to_string(), ""])
+                .expect("in-memory CSV");
+        }
+    }
+
+    /// One row; `cost` empty when `None`.
+    pub(crate) fn row(
+        &mut self,
+        item: &str,
+        unit: &str,
+        quantity: impl ToString,
+        cost: Option<Kzt>,
+    ) {
+        let cost = cost.map(|c| c.to_string()).unwrap_or_default();
+        self.0
+            .write_record([item, unit, &quantity.to_string(), &cost])
+            .expect("in-memory CSV");
+    }
+
+    /// The total row, and the CSV text.
+    pub(crate) fn finish(mut self, total: Kzt) -> String {
+        self.0
+            .write_record(["total", "KZT", "", &total.to_string()])
+            .expect("in-memory CSV");
+        String::from_utf8(self.0.into_inner().expect("in-memory CSV")).expect("UTF-8")
     }
 }
 
