@@ -53,7 +53,9 @@ fn push_fixed(s: &mut String, x: f64, decimals: usize) {
     let r = y.round();
     // y's rounding error is at most half an ulp (< 1e-8 below 2^27): a fraction further
     // than 1e-6 from one half rounds the exact value the same way.
-    if !(y < 134_217_728.0) || ((y - y.floor()) - 0.5).abs() < 1e-6 {
+    // (NaN and infinities fail `y < 2^27` and go to the formatter as well.)
+    let small = y < 134_217_728.0;
+    if !small || ((y - y.floor()) - 0.5).abs() < 1e-6 {
         let _ = write!(s, "{x:.decimals$}");
         return;
     }
