@@ -17,7 +17,7 @@ use crate::district_packages::{split_by_district, totals};
 use crate::i18n::Lang;
 use crate::plan_out::PlanContext;
 use crate::report_html::{esc, simplify, technology_colour, POP_COLOUR};
-use fiberplan_model::{LonLat, Village};
+use fiberplan_model::LonLat;
 use fiberplan_plan::Technology;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -46,19 +46,6 @@ fn feature(geometry: Value, props: Value) -> Value {
 }
 
 /// A village's name in the page's language.
-fn village_name(v: &Village, lang: Lang) -> &str {
-    let n = match lang {
-        Lang::Kk if !v.name_kk.is_empty() => &v.name_kk,
-        Lang::Ru if !v.name_ru.is_empty() => &v.name_ru,
-        _ => &v.name,
-    };
-    if n.is_empty() {
-        &v.id
-    } else {
-        n
-    }
-}
-
 /// The whole page.
 pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: Lang) -> String {
     let l = lang.labels();
@@ -146,11 +133,11 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         .map(|(v, vp)| {
             let mut m = Map::new();
             m.insert("id".into(), json!(v.id));
-            m.insert("name".into(), json!(village_name(v, lang)));
-            let shown = village_name(v, lang);
+            let shown = lang.village_name(v);
+            m.insert("name".into(), json!(shown));
             let mut other: Vec<&str> = Vec::new();
             for n in [&v.name, &v.name_kk, &v.name_ru] {
-                if !n.is_empty() && n != shown && !other.contains(&n.as_str()) {
+                if !n.is_empty() && *n != shown && !other.contains(&n.as_str()) {
                     other.push(n);
                 }
             }

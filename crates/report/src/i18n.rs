@@ -44,6 +44,21 @@ impl Lang {
         }
     }
 
+    /// A village's name in this language: its own name in the language, else its name as
+    /// given, else "unnamed" in the language (never its id, which has a column of its own).
+    pub fn village_name(self, v: &fiberplan_model::Village) -> String {
+        let n = match self {
+            Lang::Kk if !v.name_kk.is_empty() => &v.name_kk,
+            Lang::Ru if !v.name_ru.is_empty() => &v.name_ru,
+            _ => &v.name,
+        };
+        if n.is_empty() {
+            self.labels().unnamed.to_string()
+        } else {
+            n.clone()
+        }
+    }
+
     /// The district's oblast in this language (English when the data have no such name).
     pub fn oblast_name(self, d: &fiberplan_model::District) -> String {
         let n = match self {
@@ -112,6 +127,8 @@ pub struct Labels {
     pub chart_cost_bn: &'static str,
     pub chart_households: &'static str,
     pub outside_oblasts: &'static str,
+    /// A village without a name.
+    pub unnamed: &'static str,
     pub route_sections: &'static str,
     pub map: &'static str,
     pub legend: &'static str,
@@ -208,6 +225,7 @@ pub static RU: Labels = Labels {
     chart_cost_bn: "Стоимость, млрд ₸",
     chart_households: "Домохозяйства",
     outside_oblasts: "вне областей",
+    unnamed: "без названия",
     route_sections: "Участки трасс",
     map: "Карта",
     legend: "Условные обозначения",
@@ -270,6 +288,7 @@ pub static KK: Labels = Labels {
     chart_cost_bn: "Құны, млрд ₸",
     chart_households: "Үй шаруашылықтары",
     outside_oblasts: "облыстардан тыс",
+    unnamed: "атауы жоқ",
     route_sections: "Трасса учаскелері",
     map: "Карта",
     legend: "Шартты белгілер",
@@ -332,6 +351,7 @@ pub static EN: Labels = Labels {
     chart_cost_bn: "Cost, bn KZT",
     chart_households: "Households",
     outside_oblasts: "outside the oblasts",
+    unnamed: "unnamed",
     route_sections: "Route sections",
     map: "Map",
     legend: "Legend",
@@ -372,6 +392,29 @@ mod tests {
         assert_eq!("en".parse::<Lang>(), Ok(Lang::En));
         assert!("kz".parse::<Lang>().unwrap_err().contains("ru, kk or en"));
         assert_eq!(Lang::default(), Lang::Ru);
+    }
+
+    #[test]
+    fn a_nameless_village_is_unnamed_in_its_language_never_its_id() {
+        let mut v = fiberplan_model::Village {
+            id: "2820274280".into(),
+            name: String::new(),
+            name_kk: String::new(),
+            name_ru: String::new(),
+            lonlat: [60.0, 47.0],
+            place: "hamlet".into(),
+            population: 45,
+            households: 13,
+            population_imputed: true,
+            district: None,
+        };
+        assert_eq!(Lang::Ru.village_name(&v), "без названия");
+        assert_eq!(Lang::Kk.village_name(&v), "атауы жоқ");
+        assert_eq!(Lang::En.village_name(&v), "unnamed");
+        v.name = "Кокжиде".into();
+        v.name_kk = "Көкжиде".into();
+        assert_eq!(Lang::Ru.village_name(&v), "Кокжиде");
+        assert_eq!(Lang::Kk.village_name(&v), "Көкжиде");
     }
 
     #[test]

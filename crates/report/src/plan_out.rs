@@ -177,7 +177,7 @@ impl PlanContext<'_> {
                 alternative_kzt_per_household: vp.alternative.and_then(|(_, c)| per_hh(c)),
                 district: district_of(self.districts, v.district),
                 title: if v.name.is_empty() {
-                    v.id.clone()
+                    format!("unnamed ({})", v.id)
                 } else {
                     v.name.clone()
                 },

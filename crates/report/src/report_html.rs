@@ -283,19 +283,7 @@ pub fn district_report(
 
     // Village list: connected first (by phase), then the rest, by name.
     let mut order: Vec<usize> = w.villages.clone();
-    let vname = |i: usize| {
-        let v = &ctx.villages[i];
-        let n = match lang {
-            Lang::Kk if !v.name_kk.is_empty() => &v.name_kk,
-            Lang::Ru if !v.name_ru.is_empty() => &v.name_ru,
-            _ => &v.name,
-        };
-        if n.is_empty() {
-            v.id.clone()
-        } else {
-            n.clone()
-        }
-    };
+    let vname = |i: usize| lang.village_name(&ctx.villages[i]);
     order.sort_by_cached_key(|&i| {
         let vp = &ctx.plan.villages[i];
         (
