@@ -206,6 +206,17 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     // The load layer reads the inputs and builds the planning graph in one call: one phase
     // (a separate "graph" lap would always read 0 s).
     t.lap("read_and_graph");
+    if let Some(target) = scenario
+        .target_households
+        .filter(|_| scenario.mode == Mode::Quota)
+    {
+        let households: u64 = inputs.villages.iter().map(|v| v.households).sum();
+        if target > households {
+            eprintln!(
+                "fiberplan plan: warning: --target-households {target} is above the inputs' {households} households: the quota cannot be met"
+            );
+        }
+    }
     let planner = Planner::new(&inputs, SolverPolicy::PLAN);
     let pb = spinner("solving");
     let plan = planner.plan(&scenario)?;

@@ -145,3 +145,18 @@ fn hostile_sweep_warns_of_a_quota_above_the_households() {
     let results = std::fs::read_to_string(out.join("results.csv")).unwrap();
     assert_eq!(results.lines().count(), 4, "{results}");
 }
+
+#[test]
+fn hostile_plan_warns_of_a_quota_above_the_households() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = plan_equator(&out, &["--target-households", "500", "--no-last-mile"]);
+    ok(&o);
+    assert!(
+        stderr(&o).contains(
+            "warning: --target-households 500 is above the inputs' 160 households: the quota cannot be met"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
