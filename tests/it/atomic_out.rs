@@ -33,20 +33,13 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     m
 }
 
-/// The snapshot to compare two runs by: without `timings.json`, which differs run to run,
-/// and with the workbooks' bytes left out (`.xlsx` files differ run to run as written on
-/// 2026-11-30, the day they were added; their presence is still compared).
+/// The snapshot to compare two runs by: without `timings.json`, which differs run to run.
 fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     comparable(snapshot(dir))
 }
 
 fn comparable(mut m: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
     m.retain(|k, _| !k.ends_with("timings.json"));
-    for (k, v) in m.iter_mut() {
-        if k.ends_with(".xlsx") {
-            v.clear();
-        }
-    }
     m
 }
 
