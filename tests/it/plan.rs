@@ -354,3 +354,43 @@ fn stdout_cost_breakdown_adds_up() {
     assert_eq!(numbers[1..].iter().sum::<i64>(), numbers[0], "{line}");
     assert!(line.contains("satellite 1300000"), "{line}");
 }
+
+/// A village lying on an existing fibre line attaches where it lies (no route); one 0.001°
+/// of latitude beside it attaches at its projection onto the line: 110.574 m (the equator's
+/// meridional degree, tests/fixtures/README.md) x 1.3 = 143.747 m at 1,000,000 KZT/km
+/// (README: "a village may attach anywhere along them").
+#[test]
+fn villages_attach_to_a_fibre_line_where_they_lie() {
+    let dir = tempfile::tempdir().unwrap();
+    let backbone = dir.path().join("backbone.geojson");
+    std::fs::write(
+        &backbone,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"L1"},"geometry":{"type":"LineString","coordinates":[[0,0],[0.05,0]]}}]}"#,
+    )
+    .unwrap();
+    let villages = dir.path().join("villages.csv");
+    std::fs::write(
+        &villages,
+        "id,name,lon,lat,households\nA,Alpha,0.013,0,100\nB,Beta,0.031,0.001,50\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    ok(&run(&[
+        "plan",
+        "--out",
+        out.to_str().unwrap(),
+        "--villages",
+        villages.to_str().unwrap(),
+        "--backbone",
+        backbone.to_str().unwrap(),
+        "--costs",
+        "tests/fixtures/equator/costs.toml",
+        "--mode",
+        "connect-all",
+        "--no-last-mile",
+    ]));
+    let s = json(&out.join("summary.json"));
+    assert_eq!(s["villages_fibre"], 2);
+    assert_eq!(s["routes"], 1, "only B needs a route");
+    assert_eq!(s["cost_breakdown_kzt"]["corridor"], 143_747, "{s}");
+}

@@ -61,6 +61,44 @@ pub fn line_joints(lines: &[Vec<LonLat>], spacing_m: f64) -> Vec<LonLat> {
     out
 }
 
+/// Where each village would attach to an existing line: its projection onto the nearest
+/// segment of any line, when that lies within `max_m` (metres). A village lying on a line
+/// gets a joint at its own position, so it attaches where it lies instead of at the nearest
+/// spaced joint. Distances in the local projection `proj`; output in `[lon, lat]`.
+pub fn projection_joints(
+    villages: &[Village],
+    lines: &[Vec<LonLat>],
+    proj: &LocalProjection,
+    max_m: f64,
+) -> Vec<LonLat> {
+    use rstar::primitives::Line;
+    use rstar::{PointDistance, RTree};
+    let segments: Vec<Line<[f64; 2]>> = lines
+        .iter()
+        .flat_map(|l| l.windows(2))
+        .map(|w| Line::new(proj.project(w[0]), proj.project(w[1])))
+        .collect();
+    if segments.is_empty() {
+        return Vec::new();
+    }
+    let tree = RTree::bulk_load(segments);
+    let mut out = Vec::new();
+    for v in villages {
+        let q = proj.project(v.lonlat);
+        let Some(seg) = tree.nearest_neighbor(&q) else {
+            continue;
+        };
+        let d2 = seg.distance_2(&q);
+        if d2 < 1.0 {
+            // On the line (within a metre): the village itself is the joint, one node.
+            out.push(v.lonlat);
+        } else if d2 <= max_m * max_m {
+            out.push(proj.unproject(seg.nearest_point(&q)));
+        }
+    }
+    out
+}
+
 /// Build the proxy planning graph.
 pub fn build(
     villages: &[Village],
@@ -69,7 +107,17 @@ pub fn build(
     costs: &CostModel,
     opts: &ProxyOptions,
 ) -> PlanningGraph {
-    let joints = line_joints(&backbone.lines, opts.joint_spacing_m);
+    let mut joints = line_joints(&backbone.lines, opts.joint_spacing_m);
+    if !backbone.lines.is_empty() && !villages.is_empty() {
+        let lat = villages.iter().map(|v| v.lonlat[1]).sum::<f64>() / villages.len() as f64;
+        let near = LocalProjection::new(lat);
+        joints.extend(projection_joints(
+            villages,
+            &backbone.lines,
+            &near,
+            opts.joint_spacing_m,
+        ));
+    }
     let all: Vec<LonLat> = villages
         .iter()
         .map(|v| v.lonlat)
