@@ -329,10 +329,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     }
     // Office files: CSVs with a byte-order mark, the routes table and the workbook.
     use fiberplan_report::office;
-    let bytes = |out: &mut AtomicDir, name: &str, body: &[u8]| {
-        out.write(name, body)
-            .with_context(|| format!("cannot write {}", args.out.join(name).display()))
-    };
+    let bytes =
+        |out: &mut AtomicDir, name: &str, body: &[u8]| out.write(name, body).map_err(out_fault);
     bytes(&mut out, "plan.xlsx", &office::plan_workbook(&ctx, &csv))?;
     let chart = fiberplan_report::plan_chart::plan_chart_svg(&ctx, args.lang);
     write(&mut out, "chart.svg", chart)?;

@@ -211,7 +211,8 @@ fn a_failed_plan_leaves_the_previous_outputs_whole() {
     assert!(first_difference(&before, &outputs(&out)).is_none());
     assert_eq!(listing(d.path()), files_before);
 
-    // Fails while writing: the outputs are staged, then --export-stp cannot be written.
+    // Fails while writing: the outputs are staged, then --export-stp cannot be written: an
+    // output fault, exit 2 with one line (issue 19).
     // (A different target, so outputs that slipped through would differ.)
     let mut late = good.clone();
     late.extend([
@@ -221,7 +222,7 @@ fn a_failed_plan_leaves_the_previous_outputs_whole() {
         "/nonexistent/fiberplan/graph.stp",
     ]);
     let o = run(&late);
-    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
     let e = stderr(&o);
     assert_eq!(e.trim_end().lines().count(), 1, "one line: {e}");
     assert!(e.contains("/nonexistent/fiberplan/graph.stp"), "{e}");
@@ -246,7 +247,7 @@ fn a_failed_plan_leaves_the_previous_outputs_whole() {
     let mut onto_file = vec!["plan", "--out", f.to_str().unwrap()];
     onto_file.extend_from_slice(&fixture);
     let o = run(&onto_file);
-    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
     assert_eq!(stderr(&o).trim_end().lines().count(), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("not_a_folder"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "keep");
