@@ -223,6 +223,30 @@ fn national_workbooks_open_in_libreoffice_with_the_csv_figures() {
     // The default language is Russian.
     every_imputed_figure_carries_its_estimate_mark(&out);
 
+    // Identity: most villages carry their settlement's KATO code (77.6 % matched by name in
+    // their district when written), always inside their own district's code, and an okrug.
+    let col = |n: &str| villages[0].iter().position(|h| h == n).unwrap();
+    let (kato, okrug, district) = (
+        col("settlement_kato"),
+        col("rural_okrug"),
+        col("district_kato"),
+    );
+    let matched: Vec<&Vec<String>> = villages[1..]
+        .iter()
+        .filter(|r| !r[kato].is_empty())
+        .collect();
+    assert!(
+        matched.len() * 100 >= (villages.len() - 1) * 70,
+        "{} of {} villages have a KATO code",
+        matched.len(),
+        villages.len() - 1
+    );
+    for r in &matched {
+        assert_eq!(r[kato].len(), 9, "{r:?}");
+        assert_eq!(r[kato][..4], r[district][..4], "{r:?}");
+    }
+    assert!(matched.iter().filter(|r| !r[okrug].is_empty()).count() * 10 >= matched.len() * 9);
+
     let Some(soffice) = soffice() else { return };
     let sheets = sheets_by_libreoffice(&soffice, &out.join("plan.xlsx"), &dir.path().join("lo"));
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();

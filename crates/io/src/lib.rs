@@ -9,6 +9,7 @@ pub mod costs;
 pub mod dem;
 mod error;
 pub mod geojson_in;
+pub mod kato;
 pub mod last_mile;
 pub mod mobile;
 pub mod mobile_inputs;

@@ -263,6 +263,8 @@ pub fn read_national(dir: &Path, opts: &NationalOptions) -> Result<NationalData,
             population,
             households: (population as f64 / opts.household_size).round() as u64,
             population_imputed: imputed,
+            kato: String::new(),
+            rural_okrug: String::new(),
             district: by_kato.get(r.kato.as_str()).copied(),
         });
     }

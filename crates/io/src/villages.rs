@@ -145,6 +145,8 @@ fn read_geojson(path: &Path, household_size: f64) -> Result<Vec<Village>, InputE
             population,
             households,
             population_imputed: false,
+            kato: String::new(),
+            rural_okrug: String::new(),
             district: None,
         });
     }
@@ -275,6 +277,8 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
             population,
             households,
             population_imputed: false,
+            kato: String::new(),
+            rural_okrug: String::new(),
             district: None,
         });
     }

@@ -128,6 +128,9 @@ pub struct PlanInputs {
     pub settings: PlanSettings,
 }
 
+/// The official settlement classifier in the data folder's `kz/`.
+pub const KATO_FILE: &str = "kato_2022-10-17_ru.csv";
+
 /// Read, check and build: the one way every command gets from files to a planning graph.
 /// Inputs are read in the order `plan` has always read them (costs, villages, regions,
 /// backbone), so the first error reported is the same.
@@ -135,10 +138,18 @@ pub fn load(spec: &InputSpec) -> Result<PlanInputs, LoadError> {
     spec.settings
         .check()
         .map_err(|e| LoadError::Invalid(e.as_flag()))?;
-    let inputs = match &spec.osm {
+    let mut inputs = match &spec.osm {
         Some(osm) => crate::osm_inputs::load_osm(osm, spec)?,
         None => load_proxy(spec)?,
     };
+    // Settlement KATO codes and rural okrugs from the bundled classifier, where a village's
+    // name matches one settlement of its district.
+    let kato = spec.data.join("kz").join(KATO_FILE);
+    if kato.is_file() {
+        let settlements = fiberplan_io::kato::read_kato(&kato)?;
+        let districts = &inputs.regions.districts;
+        fiberplan_io::kato::match_villages(&mut inputs.villages, districts, &settlements);
+    }
     // Money is exact whole tenge: refuse inputs whose dearest plan could overflow it.
     fiberplan_plan::economics::check_money_bound(
         &inputs.costs,

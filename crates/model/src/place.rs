@@ -35,6 +35,14 @@ pub struct Village {
     pub households: u64,
     /// True when `population` was imputed because the input had none.
     pub population_imputed: bool,
+    /// The settlement's KATO code (9 digits) in the official classifier, when its name
+    /// matched one settlement of its district there; empty otherwise.
+    #[serde(default)]
+    pub kato: String,
+    /// The rural okrug (ауылдық округ / сельский округ) the classifier puts it in, in
+    /// Russian as the classifier names it; empty when unknown or not in one.
+    #[serde(default)]
+    pub rural_okrug: String,
     /// Index into the district table, when the village lies in a known district.
     pub district: Option<usize>,
 }

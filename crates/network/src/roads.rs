@@ -662,6 +662,8 @@ mod tests {
             population: 100,
             households: 30,
             population_imputed: false,
+            kato: String::new(),
+            rural_okrug: String::new(),
             district: None,
         }
     }

@@ -43,6 +43,8 @@ mod tests {
             population: households * 3,
             households,
             population_imputed: false,
+            kato: String::new(),
+            rural_okrug: String::new(),
             district: None,
         }
     }

@@ -501,6 +501,8 @@ mod tests {
                 population: 35,
                 population_imputed: false,
                 households_imputed: false,
+                settlement_kato: String::new(),
+                rural_okrug: String::new(),
                 technology: tech.to_string(),
                 unreachable: false,
                 cost_kzt: 5,

@@ -52,10 +52,13 @@ impl Lang {
             Lang::Ru if !v.name_ru.is_empty() => &v.name_ru,
             _ => &v.name,
         };
-        if n.is_empty() {
-            self.labels().unnamed.to_string()
-        } else {
-            n.clone()
+        match (n.is_empty(), v.kato.is_empty()) {
+            (false, _) => n.clone(),
+            (true, true) => self.labels().unnamed.to_string(),
+            (true, false) => {
+                let kato = if self == Lang::En { "KATO" } else { "КАТО" };
+                format!("{} ({kato} {})", self.labels().unnamed, v.kato)
+            }
         }
     }
 
@@ -129,6 +132,8 @@ pub struct Labels {
     pub outside_oblasts: &'static str,
     /// A village without a name.
     pub unnamed: &'static str,
+    /// The rural okrug column of the village list.
+    pub rural_okrug: &'static str,
     pub route_sections: &'static str,
     pub map: &'static str,
     pub legend: &'static str,
@@ -226,6 +231,7 @@ pub static RU: Labels = Labels {
     chart_households: "Домохозяйства",
     outside_oblasts: "вне областей",
     unnamed: "без названия",
+    rural_okrug: "Сельский округ",
     route_sections: "Участки трасс",
     map: "Карта",
     legend: "Условные обозначения",
@@ -289,6 +295,7 @@ pub static KK: Labels = Labels {
     chart_households: "Үй шаруашылықтары",
     outside_oblasts: "облыстардан тыс",
     unnamed: "атауы жоқ",
+    rural_okrug: "Ауылдық округ",
     route_sections: "Трасса учаскелері",
     map: "Карта",
     legend: "Шартты белгілер",
@@ -352,6 +359,7 @@ pub static EN: Labels = Labels {
     chart_households: "Households",
     outside_oblasts: "outside the oblasts",
     unnamed: "unnamed",
+    rural_okrug: "Rural okrug",
     route_sections: "Route sections",
     map: "Map",
     legend: "Legend",
@@ -406,11 +414,15 @@ mod tests {
             population: 45,
             households: 13,
             population_imputed: true,
+            kato: String::new(),
+            rural_okrug: String::new(),
             district: None,
         };
         assert_eq!(Lang::Ru.village_name(&v), "без названия");
         assert_eq!(Lang::Kk.village_name(&v), "атауы жоқ");
         assert_eq!(Lang::En.village_name(&v), "unnamed");
+        v.kato = "156437100".into();
+        assert_eq!(Lang::Ru.village_name(&v), "без названия (КАТО 156437100)");
         v.name = "Кокжиде".into();
         v.name_kk = "Көкжиде".into();
         assert_eq!(Lang::Ru.village_name(&v), "Кокжиде");

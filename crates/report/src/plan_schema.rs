@@ -97,6 +97,12 @@ pub struct VillageProps {
     /// The households are an estimate (derived from an imputed population).
     #[serde(default)]
     pub households_imputed: bool,
+    /// Settlement KATO code (9 digits) from the official classifier, empty when unmatched.
+    #[serde(default)]
+    pub settlement_kato: String,
+    /// Rural okrug from the classifier, empty when unknown.
+    #[serde(default)]
+    pub rural_okrug: String,
     /// `fibre`, `fwa`, `satellite` or `none`.
     pub technology: String,
     /// No corridor reaches it from the existing network.

@@ -295,14 +295,15 @@ pub fn district_report(
     });
     let _ = writeln!(
         h,
-        "<h2>{}</h2>\n<table id=\"villages\">\n<tr><th>{}</th><th>id</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<h2>{}</h2>\n<table id=\"villages\">\n<tr><th>{}</th><th>id</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
         esc(l.village_list),
         esc(l.name),
         esc(l.households),
         esc(l.technology),
         esc(l.phase),
         esc(l.cost_kzt),
-        esc(l.reason)
+        esc(l.reason),
+        esc(l.rural_okrug)
     );
     for i in order {
         let (v, vp) = (&ctx.villages[i], &ctx.plan.villages[i]);
@@ -322,7 +323,7 @@ pub fn district_report(
         };
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
             esc(&vname(i)),
             esc(&v.id),
             if v.population_imputed {
@@ -333,7 +334,8 @@ pub fn district_report(
             esc(&tech),
             esc(&phase),
             int(lang, vp.cost_kzt),
-            esc(&reason(l, lang, v.households, vp))
+            esc(&reason(l, lang, v.households, vp)),
+            esc(&v.rural_okrug)
         );
     }
     h.push_str("</table>\n");

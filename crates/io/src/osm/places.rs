@@ -96,6 +96,8 @@ pub fn villages_from_places(osm: &OsmData, opts: &VillageOptions) -> Vec<Village
                 population,
                 households: (population as f64 / opts.household_size).round() as u64,
                 population_imputed: imputed,
+                kato: String::new(),
+                rural_okrug: String::new(),
                 district: None,
             }
         })
