@@ -327,15 +327,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_string(&run.geojson)? + "\n",
         )?;
     }
-    // Office files: CSVs with a byte-order mark, the routes table and the workbook.
-    use fiberplan_report::office;
+    // Office files: the CSVs with a byte-order mark, the routes table, workbook and chart.
     let bytes =
         |out: &mut AtomicDir, name: &str, body: &[u8]| out.write(name, body).map_err(out_fault);
-    bytes(&mut out, "plan.xlsx", &office::plan_workbook(&ctx, &csv))?;
-    let chart = fiberplan_report::plan_chart::plan_chart_svg(&ctx, args.lang);
-    write(&mut out, "chart.svg", chart)?;
-    write(&mut out, "villages.csv", office::with_bom(&csv))?;
-    write(&mut out, "routes.csv", office::with_bom(&ctx.routes_csv()))?;
+    let lang = args.lang;
+    for (name, body) in fiberplan_report::office::plan_office_files(&ctx, &csv, lang, true) {
+        bytes(&mut out, name, &body)?;
+    }
     write(&mut out, "summary.json", summary)?;
     let polygons = &regions.district_polygons;
     for (name, body) in fiberplan_report::district_packages(&ctx, polygons, args.lang) {

@@ -111,7 +111,6 @@ pub fn fold_name(name: &str) -> String {
                 'ө' => 'о',
                 'һ' => 'х',
                 'ё' => 'е',
-                'ы' => 'ы',
                 c => c,
             };
             c.is_alphanumeric().then_some(c)

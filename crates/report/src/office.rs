@@ -129,10 +129,32 @@ fn number(field: &str) -> Option<f64> {
     }
 }
 
-/// The plan's workbook `plan.xlsx`: villages (`villages_csv`, the plan's final
-/// `villages.csv`), routes, bill of quantities, totals by district and by oblast, about.
-pub fn plan_workbook(ctx: &PlanContext, villages_csv: &str) -> Vec<u8> {
+/// The plan's office files, as (name, contents): `villages.csv` (from `villages_csv`, the
+/// plan's final table) and `routes.csv` with their byte-order mark, and with `workbook` also
+/// `plan.xlsx` and `chart.svg`. `plan` and `sweep --plans` both write them through here.
+pub fn plan_office_files(
+    ctx: &PlanContext,
+    villages_csv: &str,
+    lang: crate::Lang,
+    workbook: bool,
+) -> Vec<(&'static str, Vec<u8>)> {
     let routes = ctx.routes_csv();
+    let mut files = vec![
+        ("villages.csv", with_bom(villages_csv).into_bytes()),
+        ("routes.csv", with_bom(&routes).into_bytes()),
+    ];
+    if workbook {
+        files.push(("plan.xlsx", plan_workbook(ctx, villages_csv, &routes)));
+        let chart = crate::plan_chart::plan_chart_svg(ctx, lang);
+        files.push(("chart.svg", chart.into_bytes()));
+    }
+    files
+}
+
+/// The plan's workbook `plan.xlsx`: villages (`villages_csv`, the plan's final
+/// `villages.csv`), routes (`routes`, its `routes.csv`), bill of quantities, totals by
+/// district and by oblast, about.
+pub fn plan_workbook(ctx: &PlanContext, villages_csv: &str, routes: &str) -> Vec<u8> {
     let boq = ctx.boq_csv();
     let (districts, oblasts) = ctx.totals_csvs(&ctx.totals());
     let sheets = [
@@ -142,7 +164,7 @@ pub fn plan_workbook(ctx: &PlanContext, villages_csv: &str) -> Vec<u8> {
         },
         Sheet {
             name: "routes",
-            csv: &routes,
+            csv: routes,
         },
         Sheet {
             name: "bill of quantities",

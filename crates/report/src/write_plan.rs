@@ -39,17 +39,13 @@ pub fn write_plan(
             source,
         })
     };
-    let villages_csv = ctx.villages_csv();
     write("plan.geojson", ctx.geojson().as_bytes())?;
-    write("villages.csv", office::with_bom(&villages_csv).as_bytes())?;
-    write("routes.csv", office::with_bom(&ctx.routes_csv()).as_bytes())?;
+    let all = files == PlanFiles::All;
+    for (name, body) in office::plan_office_files(ctx, &ctx.villages_csv(), lang, all) {
+        write(name, &body)?;
+    }
     write("summary.json", ctx.summary_json().as_bytes())?;
-    if files == PlanFiles::All {
-        write("plan.xlsx", &office::plan_workbook(ctx, &villages_csv))?;
-        write(
-            "chart.svg",
-            crate::plan_chart::plan_chart_svg(ctx, lang).as_bytes(),
-        )?;
+    if all {
         for (name, body) in district_packages(ctx, district_polygons, lang) {
             write(&name, &body)?;
         }
