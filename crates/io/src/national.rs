@@ -265,6 +265,7 @@ pub fn read_national(dir: &Path, opts: &NationalOptions) -> Result<NationalData,
             population_imputed: imputed,
             kato: String::new(),
             rural_okrug: String::new(),
+            existing_fibre: None,
             district: by_kato.get(r.kato.as_str()).copied(),
         });
     }

@@ -147,6 +147,7 @@ fn read_geojson(path: &Path, household_size: f64) -> Result<Vec<Village>, InputE
             population_imputed: false,
             kato: String::new(),
             rural_okrug: String::new(),
+            existing_fibre: None,
             district: None,
         });
     }
@@ -279,6 +280,7 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
             population_imputed: false,
             kato: String::new(),
             rural_okrug: String::new(),
+            existing_fibre: None,
             district: None,
         });
     }

@@ -15,7 +15,7 @@ mod settings;
 
 pub use cost::{CorridorCosts, CostModel, FwaCosts, Lifecycle, RoadClassCost, SatelliteCosts};
 pub use objective::{gap_pct, Objective, Reached};
-pub use place::{Backbone, District, Pop, PopSource, Village};
+pub use place::{Backbone, District, ExistingFibre, Pop, PopSource, Village};
 pub use scenario::{
     Distribution, Grid, Inputs, Mode, MonteCarlo, Phase, Scenario, ScenarioFile, Vary,
 };

@@ -21,7 +21,7 @@ pub struct District {
 }
 
 /// A settlement that may be connected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Village {
     /// Unique id as given in the input (OSM node id for the bundled data).
     pub id: String,
@@ -45,6 +45,54 @@ pub struct Village {
     pub rural_okrug: String,
     /// Index into the district table, when the village lies in a known district.
     pub district: Option<usize>,
+    /// Why the village is taken to have fibre already (`None`: it has none). Such a village
+    /// gets no new route: its node is a point of presence and its households are not demand.
+    #[serde(default)]
+    pub existing_fibre: Option<ExistingFibre>,
+}
+
+impl Village {
+    /// Households the plan may still connect: none where fibre is already there.
+    pub fn new_households(&self) -> u64 {
+        if self.existing_fibre.is_some() {
+            0
+        } else {
+            self.households
+        }
+    }
+}
+
+/// What says that a village already has fibre.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExistingFibre {
+    /// The villages file's `has_fibre` column or property.
+    Input,
+    /// The list of village ids given with `--has-fibre`.
+    List,
+    /// The declared proxy: the district's administrative centre in the KATO classifier.
+    ProxyDistrictCentre,
+    /// The declared proxy: within the set distance of a city's or town's point of presence.
+    ProxyNearTown,
+}
+
+impl ExistingFibre {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExistingFibre::Input => "input",
+            ExistingFibre::List => "list",
+            ExistingFibre::ProxyDistrictCentre => "proxy_district_centre",
+            ExistingFibre::ProxyNearTown => "proxy_near_town",
+        }
+    }
+
+    /// True for the declared proxy, false for what the user's files say.
+    pub fn is_assumed(self) -> bool {
+        matches!(
+            self,
+            ExistingFibre::ProxyDistrictCentre | ExistingFibre::ProxyNearTown
+        )
+    }
 }
 
 /// Where a point of presence comes from.
@@ -62,6 +110,8 @@ pub enum PopSource {
     LineJoint,
     /// Chosen because the input had no other candidate (most populous place).
     Fallback,
+    /// A village that already has fibre (its input, the `--has-fibre` list or the proxy).
+    VillageWithFibre,
 }
 
 /// A point of presence on the existing network.

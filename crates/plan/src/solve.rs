@@ -45,6 +45,7 @@ mod tests {
             population_imputed: false,
             kato: String::new(),
             rural_okrug: String::new(),
+            existing_fibre: None,
             district: None,
         }
     }

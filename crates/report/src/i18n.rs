@@ -416,6 +416,7 @@ mod tests {
             population_imputed: true,
             kato: String::new(),
             rural_okrug: String::new(),
+            existing_fibre: None,
             district: None,
         };
         assert_eq!(Lang::Ru.village_name(&v), "без названия");

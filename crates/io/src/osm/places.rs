@@ -98,6 +98,7 @@ pub fn villages_from_places(osm: &OsmData, opts: &VillageOptions) -> Vec<Village
                 population_imputed: imputed,
                 kato: String::new(),
                 rural_okrug: String::new(),
+                existing_fibre: None,
                 district: None,
             }
         })
