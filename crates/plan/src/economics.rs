@@ -188,6 +188,133 @@ impl Economics {
     }
 }
 
+/// A fibre village's designed access network (the last mile), whole tenge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DesignedAccess {
+    /// OLT site share and PON ports: in place of the cost model's village equipment.
+    pub equipment_kzt: Kzt,
+    /// Splitters, closures, cables, poles and trenches, drops, ONTs and splices: in place of
+    /// households x the flat household price.
+    pub connections_kzt: Kzt,
+    /// Households passed by the design (the calibration's denominator).
+    pub households_passed: u64,
+}
+
+/// What pricing a plan with its designs changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DesignedPricing {
+    /// Fibre villages priced by their design, and those left at the flat price (cities
+    /// above the design's size limit).
+    pub villages_designed: usize,
+    pub villages_flat: usize,
+    /// The designed villages at the cost model's flat prices and by their designs.
+    pub flat_kzt: Kzt,
+    pub designed_kzt: Kzt,
+}
+
+/// Prices every fibre village that has a design by that design instead of the cost model's
+/// village equipment and flat household price: its `cost_kzt`, the plan's equipment,
+/// household and total costs, its phase's spend and its lifecycle `fibre_marginal_kzt`
+/// (running costs unchanged) move by the difference. `designed[i]` is village i's design
+/// (`None`: not designed; a shorter slice leaves the rest flat).
+///
+/// The fibre tree is not re-solved: in quota, coverage and connect-all modes it does not
+/// depend on village prices; budget and least-cost plans should be solved at prices
+/// calibrated from designs first ([`calibrated_costs`]).
+///
+/// # Errors
+/// A sum beyond 64-bit tenge, naming the village.
+pub fn price_with_designs(
+    plan: &mut crate::Plan,
+    costs: &CostModel,
+    villages: &[Village],
+    designed: &[Option<DesignedAccess>],
+) -> Result<DesignedPricing, String> {
+    let mut out = DesignedPricing::default();
+    let sm = &mut plan.summary;
+    for (i, vp) in plan.villages.iter_mut().enumerate() {
+        if vp.technology != crate::Technology::Fibre {
+            continue;
+        }
+        let Some(d) = designed.get(i).copied().flatten() else {
+            out.villages_flat += 1;
+            continue;
+        };
+        let overflow = || {
+            format!(
+                "village {}: its designed last-mile cost overflows 64-bit tenge in the plan's totals",
+                villages.get(i).map_or("?", |v| v.id.as_str())
+            )
+        };
+        let new = d
+            .equipment_kzt
+            .checked_add(d.connections_kzt)
+            .ok_or_else(overflow)?;
+        let old = vp.cost_kzt;
+        let delta = new.checked_sub(old).ok_or_else(overflow)?;
+        let old_connections = old
+            .checked_sub(costs.village_equipment_kzt)
+            .ok_or_else(overflow)?;
+        let add = |x: Kzt, plus: Kzt, minus: Kzt| {
+            x.checked_add(plus)
+                .and_then(|y| y.checked_sub(minus))
+                .ok_or_else(overflow)
+        };
+        sm.cost_equipment_kzt = add(
+            sm.cost_equipment_kzt,
+            d.equipment_kzt,
+            costs.village_equipment_kzt,
+        )?;
+        sm.cost_households_kzt = add(sm.cost_households_kzt, d.connections_kzt, old_connections)?;
+        sm.cost_total_kzt = add(sm.cost_total_kzt, delta, 0)?;
+        if let Some(year) = vp.phase {
+            if let Some(p) = sm.phases.iter_mut().find(|p| p.0 == year) {
+                p.1 = add(p.1, delta, 0)?;
+            }
+        }
+        if let Some(m) = vp.fibre_marginal_kzt {
+            vp.fibre_marginal_kzt = Some(add(m, delta, 0)?);
+        }
+        vp.cost_kzt = new;
+        out.villages_designed += 1;
+        out.flat_kzt = add(out.flat_kzt, old, 0)?;
+        out.designed_kzt = add(out.designed_kzt, new, 0)?;
+    }
+    Ok(out)
+}
+
+/// The cost model with its village equipment and household price calibrated from designs:
+/// equipment = the designs' mean OLT part per village, household price = their other parts
+/// per household passed, each rounded to the nearest tenge (half up). Without a design (or
+/// without a household passed) the model's own figure stays.
+///
+/// # Errors
+/// A sum beyond 64-bit tenge.
+pub fn calibrated_costs(
+    costs: &CostModel,
+    designs: impl IntoIterator<Item = DesignedAccess>,
+) -> Result<CostModel, String> {
+    let (mut n, mut eq, mut conn, mut hh) = (0i128, 0i128, 0i128, 0i128);
+    for d in designs {
+        n += 1;
+        eq += d.equipment_kzt as i128;
+        conn += d.connections_kzt as i128;
+        hh += d.households_passed as i128;
+    }
+    let round = |a: i128, b: i128| -> Result<Kzt, String> {
+        Kzt::try_from((2 * a + b).div_euclid(2 * b))
+            .map_err(|_| "the designs' calibrated price overflows 64-bit tenge".to_string())
+    };
+    let mut c = costs.clone();
+    if n > 0 {
+        c.village_equipment_kzt = round(eq, n)?;
+    }
+    if hh > 0 {
+        c.household_connection_kzt = round(conn, hh)?;
+    }
+    Ok(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +362,160 @@ mod tests {
             existing_fibre: None,
             district: None,
         }
+    }
+
+    fn village_plan(
+        technology: crate::Technology,
+        cost_kzt: Kzt,
+        phase: Option<u16>,
+    ) -> crate::VillagePlan {
+        crate::VillagePlan {
+            technology,
+            unreachable: false,
+            cost_kzt,
+            phase,
+            fibre_marginal_kzt: (technology == crate::Technology::Fibre).then_some(cost_kzt + 500),
+            alternative: None,
+        }
+    }
+
+    /// Three villages at 1,000 tenge of equipment and 100 per household: A (10 households,
+    /// fibre in 2026), B (20, fibre in 2027, no design), C (5, FWA, 700); corridors 5,000.
+    fn three_village_plan() -> (crate::Plan, CostModel, Vec<Village>) {
+        use crate::Technology::{Fibre, Fwa};
+        let mut c = costs(1_000, 100);
+        c.village_equipment_kzt = 1_000;
+        let summary = crate::Summary {
+            objective: fiberplan_model::Objective::Quota {
+                target_households: 30,
+            },
+            villages_total: 3,
+            households_total: 35,
+            population_total: 105,
+            villages_fibre: 2,
+            households_fibre: 30,
+            population_fibre: 90,
+            villages_fwa: 1,
+            households_fwa: 5,
+            villages_satellite: 0,
+            households_satellite: 0,
+            villages_existing_fibre: 0,
+            households_existing_fibre: 0,
+            coverage_share: 1.0,
+            villages_unreachable: 0,
+            new_fibre_km: 5.0,
+            routes: 1,
+            pops_used: 1,
+            cost_corridor_kzt: 5_000,
+            cost_equipment_kzt: 2_000,
+            cost_households_kzt: 3_000,
+            cost_fwa_kzt: 700,
+            cost_satellite_kzt: 0,
+            cost_total_kzt: 10_700,
+            phases: vec![(2026, 6_000), (2027, 4_700)],
+            villages_unphased: 0,
+            solver: String::new(),
+            solver_objective: 5_000,
+            lower_bound: None,
+            solver_cut_short: false,
+        };
+        let plan = crate::Plan {
+            villages: vec![
+                village_plan(Fibre, 2_000, Some(2026)),
+                village_plan(Fibre, 3_000, Some(2027)),
+                village_plan(Fwa, 700, Some(2027)),
+            ],
+            routes: Vec::new(),
+            pops: Vec::new(),
+            summary,
+            corridors: Vec::new(),
+        };
+        let mut vs = vec![village(10), village(20), village(5)];
+        for (v, id) in vs.iter_mut().zip(["a", "b", "c"]) {
+            v.id = id.into();
+        }
+        (plan, c, vs)
+    }
+
+    #[test]
+    fn designed_villages_replace_the_flat_price_in_every_total() {
+        let (mut plan, c, vs) = three_village_plan();
+        let a = DesignedAccess {
+            equipment_kzt: 300,
+            connections_kzt: 450,
+            households_passed: 10,
+        };
+        // C is FWA: a design given for it is not used.
+        let p = price_with_designs(&mut plan, &c, &vs, &[Some(a), None, Some(a)]).unwrap();
+        assert_eq!(
+            p,
+            DesignedPricing {
+                villages_designed: 1,
+                villages_flat: 1,
+                flat_kzt: 2_000,
+                designed_kzt: 750,
+            }
+        );
+        let s = &plan.summary;
+        // A: 1,000 + 10 x 100 = 2,000 -> 300 + 450 = 750 (-1,250).
+        assert_eq!(plan.villages[0].cost_kzt, 750);
+        assert_eq!(plan.villages[0].fibre_marginal_kzt, Some(1_250));
+        assert_eq!(plan.villages[1].cost_kzt, 3_000);
+        assert_eq!(plan.villages[2].cost_kzt, 700);
+        assert_eq!(s.cost_equipment_kzt, 2_000 - 1_000 + 300);
+        assert_eq!(s.cost_households_kzt, 3_000 - 1_000 + 450);
+        assert_eq!(s.cost_total_kzt, 9_450);
+        assert_eq!(
+            s.cost_total_kzt,
+            s.cost_fibre_kzt() + s.cost_fwa_kzt + s.cost_satellite_kzt
+        );
+        assert_eq!(s.phases, [(2026, 4_750), (2027, 4_700)]);
+    }
+
+    #[test]
+    fn a_design_that_overflows_the_totals_is_an_error_naming_the_village() {
+        let (mut plan, c, vs) = three_village_plan();
+        let huge = DesignedAccess {
+            equipment_kzt: Kzt::MAX,
+            connections_kzt: 1,
+            households_passed: 10,
+        };
+        let e = price_with_designs(&mut plan, &c, &vs, &[Some(huge)]).unwrap_err();
+        assert!(e.starts_with("village a: "), "{e}");
+        // Its own cost fits, the plan's equipment total does not.
+        let (mut plan, c, vs) = three_village_plan();
+        let big = DesignedAccess {
+            equipment_kzt: Kzt::MAX - 10,
+            connections_kzt: 10,
+            households_passed: 10,
+        };
+        let e = price_with_designs(&mut plan, &c, &vs, &[Some(big)]).unwrap_err();
+        assert!(e.contains("overflows"), "{e}");
+    }
+
+    #[test]
+    fn calibrated_prices_are_the_designs_means_rounded_half_up() {
+        let c = costs(1_000, 150_000);
+        let d = |equipment_kzt, connections_kzt, households_passed| DesignedAccess {
+            equipment_kzt,
+            connections_kzt,
+            households_passed,
+        };
+        // Equipment (300 + 500) / 2 = 400; households 1,450 / 30 = 48.33 -> 48.
+        let k = calibrated_costs(&c, [d(300, 450, 10), d(500, 1_000, 20)]).unwrap();
+        assert_eq!(
+            (k.village_equipment_kzt, k.household_connection_kzt),
+            (400, 48)
+        );
+        // 1,455 / 30 = 48.5 -> 49; 301 / 2 = 150.5 -> 151.
+        let k = calibrated_costs(&c, [d(300, 455, 10), d(1, 1_000, 20)]).unwrap();
+        assert_eq!(
+            (k.village_equipment_kzt, k.household_connection_kzt),
+            (151, 49)
+        );
+        // No design: the model's own figures.
+        let k = calibrated_costs(&c, []).unwrap();
+        assert_eq!(k, c);
     }
 
     #[test]
