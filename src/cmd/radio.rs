@@ -452,6 +452,11 @@ pub struct CoverageArgs {
     /// Clutter / body / building margin taken off every point, dB.
     #[arg(long, default_value_t = 0.0)]
     pub margin_db: f64,
+    /// Cut every point's own profile from the DEM (slower) instead of sampling the DEM
+    /// once along rays from the site and taking each point's profile from the two rays
+    /// around it.
+    #[arg(long)]
+    pub exact_profiles: bool,
     /// Output folder: coverage.geojson, coverage.png, summary.json.
     #[arg(long)]
     pub out: PathBuf,
@@ -461,7 +466,9 @@ pub struct CoverageArgs {
 }
 
 fn coverage(args: CoverageArgs) -> anyhow::Result<ExitCode> {
-    use fiberplan_radio::coverage::{coverage, grid_around, PointIndex, Receiver, Site};
+    use fiberplan_radio::coverage::{
+        coverage, coverage_on_rays, grid_around, PointIndex, Receiver, Site,
+    };
     use fiberplan_radio::{ItmModel, Model, PathLoss};
     init_threads(args.threads)?;
     let v: Vec<f64> = args
@@ -528,22 +535,37 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<ExitCode> {
     let grid = grid_around([lon, lat], radius_m, args.grid_m);
     let index = PointIndex::new(&grid.points);
     let step = args.step_m;
-    let rx_dbm = coverage(
-        &site,
-        &rx,
-        &grid.points,
-        &index,
-        model,
-        |a, b, buf: &mut Vec<f64>| {
-            let mut p = fiberplan_io::dem::Profile {
-                interval_m: 0.0,
-                elevations: std::mem::take(buf),
-            };
-            let ok = dem.profile_into(a, b, step, &mut p).is_ok();
-            *buf = p.elevations;
-            ok.then_some(p.interval_m)
-        },
-    );
+    let with_buf = |buf: &mut Vec<f64>, cut: &dyn Fn(&mut fiberplan_io::dem::Profile) -> bool| {
+        let mut p = fiberplan_io::dem::Profile {
+            interval_m: 0.0,
+            elevations: std::mem::take(buf),
+        };
+        let ok = cut(&mut p);
+        *buf = p.elevations;
+        ok.then_some(p.interval_m)
+    };
+    let rx_dbm = if args.exact_profiles {
+        coverage(&site, &rx, &grid.points, &index, model, |a, b, buf| {
+            with_buf(buf, &|p| dem.profile_into(a, b, step, p).is_ok())
+        })
+    } else {
+        coverage_on_rays(
+            &site,
+            &rx,
+            &grid.points,
+            &index,
+            model,
+            step,
+            |a, b, ray_step, buf| {
+                with_buf(buf, &|p| {
+                    dem.ray_into(a, b, ray_step, p);
+                    true
+                })
+                .unwrap_or(0.0)
+            },
+            |p| dem.elevation(p[0], p[1]),
+        )
+    };
     let compute_s = t0.elapsed().as_secs_f64();
     let with_value = rx_dbm.iter().filter(|v| v.is_some()).count();
     let summary = serde_json::json!({
@@ -553,7 +575,8 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<ExitCode> {
             "n_0": itm_model.params.n_0, "epsilon": itm_model.params.epsilon, "sigma": itm_model.params.sigma,
             "polarization": "vertical", "climate": "continental temperate (5)", "mdvar": itm_model.params.mdvar,
             "time_pct": 50, "location_pct": 50, "situation_pct": 50,
-            "profile_step_m": step
+            "profile_step_m": step,
+            "profiles": if args.exact_profiles { "each point's own great-circle profile" } else { "from the DEM sampled along rays from the site (at most half a step apart at the farthest point), interpolated between the two rays around each point; the point's own elevation at its end" }
         }) } else { serde_json::Value::Null },
         "receiver": {"height_m": rx.height_m, "gain_dbi": rx.gain_dbi, "margin_db": rx.margins_db},
         "grid_m": args.grid_m,

@@ -72,6 +72,14 @@ impl Dem {
         self.profile_impl(from, to, step_m, out, true)
     }
 
+    /// A ray for coverage maps: [`Dem::profile_into`]'s samples up to the first one
+    /// outside the tiles or on a void (all of them when there is none). `out.elevations`
+    /// holds that valid prefix; the interval is set either way.
+    pub fn ray_into(&self, from: [f64; 2], to: [f64; 2], step_m: f64, out: &mut Profile) {
+        // profile_impl pushes every valid sample before it stops at an invalid one.
+        let _ = self.profile_impl(from, to, step_m, out, true);
+    }
+
     /// `fast`: segments inside one tile skip the per-sample tile search (the tests compare
     /// both ways).
     fn profile_impl(
@@ -295,6 +303,25 @@ mod tests {
             crossed += a.elevations.iter().any(|&z| z >= 5000.0) as usize;
         }
         assert!(crossed > 10, "{crossed} profiles met the first tile");
+    }
+
+    #[test]
+    fn a_ray_keeps_the_samples_before_a_void() {
+        let mut d = ramp();
+        let full = d.profile([10.5, 50.1], [10.5, 50.9], 1000.0).unwrap();
+        // A void on row 3 (lat 50.7): samples north of lat 50.6 meet it.
+        d.tiles[0].z[3 * 11 + 5] = f32::NAN;
+        let mut ray = Profile::default();
+        d.ray_into([10.5, 50.1], [10.5, 50.9], 1000.0, &mut ray);
+        assert_eq!(ray.interval_m, full.interval_m);
+        assert!(!ray.elevations.is_empty() && ray.elevations.len() < full.elevations.len());
+        assert_eq!(ray.elevations[..], full.elevations[..ray.elevations.len()]);
+        let at = full.elevations.len() - 1;
+        let lat = 50.1 + 0.8 * ray.elevations.len() as f64 / at as f64;
+        assert!(lat > 50.6 && lat < 50.7 + 1e-9, "{lat}");
+        // No void: the whole profile.
+        d.ray_into([10.5, 50.1], [10.5, 50.5], 1000.0, &mut ray);
+        assert_eq!(ray, d.profile([10.5, 50.1], [10.5, 50.5], 1000.0).unwrap());
     }
 
     #[test]
