@@ -3,7 +3,6 @@
 
 use super::inputs::InputArgs;
 use super::{data_dir, init_threads, BadInput};
-use anyhow::Context;
 use fiberplan_cover::Options;
 use fiberplan_io::dem::{Dem, Profile};
 use fiberplan_io::mobile::read_mobile;
@@ -551,10 +550,9 @@ fn roads(a: RoadsArgs) -> anyhow::Result<ExitCode> {
         }),
     })?;
     mobile_out::write_coverage_dir(&a.out, &run.geojson, &run.summary)
-        .with_context(|| format!("writing {}", a.out.display()))?;
+        .map_err(|e| super::radio::write_fault(&a.out, e))?;
     if let Some(p) = &a.export_cover {
-        mobile_out::write_cover_export(p, &run.rc)
-            .with_context(|| format!("writing {}", p.display()))?;
+        mobile_out::write_cover_export(p, &run.rc).map_err(|e| super::radio::write_fault(p, e))?;
     }
     let (rc, summary) = (&run.rc, &run.summary);
     let unconnected = summary["backhaul"]["unconnected_sites"]
@@ -697,7 +695,7 @@ fn city(a: CityArgs) -> anyhow::Result<ExitCode> {
     summary["assumptions"] = notes.clone();
     let geojson = mobile_out::city_geojson(&cc, &notes);
     mobile_out::write_coverage_dir(&a.out, &geojson, &summary)
-        .with_context(|| format!("writing {}", a.out.display()))?;
+        .map_err(|e| super::radio::write_fault(&a.out, e))?;
     eprintln!(
         "coverage city: {:.1} km2, {} cells, {:.1} % covered (target {:.1} %), {} new sites vs {} \
          by hexagonal dimensioning (R = {:.3} km); {} KZT (bound {}, gap {:.2} %); {:.2} s; wrote {}",

@@ -6,7 +6,6 @@
 //! Output CSV goes to stdout; a bad row is one line naming the file, the row and why.
 
 use super::{init_threads, BadInput};
-use anyhow::Context;
 use fiberplan_io::dem::cases::{read_case_table, read_lines, CaseRow, CaseTable};
 use fiberplan_io::{InputError, Where};
 use fiberplan_radio::itm::{self, ItmParams};
@@ -189,6 +188,79 @@ where
     Ok(ExitCode::SUCCESS)
 }
 
+/// One ITM case table: its columns (NTIA's names, in the order `eval` reads them), which
+/// of them are whole numbers, and whether the output has a `mode` column.
+struct ItmCases<'a> {
+    columns: &'a [&'a str],
+    ints: &'a [&'a str],
+    with_mode: bool,
+}
+
+/// The shared runner of `itm-p2p` and `itm-area`: read the table, echo every input
+/// column but `A__db`, and per row read the columns' numbers and append `eval`'s
+/// `A__db` (2 decimals), `mode` when asked and `warnings`. `eval` gets the row's values in
+/// `columns` order and its scratch `S` (one per worker).
+fn run_itm_cases<S, I, F>(
+    table: &Table<'_>,
+    spec: ItmCases<'_>,
+    init: I,
+    eval: F,
+) -> anyhow::Result<ExitCode>
+where
+    S: Send,
+    I: Fn() -> S + Sync + Send,
+    F: Fn(&mut S, &CaseRow, &[f64]) -> Result<Result<itm::ItmResult, itm::ItmError>, InputError>
+        + Sync
+        + Send,
+{
+    let cols = table.columns(spec.columns)?;
+    let is_int: Vec<bool> = spec.columns.iter().map(|c| spec.ints.contains(c)).collect();
+    let keep = table.echo("A__db");
+    let extra: &[&str] = if spec.with_mode {
+        &["A__db", "mode", "warnings"]
+    } else {
+        &["A__db", "warnings"]
+    };
+    let header = table.echo_header(&keep, extra);
+    print_rows(
+        header,
+        &table.t.rows,
+        || (init(), [0.0; 16]),
+        |(scratch, values), row, out| {
+            let values = &mut values[..cols.len()];
+            for ((v, &c), &int) in values.iter_mut().zip(&cols).zip(&is_int) {
+                *v = if int {
+                    table.int(row, c)? as f64
+                } else {
+                    table.num(row, c)?
+                };
+            }
+            let r = eval(scratch, row, values)?.map_err(|e| table.itm_error(row, row.index, e))?;
+            echo_cells(out, table, row, &keep);
+            if spec.with_mode {
+                writeln!(
+                    out,
+                    ",{:.2},{},{}",
+                    r.a_db, r.inter.mode as i32, r.warnings.0
+                )
+            } else {
+                writeln!(out, ",{:.2},{}", r.a_db, r.warnings.0)
+            }
+            .expect("write to a Vec");
+            Ok(())
+        },
+    )
+}
+
+/// NTIA's integer columns (read as whole numbers).
+const ITM_INTS: [&str; 5] = [
+    "pol",
+    "climate",
+    "mdvar",
+    "tx_siting_criteria",
+    "rx_siting_criteria",
+];
+
 const P2P_COLUMNS: [&str; 12] = [
     "h_tx__meter",
     "h_rx__meter",
@@ -207,7 +279,6 @@ const P2P_COLUMNS: [&str; 12] = [
 fn itm_p2p(args: ItmP2pArgs) -> anyhow::Result<ExitCode> {
     init_threads(args.threads)?;
     let table = Table::read(&args.cases)?;
-    let c = table.columns(&P2P_COLUMNS)?;
     let pfls = read_lines(&args.profiles)?;
     if pfls.len() < table.t.rows.len() {
         return Err(InputError::file(
@@ -221,37 +292,35 @@ fn itm_p2p(args: ItmP2pArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let keep = table.echo("A__db");
-    let header = table.echo_header(&keep, &["A__db", "mode", "warnings"]);
-    print_rows(header, &table.t.rows, Pfl::default, |pfl, row, out| {
+    let spec = ItmCases {
+        columns: &P2P_COLUMNS,
+        ints: &ITM_INTS,
+        with_mode: true,
+    };
+    run_itm_cases(&table, spec, Pfl::default, |pfl, row, v| {
         let i = row.index;
-        let h_tx = table.num(row, c[0])?;
-        let h_rx = table.num(row, c[1])?;
         let params = ItmParams {
-            epsilon: table.num(row, c[2])?,
-            sigma: table.num(row, c[3])?,
-            n_0: table.num(row, c[4])?,
-            f_mhz: table.num(row, c[5])?,
-            pol: table.int(row, c[6])?,
-            climate: table.int(row, c[7])?,
-            time: table.num(row, c[8])?,
-            location: table.num(row, c[9])?,
-            situation: table.num(row, c[10])?,
-            mdvar: table.int(row, c[11])?,
+            epsilon: v[2],
+            sigma: v[3],
+            n_0: v[4],
+            f_mhz: v[5],
+            pol: v[6] as i32,
+            climate: v[7] as i32,
+            time: v[8],
+            location: v[9],
+            situation: v[10],
+            mdvar: v[11] as i32,
         };
         parse_pfl_into(pfls.get(i), pfl).map_err(|e| {
             InputError::new(&args.profiles, Where::Line(i as u64 + 1), e.to_string())
         })?;
-        let r = itm::p2p(h_tx, h_rx, &pfl.elevations, pfl.interval_m, &params)
-            .map_err(|e| table.itm_error(row, i, e))?;
-        echo_cells(out, &table, row, &keep);
-        writeln!(
-            out,
-            ",{:.2},{},{}",
-            r.a_db, r.inter.mode as i32, r.warnings.0
-        )
-        .expect("write to a Vec");
-        Ok(())
+        Ok(itm::p2p(
+            v[0],
+            v[1],
+            &pfl.elevations,
+            pfl.interval_m,
+            &params,
+        ))
     })
 }
 
@@ -277,39 +346,37 @@ const AREA_COLUMNS: [&str; 16] = [
 fn itm_area(args: ItmAreaArgs) -> anyhow::Result<ExitCode> {
     init_threads(args.threads)?;
     let table = Table::read(&args.cases)?;
-    let c = table.columns(&AREA_COLUMNS)?;
-    let keep = table.echo("A__db");
-    let header = table.echo_header(&keep, &["A__db", "warnings"]);
-    print_rows(
-        header,
-        &table.t.rows,
+    let spec = ItmCases {
+        columns: &AREA_COLUMNS,
+        ints: &ITM_INTS,
+        with_mode: false,
+    };
+    run_itm_cases(
+        &table,
+        spec,
         || (),
-        |_, row, out| {
+        |_, _, v| {
             let params = ItmParams {
-                mdvar: table.int(row, c[3])?,
-                epsilon: table.num(row, c[7])?,
-                sigma: table.num(row, c[8])?,
-                n_0: table.num(row, c[9])?,
-                f_mhz: table.num(row, c[10])?,
-                pol: table.int(row, c[11])?,
-                climate: table.int(row, c[12])?,
-                time: table.num(row, c[13])?,
-                location: table.num(row, c[14])?,
-                situation: table.num(row, c[15])?,
+                mdvar: v[3] as i32,
+                epsilon: v[7],
+                sigma: v[8],
+                n_0: v[9],
+                f_mhz: v[10],
+                pol: v[11] as i32,
+                climate: v[12] as i32,
+                time: v[13],
+                location: v[14],
+                situation: v[15],
             };
-            let r = itm::area(
-                table.num(row, c[0])?,
-                table.num(row, c[1])?,
-                table.int(row, c[5])?,
-                table.int(row, c[6])?,
-                table.num(row, c[4])?,
-                table.num(row, c[2])?,
+            Ok(itm::area(
+                v[0],
+                v[1],
+                v[5] as i32,
+                v[6] as i32,
+                v[4],
+                v[2],
                 &params,
-            )
-            .map_err(|e| table.itm_error(row, row.index, e))?;
-            echo_cells(out, &table, row, &keep);
-            writeln!(out, ",{:.2},{}", r.a_db, r.warnings.0).expect("write to a Vec");
-            Ok(())
+            ))
         },
     )
 }
@@ -359,6 +426,18 @@ fn loss(args: LossArgs) -> anyhow::Result<ExitCode> {
             Ok(())
         },
     )
+}
+
+/// A fault writing an output (a read-only folder, a file where the folder goes, a full
+/// disk): one line naming the path, exit 2, as `plan`'s `out_fault`.
+pub(crate) fn write_fault(path: &Path, e: std::io::Error) -> anyhow::Error {
+    let msg = e.to_string();
+    let shown = path.display().to_string();
+    if msg.contains(&shown) {
+        BadInput(msg).into()
+    } else {
+        BadInput(format!("{shown}: {msg}")).into()
+    }
 }
 
 /// `LON,LAT` (WGS84 degrees).
@@ -603,7 +682,7 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<ExitCode> {
         summary,
     };
     fiberplan_report::radio_map::write_coverage(&args.out, &map)
-        .with_context(|| format!("writing {}", args.out.display()))?;
+        .map_err(|e| write_fault(&args.out, e))?;
     eprintln!(
         "coverage: {} points, {} with a value, computed in {:.2} s on {} threads; wrote {}",
         grid.points.len(),

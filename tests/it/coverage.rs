@@ -1268,3 +1268,25 @@ fn hostile_inputs_exit_2_with_one_line_and_write_nothing() {
     );
     assert!(std::fs::read_dir(d.path()).unwrap().next().is_none());
 }
+
+/// Output faults (issue 19): a file where the output folder, its parent or the cover
+/// export's folder goes: exit 2, one line naming the path, the file untouched.
+#[test]
+fn output_faults_exit_2_with_one_line_naming_the_path() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("a_file");
+    std::fs::write(&file, "not a folder").unwrap();
+    for out in [file.join("out"), file.clone()] {
+        let mut args = roads_args("neudrossenfeld.osm.pbf", "2", d.path());
+        let k = args.iter().position(|a| a == "--out").unwrap();
+        args[k + 1] = s(&out).into();
+        let o = run_owned(&args);
+        bad_input(&o, &[s(&out)]);
+    }
+    let cover = file.join("cover.txt");
+    let mut args = roads_args("neudrossenfeld.osm.pbf", "2", d.path());
+    let k = args.iter().position(|a| a == "--export-cover").unwrap();
+    args[k + 1] = s(&cover).into();
+    bad_input(&run_owned(&args), &[s(&cover)]);
+    assert_eq!(std::fs::read(&file).unwrap(), b"not a folder");
+}

@@ -39,6 +39,43 @@ fn csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     )
 }
 
+/// `fiberplan radio itm-p2p CASES --profiles PROFILES`.
+fn itm_p2p(cases: &str, profiles: &str) -> std::process::Output {
+    run(&["radio", "itm-p2p", cases, "--profiles", profiles])
+}
+
+/// `fiberplan radio profile --dem DEM` over the path the DEM tests use.
+fn profile_of(dem: &str) -> std::process::Output {
+    run(&[
+        "radio",
+        "profile",
+        "--dem",
+        dem,
+        "--from",
+        "-71.7,44.2",
+        "--to",
+        "-71.25,44.35",
+        "--step-m",
+        "90",
+    ])
+}
+
+/// `fiberplan radio coverage` of the test site over TILE, with `extra` arguments.
+fn coverage_of(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut a = vec![
+        "radio",
+        "coverage",
+        "--dem",
+        TILE,
+        "--site",
+        "-71.5,44.5,30,60,800",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    a.extend_from_slice(extra);
+    run(&a)
+}
+
 fn published(path: &str, col: &str) -> Vec<f64> {
     let text = std::fs::read_to_string(root().join(path)).unwrap();
     let (h, rows) = csv(&text);
@@ -48,13 +85,7 @@ fn published(path: &str, col: &str) -> Vec<f64> {
 
 #[test]
 fn itm_p2p_reproduces_ntia_vectors() {
-    let o = run(&[
-        "radio",
-        "itm-p2p",
-        "data/radio/p2p.csv",
-        "--profiles",
-        "data/radio/pfls.csv",
-    ]);
+    let o = itm_p2p("data/radio/p2p.csv", "data/radio/pfls.csv");
     let (head, rows) = csv(&stdout(&o));
     assert_eq!(
         head.join(","),
@@ -95,35 +126,17 @@ fn itm_bad_rows_name_the_row_and_itm_reason() {
     // Row 2 at 5 MHz: NTIA's ERROR__FREQUENCY (1009).
     let bad = text.replacen("3,1.5,15,0.008,301,480,", "3,1.5,15,0.008,301,5,", 1);
     std::fs::write(&cases, bad).unwrap();
-    let o = run(&[
-        "radio",
-        "itm-p2p",
-        cases.to_str().unwrap(),
-        "--profiles",
-        "data/radio/pfls.csv",
-    ]);
+    let o = itm_p2p(cases.to_str().unwrap(), "data/radio/pfls.csv");
     bad_input(&o, &["cases.csv:3", "row 2", "1009", "frequency"]);
     // Too few profile lines.
     let short = dir.path().join("short.csv");
     std::fs::write(&short, "2,100,1,2,3\n").unwrap();
-    let o = run(&[
-        "radio",
-        "itm-p2p",
-        "data/radio/p2p.csv",
-        "--profiles",
-        short.to_str().unwrap(),
-    ]);
+    let o = itm_p2p("data/radio/p2p.csv", short.to_str().unwrap());
     bad_input(&o, &["short.csv", "1 profile lines for 5 cases"]);
     // A profile line that is not a profile.
     let broken = dir.path().join("broken.csv");
     std::fs::write(&broken, "3,100,1,2,3\n".repeat(5)).unwrap();
-    let o = run(&[
-        "radio",
-        "itm-p2p",
-        "data/radio/p2p.csv",
-        "--profiles",
-        broken.to_str().unwrap(),
-    ]);
+    let o = itm_p2p("data/radio/p2p.csv", broken.to_str().unwrap());
     bad_input(&o, &["broken.csv:1", "3 intervals need 4 elevations"]);
     // Area mode: siting criteria 7.
     let area = dir.path().join("area.csv");
@@ -201,17 +214,7 @@ const TILE: &str = "data/dem/N44W072.hgt";
 
 #[test]
 fn profile_reads_the_tile_and_its_geotiff_conversion_identically() {
-    let args = [
-        "--from",
-        "-71.7,44.2",
-        "--to",
-        "-71.25,44.35",
-        "--step-m",
-        "90",
-    ];
-    let mut a = vec!["radio", "profile", "--dem", TILE];
-    a.extend_from_slice(&args);
-    let hgt = stdout(&run(&a));
+    let hgt = stdout(&profile_of(TILE));
     let fields: Vec<f64> = hgt.trim().split(',').map(|x| x.parse().unwrap()).collect();
     let n = fields[0] as usize;
     assert_eq!(fields.len(), n + 3);
@@ -242,10 +245,8 @@ fn profile_reads_the_tile_and_its_geotiff_conversion_identically() {
         .output()
         .unwrap();
     assert!(g.status.success(), "{}", String::from_utf8_lossy(&g.stderr));
-    let mut b = vec!["radio", "profile", "--dem", tif.to_str().unwrap()];
-    b.extend_from_slice(&args);
     assert_eq!(
-        stdout(&run(&b)),
+        stdout(&profile_of(tif.to_str().unwrap())),
         hgt,
         "the GeoTIFF conversion reads as the .hgt does"
     );
@@ -257,19 +258,7 @@ fn corrupt_truncated_and_void_tiles_are_one_line_exit_2() {
     let bytes = std::fs::read(root().join(TILE)).unwrap();
     let t = dir.path().join("N44W072.hgt");
     std::fs::write(&t, &bytes[..bytes.len() - 1000]).unwrap();
-    let args = [
-        "--from",
-        "-71.7,44.2",
-        "--to",
-        "-71.25,44.35",
-        "--step-m",
-        "90",
-    ];
-    let run_with = |dem: &Path| {
-        let mut a = vec!["radio", "profile", "--dem", dem.to_str().unwrap()];
-        a.extend_from_slice(&args);
-        run(&a)
-    };
+    let run_with = |dem: &Path| profile_of(dem.to_str().unwrap());
     bad_input(
         &run_with(&t),
         &["N44W072.hgt", "2883802 bytes", "truncated or corrupt"],
@@ -309,24 +298,19 @@ fn coverage_writes_geojson_png_and_summary_deterministically() {
     let mut outs = Vec::new();
     for threads in ["1", "2"] {
         let out = dir.path().join(format!("t{threads}"));
-        let o = run(&[
-            "radio",
-            "coverage",
-            "--dem",
-            TILE,
-            "--site",
-            "-71.5,44.5,30,60,800",
-            "--model",
-            "itm",
-            "--grid-m",
-            "250",
-            "--radius-km",
-            "3.005",
-            "--out",
-            out.to_str().unwrap(),
-            "--threads",
-            threads,
-        ]);
+        let o = coverage_of(
+            &out,
+            &[
+                "--model",
+                "itm",
+                "--grid-m",
+                "250",
+                "--radius-km",
+                "3.005",
+                "--threads",
+                threads,
+            ],
+        );
         stdout(&o);
         outs.push(out);
     }
@@ -357,22 +341,17 @@ fn coverage_writes_geojson_png_and_summary_deterministically() {
     assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 25);
     // An empirical model and a bad site.
     let out = dir.path().join("hata");
-    stdout(&run(&[
-        "radio",
-        "coverage",
-        "--dem",
-        TILE,
-        "--site",
-        "-71.5,44.5,30,60,800",
-        "--model",
-        "hata-suburban",
-        "--grid-m",
-        "500",
-        "--radius-km",
-        "3",
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    stdout(&coverage_of(
+        &out,
+        &[
+            "--model",
+            "hata-suburban",
+            "--grid-m",
+            "500",
+            "--radius-km",
+            "3",
+        ],
+    ));
     let o = run(&[
         "radio",
         "coverage",
@@ -384,4 +363,52 @@ fn coverage_writes_geojson_png_and_summary_deterministically() {
         out.to_str().unwrap(),
     ]);
     bad_input(&o, &["--site", "LON,LAT,HEIGHT_M,EIRP_DBM,F_MHZ"]);
+}
+
+#[test]
+fn coverage_rays_stay_near_the_exact_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut a = vec!["--grid-m", "300", "--radius-km", "10"];
+        a.extend_from_slice(extra);
+        stdout(&coverage_of(&out, &a));
+        let g: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("coverage.geojson")).unwrap()).unwrap();
+        g["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["rx_dbm"].as_f64().unwrap())
+            .collect::<Vec<f64>>()
+    };
+    let rays = read("rays", &[]);
+    let exact = read("exact", &["--exact-profiles"]);
+    assert_eq!(rays.len(), exact.len());
+    assert!(rays.len() > 3000, "{}", rays.len());
+    let mut dev: Vec<f64> = rays
+        .iter()
+        .zip(&exact)
+        .map(|(a, b)| (a - b).abs())
+        .collect();
+    dev.sort_by(f64::total_cmp);
+    let (median, p99) = (dev[dev.len() / 2], dev[dev.len() * 99 / 100]);
+    assert!(
+        median <= 0.05 && p99 <= 2.0,
+        "median {median} dB, 99 % {p99} dB"
+    );
+}
+
+#[test]
+fn coverage_output_faults_are_one_line_exit_2() {
+    // Issue 19: a file where the output folder or its parent goes (root ignores a
+    // read-only folder's mode, a file in the way stops everyone).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a_file");
+    std::fs::write(&file, "not a folder").unwrap();
+    for out in [file.join("out"), file.clone()] {
+        let o = coverage_of(&out, &["--grid-m", "500", "--radius-km", "2"]);
+        bad_input(&o, &[out.to_str().unwrap()]);
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), b"not a folder");
 }
