@@ -512,7 +512,7 @@ mod tests {
             &idx,
             &model,
             step,
-            |a, b, s, buf| hill_profile(a, b, s, buf),
+            hill_profile,
             |p| Some(hills(p)),
         );
         let mut dev: Vec<f64> = Vec::new();
@@ -543,7 +543,7 @@ mod tests {
                 &idx,
                 &model,
                 step,
-                |a, b, s, buf| hill_profile(a, b, s, buf),
+                hill_profile,
                 |p| Some(hills(p)),
             )
         });
