@@ -219,7 +219,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     }
     let planner = Planner::new(&inputs, SolverPolicy::PLAN);
     let pb = spinner("solving");
-    let plan = planner.plan(&scenario)?;
+    let mut plan = planner.plan(&scenario)?;
     pb.finish_and_clear();
     t.lap("solve");
     let last_mile = if args.no_last_mile {
@@ -228,8 +228,9 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         let pb = spinner("designing the last mile");
         let osm = args.input.osm.as_deref();
         let lm = super::village::plan_last_mile(
-            &inputs.villages,
-            &plan,
+            &planner,
+            &scenario,
+            &mut plan,
             osm,
             args.input.data.as_deref(),
         )?;
@@ -305,14 +306,9 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     write(&mut out, "plan.geojson", ctx.geojson())?;
     let (mut csv, mut summary) = (ctx.villages_csv(), ctx.summary_json());
     let mut last_mile_fc = None;
-    if let Some((designs, m)) = &last_mile {
-        let lm = fiberplan_report::last_mile_out::plan_outputs(
-            &csv,
-            &summary,
-            designs,
-            m.drop_limit_m,
-            m.take_up_pct,
-        );
+    if let Some(m) = &last_mile {
+        let lm = fiberplan_report::last_mile_out::plan_outputs(&csv, &summary, m)
+            .map_err(|e| BadInput(e.to_string()))?;
         (csv, summary) = (lm.0, lm.1);
         out.write("last_mile.geojson", &lm.2).map_err(out_fault)?;
         last_mile_fc = Some(String::from_utf8(lm.2)?);
@@ -350,6 +346,18 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         let Some(text) = text else { continue };
         for (name, body) in feature_packages(&ctx, polygons, file, text)? {
             write(&mut out, &name, body)?;
+        }
+    }
+    // The last mile's bill of quantities: national, and per district package.
+    if let Some(m) = &last_mile {
+        use fiberplan_report::last_mile_out::{boq_csv, district_files};
+        let all: Vec<usize> = (0..villages.len()).collect();
+        let national = boq_csv(villages, m, &all).map_err(|e| BadInput(e.to_string()))?;
+        write(&mut out, "last_mile_boq.csv", national)?;
+        let files =
+            district_files(villages, &regions.districts, m).map_err(|e| BadInput(e.to_string()))?;
+        for (name, body) in files {
+            bytes(&mut out, &name, &body)?;
         }
     }
     let html = fiberplan_report::plan_html(&ctx, polygons, args.lang);

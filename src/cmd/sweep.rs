@@ -47,6 +47,10 @@ pub struct SweepArgs {
     /// Folder of the bundled data (default: ./data).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// Price fibre villages at the cost model's flat household price instead of their
+    /// last-mile designs (faster: nothing is designed).
+    #[arg(long)]
+    pub no_last_mile: bool,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -131,9 +135,28 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
         spec.settings.circuity,
         a.effort
     );
+    // The last mile: each village designed once, its design re-priced by every scenario
+    // (only its bill is kept); the rows then depend on the last-mile model too.
+    let last_mile = if a.no_last_mile {
+        None
+    } else {
+        Some(super::village::last_mile_stage(
+            &inputs,
+            None,
+            a.data.as_deref(),
+            false,
+        )?)
+    };
+    let last_mile_bytes = match &last_mile {
+        Some(_) => {
+            fiberplan_io::text::files_bytes(&[data_dir(a.data.as_deref()).join("last_mile.toml")])?
+        }
+        None => b"flat household price".to_vec(),
+    };
     let digest = content_key(&[
         &fiberplan_io::text::files_bytes(&spec.files())?,
         settings.as_bytes(),
+        &last_mile_bytes,
     ]);
     let store = SweepStore::open(&a.out, digest)
         .with_context(|| format!("cannot create {}", a.out.join("results.d").display()))?;
@@ -160,7 +183,10 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
     todo.par_iter()
         .progress_with(pb.clone())
         .try_for_each(|(id, s)| -> anyhow::Result<()> {
-            let plan = planner.plan(s)?;
+            let mut plan = planner.plan(s)?;
+            if let Some(stage) = &last_mile {
+                super::village::price_last_mile(stage, &planner, s, &mut plan)?;
+            }
             if a.plans {
                 let ctx = PlanContext {
                     villages: &inputs.villages,

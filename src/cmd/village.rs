@@ -7,18 +7,21 @@
 //! factor of costs.toml's proxy corridors) or in the village.
 
 use super::{data_dir, init_threads, BadInput};
+use fiberplan_access::plan_stage::{olt_sites, LastMileStage, DETOUR};
 use fiberplan_access::village_input::{from_osm, VillageFacts};
-use fiberplan_access::{design_villages, OltSite, SiteOption, VillageJob};
+use fiberplan_access::{design_villages, VillageDesign, VillageJob};
 use fiberplan_io::last_mile::read_last_mile;
 use fiberplan_io::osm::{
     place_id, read_buildings, read_osm, villages_from_places, OsmReadOptions, VillageOptions,
 };
+use fiberplan_plan::economics::{
+    calibrated_costs, price_with_designs, DesignedAccess, DesignedPricing,
+};
+use fiberplan_report::last_mile_out::PlanLastMile;
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Circuity of a corridor from the point of presence (as costs.toml's proxy corridors).
-const DETOUR: f64 = fiberplan_model::PlanSettings::CIRCUITY;
+use std::sync::Arc;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct VillageArgs {
@@ -110,7 +113,12 @@ pub fn run(args: VillageArgs) -> anyhow::Result<ExitCode> {
         .map(|t| (fiberplan_access::local::distance_m(t.lonlat, v.lonlat), *t))
         .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.id.cmp(&b.1.id)))
         .map(|(d, t)| (d, place_id(t), t.lonlat));
-    let sites = olt_sites(&model, &v.id, v.lonlat, nearest_town);
+    let sites = olt_sites(
+        &model,
+        &v.id,
+        v.lonlat,
+        nearest_town.as_ref().map(|(d, id, p)| (*d, id, *p)),
+    );
     let (layout, design) = design_villages(
         vec![VillageJob {
             input,
@@ -152,9 +160,10 @@ pub fn run(args: VillageArgs) -> anyhow::Result<ExitCode> {
         village,
         model.drop_limit_m,
         model.take_up_pct,
-    )?;
+    )
+    .map_err(super::plan::out_fault)?;
     println!(
-        "{} {}: {} premises ({}), {} households connected of {}, {} splitters {}, fill {:.1} %, trench {:.2} km (bound {:.2} km, gap {:.2} %), OLT {} {}, {} KZT",
+        "{} {}: {} premises ({}), {} households connected of {}, {} splitters ({}; split {}), fill {:.1} %, trench {:.2} km (bound {:.2} km, gap {:.2} %), OLT {} {}, {} KZT",
         v.id,
         v.name,
         b.premises,
@@ -162,6 +171,7 @@ pub fn run(args: VillageArgs) -> anyhow::Result<ExitCode> {
         b.households_connected,
         b.households_passed,
         b.splitters_by_ratio.values().sum::<u64>(),
+        b.splitters_label(),
         design.split.label(),
         b.fill_pct(),
         b.trench_dm as f64 / 10_000.0,
@@ -174,31 +184,18 @@ pub fn run(args: VillageArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Largest settlement the last mile designs (the national default's largest fibre village
-/// has 10,134 households).
-pub const MAX_DESIGN_HOUSEHOLDS: u64 = 50_000;
-
-/// The last mile of a plan: the access network of every fibre village (`plan` runs it
-/// unless `--no-last-mile`). Villages in an `--osm` extract use its buildings and streets;
-/// the others (the national default) the declared layout model. The OLT may stand at the
-/// nearest point of presence the plan uses (fibre = geodesic distance x 1.3, a declared
-/// approximation of the route) or in the village. Returns one design per village (`None`
-/// for villages not on fibre) and the model used.
-pub fn plan_last_mile(
-    villages: &[fiberplan_model::Village],
-    plan: &fiberplan_plan::Plan,
+/// Reads the last-mile model and, with an extract, its buildings and streets for the
+/// plan's villages: the stage that designs them ([`LastMileStage`]). `keep_geometry: false`
+/// keeps only each design's bill (a sweep prices, it draws nothing).
+pub fn last_mile_stage(
+    inputs: &fiberplan_load::PlanInputs,
     osm_path: Option<&std::path::Path>,
     data: Option<&std::path::Path>,
-) -> anyhow::Result<(
-    Vec<Option<fiberplan_access::VillageDesign>>,
-    fiberplan_model::last_mile::LastMileModel,
-)> {
-    use fiberplan_access::{Premise, VillageInput};
+    keep_geometry: bool,
+) -> anyhow::Result<LastMileStage> {
     let model = read_last_mile(&data_dir(data).join("last_mile.toml"))?;
-    let fibre: Vec<usize> = (0..villages.len())
-        .filter(|&i| plan.villages[i].technology == fiberplan_plan::Technology::Fibre)
-        .collect();
-    let mut inputs: Vec<Option<VillageInput>> = vec![None; villages.len()];
+    let villages = &inputs.villages;
+    let mut osm_inputs = Vec::new();
     if let Some(path) = osm_path {
         let opts = OsmReadOptions {
             railways: false,
@@ -217,82 +214,119 @@ pub fn plan_last_mile(
             })
             .collect();
         let (all, _) = from_osm(&osm, &facts, &buildings.buildings, &model);
-        for (i, (input, _)) in all.into_iter().enumerate() {
-            if fibre.contains(&i) {
-                inputs[i] = Some(input);
-            }
-        }
+        osm_inputs = all.into_iter().map(|(input, _)| Some(input)).collect();
     }
-    let pops: Vec<[f64; 2]> = plan.pops.iter().map(|p| p.lonlat).collect();
-    // A settlement this large is a city: the village model (one feed, a declared street
-    // layout) does not apply, and designing it premise by premise would take gigabytes.
-    let (fibre, cities): (Vec<usize>, Vec<usize>) = fibre
-        .into_iter()
-        .partition(|&i| villages[i].households <= MAX_DESIGN_HOUSEHOLDS);
-    if !cities.is_empty() {
-        eprintln!(
-            "last mile: {} fibre settlements above {MAX_DESIGN_HOUSEHOLDS} households (cities) are \
-             not designed; they keep the cost model's flat household price",
-            cities.len()
-        );
-    }
-    let mut jobs = Vec::with_capacity(fibre.len());
-    for &i in &fibre {
-        let v = &villages[i];
-        let input = inputs[i].take().unwrap_or_else(|| VillageInput {
-            id: v.id.clone(),
-            feed: v.lonlat,
-            premises: vec![
-                Premise {
-                    lonlat: v.lonlat,
-                    households: 1,
-                    modelled: true,
-                    osm: None,
-                };
-                v.households as usize
-            ],
-            streets: Vec::new(),
-        });
-        let nearest_pop = pops
-            .iter()
-            .map(|p| (fiberplan_access::local::distance_m(*p, v.lonlat), *p))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(d, p)| (d, format!("pop@{:.5},{:.5}", p[0], p[1]), p));
-        let sites = olt_sites(&model, &v.id, v.lonlat, nearest_pop);
-        jobs.push(VillageJob { input, sites });
-    }
-    let mut out: Vec<Option<fiberplan_access::VillageDesign>> = vec![None; villages.len()];
-    for (&i, r) in fibre.iter().zip(design_villages(jobs, &model)) {
-        out[i] = Some(r?.1);
-    }
-    Ok((out, model))
+    Ok(LastMileStage::new(
+        model,
+        villages,
+        osm_inputs,
+        &inputs.backbone.pops,
+        keep_geometry,
+    ))
 }
 
-/// Where a village's OLT may stand: at its nearest point of presence `pop` (distance in
-/// metres, id, position; fibre along the declared detour), when there is one, and in the
-/// village itself.
-fn olt_sites(
-    model: &fiberplan_model::last_mile::LastMileModel,
-    village_id: &str,
-    village: fiberplan_model::LonLat,
-    pop: Option<(f64, String, fiberplan_model::LonLat)>,
-) -> Vec<SiteOption> {
-    let mut sites = Vec::new();
-    if let Some((d, id, lonlat)) = pop {
-        sites.push(SiteOption {
-            site: OltSite::Pop,
-            id,
-            lonlat,
-            fibre_m: d * DETOUR,
-            site_kzt: model.costs.olt_site_pop_kzt,
+/// The designs of `plan`'s fibre villages that the stage designs (cities keep the flat
+/// price), by village index, and the plan priced by them.
+fn design_and_price(
+    stage: &LastMileStage,
+    inputs: &fiberplan_load::PlanInputs,
+    plan: &mut fiberplan_plan::Plan,
+) -> anyhow::Result<(Vec<Option<Arc<VillageDesign>>>, DesignedPricing)> {
+    let fibre: Vec<usize> = (0..plan.villages.len())
+        .filter(|&i| plan.villages[i].technology == fiberplan_plan::Technology::Fibre)
+        .filter(|&i| stage.designable(i))
+        .collect();
+    let mut designs: Vec<Option<Arc<VillageDesign>>> = vec![None; plan.villages.len()];
+    for (&i, d) in fibre.iter().zip(stage.designs(&fibre)?) {
+        designs[i] = Some(d);
+    }
+    let access: Vec<Option<DesignedAccess>> = designs
+        .iter()
+        .map(|d| d.as_deref().map(designed_access))
+        .collect();
+    let pricing =
+        price_with_designs(plan, &inputs.costs, &inputs.villages, &access).map_err(BadInput)?;
+    Ok((designs, pricing))
+}
+
+/// A design's cost as the plan prices it: the OLT part in place of the village equipment,
+/// the rest in place of the flat household price.
+pub fn designed_access(d: &VillageDesign) -> DesignedAccess {
+    let c = &d.boq.cost;
+    DesignedAccess {
+        equipment_kzt: c.olt_kzt,
+        connections_kzt: c.total_kzt - c.olt_kzt,
+        households_passed: d.boq.households_passed,
+    }
+}
+
+/// The last mile of a plan (`plan` runs it unless `--no-last-mile`): every fibre village's
+/// access network designed ([`LastMileStage`]: an extract's buildings and streets, else the
+/// declared layout model; the OLT at the nearest point of presence or in the village), and
+/// the plan's costs taken from the designs instead of the flat household price.
+///
+/// Selection: quota, coverage and connect-all plans do not depend on village prices. Budget
+/// and least-cost plans are solved a second time at the equipment and household price
+/// calibrated from the first plan's designs (`calibrated_costs`); the second plan's
+/// villages are designed (those of the first reused) and priced by their designs.
+/// Cities above the stage's size limit keep the flat price.
+pub fn plan_last_mile(
+    planner: &fiberplan_load::Planner,
+    scenario: &fiberplan_model::Scenario,
+    plan: &mut fiberplan_plan::Plan,
+    osm_path: Option<&std::path::Path>,
+    data: Option<&std::path::Path>,
+) -> anyhow::Result<PlanLastMile> {
+    let stage = last_mile_stage(planner.inputs(), osm_path, data, true)?;
+    price_last_mile(&stage, planner, scenario, plan)
+}
+
+/// [`plan_last_mile`] on a stage shared by many scenarios (a sweep): villages designed
+/// by an earlier scenario are re-priced, not designed again.
+pub fn price_last_mile(
+    stage: &LastMileStage,
+    planner: &fiberplan_load::Planner,
+    scenario: &fiberplan_model::Scenario,
+    plan: &mut fiberplan_plan::Plan,
+) -> anyhow::Result<PlanLastMile> {
+    let inputs = planner.inputs();
+    let (mut designs, mut pricing) = design_and_price(stage, inputs, plan)?;
+    let flat = &inputs.costs;
+    let mut selection = json!({
+        "prices": "the cost model's (costs.toml): quota, coverage and connect-all plans do not depend on village prices",
+        "village_equipment_kzt": flat.village_equipment_kzt,
+        "household_connection_kzt": flat.household_connection_kzt,
+    });
+    use fiberplan_model::Mode;
+    if matches!(scenario.mode, Mode::Budget | Mode::LeastCost) {
+        let calibrated =
+            calibrated_costs(flat, designs.iter().flatten().map(|d| designed_access(d)))
+                .map_err(BadInput)?;
+        if calibrated != *flat {
+            *plan = planner.plan_at(scenario, &calibrated)?;
+            (designs, pricing) = design_and_price(stage, inputs, plan)?;
+        }
+        selection = json!({
+            "prices": "calibrated from the designs of a first plan at the cost model's prices: equipment = their mean OLT part per village, household price = their other parts per household passed",
+            "village_equipment_kzt": calibrated.village_equipment_kzt,
+            "household_connection_kzt": calibrated.household_connection_kzt,
         });
     }
-    sites.push(SiteOption {
-        site: OltSite::Village,
-        id: village_id.to_string(),
-        lonlat: village,
-        fibre_m: 0.0,
-        site_kzt: model.costs.olt_site_village_kzt,
-    });
-    sites
+    let p = &pricing;
+    let model = stage.model();
+    Ok(PlanLastMile {
+        designs,
+        drop_limit_m: model.drop_limit_m,
+        take_up_pct: model.take_up_pct,
+        pricing: json!({
+            "plan_costs": "each designed fibre village costs its design (OLT site share and ports as village equipment, the rest as household connections) instead of the cost model's village equipment and flat household price",
+            "villages_designed": p.villages_designed,
+            "villages_flat_price": p.villages_flat,
+            "flat_price_villages_note": format!("fibre settlements above {} households (cities) are not designed and keep the flat price", fiberplan_access::plan_stage::MAX_DESIGN_HOUSEHOLDS),
+            "designed_villages_at_flat_price_kzt": p.flat_kzt,
+            "designed_villages_by_design_kzt": p.designed_kzt,
+            "selection": selection,
+            "olt_sites": format!("the nearest point of presence of the existing network (fibre = geodesic distance x {DETOUR}, declared circuity; line joints are not sites) or the village"),
+        }),
+    })
 }

@@ -21,7 +21,15 @@ fn village(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
 fn a_village_gets_its_access_network_and_the_contract_holds() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("v");
-    ok(&village(&out, &[]));
+    let o = village(&out, &[]);
+    ok(&o);
+    // The printed line counts splitters by ratio (it said "4 splitters 1:64" for three 1:64
+    // and one 1:16).
+    let printed = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        printed.contains("4 splitters (3 x 1:64 + 1 x 1:16; split 1:64)"),
+        "{printed}"
+    );
     let s = json(&out.join("summary.json"));
     let lm = &s["last_mile"];
     for key in [
@@ -154,4 +162,240 @@ fn an_unknown_village_or_take_up_is_bad_input() {
     assert!(e.contains("no village \"Atlantis\""), "{e}");
     let o = village(&dir.path().join("v"), &["--take-up", "0"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// Rows of a CSV file as header -> value maps (a byte-order mark dropped).
+fn csv_rows(path: &std::path::Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// The plan's cost of its fibre villages comes from their designs, and the last mile's bill
+/// of quantities adds up: villages to the national total, district packages to the national
+/// total, exactly (a national plan of 30,000 households: 20-odd villages in several districts).
+#[test]
+fn the_plan_is_priced_by_its_designs_and_the_bills_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, flat) = (dir.path().join("lm"), dir.path().join("flat"));
+    let base = [
+        "plan",
+        "--target-households",
+        "30000",
+        "--threads",
+        "2",
+        "--out",
+    ];
+    let mut args = base.to_vec();
+    args.push(out.to_str().unwrap());
+    ok(&run(&args));
+    let mut args = base.to_vec();
+    args.extend([flat.to_str().unwrap(), "--no-last-mile"]);
+    ok(&run(&args));
+    let s = json(&out.join("summary.json"));
+    let f = json(&flat.join("summary.json"));
+    let lm = &s["last_mile"];
+    let p = &lm["pricing"];
+    // Every fibre village is designed (none is a city) and priced by its design.
+    let fibre = s["villages_fibre"].as_u64().unwrap();
+    assert!(fibre >= 10, "{fibre} fibre villages");
+    assert_eq!(p["villages_designed"].as_u64().unwrap(), fibre);
+    assert_eq!(p["villages_flat_price"], 0);
+    let b = &s["cost_breakdown_kzt"];
+    let (eq, hh) = (
+        b["village_equipment"].as_i64().unwrap(),
+        b["household_connection"].as_i64().unwrap(),
+    );
+    assert_eq!(eq + hh, lm["cost_kzt"].as_i64().unwrap());
+    assert_eq!(
+        lm["cost_kzt"].as_i64().unwrap(),
+        p["designed_villages_by_design_kzt"].as_i64().unwrap()
+    );
+    // The flat run (same quota: the same villages) costs what the pricing says the designed
+    // villages cost at the flat price; corridors are the same.
+    let fb = &f["cost_breakdown_kzt"];
+    assert_eq!(f["villages_fibre"], s["villages_fibre"]);
+    assert_eq!(fb["corridor"], b["corridor"]);
+    assert_eq!(
+        fb["village_equipment"].as_i64().unwrap() + fb["household_connection"].as_i64().unwrap(),
+        p["designed_villages_at_flat_price_kzt"].as_i64().unwrap()
+    );
+    assert_eq!(
+        s["cost_total_kzt"].as_i64().unwrap() - f["cost_total_kzt"].as_i64().unwrap(),
+        p["designed_villages_by_design_kzt"].as_i64().unwrap()
+            - p["designed_villages_at_flat_price_kzt"].as_i64().unwrap()
+    );
+    // villages.csv: a fibre village's cost is its last-mile cost.
+    let mut n = 0;
+    for r in csv_rows(&out.join("villages.csv")) {
+        if r["technology"] == "fibre" {
+            assert_eq!(r["cost_kzt"], r["last_mile_cost_kzt"], "{}", r["id"]);
+            n += 1;
+        } else {
+            assert_eq!(r["last_mile_cost_kzt"], "", "{}", r["id"]);
+        }
+    }
+    assert_eq!(n, fibre);
+    // last_mile_boq.csv: one row per designed village and a TOTAL equal to their sum and to
+    // the summary.
+    let int_cols = [
+        "premises",
+        "households_passed",
+        "households_connected",
+        "olt_ports",
+        "last_stage_ports",
+        "closures",
+        "new_poles",
+        "splices",
+        "onts",
+        "drops",
+        "olt_kzt",
+        "splitters_kzt",
+        "closures_kzt",
+        "cable_kzt",
+        "poles_and_trenches_kzt",
+        "drops_kzt",
+        "onts_kzt",
+        "splices_kzt",
+        "cost_kzt",
+    ];
+    let km_cols = ["feeder_km", "distribution_km", "drop_km", "trench_km"];
+    let sums = |rows: &[std::collections::BTreeMap<String, String>]| {
+        let ints: Vec<i64> = int_cols
+            .iter()
+            .map(|c| rows.iter().map(|r| r[*c].parse::<i64>().unwrap()).sum())
+            .collect();
+        let kms: Vec<f64> = km_cols
+            .iter()
+            .map(|c| rows.iter().map(|r| r[*c].parse::<f64>().unwrap()).sum())
+            .collect();
+        (ints, kms)
+    };
+    let national = csv_rows(&out.join("last_mile_boq.csv"));
+    let (total, villages) = national.split_last().unwrap();
+    assert_eq!(total["village_id"], "TOTAL");
+    assert_eq!(villages.len() as u64, fibre);
+    let (vi, vk) = sums(villages);
+    let (ti, tk) = sums(std::slice::from_ref(total));
+    assert_eq!(vi, ti);
+    for (a, b) in vk.iter().zip(&tk) {
+        assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    }
+    assert_eq!(total["cost_kzt"], lm["cost_kzt"].to_string());
+    assert_eq!(total["onts"], lm["households_connected"].to_string());
+    assert_eq!(
+        total["trench_km"].parse::<f64>().unwrap(),
+        lm["trench_km"].as_f64().unwrap()
+    );
+    // District packages: their TOTAL rows and summaries add up to the national ones exactly.
+    let mut rows = Vec::new();
+    let (mut cost, mut connected, mut premises, mut packages) = (0i64, 0u64, 0u64, 0);
+    let mut ratios: std::collections::BTreeMap<String, u64> = Default::default();
+    for e in std::fs::read_dir(out.join("districts")).unwrap() {
+        let d = e.unwrap().path();
+        if !d.join("last_mile_boq.csv").exists() {
+            continue;
+        }
+        packages += 1;
+        let r = csv_rows(&d.join("last_mile_boq.csv"));
+        let (t, vs) = r.split_last().unwrap();
+        assert_eq!(
+            sums(vs).0,
+            sums(std::slice::from_ref(t)).0,
+            "{}",
+            d.display()
+        );
+        rows.push(t.clone());
+        let ds = json(&d.join("last_mile_summary.json"));
+        let dl = &ds["last_mile"];
+        assert_eq!(dl["cost_kzt"].to_string(), t["cost_kzt"], "{}", d.display());
+        cost += dl["cost_kzt"].as_i64().unwrap();
+        connected += dl["households_connected"].as_u64().unwrap();
+        premises += dl["premises"].as_u64().unwrap();
+        for (k, v) in dl["splitters_by_ratio"].as_object().unwrap() {
+            *ratios.entry(k.clone()).or_default() += v.as_u64().unwrap();
+        }
+        // The district's own last_mile.geojson holds its villages' premises.
+        let g = json(&d.join("last_mile.geojson"));
+        let ps = g["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"]["kind"] == "premise")
+            .count() as u64;
+        assert_eq!(ps, dl["premises"].as_u64().unwrap(), "{}", d.display());
+    }
+    assert!(
+        packages >= 2,
+        "{packages} district packages with a last mile"
+    );
+    assert_eq!(sums(&rows).0, ti);
+    assert_eq!(cost, lm["cost_kzt"].as_i64().unwrap());
+    assert_eq!(connected, lm["households_connected"].as_u64().unwrap());
+    assert_eq!(premises, lm["premises"].as_u64().unwrap());
+    let national_ratios: std::collections::BTreeMap<String, u64> = lm["splitters_by_ratio"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect();
+    assert_eq!(ratios, national_ratios);
+}
+
+/// Least-cost mode chooses at prices calibrated from designs, and the plan's totals stay
+/// consistent (the `mix` fixture of tests/fixtures/README.md, designed on the layout model).
+#[test]
+fn least_cost_selects_at_prices_calibrated_from_designs() {
+    let out = tempfile::tempdir().unwrap();
+    ok(&run(&[
+        "plan",
+        "--mode",
+        "least-cost",
+        "--villages",
+        "tests/fixtures/mix/villages.csv",
+        "--backbone",
+        "tests/fixtures/mix/backbone.geojson",
+        "--costs",
+        "tests/fixtures/mix/costs.toml",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]));
+    let s = json(&out.path().join("summary.json"));
+    let sel = &s["last_mile"]["pricing"]["selection"];
+    assert!(
+        sel["prices"].as_str().unwrap().starts_with("calibrated"),
+        "{sel}"
+    );
+    let b = &s["cost_breakdown_kzt"];
+    let parts: i64 = [
+        "corridor",
+        "village_equipment",
+        "household_connection",
+        "fwa",
+        "satellite",
+    ]
+    .iter()
+    .map(|k| b[*k].as_i64().unwrap_or(0))
+    .sum();
+    assert_eq!(parts, s["cost_total_kzt"].as_i64().unwrap());
+    let designed = s["last_mile"]["pricing"]["villages_designed"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(designed, s["villages_fibre"].as_u64().unwrap());
+    if designed > 0 {
+        assert_eq!(
+            b["village_equipment"].as_i64().unwrap() + b["household_connection"].as_i64().unwrap(),
+            s["last_mile"]["cost_kzt"].as_i64().unwrap()
+        );
+    }
 }

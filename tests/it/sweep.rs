@@ -178,6 +178,7 @@ fn least_cost_mix_takes_fibre_only_where_it_is_cheaper() {
         "tests/fixtures/mix/backbone.geojson",
         "--costs",
         "tests/fixtures/mix/costs.toml",
+        "--no-last-mile",
         "--out",
         out.path().to_str().unwrap(),
     ]);

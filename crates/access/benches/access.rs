@@ -202,7 +202,7 @@ fn main() {
     let mut chosen = std::collections::BTreeMap::new();
     for r in &out {
         let d = &r.as_ref().expect("design").1;
-        total.add(&d.boq);
+        total.add(&d.boq).unwrap();
         *chosen
             .entry(format!("{} {:?}", d.split.label(), d.clustering))
             .or_insert(0u32) += 1;

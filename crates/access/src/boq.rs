@@ -48,6 +48,11 @@ pub struct CostParts {
     pub total_kzt: Kzt,
 }
 
+/// A sum of bills beyond 64 bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the last mile's bill of quantities overflows 64 bits when summed")]
+pub struct BoqOverflow;
+
 /// Bill of quantities of one village, or a sum of villages.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Boq {
@@ -87,54 +92,65 @@ pub struct Boq {
 }
 
 impl Boq {
-    /// Adds another village's (or district's) bill.
-    pub fn add(&mut self, o: &Boq) {
-        self.villages += o.villages;
-        self.premises += o.premises;
-        self.premises_modelled += o.premises_modelled;
-        self.households_passed += o.households_passed;
-        self.households_connected += o.households_connected;
-        self.premises_connected += o.premises_connected;
+    /// Adds another village's (or district's) bill. Every count and sum is checked.
+    ///
+    /// # Errors
+    /// A count or a sum beyond 64 bits (the bill is then partly added: discard it).
+    pub fn add(&mut self, o: &Boq) -> Result<(), BoqOverflow> {
+        fn up(a: &mut u64, b: u64) -> Result<(), BoqOverflow> {
+            *a = a.checked_add(b).ok_or(BoqOverflow)?;
+            Ok(())
+        }
+        fn im(a: &mut i64, b: i64) -> Result<(), BoqOverflow> {
+            *a = a.checked_add(b).ok_or(BoqOverflow)?;
+            Ok(())
+        }
+        up(&mut self.villages, o.villages)?;
+        up(&mut self.premises, o.premises)?;
+        up(&mut self.premises_modelled, o.premises_modelled)?;
+        up(&mut self.households_passed, o.households_passed)?;
+        up(&mut self.households_connected, o.households_connected)?;
+        up(&mut self.premises_connected, o.premises_connected)?;
         for (k, v) in &o.olt_sites {
-            *self.olt_sites.entry(k.clone()).or_default() += v;
+            up(self.olt_sites.entry(k.clone()).or_default(), *v)?;
         }
         for (k, v) in &o.olt_ports {
-            *self.olt_ports.entry(k.clone()).or_default() += v;
+            up(self.olt_ports.entry(k.clone()).or_default(), *v)?;
         }
         for (k, v) in &o.splitters_by_ratio {
-            *self.splitters_by_ratio.entry(*k).or_default() += v;
+            up(self.splitters_by_ratio.entry(*k).or_default(), *v)?;
         }
-        self.last_stage_ports += o.last_stage_ports;
-        self.closures += o.closures;
-        self.new_poles += o.new_poles;
-        self.splices += o.splices;
-        self.onts += o.onts;
-        self.drops += o.drops;
+        up(&mut self.last_stage_ports, o.last_stage_ports)?;
+        up(&mut self.closures, o.closures)?;
+        up(&mut self.new_poles, o.new_poles)?;
+        up(&mut self.splices, o.splices)?;
+        up(&mut self.onts, o.onts)?;
+        up(&mut self.drops, o.drops)?;
         for (k, v) in &o.cable_dm {
-            *self.cable_dm.entry(*k).or_default() += v;
+            im(self.cable_dm.entry(*k).or_default(), *v)?;
         }
         for (k, v) in &o.route_dm {
-            *self.route_dm.entry(*k).or_default() += v;
+            im(self.route_dm.entry(*k).or_default(), *v)?;
         }
-        self.drop_dm += o.drop_dm;
-        self.trench_dm += o.trench_dm;
-        self.trench_lower_bound_dm += o.trench_lower_bound_dm;
-        self.lines_over_budget += o.lines_over_budget;
-        self.lines_flagged += o.lines_flagged;
+        im(&mut self.drop_dm, o.drop_dm)?;
+        im(&mut self.trench_dm, o.trench_dm)?;
+        im(&mut self.trench_lower_bound_dm, o.trench_lower_bound_dm)?;
+        up(&mut self.lines_over_budget, o.lines_over_budget)?;
+        up(&mut self.lines_flagged, o.lines_flagged)?;
         self.worst_margin_db = match (self.worst_margin_db, o.worst_margin_db) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
         let c = &mut self.cost;
-        c.olt_kzt += o.cost.olt_kzt;
-        c.splitters_kzt += o.cost.splitters_kzt;
-        c.closures_kzt += o.cost.closures_kzt;
-        c.cable_kzt += o.cost.cable_kzt;
-        c.civil_kzt += o.cost.civil_kzt;
-        c.drops_kzt += o.cost.drops_kzt;
-        c.onts_kzt += o.cost.onts_kzt;
-        c.splices_kzt += o.cost.splices_kzt;
-        c.total_kzt += o.cost.total_kzt;
+        im(&mut c.olt_kzt, o.cost.olt_kzt)?;
+        im(&mut c.splitters_kzt, o.cost.splitters_kzt)?;
+        im(&mut c.closures_kzt, o.cost.closures_kzt)?;
+        im(&mut c.cable_kzt, o.cost.cable_kzt)?;
+        im(&mut c.civil_kzt, o.cost.civil_kzt)?;
+        im(&mut c.drops_kzt, o.cost.drops_kzt)?;
+        im(&mut c.onts_kzt, o.cost.onts_kzt)?;
+        im(&mut c.splices_kzt, o.cost.splices_kzt)?;
+        im(&mut c.total_kzt, o.cost.total_kzt)
     }
 
     /// Cable length of one type, decimetres.
@@ -144,6 +160,22 @@ impl Boq {
             .filter(|(k, _)| k.0 == t)
             .map(|(_, v)| v)
             .sum()
+    }
+
+    /// Splitters by ratio, largest ratio first: `3 x 1:64 + 1 x 1:16` (`none` without any).
+    pub fn splitters_label(&self) -> String {
+        let parts: Vec<String> = self
+            .splitters_by_ratio
+            .iter()
+            .rev()
+            .filter(|(_, &n)| n > 0)
+            .map(|(r, n)| format!("{n} x 1:{r}"))
+            .collect();
+        if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join(" + ")
+        }
     }
 
     /// Connected households per installed last-stage port, percent.
@@ -441,4 +473,41 @@ pub(crate) fn bill(
         ..c
     };
     Ok(boq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitters_are_labelled_by_ratio() {
+        let mut b = Boq::default();
+        assert_eq!(b.splitters_label(), "none");
+        // The Neudrossenfeld village of the `village` command: three 1:64 and one 1:16
+        // (printed as "4 splitters 1:64" before).
+        b.splitters_by_ratio.insert(16, 1);
+        b.splitters_by_ratio.insert(64, 3);
+        assert_eq!(b.splitters_label(), "3 x 1:64 + 1 x 1:16");
+        b.splitters_by_ratio.insert(4, 2);
+        assert_eq!(b.splitters_label(), "3 x 1:64 + 1 x 1:16 + 2 x 1:4");
+    }
+
+    #[test]
+    fn sums_of_bills_are_checked() {
+        let mut a = Boq::default();
+        a.cost.total_kzt = Kzt::MAX - 1;
+        a.onts = 3;
+        let mut b = Boq::default();
+        b.cost.total_kzt = 1;
+        b.onts = 4;
+        b.worst_margin_db = Some(3.5);
+        let mut t = Boq::default();
+        t.add(&a).unwrap();
+        t.add(&b).unwrap();
+        assert_eq!(
+            (t.cost.total_kzt, t.onts, t.worst_margin_db),
+            (Kzt::MAX, 7, Some(3.5))
+        );
+        assert_eq!(t.add(&b), Err(BoqOverflow));
+    }
 }

@@ -16,6 +16,8 @@
 //! - [`design`]: connections at the take-up rate, splitters, feeder and distribution
 //!   cables, OLT site, class and split chosen by cost under the budget;
 //! - [`boq`]: the bill of quantities and its cost;
+//! - [`plan_stage`]: the last mile of a plan, each village designed once for every
+//!   scenario that prices it;
 //! - [`baseline`]: the benchmark's peer (k-means splitters, shortest street paths).
 //!
 //! [`design_villages`] designs many villages in parallel (one village per task, results in
@@ -33,6 +35,7 @@ pub mod kundu_misra;
 pub mod layout;
 pub mod local;
 pub mod optics;
+pub mod plan_stage;
 pub mod port_partition;
 pub mod premises;
 pub mod street_graph;
@@ -75,32 +78,37 @@ pub fn design_villages(
     model: &LastMileModel,
 ) -> Vec<Result<(VillageLayout, VillageDesign), AccessError>> {
     jobs.into_par_iter()
-        .map(|job| {
-            let mut input = job.input;
-            if input.streets.is_empty() {
-                let (streets, premises) = layout::generated_layout(
-                    input.feed,
-                    input.premises.iter().map(|p| p.households as usize).sum(),
-                    &model.layout,
-                );
-                input.streets = streets;
-                input.premises = premises;
-            }
-            if input.streets.is_empty() {
-                // No household at all: a 1 m stub street so that the design is empty, not
-                // an error.
-                let f = input.feed;
-                input.streets.push(Street {
-                    coords: vec![f, [f[0] + 1e-5, f[1]]],
-                    nodes: vec![-1, -2],
-                    class: "generated".into(),
-                    poles: false,
-                });
-            }
-            let id = input.id.clone();
-            let lay = lay_out(input, 0).ok_or(AccessError::NoSite { village: id })?;
-            let d = design(&lay, model, &job.sites)?;
-            Ok((lay, d))
-        })
+        .map(|job| design_one(job, model))
         .collect()
+}
+
+/// Lays out and designs one village (the generated layout when it has no streets).
+pub fn design_one(
+    job: VillageJob,
+    model: &LastMileModel,
+) -> Result<(VillageLayout, VillageDesign), AccessError> {
+    let mut input = job.input;
+    if input.streets.is_empty() {
+        let (streets, premises) = layout::generated_layout(
+            input.feed,
+            input.premises.iter().map(|p| p.households as usize).sum(),
+            &model.layout,
+        );
+        input.streets = streets;
+        input.premises = premises;
+    }
+    if input.streets.is_empty() {
+        // No household at all: a 1 m stub street so that the design is empty, not an error.
+        let f = input.feed;
+        input.streets.push(Street {
+            coords: vec![f, [f[0] + 1e-5, f[1]]],
+            nodes: vec![-1, -2],
+            class: "generated".into(),
+            poles: false,
+        });
+    }
+    let id = input.id.clone();
+    let lay = lay_out(input, 0).ok_or(AccessError::NoSite { village: id })?;
+    let d = design(&lay, model, &job.sites)?;
+    Ok((lay, d))
 }

@@ -353,7 +353,7 @@ fn bills_add_up_across_villages() {
         ports += d.boq.last_stage_ports;
         cost += d.boq.cost.total_kzt;
         cable += d.cables.iter().map(|c| c.length_dm).sum::<i64>();
-        total.add(&d.boq);
+        total.add(&d.boq).unwrap();
     }
     assert_eq!(total.villages, 3);
     assert_eq!(total.premises, 37 + 150 + 420);
@@ -371,4 +371,63 @@ fn bills_add_up_across_villages() {
     assert_eq!(by_type, cable);
     // 70 % of 37, 150 and 420 households: 25 + 105 + 294.
     assert_eq!(total.households_connected, 25 + 105 + 294);
+}
+
+#[test]
+fn a_plan_stage_designs_each_village_once_at_its_nearest_real_pop() {
+    use fiberplan_access::plan_stage::{LastMileStage, DETOUR};
+    use fiberplan_model::{Pop, PopSource, Village};
+    let m = model();
+    let village = |id: &str, lon: f64, households: u64| Village {
+        id: id.into(),
+        lonlat: [lon, 45.0],
+        households,
+        ..Village::default()
+    };
+    let vs = vec![village("a", 70.0, 120), village("b", 70.2, 40)];
+    let pop = |id: &str, lon: f64, source| Pop {
+        id: id.into(),
+        name: String::new(),
+        lonlat: [lon, 45.0],
+        source,
+    };
+    // A line joint 0.01 degrees from A is no OLT site; the town 0.05 degrees east is.
+    let pops = [
+        pop("joint", 70.01, PopSource::LineJoint),
+        pop("town", 70.05, PopSource::Town),
+    ];
+    let stage = LastMileStage::new(m.clone(), &vs, Vec::new(), &pops, true);
+    let sites = stage.sites(0);
+    assert_eq!(sites.len(), 2);
+    assert_eq!(
+        (sites[0].site, sites[0].id.as_str()),
+        (OltSite::Pop, "town")
+    );
+    let d = fiberplan_access::local::distance_m([70.05, 45.0], [70.0, 45.0]);
+    assert_eq!(sites[0].fibre_m, d * DETOUR);
+    assert_eq!(
+        (sites[1].site, sites[1].id.as_str()),
+        (OltSite::Village, "a")
+    );
+    // Asked twice, in any order, a village gets the same stored design.
+    let first = stage.designs(&[1, 0]).unwrap();
+    let again = stage.designs(&[0]).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first[1], &again[0]));
+    assert_eq!(first[1].boq.premises, 120);
+    assert_eq!(first[0].boq.premises, 40);
+    // The same as a fresh design of the village on its own (generated layout, same sites).
+    let (streets, premises) = generated_layout([70.0, 45.0], 120, &m.layout);
+    let input = VillageInput {
+        id: "a".into(),
+        feed: [70.0, 45.0],
+        premises,
+        streets,
+    };
+    let fresh = design(&lay_out(input, 0).unwrap(), &m, &sites).unwrap();
+    assert_eq!(fresh.boq, first[1].boq);
+    // A pricing stage keeps the bill alone.
+    let light = LastMileStage::new(m, &vs, Vec::new(), &pops, false);
+    let d = light.designs(&[0]).unwrap();
+    assert_eq!(d[0].boq, fresh.boq);
+    assert!(d[0].premises.is_empty() && d[0].cables.is_empty());
 }

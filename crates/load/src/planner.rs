@@ -71,6 +71,17 @@ impl<'a> Planner<'a> {
     /// The plan of one scenario, its routes placed in districts. Scenarios that differ only
     /// in prices share their fibre solve; the result is the same as a fresh solve.
     pub fn plan(&self, scenario: &Scenario) -> Result<Plan, LoadError> {
+        self.plan_at(scenario, &self.inputs.costs)
+    }
+
+    /// [`Planner::plan`] at other village prices (the last mile's equipment and household
+    /// price calibrated from designs); the graph, the view and the shared solves stay (the
+    /// shared solves do not depend on prices).
+    pub fn plan_at(
+        &self,
+        scenario: &Scenario,
+        costs: &fiberplan_model::CostModel,
+    ) -> Result<Plan, LoadError> {
         let objective = scenario
             .objective()
             .map_err(|m| LoadError::Invalid(format!("scenario: {m}")))?;

@@ -7,10 +7,14 @@
 
 use crate::atomic::AtomicDir;
 use crate::plan_out::ATTRIBUTION;
+use fiberplan_access::boq::BoqOverflow;
 use fiberplan_access::design::SplitterOut;
 use fiberplan_access::{Boq, CableType, VillageDesign};
+use fiberplan_model::{District, Village};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 fn km(dm: i64) -> f64 {
     // Exact to the decimetre (four decimals), so that it equals the features' sum.
@@ -286,28 +290,208 @@ pub fn with_last_mile_summary(summary_json: &str, last_mile: Value) -> String {
     out
 }
 
+/// A plan's last mile, as `plan` hands it to the writers.
+#[derive(Clone, Debug)]
+pub struct PlanLastMile {
+    /// `designs[i]`: the design of the plan's i-th village (`None`: not on fibre, or a city
+    /// left at the flat price).
+    pub designs: Vec<Option<Arc<VillageDesign>>>,
+    pub drop_limit_m: f64,
+    pub take_up_pct: f64,
+    /// How the plan's costs use the designs (`summary.json` `last_mile.pricing`).
+    pub pricing: Value,
+}
+
+impl PlanLastMile {
+    /// The bill of quantities of the villages `which` (indices into the plan's villages;
+    /// those without a design are skipped), in their order.
+    ///
+    /// # Errors
+    /// A sum beyond 64 bits.
+    pub fn total(&self, which: impl IntoIterator<Item = usize>) -> Result<Boq, BoqOverflow> {
+        let mut t = Boq::default();
+        for i in which {
+            if let Some(d) = self.designs.get(i).and_then(Option::as_ref) {
+                t.add(&d.boq)?;
+            }
+        }
+        Ok(t)
+    }
+}
+
 /// The plan's last-mile outputs in one step: `villages.csv` with the per-village columns,
-/// `summary.json` with the national `last_mile` object, and `last_mile.geojson`.
-/// `designs[i]` is the design of the plan's i-th village (`None`: not on fibre).
+/// `summary.json` with the national `last_mile` object (and its `pricing`), and
+/// `last_mile.geojson`.
+///
+/// # Errors
+/// The national bill of quantities beyond 64 bits.
 pub fn plan_outputs(
     villages_csv: &str,
     summary_json: &str,
-    designs: &[Option<VillageDesign>],
-    drop_limit_m: f64,
-    take_up_pct: f64,
-) -> (String, String, Vec<u8>) {
-    let refs: Vec<Option<&VillageDesign>> = designs.iter().map(Option::as_ref).collect();
-    let mut total = Boq::default();
-    for d in refs.iter().flatten() {
-        total.add(&d.boq);
-    }
+    lm: &PlanLastMile,
+) -> Result<(String, String, Vec<u8>), BoqOverflow> {
+    let refs: Vec<Option<&VillageDesign>> = lm.designs.iter().map(|d| d.as_deref()).collect();
+    let total = lm.total(0..lm.designs.len())?;
     let designed: Vec<&VillageDesign> = refs.iter().flatten().copied().collect();
-    (
+    let mut summary = last_mile_summary(&total, lm.drop_limit_m, lm.take_up_pct);
+    summary["pricing"] = lm.pricing.clone();
+    Ok((
         with_village_columns(villages_csv, &refs),
-        with_last_mile_summary(
-            summary_json,
-            last_mile_summary(&total, drop_limit_m, take_up_pct),
-        ),
+        with_last_mile_summary(summary_json, summary),
         last_mile_geojson(&designed),
-    )
+    ))
+}
+
+/// Header of `last_mile_boq.csv`: one row per designed village, then `TOTAL`.
+pub const BOQ_COLUMNS: [&str; 33] = [
+    "village_id",
+    "village_name",
+    "olt_site",
+    "optics_class",
+    "split",
+    "premises",
+    "premises_modelled",
+    "households_passed",
+    "households_connected",
+    "fill_pct",
+    "olt_ports",
+    "splitters",
+    "last_stage_ports",
+    "closures",
+    "new_poles",
+    "splices",
+    "onts",
+    "drops",
+    "feeder_km",
+    "distribution_km",
+    "drop_km",
+    "aerial_route_km",
+    "underground_route_km",
+    "trench_km",
+    "olt_kzt",
+    "splitters_kzt",
+    "closures_kzt",
+    "cable_kzt",
+    "poles_and_trenches_kzt",
+    "drops_kzt",
+    "onts_kzt",
+    "splices_kzt",
+    "cost_kzt",
+];
+
+fn boq_row(id: &str, name: &str, site: &str, class: &str, split: &str, b: &Boq) -> Vec<String> {
+    use fiberplan_access::Placement;
+    let c = &b.cost;
+    let route = |p: Placement| format!("{:.4}", km(b.route_dm.get(&p).copied().unwrap_or(0)));
+    vec![
+        id.to_string(),
+        name.to_string(),
+        site.to_string(),
+        class.to_string(),
+        split.to_string(),
+        b.premises.to_string(),
+        b.premises_modelled.to_string(),
+        b.households_passed.to_string(),
+        b.households_connected.to_string(),
+        format!("{:.2}", b.fill_pct()),
+        b.olt_ports.values().sum::<u64>().to_string(),
+        b.splitters_label(),
+        b.last_stage_ports.to_string(),
+        b.closures.to_string(),
+        b.new_poles.to_string(),
+        b.splices.to_string(),
+        b.onts.to_string(),
+        b.drops.to_string(),
+        format!("{:.4}", km(b.cable_type_dm(CableType::Feeder))),
+        format!("{:.4}", km(b.cable_type_dm(CableType::Distribution))),
+        format!("{:.4}", km(b.cable_type_dm(CableType::Drop))),
+        route(Placement::Aerial),
+        route(Placement::Underground),
+        format!("{:.4}", km(b.trench_dm)),
+        c.olt_kzt.to_string(),
+        c.splitters_kzt.to_string(),
+        c.closures_kzt.to_string(),
+        c.cable_kzt.to_string(),
+        c.civil_kzt.to_string(),
+        c.drops_kzt.to_string(),
+        c.onts_kzt.to_string(),
+        c.splices_kzt.to_string(),
+        c.total_kzt.to_string(),
+    ]
+}
+
+/// `last_mile_boq.csv` of the villages `which` (designed ones, in that order): a row each
+/// and a `TOTAL` row that is their sum ([`Boq::add`]).
+///
+/// # Errors
+/// The total beyond 64 bits.
+pub fn boq_csv(
+    villages: &[Village],
+    lm: &PlanLastMile,
+    which: &[usize],
+) -> Result<String, BoqOverflow> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(BOQ_COLUMNS).expect("in-memory CSV");
+    for &i in which {
+        let Some(d) = lm.designs.get(i).and_then(Option::as_ref) else {
+            continue;
+        };
+        let v = &villages[i];
+        w.write_record(boq_row(
+            &v.id,
+            &v.name,
+            d.olt.site.as_str(),
+            d.olt.class.as_str(),
+            &d.split.label(),
+            &d.boq,
+        ))
+        .expect("in-memory CSV");
+    }
+    let t = lm.total(which.iter().copied())?;
+    w.write_record(boq_row("TOTAL", "", "", "", "", &t))
+        .expect("in-memory CSV");
+    Ok(String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8 in, UTF-8 out"))
+}
+
+/// The last mile's files of the district packages: `districts/<folder>/last_mile_boq.csv`
+/// (the district's designed villages and their total) and `last_mile_summary.json` (the
+/// `last_mile` object of the district's bill), for every package folder with a designed
+/// village. Villages go to their district's folder (`unassigned` outside every district),
+/// as in the plan's packages, so the packages' bills add up to the national one exactly.
+///
+/// # Errors
+/// A district's bill beyond 64 bits.
+pub fn district_files(
+    villages: &[Village],
+    districts: &[District],
+    lm: &PlanLastMile,
+) -> Result<Vec<(String, Vec<u8>)>, BoqOverflow> {
+    let n = districts.len();
+    let mut by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, v) in villages.iter().enumerate() {
+        if lm.designs.get(i).is_some_and(Option::is_some) {
+            by.entry(v.district.filter(|&d| d < n).unwrap_or(n))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (d, which) in by {
+        let folder = crate::district_packages::folder_name(districts.get(d));
+        out.push((
+            format!("districts/{folder}/last_mile_boq.csv"),
+            boq_csv(villages, lm, &which)?.into_bytes(),
+        ));
+        let total = lm.total(which.iter().copied())?;
+        let mut s = last_mile_summary(&total, lm.drop_limit_m, lm.take_up_pct);
+        s["pricing"] = lm.pricing.clone();
+        let mut body = serde_json::to_vec_pretty(&json!({
+            "district_kato": districts.get(d).map(|x| x.kato.as_str()),
+            "last_mile": s,
+        }))
+        .expect("JSON values serialise");
+        body.push(b'\n');
+        out.push((format!("districts/{folder}/last_mile_summary.json"), body));
+    }
+    Ok(out)
 }
