@@ -26,6 +26,14 @@ pub struct InputArgs {
     /// Folder of the bundled data (default: ./data).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// Villages that already have fibre: a CSV with an `id` column, or one id a line. They
+    /// get no new route; with the bundled villages this list replaces the declared proxy.
+    #[arg(long, value_name = "FILE")]
+    pub has_fibre: Option<PathBuf>,
+    /// Households by settlement KATO code: a CSV with `kato` (9 digits) and `households`
+    /// columns, as an akimat fills it in; replaces the villages' own figures.
+    #[arg(long, value_name = "FILE")]
+    pub households_by_kato: Option<PathBuf>,
 }
 
 /// The model's settings as flags (defaults and ranges from [`PlanSettings`]).
@@ -40,6 +48,14 @@ pub struct SettingsArgs {
     /// Count isolated dwellings as villages (national data).
     #[arg(long)]
     pub include_isolated: bool,
+    /// Bundled national data: do not assume that district centres and villages near towns
+    /// have fibre (the declared existing-fibre proxy); every village is a candidate.
+    #[arg(long)]
+    pub no_fibre_proxy: bool,
+    /// The proxy's distance from a city's or town's point of presence, km (0 to 50; 0:
+    /// district centres only).
+    #[arg(long, default_value_t = PlanSettings::FIBRE_PROXY_KM)]
+    pub fibre_proxy_km: f64,
 }
 
 impl SettingsArgs {
@@ -49,6 +65,8 @@ impl SettingsArgs {
             household_size: self.household_size,
             circuity: self.circuity,
             include_isolated: self.include_isolated,
+            fibre_proxy: !self.no_fibre_proxy,
+            fibre_proxy_km: self.fibre_proxy_km,
         };
         s.check().map_err(|e| BadInput(e.as_flag()))?;
         Ok(s)
@@ -68,6 +86,8 @@ impl InputArgs {
             backbone: self.backbone.clone(),
             osm: self.osm.clone(),
             costs: self.costs.clone(),
+            has_fibre: self.has_fibre.clone(),
+            households_by_kato: self.households_by_kato.clone(),
             data: data_dir(self.data.as_deref()),
             settings,
         }

@@ -4,6 +4,7 @@
 use crate::common::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 fn plan_fixture(extra: &[&str]) -> (tempfile::TempDir, Value, Value) {
     let out = tempfile::tempdir().unwrap();
@@ -243,6 +244,39 @@ fn national_default_meets_target_and_is_consistent() {
         .sum();
     assert_eq!(hh, s["households_fibre"].as_u64().unwrap());
 
+    // The declared existing-fibre proxy: district centres and villages near towns have
+    // fibre, get no cost, and are neither fibre villages nor part of the quota.
+    let e = &s["existing_fibre"];
+    assert!(e["assumed_by_proxy"].as_bool().unwrap(), "{e}");
+    for basis in ["proxy_district_centre", "proxy_near_town"] {
+        assert!(
+            e["by_basis"][basis]["villages"].as_u64().unwrap() > 0,
+            "{e}"
+        );
+    }
+    let served: Vec<_> = villages
+        .iter()
+        .filter(|v| v["properties"]["assumed_served"] == true)
+        .collect();
+    assert_eq!(served.len() as u64, e["villages"].as_u64().unwrap());
+    assert_eq!(
+        served.len() as u64,
+        s["villages_existing_fibre"].as_u64().unwrap()
+    );
+    for v in &served {
+        let p = &v["properties"];
+        assert_eq!(p["technology"], "existing_fibre", "{p}");
+        assert_eq!(p["cost_kzt"], 0, "{p}");
+        assert!(p["existing_fibre_basis"]
+            .as_str()
+            .unwrap()
+            .starts_with("proxy_"));
+    }
+    assert!(s["inputs"]["backbone"]
+        .as_str()
+        .unwrap()
+        .contains("villages assumed to have fibre (declared proxy"));
+
     // villages.csv agrees with plan.geojson row by row.
     let mut rdr = csv::Reader::from_path(out.path().join("villages.csv")).unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
@@ -253,6 +287,7 @@ fn national_default_meets_target_and_is_consistent() {
         let p = &v["properties"];
         assert_eq!(&row[col("id")], p["id"].as_str().unwrap());
         assert_eq!(&row[col("technology")], p["technology"].as_str().unwrap());
+        assert_eq!(&row[col("assumed_served")], p["assumed_served"].to_string());
         assert_eq!(
             row[col("households")].parse::<u64>().unwrap(),
             p["households"].as_u64().unwrap()
@@ -394,4 +429,122 @@ fn villages_attach_to_a_fibre_line_where_they_lie() {
     assert_eq!(s["villages_fibre"], 2);
     assert_eq!(s["routes"], 1, "only B needs a route");
     assert_eq!(s["cost_breakdown_kzt"]["corridor"], 143_747, "{s}");
+}
+
+/// Villages that have fibre, from the villages file's column or from a list: no cost, not
+/// demand, a point of presence for their neighbours. On the equator fixture B (50
+/// households) is 1.1 km beyond A from the exchange; with B's fibre, A (100) and C (10) are
+/// still built, B is not, and a quota of 110 households is met without B's 50.
+#[test]
+fn villages_with_fibre_get_no_route_and_feed_their_neighbours() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_col = dir.path().join("villages.csv");
+    std::fs::write(
+        &with_col,
+        "id,name,lon,lat,households,has_fibre\nA,Alpha,0.01,0,100,\nB,Beta,0.02,0,50,yes\nC,Gamma,0.01,0.01,10,0\n",
+    )
+    .unwrap();
+    let list = dir.path().join("with_fibre.txt");
+    std::fs::write(&list, "# villages with fibre\nB\n").unwrap();
+    let plan = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "plan",
+            "--out",
+            out.to_str().unwrap(),
+            "--backbone",
+            "tests/fixtures/equator/backbone.geojson",
+            "--costs",
+            "tests/fixtures/equator/costs.toml",
+            "--no-last-mile",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let quota = ["--mode", "quota", "--target-households", "110"];
+    ok(&plan(
+        &a,
+        &[&["--villages", with_col.to_str().unwrap()][..], &quota].concat(),
+    ));
+    ok(&plan(
+        &b,
+        &[
+            &[
+                "--villages",
+                "tests/fixtures/equator/villages.csv",
+                "--has-fibre",
+                list.to_str().unwrap(),
+            ][..],
+            &quota,
+        ]
+        .concat(),
+    ));
+    for (out, basis) in [(&a, "input"), (&b, "list")] {
+        let s = json(&out.join("summary.json"));
+        assert_eq!(s["households_fibre"], 110, "{s}");
+        assert_eq!(s["villages_fibre"], 2);
+        assert_eq!(s["target_met"], true);
+        assert_eq!(s["villages_existing_fibre"], 1);
+        assert_eq!(s["households_existing_fibre"], 50);
+        assert_eq!(s["existing_fibre"]["by_basis"][basis]["households"], 50);
+        assert_eq!(s["existing_fibre"]["assumed_by_proxy"], false);
+        let geo = json(&out.join("plan.geojson"));
+        let beta = features(&geo, "village")
+            .into_iter()
+            .find(|v| v["properties"]["id"] == "B")
+            .unwrap();
+        assert_eq!(beta["properties"]["technology"], "existing_fibre");
+        assert_eq!(beta["properties"]["assumed_served"], true);
+        assert_eq!(beta["properties"]["existing_fibre_basis"], basis);
+        assert_eq!(beta["properties"]["cost_kzt"], 0);
+        // Corridors, village equipment and connections of A and C only.
+        let b = &s["cost_breakdown_kzt"];
+        assert_eq!(b["village_equipment"], 200_000);
+        assert_eq!(b["household_connection"], 110_000);
+    }
+    // The list and the column say the same: the same plan.
+    let (sa, sb) = (json(&a.join("summary.json")), json(&b.join("summary.json")));
+    assert_eq!(sa["cost_total_kzt"], sb["cost_total_kzt"]);
+
+    // Without the fibre at B, the same quota costs no less.
+    let c = dir.path().join("c");
+    ok(&plan(
+        &c,
+        &[
+            &["--villages", "tests/fixtures/equator/villages.csv"][..],
+            &quota,
+        ]
+        .concat(),
+    ));
+    let sc = json(&c.join("summary.json"));
+    assert!(sc["cost_total_kzt"].as_i64() >= sa["cost_total_kzt"].as_i64());
+
+    // An id that is no village, and a bad has_fibre cell, are errors at their line.
+    std::fs::write(&list, "B\nZ9\n").unwrap();
+    let o = plan(
+        &dir.path().join("d"),
+        &[
+            "--villages",
+            "tests/fixtures/equator/villages.csv",
+            "--has-fibre",
+            list.to_str().unwrap(),
+        ],
+    );
+    bad_input(
+        &o,
+        &[
+            "with_fibre.txt:2",
+            "\"Z9\" is not among the plan's villages",
+        ],
+    );
+    std::fs::write(
+        &with_col,
+        "id,lon,lat,households,has_fibre\nA,0.01,0,100,maybe\n",
+    )
+    .unwrap();
+    let o = plan(
+        &dir.path().join("e"),
+        &["--villages", with_col.to_str().unwrap()],
+    );
+    bad_input(&o, &["villages.csv:2", "`has_fibre` is \"maybe\""]);
 }

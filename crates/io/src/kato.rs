@@ -118,6 +118,108 @@ pub fn fold_name(name: &str) -> String {
         .collect()
 }
 
+/// Households by settlement KATO code, as an akimat fills them in: a CSV (`,` `;` or tab)
+/// with a `kato` column (9 digits) and a `households` column. Each row comes with its line.
+pub fn read_households_by_kato(path: &Path) -> Result<Vec<(String, u64, u64)>, InputError> {
+    let text = crate::text::read_text(path)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let header = text.lines().next().unwrap_or("");
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(crate::villages::sniff_delimiter(header))
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| InputError::new(path, Where::Line(1), format!("malformed CSV header: {e}")))?
+        .clone();
+    crate::text::check_unique_headers(path, &headers)?;
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                InputError::new(
+                    path,
+                    Where::Line(1),
+                    format!("no `{name}` column: expected kato and households"),
+                )
+            })
+    };
+    let (c_kato, c_hh) = (col("kato")?, col("households")?);
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            InputError::new(path, Where::Line(line), format!("malformed CSV: {e}"))
+        })?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let at = |m: String| InputError::new(path, Where::Line(line), m);
+        let code = rec.get(c_kato).unwrap_or("").trim();
+        if code.len() != 9 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            let shown: String = code.chars().take(40).collect();
+            return Err(at(format!(
+                "kato {shown:?} is not a 9-digit settlement code"
+            )));
+        }
+        let cell = rec.get(c_hh).unwrap_or("").trim();
+        let households: u64 = cell.parse().map_err(|_| {
+            let shown: String = cell.chars().take(40).collect();
+            at(format!("households {shown:?} is not a whole number"))
+        })?;
+        if households > crate::villages::MAX_HOUSEHOLDS {
+            return Err(at(format!(
+                "households {households} is absurd for a village (over {})",
+                crate::villages::MAX_HOUSEHOLDS
+            )));
+        }
+        if let Some(prev) = seen.insert(code.to_string(), line) {
+            return Err(at(format!("kato {code} appears twice (also line {prev})")));
+        }
+        out.push((code.to_string(), households, line));
+    }
+    if out.is_empty() {
+        return Err(InputError::file(path, "no rows: expected kato,households"));
+    }
+    Ok(out)
+}
+
+/// Give the villages whose settlement code is in `rows` those households (population from
+/// them and `household_size`; no longer imputed). A code the classifier does not know is an
+/// error at its line; a known code that no village carries is counted and returned.
+pub fn apply_households(
+    path: &Path,
+    rows: &[(String, u64, u64)],
+    settlements: &[Settlement],
+    villages: &mut [Village],
+    household_size: f64,
+) -> Result<(usize, usize), InputError> {
+    let known: std::collections::BTreeSet<&str> =
+        settlements.iter().map(|s| s.code.as_str()).collect();
+    let mut by_code: BTreeMap<&str, u64> = BTreeMap::new();
+    for (code, h, line) in rows {
+        if !known.contains(code.as_str()) {
+            return Err(InputError::new(
+                path,
+                Where::Line(*line),
+                format!("kato {code} is no settlement of the classifier"),
+            ));
+        }
+        by_code.insert(code, *h);
+    }
+    let mut used: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut set = 0;
+    for v in villages.iter_mut() {
+        if let Some((&code, &h)) = by_code.get_key_value(v.kato.as_str()) {
+            v.households = h;
+            v.population = (h as f64 * household_size).round() as u64;
+            v.population_imputed = false;
+            used.insert(code);
+            set += 1;
+        }
+    }
+    Ok((set, by_code.len() - used.len()))
+}
+
 /// Give each village the code and okrug of the one settlement of its district whose folded
 /// name equals one of the village's names; villages with no such settlement, or several,
 /// keep empty fields. Returns how many were matched.
@@ -241,6 +343,64 @@ mod tests {
         let e = read_kato(&p).unwrap_err().to_string();
         assert!(
             e.contains("kato.csv:2") && e.contains("not 9 digits"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_akimats_households_replace_the_villages_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = dir.path().join("kato.csv");
+        std::fs::write(&k, KATO).unwrap();
+        let s = read_kato(&k).unwrap();
+        let mut v = [village("Абралы", ""), village("Карааул", "")];
+        v[0].kato = "101033100".into();
+        v[0].population_imputed = true;
+        let p = dir.path().join("hh.csv");
+        std::fs::write(
+            &p,
+            "\u{feff}kato;households;note\n101033100;212;перепись\n101037100;40;\n",
+        )
+        .unwrap();
+        let rows = read_households_by_kato(&p).unwrap();
+        assert_eq!(rows[1], ("101037100".to_string(), 40, 3));
+        // 212 households of 3.5 people: 742; the second code is known but carried by none.
+        assert_eq!(
+            apply_households(&p, &rows, &s, &mut v, 3.5).unwrap(),
+            (1, 1)
+        );
+        assert_eq!(
+            (v[0].households, v[0].population, v[0].population_imputed),
+            (212, 742, false)
+        );
+        assert_eq!(v[1].households, 30);
+
+        let mut bad = |body: &str| {
+            std::fs::write(&p, body).unwrap();
+            match read_households_by_kato(&p) {
+                Ok(rows) => apply_households(&p, &rows, &s, &mut v, 3.5)
+                    .unwrap_err()
+                    .to_string(),
+                Err(e) => e.to_string(),
+            }
+        };
+        let e = bad("kato,households\n101033100,12\n101033100,13\n");
+        assert!(e.contains("hh.csv:3") && e.contains("appears twice"), "{e}");
+        let e = bad("kato,households\n10103310,12\n");
+        assert!(e.contains("hh.csv:2") && e.contains("not a 9-digit"), "{e}");
+        let e = bad("kato,households\n101033100,-5\n");
+        assert!(
+            e.contains("hh.csv:2") && e.contains("not a whole number"),
+            "{e}"
+        );
+        let e = bad("kato,households\n999999999,5\n");
+        assert!(
+            e.contains("hh.csv:2") && e.contains("no settlement of the classifier"),
+            "{e}"
+        );
+        let e = bad("code,households\n");
+        assert!(
+            e.contains("hh.csv:1") && e.contains("no `kato` column"),
             "{e}"
         );
     }

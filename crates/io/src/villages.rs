@@ -3,12 +3,15 @@
 //!
 //! Households and population convert with the household size (default 3.5 people):
 //! `households = round(population / size)`, `population = round(households x size)`.
+//!
+//! An optional `has_fibre` column or property (`true`/`false`, `1`/`0`, `yes`/`no`, empty
+//! for no) marks villages that already have fibre: the plan gives them no new route.
 
 use crate::geojson_in::{geometry, lonlat, prop_string, read_features};
 use crate::text::{line_of, read_text};
 use crate::{InputError, Where};
 use fiberplan_model::population::parse_tolerant;
-use fiberplan_model::Village;
+use fiberplan_model::{ExistingFibre, Village};
 use geojson::GeometryValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -91,6 +94,30 @@ fn number(v: &Value, key: &str) -> Result<Option<u64>, String> {
     }
 }
 
+/// The `has_fibre` flag from a cell or property: empty means no.
+fn has_fibre(v: &Value) -> Result<bool, String> {
+    let bad = |shown: &str| {
+        Err(format!(
+            "`has_fibre` is {shown}: must be true/false, 1/0 or yes/no"
+        ))
+    };
+    match v {
+        Value::Null => Ok(false),
+        Value::Bool(b) => Ok(*b),
+        Value::Number(n) => match n.as_u64() {
+            Some(0) => Ok(false),
+            Some(1) => Ok(true),
+            _ => bad(&n.to_string()),
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "" | "0" | "false" | "no" | "n" => Ok(false),
+            "1" | "true" | "yes" | "y" => Ok(true),
+            _ => bad(&format!("{:?}", s.chars().take(40).collect::<String>())),
+        },
+        other => bad(&other.to_string()),
+    }
+}
+
 fn read_geojson(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError> {
     let features = read_features(path)?;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -134,6 +161,7 @@ fn read_geojson(path: &Path, household_size: f64) -> Result<Vec<Village>, InputE
         }
         let (households, population) = sizes(hh, pop, household_size);
         check_households(households, population).map_err(at)?;
+        let fibre = has_fibre(f.property("has_fibre").unwrap_or(&Value::Null)).map_err(at)?;
         let name = prop_string(f, "name").unwrap_or_default();
         out.push(Village {
             id,
@@ -147,7 +175,7 @@ fn read_geojson(path: &Path, household_size: f64) -> Result<Vec<Village>, InputE
             population_imputed: false,
             kato: String::new(),
             rural_okrug: String::new(),
-            existing_fibre: None,
+            existing_fibre: fibre.then_some(ExistingFibre::Input),
             district: None,
         });
     }
@@ -221,6 +249,7 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
         ));
     }
     let (c_name, c_kk, c_ru) = (col("name"), col("name_kk"), col("name_ru"));
+    let c_fibre = col("has_fibre");
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     let mut out = Vec::new();
     for rec in rdr.records() {
@@ -268,6 +297,7 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
         }
         let (households, population) = sizes(hh, pop, household_size);
         check_households(households, population).map_err(at)?;
+        let fibre = has_fibre(&Value::String(get(c_fibre).to_string())).map_err(at)?;
         out.push(Village {
             id,
             name: get(c_name).to_string(),
@@ -280,11 +310,86 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
             population_imputed: false,
             kato: String::new(),
             rural_okrug: String::new(),
-            existing_fibre: None,
+            existing_fibre: fibre.then_some(ExistingFibre::Input),
             district: None,
         });
     }
     Ok(out)
+}
+
+/// Ids of villages that already have fibre, from a list an operator or akimat keeps: a CSV
+/// with an `id` column, or plain text with one id a line (`#` starts a comment). Each id
+/// is returned with its line, so that an unknown id can be reported where it is.
+pub fn read_id_list(path: &Path) -> Result<Vec<(String, u64)>, InputError> {
+    let text = read_text(path)?;
+    let lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i as u64 + 1, l.trim()));
+    let first = lines
+        .clone()
+        .find(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+    let Some((first_no, header)) = first else {
+        return Err(InputError::file(path, "no village ids in the file"));
+    };
+    let mut ids = Vec::new();
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    let mut push = |id: &str, line: u64| -> Result<(), InputError> {
+        if let Some(prev) = seen.insert(id.to_string(), line) {
+            return Err(InputError::new(
+                path,
+                Where::Line(line),
+                format!("duplicate id {id:?} (also line {prev})"),
+            ));
+        }
+        ids.push((id.to_string(), line));
+        Ok(())
+    };
+    let delim = sniff_delimiter(header);
+    let is_csv = header.split(delim as char).count() > 1 || header.eq_ignore_ascii_case("id");
+    if is_csv {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let headers = rdr
+            .headers()
+            .map_err(|e| {
+                InputError::new(
+                    path,
+                    Where::Line(first_no),
+                    format!("malformed CSV header: {e}"),
+                )
+            })?
+            .clone();
+        crate::text::check_unique_headers(path, &headers)?;
+        let c = headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case("id"))
+            .ok_or_else(|| {
+                InputError::new(path, Where::Line(first_no), "no `id` column in the header")
+            })?;
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                InputError::new(path, Where::Line(line), format!("malformed CSV: {e}"))
+            })?;
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            let id = rec.get(c).unwrap_or("").trim();
+            if id.is_empty() {
+                return Err(InputError::new(path, Where::Line(line), "empty id"));
+            }
+            push(id, line)?;
+        }
+    } else {
+        for (no, l) in lines.filter(|(_, l)| !l.is_empty() && !l.starts_with('#')) {
+            push(l, no)?;
+        }
+    }
+    if ids.is_empty() {
+        return Err(InputError::file(path, "no village ids in the file"));
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! country without a backbone), then the planning graph: the straight-line corridor proxy,
 //! or the roads of an OpenStreetMap extract ([`crate::osm_inputs`]).
 
-use crate::LoadError;
+use crate::{existing_fibre, LoadError};
 use fiberplan_io::coords::swapped_hint;
 use fiberplan_io::{
     read_backbone, read_costs, read_national, read_regions, read_villages, InputError,
@@ -30,6 +30,12 @@ pub struct InputSpec {
     pub osm: Option<PathBuf>,
     /// Cost model (TOML); default: `costs.toml` of the data folder.
     pub costs: Option<PathBuf>,
+    /// Ids of villages that already have fibre (`--has-fibre`); with the bundled villages
+    /// it replaces the declared proxy.
+    pub has_fibre: Option<PathBuf>,
+    /// Households by settlement KATO code (`kato,households`), an akimat's figures that
+    /// replace the villages' own (`--households-by-kato`).
+    pub households_by_kato: Option<PathBuf>,
     /// The bundled data folder, already resolved.
     pub data: PathBuf,
     /// Household size, circuity, isolated dwellings.
@@ -44,6 +50,8 @@ impl InputSpec {
             backbone: None,
             osm: None,
             costs: None,
+            has_fibre: None,
+            households_by_kato: None,
             data: data.to_path_buf(),
             settings: PlanSettings::DEFAULT,
         }
@@ -96,8 +104,11 @@ impl InputSpec {
             None if self.osm.is_none() => files.push(kz.join("railway_stations.geojson")),
             None => {}
         }
+        files.extend(self.has_fibre.clone());
+        files.extend(self.households_by_kato.clone());
         files.push(kz.join("oblasts_2024.geojson"));
         files.push(kz.join("districts_2024.geojson"));
+        files.push(kz.join(KATO_FILE));
         files
     }
 }
@@ -149,7 +160,49 @@ pub fn load(spec: &InputSpec) -> Result<PlanInputs, LoadError> {
         let settlements = fiberplan_io::kato::read_kato(&kato)?;
         let districts = &inputs.regions.districts;
         fiberplan_io::kato::match_villages(&mut inputs.villages, districts, &settlements);
+        if let Some(path) = &spec.households_by_kato {
+            let rows = fiberplan_io::kato::read_households_by_kato(path)?;
+            let (set, unused) = fiberplan_io::kato::apply_households(
+                path,
+                &rows,
+                &settlements,
+                &mut inputs.villages,
+                spec.settings.household_size,
+            )?;
+            inputs.villages_from = format!(
+                "{}; households of {set} villages from {} by settlement KATO code ({unused} of its \
+                 codes match no village)",
+                inputs.villages_from,
+                path.display()
+            );
+        }
+    } else if let Some(path) = &spec.households_by_kato {
+        return Err(InputError::file(
+            path,
+            format!(
+                "needs the KATO classifier {}, which is missing",
+                kato.display()
+            ),
+        )
+        .into());
     }
+    // Villages that already have fibre: the user's list, else (bundled villages only) the
+    // declared proxy; they become points of presence.
+    if let Some(list) = &spec.has_fibre {
+        existing_fibre::mark_listed(list, &mut inputs.villages)?;
+    } else if spec.villages.is_none() && spec.osm.is_none() && spec.settings.fibre_proxy {
+        existing_fibre::mark_proxy(
+            &mut inputs.villages,
+            &inputs.backbone,
+            spec.settings.fibre_proxy_km,
+        );
+    }
+    existing_fibre::describe(spec, &inputs.villages, &mut inputs.backbone);
+    existing_fibre::add_fibre_villages_as_pops(
+        &inputs.villages,
+        &mut inputs.backbone,
+        &mut inputs.graph,
+    );
     // Money is exact whole tenge: refuse inputs whose dearest plan could overflow it.
     fiberplan_plan::economics::check_money_bound(
         &inputs.costs,
@@ -340,7 +393,8 @@ mod tests {
                 "d/kz/populated_places.csv",
                 "d/kz/railway_stations.geojson",
                 "d/kz/oblasts_2024.geojson",
-                "d/kz/districts_2024.geojson"
+                "d/kz/districts_2024.geojson",
+                "d/kz/kato_2022-10-17_ru.csv"
             ]
         );
     }

@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod existing_fibre;
 mod inputs;
 mod osm_inputs;
 mod planner;

@@ -48,7 +48,7 @@ impl<'a> Planner<'a> {
     pub fn new(inputs: &'a PlanInputs, policy: SolverPolicy) -> Self {
         let view = inputs
             .graph
-            .steiner_view(|i| inputs.villages[i].households as i64);
+            .steiner_view(|i| inputs.villages[i].new_households() as i64);
         Planner {
             inputs,
             view,

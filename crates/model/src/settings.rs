@@ -13,6 +13,12 @@ pub struct PlanSettings {
     pub circuity: f64,
     /// Count isolated dwellings as villages.
     pub include_isolated: bool,
+    /// The national default's declared existing-fibre proxy: district centres, and
+    /// villages within `fibre_proxy_km` of a city's or town's point of presence, are taken
+    /// to have fibre already. Off, every village of the bundled data is a candidate.
+    pub fibre_proxy: bool,
+    /// The proxy's distance from a city or town, km (0: district centres only).
+    pub fibre_proxy_km: f64,
 }
 
 /// A setting outside its range: the setting's name and why.
@@ -40,12 +46,19 @@ impl PlanSettings {
     pub const CIRCUITY: f64 = 1.3;
     /// Accepted circuity factors.
     pub const CIRCUITY_RANGE: (f64, f64) = (1.0, 5.0);
+    /// The proxy's default distance from a town: a suburb or a village that a town's
+    /// network already passes (see README, "Villages that already have fibre").
+    pub const FIBRE_PROXY_KM: f64 = 5.0;
+    /// Accepted proxy distances, km.
+    pub const FIBRE_PROXY_KM_RANGE: (f64, f64) = (0.0, 50.0);
 
     /// The settings every command uses unless told otherwise.
     pub const DEFAULT: PlanSettings = PlanSettings {
         household_size: Self::HOUSEHOLD_SIZE,
         circuity: Self::CIRCUITY,
         include_isolated: false,
+        fibre_proxy: true,
+        fibre_proxy_km: Self::FIBRE_PROXY_KM,
     };
 
     /// The first setting outside its range, if any.
@@ -73,6 +86,17 @@ impl PlanSettings {
                 ),
             });
         }
+        if !within(self.fibre_proxy_km, Self::FIBRE_PROXY_KM_RANGE) {
+            return Err(SettingError {
+                key: "fibre_proxy_km",
+                problem: format!(
+                    "{} must be between {} and {}",
+                    self.fibre_proxy_km,
+                    Self::FIBRE_PROXY_KM_RANGE.0,
+                    Self::FIBRE_PROXY_KM_RANGE.1
+                ),
+            });
+        }
         Ok(())
     }
 }
@@ -94,7 +118,7 @@ mod tests {
             PlanSettings {
                 household_size,
                 circuity,
-                include_isolated: false,
+                ..PlanSettings::DEFAULT
             }
             .check()
             .unwrap_err()
@@ -104,5 +128,13 @@ mod tests {
         assert_eq!(bad(f64::NAN, 1.3), "household_size");
         assert_eq!(bad(3.5, 5.01), "circuity");
         assert_eq!(bad(3.5, f64::INFINITY), "circuity");
+        let far = PlanSettings {
+            fibre_proxy_km: 50.5,
+            ..PlanSettings::DEFAULT
+        };
+        assert_eq!(
+            far.check().unwrap_err().as_flag(),
+            "--fibre-proxy-km 50.5 must be between 0 and 50"
+        );
     }
 }

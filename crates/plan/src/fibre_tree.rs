@@ -67,10 +67,13 @@ fn with_prizes(inst: &Instance, prizes: Vec<Cost>) -> Instance {
     }
 }
 
-/// Per instance node, the sum of `f(village)` of the villages on it.
+/// Per instance node, the sum of `f(village)` of the villages on it that have no fibre yet.
 fn node_prizes(req: &PlanRequest, f: impl Fn(usize) -> Cost) -> Vec<Cost> {
     let mut p = vec![0; req.view.instance.graph.num_nodes()];
     for (i, n) in req.graph.village_node.iter().enumerate() {
+        if req.villages[i].existing_fibre.is_some() {
+            continue;
+        }
         if let Some(n) = n {
             p[req.view.inst_of[*n as usize] as usize] += f(i);
         }

@@ -47,6 +47,8 @@ pub(crate) fn outcome(p: &Prepared, t: &FibreTree) -> Plan {
         households_fwa: 0,
         villages_satellite: 0,
         households_satellite: 0,
+        villages_existing_fibre: 0,
+        households_existing_fibre: 0,
         coverage_share: 0.0,
         villages_unreachable: 0,
         new_fibre_km: 0.0,
@@ -106,6 +108,25 @@ fn village_outcomes(p: &Prepared, t: &FibreTree, sm: &mut Summary) -> Vec<Villag
     for (i, v) in req.villages.iter().enumerate() {
         sm.households_total += v.households;
         sm.population_total += v.population;
+        if v.existing_fibre.is_some() {
+            // Its node is a point of presence: nothing to build, covered already.
+            let placed = inst_node[i].is_some();
+            sm.villages_existing_fibre += 1;
+            sm.households_existing_fibre += v.households;
+            covered_pop += v.population;
+            villages.push(VillagePlan {
+                technology: Technology::ExistingFibre,
+                unreachable: !placed,
+                cost_kzt: 0,
+                phase: None,
+                fibre_marginal_kzt: None,
+                alternative: None,
+            });
+            if !placed {
+                sm.villages_unreachable += 1;
+            }
+            continue;
+        }
         let t = inst_node[i];
         let unreachable = t.is_none_or(|t| !p.reach[t as usize]);
         let fibre = t.is_some_and(|t| in_tree[t as usize]) && !unreachable;

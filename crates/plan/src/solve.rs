@@ -149,7 +149,9 @@ mod tests {
     }
 
     fn plan(w: &World, s: &Scenario) -> crate::Plan {
-        let view = w.graph.steiner_view(|i| w.villages[i].households as i64);
+        let view = w
+            .graph
+            .steiner_view(|i| w.villages[i].new_households() as i64);
         solve_plan(&PlanRequest {
             villages: &w.villages,
             backbone: &w.backbone,
@@ -271,7 +273,9 @@ mod tests {
     #[test]
     fn a_cached_solve_is_the_fresh_solve() {
         let w = world();
-        let view = w.graph.steiner_view(|i| w.villages[i].households as i64);
+        let view = w
+            .graph
+            .steiner_view(|i| w.villages[i].new_households() as i64);
         let cache = SolveCache::default();
         let s = scenario(Mode::Quota);
         let req = |cache| PlanRequest {

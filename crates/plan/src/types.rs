@@ -16,15 +16,27 @@ pub enum Technology {
     Fwa,
     /// Satellite terminal per household.
     Satellite,
+    /// Has fibre already (its input, the `--has-fibre` list or the declared proxy): no
+    /// new route, no cost, a point of presence of the plan.
+    ExistingFibre,
     None,
 }
 
 impl Technology {
+    /// Whether the plan connects the village (and pays for it): fibre, FWA or satellite.
+    pub fn is_planned(self) -> bool {
+        matches!(
+            self,
+            Technology::Fibre | Technology::Fwa | Technology::Satellite
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Technology::Fibre => "fibre",
             Technology::Fwa => "fwa",
             Technology::Satellite => "satellite",
+            Technology::ExistingFibre => "existing_fibre",
             Technology::None => "none",
         }
     }
@@ -97,7 +109,11 @@ pub struct Summary {
     pub households_fwa: u64,
     pub villages_satellite: usize,
     pub households_satellite: u64,
-    /// Population served by fibre or wireless over all input population.
+    /// Villages that have fibre already, and their households (not counted as connected
+    /// by the plan; counted as covered).
+    pub villages_existing_fibre: usize,
+    pub households_existing_fibre: u64,
+    /// Population served by fibre (new or existing) or wireless over all input population.
     pub coverage_share: f64,
     pub villages_unreachable: usize,
     pub new_fibre_km: f64,

@@ -504,6 +504,8 @@ mod tests {
                 settlement_kato: String::new(),
                 rural_okrug: String::new(),
                 technology: tech.to_string(),
+                assumed_served: false,
+                existing_fibre_basis: None,
                 unreachable: false,
                 cost_kzt: 5,
                 phase: phase.unwrap_or(0) as u16,

@@ -83,7 +83,7 @@ pub fn split_by_district(ctx: &PlanContext, clipper: &DistrictClipper) -> Vec<Di
         !w.pieces.is_empty()
             || w.villages
                 .iter()
-                .any(|&i| ctx.plan.villages[i].technology != Technology::None)
+                .any(|&i| ctx.plan.villages[i].technology.is_planned())
     });
     works
 }
@@ -98,7 +98,7 @@ pub fn totals(ctx: &PlanContext, w: &DistrictWork) -> DistrictTotals {
     for &i in &w.villages {
         let (v, vp) = (&ctx.villages[i], &ctx.plan.villages[i]);
         t.households_total += v.households;
-        if vp.technology != Technology::None {
+        if vp.technology.is_planned() {
             t.villages_connected += 1;
             t.households_connected += v.households;
             t.population_connected += v.population;
@@ -427,7 +427,7 @@ fn boq_csv(t: &DistrictTotals) -> String {
     b.corridors(t.new_fibre_km, t.cost_corridor_kzt, crossings);
     let mut by_tech: BTreeMap<&str, (usize, u64, Kzt)> = BTreeMap::new();
     for ((_, tech), (v, h, c)) in &t.by_phase_tech {
-        if *tech == Technology::None {
+        if !tech.is_planned() {
             continue;
         }
         let e = by_tech.entry(tech.as_str()).or_default();

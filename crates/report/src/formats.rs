@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use crate::plan_out::PlanContext;
 use crate::{gpkg, kmz, ofds};
 use fiberplan_model::Village;
-use fiberplan_plan::{Plan, Technology};
+use fiberplan_plan::Plan;
 use serde_json::{Map, Value};
 use std::fmt;
 use std::str::FromStr;
@@ -336,7 +336,7 @@ pub fn write_district_formats(
             .collect();
         let connected = idx
             .iter()
-            .any(|&i| ctx.plan.villages[i].technology != Technology::None);
+            .any(|&i| ctx.plan.villages[i].technology.is_planned());
         if routes.is_empty() && !connected {
             continue;
         }

@@ -148,7 +148,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
             if v.population_imputed {
                 m.insert("est".into(), json!(true));
             }
-            let why = crate::report_html::reason(l, lang, v.households, vp);
+            let why = crate::report_html::reason(l, lang, v, vp);
             if !why.is_empty() {
                 m.insert("why".into(), json!(why));
             }
@@ -235,6 +235,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         Technology::Fibre,
         Technology::Fwa,
         Technology::Satellite,
+        Technology::ExistingFibre,
         Technology::None,
     ] {
         let (n, hh) = ctx
@@ -246,8 +247,8 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         by_tech.insert(t.as_str().into(), json!({"villages": n, "households": hh}));
     }
     let summary = json!({
-        "villages": p.villages.iter().filter(|vp| vp.technology != Technology::None).count(),
-        "households": ctx.villages.iter().zip(&p.villages).filter(|(_, vp)| vp.technology != Technology::None).map(|(v, _)| v.households).sum::<u64>(),
+        "villages": p.villages.iter().filter(|vp| vp.technology.is_planned()).count(),
+        "households": ctx.villages.iter().zip(&p.villages).filter(|(_, vp)| vp.technology.is_planned()).map(|(v, _)| v.households).sum::<u64>(),
         // 0.0 + : an empty float sum is -0.0.
         "km": r3(0.0 + p.routes.iter().map(|r| r.costed_length_m).sum::<f64>() / 1000.0),
         "cost": p.summary.cost_total_kzt,
@@ -257,6 +258,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         Technology::Fibre,
         Technology::Fwa,
         Technology::Satellite,
+        Technology::ExistingFibre,
         Technology::None,
     ]
     .iter()

@@ -158,6 +158,13 @@ pub struct Labels {
     pub tech_fwa: &'static str,
     pub tech_satellite: &'static str,
     pub tech_none: &'static str,
+    /// A village that has fibre already (no new route).
+    pub tech_existing: &'static str,
+    /// Why it counts as having fibre: the villages file, the `--has-fibre` list, the proxy.
+    pub basis_input: &'static str,
+    pub basis_list: &'static str,
+    pub basis_district_centre: &'static str,
+    pub basis_near_town: &'static str,
     pub kind_proxy: &'static str,
     pub kind_road: &'static str,
     pub kind_power_line: &'static str,
@@ -168,13 +175,25 @@ pub struct Labels {
 }
 
 impl Labels {
-    /// Label of a technology (`fibre`, `fwa`, `satellite`, `none`).
+    /// Label of a technology (`fibre`, `fwa`, `satellite`, `existing_fibre`, `none`).
     pub fn technology_name(&self, t: &str) -> &'static str {
         match t {
             "fibre" => self.tech_fibre,
             "fwa" => self.tech_fwa,
             "satellite" => self.tech_satellite,
+            "existing_fibre" => self.tech_existing,
             _ => self.tech_none,
+        }
+    }
+
+    /// Why a village counts as having fibre.
+    pub fn existing_basis(&self, b: fiberplan_model::ExistingFibre) -> &'static str {
+        use fiberplan_model::ExistingFibre as E;
+        match b {
+            E::Input => self.basis_input,
+            E::List => self.basis_list,
+            E::ProxyDistrictCentre => self.basis_district_centre,
+            E::ProxyNearTown => self.basis_near_town,
         }
     }
 
@@ -252,6 +271,11 @@ pub static RU: Labels = Labels {
     tech_fwa: "Фиксированный беспроводной доступ",
     tech_satellite: "Спутник",
     tech_none: "Не подключается",
+    tech_existing: "Оптоволокно уже есть",
+    basis_input: "по данным файла населённых пунктов",
+    basis_list: "по списку населённых пунктов с оптоволокном",
+    basis_district_centre: "районный центр (допущение)",
+    basis_near_town: "рядом с городом или посёлком (допущение)",
     kind_proxy: "Прямая трасса (оценка)",
     kind_road: "Вдоль дороги",
     kind_power_line: "По опорам ЛЭП",
@@ -316,6 +340,11 @@ pub static KK: Labels = Labels {
     tech_fwa: "Тұрақты сымсыз қолжетімділік",
     tech_satellite: "Спутник",
     tech_none: "Қосылмайды",
+    tech_existing: "Оптикалық талшық бар",
+    basis_input: "елді мекендер файлының деректері бойынша",
+    basis_list: "оптикалық талшығы бар елді мекендер тізімі бойынша",
+    basis_district_centre: "аудан орталығы (болжам)",
+    basis_near_town: "қалаға немесе кентке жақын (болжам)",
     kind_proxy: "Түзу трасса (бағалау)",
     kind_road: "Жол бойымен",
     kind_power_line: "ЭБЖ тіректерімен",
@@ -380,6 +409,11 @@ pub static EN: Labels = Labels {
     tech_fwa: "Fixed wireless",
     tech_satellite: "Satellite",
     tech_none: "Not connected",
+    tech_existing: "Has fibre already",
+    basis_input: "as the villages file says",
+    basis_list: "on the list of villages with fibre",
+    basis_district_centre: "district centre (assumed)",
+    basis_near_town: "near a city or town (assumed)",
     kind_proxy: "Straight-line proxy",
     kind_road: "Along road",
     kind_power_line: "On power line",

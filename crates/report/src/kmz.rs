@@ -42,10 +42,11 @@ fn kml_colour(hex: &str) -> String {
     format!("ff{}{}{}", &h[4..6], &h[2..4], &h[0..2])
 }
 
-const TECHNOLOGIES: [Technology; 4] = [
+const TECHNOLOGIES: [Technology; 5] = [
     Technology::Fibre,
     Technology::Fwa,
     Technology::Satellite,
+    Technology::ExistingFibre,
     Technology::None,
 ];
 const ROUTE_COLOUR: &str = "#d7191c";

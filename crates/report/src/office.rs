@@ -237,6 +237,8 @@ pub struct AreaTotals {
     pub households_fwa: u64,
     pub villages_satellite: usize,
     pub households_satellite: u64,
+    pub villages_existing_fibre: usize,
+    pub households_existing_fibre: u64,
     /// Routes whose midpoint lies in the area.
     pub routes: usize,
     /// Costed kilometres of those routes.
@@ -263,6 +265,10 @@ impl AreaTotals {
             Technology::Satellite => {
                 self.villages_satellite += 1;
                 self.households_satellite += households;
+            }
+            Technology::ExistingFibre => {
+                self.villages_existing_fibre += 1;
+                self.households_existing_fibre += households;
             }
             Technology::None => {}
         }
@@ -293,6 +299,8 @@ impl AreaTotals {
             "households_fwa": self.households_fwa,
             "villages_satellite": self.villages_satellite,
             "households_satellite": self.households_satellite,
+            "villages_existing_fibre": self.villages_existing_fibre,
+            "households_existing_fibre": self.households_existing_fibre,
             "routes": self.routes,
             "new_fibre_km": self.new_fibre_km,
             "cost_corridor_kzt": self.cost_corridor_kzt,
@@ -301,7 +309,7 @@ impl AreaTotals {
         })
     }
 
-    const HEADER: [&'static str; 13] = [
+    const HEADER: [&'static str; 15] = [
         "villages_total",
         "households_total",
         "villages_fibre",
@@ -310,6 +318,8 @@ impl AreaTotals {
         "households_fwa",
         "villages_satellite",
         "households_satellite",
+        "villages_existing_fibre",
+        "households_existing_fibre",
         "routes",
         "new_fibre_km",
         "cost_corridor_kzt",
@@ -317,7 +327,7 @@ impl AreaTotals {
         "cost_total_kzt",
     ];
 
-    fn fields(&self) -> [String; 13] {
+    fn fields(&self) -> [String; 15] {
         [
             self.villages_total.to_string(),
             self.households_total.to_string(),
@@ -327,6 +337,8 @@ impl AreaTotals {
             self.households_fwa.to_string(),
             self.villages_satellite.to_string(),
             self.households_satellite.to_string(),
+            self.villages_existing_fibre.to_string(),
+            self.households_existing_fibre.to_string(),
             self.routes.to_string(),
             format!("{}", self.new_fibre_km),
             self.cost_corridor_kzt.to_string(),
@@ -390,6 +402,8 @@ impl PlanContext<'_> {
             e.households_fwa += t.households_fwa;
             e.villages_satellite += t.villages_satellite;
             e.households_satellite += t.households_satellite;
+            e.villages_existing_fibre += t.villages_existing_fibre;
+            e.households_existing_fibre += t.households_existing_fibre;
             e.routes += t.routes;
             e.new_fibre_km += t.new_fibre_km;
             e.cost_corridor_kzt = add(e.cost_corridor_kzt, t.cost_corridor_kzt);

@@ -7,7 +7,6 @@ use crate::i18n::Lang;
 use crate::plan_out::PlanContext;
 use crate::report_html::int;
 use fiberplan_model::Kzt;
-use fiberplan_plan::Technology;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -45,7 +44,7 @@ pub fn rows(ctx: &PlanContext, lang: Lang) -> (Vec<Row>, Vec<Row>) {
     let mut by_year: BTreeMap<Option<u16>, (Kzt, u64)> = BTreeMap::new();
     if !ctx.plan.summary.phases.is_empty() {
         for (v, vp) in ctx.villages.iter().zip(&ctx.plan.villages) {
-            if vp.technology != Technology::None {
+            if vp.technology.is_planned() {
                 let e = by_year.entry(vp.phase).or_default();
                 e.0 = e.0.saturating_add(vp.cost_kzt);
                 e.1 += v.households;

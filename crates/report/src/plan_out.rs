@@ -8,6 +8,7 @@ use fiberplan_model::{Backbone, District, LonLat, Village};
 use fiberplan_network::PlanningGraph;
 use fiberplan_plan::Plan;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// Attribution carried by every output that shows OSM-derived data.
 pub const ATTRIBUTION: &str =
@@ -65,6 +66,7 @@ pub fn technology_colour(t: fiberplan_plan::Technology) -> &'static str {
         fiberplan_plan::Technology::Fibre => VILLAGE_FIBRE,
         fiberplan_plan::Technology::Fwa => "#fdae61",
         fiberplan_plan::Technology::Satellite => "#abd9e9",
+        fiberplan_plan::Technology::ExistingFibre => VILLAGE_EXISTING,
         fiberplan_plan::Technology::None => VILLAGE_NONE,
     }
 }
@@ -73,9 +75,34 @@ pub fn technology_colour(t: fiberplan_plan::Technology) -> &'static str {
 const FIBRE_STROKE: &str = "#d7191c";
 const VILLAGE_FIBRE: &str = "#1a9641";
 const VILLAGE_NONE: &str = "#7f7f7f";
+const VILLAGE_EXISTING: &str = "#5e3c99";
 const POP_COLOUR: &str = "#2b83ba";
 
 impl PlanContext<'_> {
+    /// `summary.json`'s `existing_fibre`: the villages taken to have fibre already, by
+    /// what says so (the rule is in the backbone's description).
+    pub fn existing_fibre_json(&self) -> Value {
+        let mut by: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+        for v in self.villages {
+            if let Some(b) = v.existing_fibre {
+                let e = by.entry(b.as_str()).or_default();
+                e.0 += 1;
+                e.1 += v.households;
+            }
+        }
+        let by_basis: serde_json::Map<String, Value> = by
+            .iter()
+            .map(|(k, (n, h))| (k.to_string(), json!({"villages": n, "households": h})))
+            .collect();
+        json!({
+            "villages": by.values().map(|e| e.0).sum::<usize>(),
+            "households": by.values().map(|e| e.1).sum::<u64>(),
+            "assumed_by_proxy": self.villages.iter().any(|v| v.existing_fibre.is_some_and(|b| b.is_assumed())),
+            "by_basis": by_basis,
+            "rule": self.backbone.description,
+        })
+    }
+
     /// `plan.geojson`: an RFC 7946 FeatureCollection, 6 decimals, no `crs`; its schema is
     /// [`crate::plan_schema`].
     pub fn geojson(&self) -> String {
@@ -171,6 +198,8 @@ impl PlanContext<'_> {
                 settlement_kato: v.kato.clone(),
                 rural_okrug: v.rural_okrug.clone(),
                 technology: vp.technology.as_str().into(),
+                assumed_served: v.existing_fibre.is_some(),
+                existing_fibre_basis: v.existing_fibre.map(|b| b.as_str().to_string()),
                 unreachable: vp.unreachable,
                 cost_kzt: vp.cost_kzt,
                 phase: phase_value(vp.phase),
@@ -268,6 +297,8 @@ impl PlanContext<'_> {
             "settlement_kato",
             "rural_okrug",
             "technology",
+            "assumed_served",
+            "existing_fibre_basis",
             "unreachable",
             "cost_kzt",
             "phase",
@@ -300,6 +331,10 @@ impl PlanContext<'_> {
                 v.kato.clone(),
                 v.rural_okrug.clone(),
                 vp.technology.as_str().to_string(),
+                v.existing_fibre.is_some().to_string(),
+                v.existing_fibre
+                    .map(|b| b.as_str().to_string())
+                    .unwrap_or_default(),
                 vp.unreachable.to_string(),
                 vp.cost_kzt.to_string(),
                 phase_value(vp.phase).to_string(),
@@ -357,6 +392,9 @@ impl PlanContext<'_> {
             "households_fwa": s.households_fwa,
             "villages_satellite": s.villages_satellite,
             "households_satellite": s.households_satellite,
+            "villages_existing_fibre": s.villages_existing_fibre,
+            "households_existing_fibre": s.households_existing_fibre,
+            "existing_fibre": self.existing_fibre_json(),
             "coverage_share": (s.coverage_share * 1e6).round() / 1e6,
             "phases": s.phases.iter().map(|(y, k)| json!({"year": y, "spent_kzt": k})).collect::<Vec<_>>(),
             "villages_unphased": s.villages_unphased,

@@ -103,8 +103,14 @@ pub struct VillageProps {
     /// Rural okrug from the classifier, empty when unknown.
     #[serde(default)]
     pub rural_okrug: String,
-    /// `fibre`, `fwa`, `satellite` or `none`.
+    /// `fibre`, `fwa`, `satellite`, `existing_fibre` or `none`.
     pub technology: String,
+    /// The village is taken to have fibre already: no new route, not counted as connected.
+    #[serde(default)]
+    pub assumed_served: bool,
+    /// Why (`input`, `list`, `proxy_district_centre`, `proxy_near_town`), null when not.
+    #[serde(default)]
+    pub existing_fibre_basis: Option<String>,
     /// No corridor reaches it from the existing network.
     pub unreachable: bool,
     /// Capital cost of its own equipment and connections.

@@ -26,15 +26,19 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-/// Why a village is not on fibre, in figures: fibre's marginal cost per household against
+/// Why a village has fibre already (what says so), or why it is not on fibre, in figures: fibre's marginal cost per household against
 /// the alternative's (`Оптика 8 367 107 / Спутник 1 356 022 (₸ на домохозяйство)`). Empty
 /// for fibre villages and where neither figure is known.
 pub fn reason(
     l: &crate::i18n::Labels,
     lang: Lang,
-    households: u64,
+    v: &fiberplan_model::Village,
     vp: &fiberplan_plan::VillagePlan,
 ) -> String {
+    if let Some(b) = v.existing_fibre {
+        return l.existing_basis(b).to_string();
+    }
+    let households = v.households;
     if vp.technology == Technology::Fibre || households == 0 {
         return String::new();
     }
@@ -334,7 +338,7 @@ pub fn district_report(
             esc(&tech),
             esc(&phase),
             int(lang, vp.cost_kzt),
-            esc(&reason(l, lang, v.households, vp)),
+            esc(&reason(l, lang, v, vp)),
             esc(&v.rural_okrug)
         );
     }
