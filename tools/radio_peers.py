@@ -12,7 +12,8 @@ usage: ~/.cache/fiberplan-peers/bin/python tools/radio_peers.py [--cases N] [--p
        [--bin target/release/fiberplan] [--repeat R]
 
 --repeat R times every program R times and keeps each one's least CPU time (fiberplan and
-the peers alike): on a shared machine the CPU time of one run varies with the load.
+the peers alike): on a shared machine the CPU time of one run varies with the load, which
+is printed (1, 5 and 15 minute load averages) before and after.
 """
 import argparse, cmath, math, os, random, resource, subprocess, sys, tempfile, time
 
@@ -162,6 +163,8 @@ def main():
     ap.add_argument('--bin', default=os.path.join(ROOT, 'target/release/fiberplan'))
     ap.add_argument('--repeat', type=int, default=1)
     a = ap.parse_args()
+    # The box is shared: the load average goes with every figure (before and after).
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({time.strftime('%H:%M:%S', time.gmtime())} UTC)")
     cs = cases(a.cases, 14)
     with tempfile.TemporaryDirectory() as d:
         cases_csv, pfls = write_p2p(cs, d)
@@ -219,6 +222,7 @@ def main():
     dev_a = [abs(o - r) for o, r in zip(ours_area, ref_area)]
     print(f"agreement with pyitm over {m} area cases: {sum(x <= 0.05 for x in dev_a) / m:.2%} within 0.05 dB, "
           f"max |dA| {max(dev_a):.3f} dB")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({time.strftime('%H:%M:%S', time.gmtime())} UTC)")
 
 
 if __name__ == '__main__':
