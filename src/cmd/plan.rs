@@ -303,7 +303,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let write = |out: &mut AtomicDir, name: &str, body: String| {
         out.write(name, body.as_bytes()).map_err(out_fault)
     };
-    write(&mut out, "plan.geojson", ctx.geojson())?;
+    write(&mut out, "plan.geojson", ctx.geojson(args.lang))?;
     let (mut csv, mut summary) = (ctx.villages_csv(), ctx.summary_json());
     let mut last_mile_fc = None;
     if let Some(m) = &last_mile {

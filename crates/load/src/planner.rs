@@ -95,7 +95,7 @@ impl<'a> Planner<'a> {
             villages: &self.inputs.villages,
             backbone: &self.inputs.backbone,
             graph: &self.inputs.graph,
-            costs: &self.inputs.costs,
+            costs,
             view: &self.view,
             scenario,
             objective,

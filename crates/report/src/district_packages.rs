@@ -197,7 +197,7 @@ pub fn district_packages(
     let works = split_by_district(ctx, &clipper);
     // The national files, so package features and rows carry exactly the national properties.
     // Features kept as raw JSON text: only route pieces are re-built.
-    let national_text = ctx.geojson();
+    let national_text = ctx.geojson(lang);
     let national: RawCollection = serde_json::from_str(&national_text).expect("own GeoJSON parses");
     let features = national.features;
     let n_routes = ctx.plan.routes.len();

@@ -129,8 +129,8 @@ pub struct Layer {
 }
 
 /// The plan's layers (from its GeoJSON features), empty base layers included.
-pub fn layers(ctx: &PlanContext) -> Vec<Layer> {
-    let fc: Value = serde_json::from_str(&ctx.geojson()).expect("own GeoJSON parses");
+pub fn layers(ctx: &PlanContext, lang: Lang) -> Vec<Layer> {
+    let fc: Value = serde_json::from_str(&ctx.geojson(lang)).expect("own GeoJSON parses");
     let mut out: Vec<Layer> = LAYERS
         .iter()
         .map(|(kind, name)| Layer {
@@ -281,7 +281,7 @@ fn write_with(
             // packages build on it): nothing more to do.
             Format::Geojson => {}
             Format::Gpkg => {
-                let bytes = gpkg::geopackage(ctx).map_err(|e| {
+                let bytes = gpkg::geopackage(ctx, lang).map_err(|e| {
                     std::io::Error::other(format!("{prefix}plan.gpkg: SQLite: {e}"))
                 })?;
                 out.write(&format!("{prefix}plan.gpkg"), &bytes)?

@@ -25,8 +25,8 @@ const WGS84_WKT: &str = "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\
 const LAST_CHANGE: &str = "1970-01-01T00:00:00.000Z";
 
 /// The GeoPackage of the plan, as bytes.
-pub fn geopackage(ctx: &PlanContext) -> rusqlite::Result<Vec<u8>> {
-    write_layers(&layers(ctx))
+pub fn geopackage(ctx: &PlanContext, lang: crate::Lang) -> rusqlite::Result<Vec<u8>> {
+    write_layers(&layers(ctx, lang))
 }
 
 /// A GeoPackage with these layers.

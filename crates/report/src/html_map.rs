@@ -281,7 +281,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
     let data = json!({
         "lang": lang.code(),
         "labels": labels,
-        "attribution": "(c) OpenStreetMap contributors, ODbL 1.0 | boundaries: geokz, CC BY 4.0",
+        "attribution": l.attribution,
         "backbone": ctx.backbone.description,
         "proxy": ctx.backbone.is_proxy,
         "summary": summary,

@@ -149,6 +149,11 @@ pub struct Labels {
     pub per_household: &'static str,
     pub length_note: &'static str,
     pub proxy_note: &'static str,
+    /// Titles of one feature in plan.geojson: a new route, a point of presence.
+    pub route_one: &'static str,
+    pub pop_one: &'static str,
+    /// Under reports whose villages include some the existing-fibre proxy assumes served.
+    pub fibre_proxy_note: &'static str,
     /// Mark next to an estimated figure (an imputed population and its households).
     pub estimate: &'static str,
     /// What the mark means, under every table that shows it.
@@ -158,6 +163,9 @@ pub struct Labels {
     pub tech_fwa: &'static str,
     pub tech_satellite: &'static str,
     pub tech_none: &'static str,
+    /// Sources and licences under every report and map ("(c) OpenStreetMap contributors"
+    /// is kept as OSM asks).
+    pub attribution: &'static str,
     /// A village that has fibre already (no new route).
     pub tech_existing: &'static str,
     /// Why it counts as having fibre: the villages file, the `--has-fibre` list, the proxy.
@@ -264,6 +272,9 @@ pub static RU: Labels = Labels {
     per_household: "₸ на домохозяйство",
     length_note: "Длины геодезические (для оценочных прямых трасс — с коэффициентом извилистости), стоимость в целых тенге.",
     proxy_note: "Существующая сеть — заявленная замена: города, посёлки и ж/д станции как точки присутствия.",
+    fibre_proxy_note: "Наличие оптоволокна — допущение: районные центры (по коду КАТО) и населённые пункты рядом с городами и посёлками считаются уже подключёнными; новых трасс к ним нет.",
+    route_one: "Новая трасса ВОЛС",
+    pop_one: "Точка присутствия",
     estimate: "оценка",
     estimate_note: "«оценка»: численность населения в данных не указана и оценена по типу населённого пункта; число домохозяйств получено из неё.",
     quantity: "Количество",
@@ -271,6 +282,7 @@ pub static RU: Labels = Labels {
     tech_fwa: "Фиксированный беспроводной доступ",
     tech_satellite: "Спутник",
     tech_none: "Не подключается",
+    attribution: "Населённые пункты, ж/д станции и дороги: (c) OpenStreetMap contributors (участники OpenStreetMap), ODbL 1.0; границы районов и областей: geokz (arodionoff/geokz), CC BY 4.0",
     tech_existing: "Оптоволокно уже есть",
     basis_input: "по данным файла населённых пунктов",
     basis_list: "по списку населённых пунктов с оптоволокном",
@@ -333,6 +345,9 @@ pub static KK: Labels = Labels {
     per_household: "₸ бір үй шаруашылығына",
     length_note: "Ұзындықтар геодезиялық (бағалау түзу трассалары үшін — бұралаңдық коэффициентімен), құны бүтін теңгемен.",
     proxy_note: "Қолданыстағы желі шартты түрде алынған: қалалар, кенттер және т/ж станциялары желіге қосылу нүктелері ретінде алынды.",
+    fibre_proxy_note: "Оптикалық талшықтың болуы — болжам: аудан орталықтары (КАТО коды бойынша) және қалалар мен кенттерге жақын елді мекендер қосылған деп есептеледі; оларға жаңа трасса салынбайды.",
+    route_one: "Жаңа ТОБЖ трассасы",
+    pop_one: "Желіге қосылу нүктесі",
     estimate: "бағалау",
     estimate_note: "«бағалау»: халық саны деректерде көрсетілмеген және елді мекен түрі бойынша бағаланған; үй шаруашылықтарының саны содан алынған.",
     quantity: "Саны",
@@ -340,6 +355,7 @@ pub static KK: Labels = Labels {
     tech_fwa: "Тұрақты сымсыз қолжетімділік",
     tech_satellite: "Спутник",
     tech_none: "Қосылмайды",
+    attribution: "Елді мекендер, т/ж станциялары және жолдар: (c) OpenStreetMap contributors (OpenStreetMap қатысушылары), ODbL 1.0; аудандар мен облыстардың шекаралары: geokz (arodionoff/geokz), CC BY 4.0",
     tech_existing: "Оптикалық талшық бар",
     basis_input: "елді мекендер файлының деректері бойынша",
     basis_list: "оптикалық талшығы бар елді мекендер тізімі бойынша",
@@ -402,6 +418,9 @@ pub static EN: Labels = Labels {
     per_household: "KZT per household",
     length_note: "Lengths are geodesic (straight-line proxy corridors include the circuity factor); costs in whole tenge.",
     proxy_note: "The existing network is a declared proxy: cities, towns and railway stations as points of presence.",
+    fibre_proxy_note: "Existing fibre is assumed: district centres (by KATO code) and villages near cities and towns count as connected already; no new route goes to them.",
+    route_one: "New fibre route",
+    pop_one: "Point of presence",
     estimate: "estimate",
     estimate_note: "\"estimate\": the data give no population; it is estimated from the kind of settlement, and the households from it.",
     quantity: "Quantity",
@@ -409,6 +428,7 @@ pub static EN: Labels = Labels {
     tech_fwa: "Fixed wireless",
     tech_satellite: "Satellite",
     tech_none: "Not connected",
+    attribution: "Settlements, railway stations and roads: (c) OpenStreetMap contributors, ODbL 1.0; district and oblast boundaries: geokz (arodionoff/geokz), CC BY 4.0",
     tech_existing: "Has fibre already",
     basis_input: "as the villages file says",
     basis_list: "on the list of villages with fibre",

@@ -85,7 +85,7 @@ pub fn kml(ctx: &PlanContext, lang: Lang) -> String {
         "<Style id=\"pop\"><IconStyle><color>{}</color><scale>1.1</scale><Icon><href>{ICON}</href></Icon></IconStyle></Style>",
         kml_colour(POP_COLOUR)
     );
-    let layers = layers(ctx);
+    let layers = layers(ctx, lang);
     for layer in &layers {
         let title = match layer.kind.as_str() {
             "village" => l.villages.to_string(),

@@ -1,5 +1,6 @@
 //! The plan's files: `plan.geojson`, `villages.csv`, `summary.json`.
 
+use crate::i18n::Lang;
 use crate::plan_schema::{
     phase_value, DistrictProps, PlanCollection, PlanFeature, PlanGeometry, PlanProps, PopProps,
     RouteProps, VillageProps,
@@ -105,15 +106,17 @@ impl PlanContext<'_> {
 
     /// `plan.geojson`: an RFC 7946 FeatureCollection, 6 decimals, no `crs`; its schema is
     /// [`crate::plan_schema`].
-    pub fn geojson(&self) -> String {
+    pub fn geojson(&self, lang: Lang) -> String {
         let mut s =
-            serde_json::to_string(&self.plan_collection()).expect("plan features serialise");
+            serde_json::to_string(&self.plan_collection(lang)).expect("plan features serialise");
         s.push('\n');
         s
     }
 
-    /// The features of `plan.geojson`: routes, then villages, then points of presence.
-    pub fn plan_collection(&self) -> PlanCollection {
+    /// The features of `plan.geojson`: routes, then villages, then points of presence;
+    /// titles and descriptions in `lang`.
+    pub fn plan_collection(&self, lang: Lang) -> PlanCollection {
+        let l = lang.labels();
         let mut features = Vec::new();
         let p = self.plan;
         let feature = |geometry, properties| PlanFeature {
@@ -168,9 +171,11 @@ impl PlanContext<'_> {
                 railway_crossings: rail,
                 district: district_of(self.districts, r.district),
                 title: format!(
-                    "New fibre route-{} ({:.1} km)",
+                    "{} {} ({} {})",
+                    l.route_one,
                     i + 1,
-                    r.costed_length_m / 1000.0
+                    crate::report_html::km(lang, r.costed_length_m / 1000.0),
+                    if lang == Lang::En { "km" } else { "км" }
                 ),
                 description: format!("{} KZT", r.cost_kzt),
                 stroke: FIBRE_STROKE.into(),
@@ -207,20 +212,17 @@ impl PlanContext<'_> {
                 alternative: vp.alternative.map(|(t, _)| t.as_str().to_string()),
                 alternative_kzt_per_household: vp.alternative.and_then(|(_, c)| per_hh(c)),
                 district: district_of(self.districts, v.district),
-                title: if v.name.is_empty() {
-                    format!("unnamed ({})", v.id)
-                } else {
-                    v.name.clone()
-                },
+                title: lang.village_name(v),
                 description: format!(
-                    "{} households{}, {}",
+                    "{}: {}{}; {}",
+                    l.households,
                     v.households,
                     if v.population_imputed {
-                        " (estimate)"
+                        format!(" ({})", l.estimate)
                     } else {
-                        ""
+                        String::new()
                     },
-                    vp.technology.as_str()
+                    l.technology_name(vp.technology.as_str())
                 ),
                 marker_color: technology_colour(vp.technology).into(),
                 marker_size: if v.households >= 500 {
@@ -260,7 +262,7 @@ impl PlanContext<'_> {
                 name,
                 source,
                 proxy: self.backbone.is_proxy,
-                title: "Point of presence".into(),
+                title: l.pop_one.into(),
                 marker_color: POP_COLOUR.into(),
                 marker_symbol: "telephone".into(),
             };

@@ -4,7 +4,7 @@
 
 use crate::district_packages::{DistrictTotals, DistrictWork};
 use crate::i18n::{Labels, Lang};
-use crate::plan_out::{PlanContext, ATTRIBUTION};
+use crate::plan_out::PlanContext;
 use fiberplan_model::{District, LonLat};
 use fiberplan_plan::Technology;
 use geo::{Coord, LineString, Simplify};
@@ -353,10 +353,17 @@ pub fn district_report(
     if ctx.backbone.is_proxy {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.proxy_note));
     }
+    if ctx
+        .villages
+        .iter()
+        .any(|v| v.existing_fibre.is_some_and(|b| b.is_assumed()))
+    {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.fibre_proxy_note));
+    }
     let _ = writeln!(
         h,
         "<p class=\"note\">{}</p>\n</body>\n</html>",
-        esc(ATTRIBUTION)
+        esc(l.attribution)
     );
     h
 }

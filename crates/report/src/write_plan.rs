@@ -39,7 +39,7 @@ pub fn write_plan(
             source,
         })
     };
-    write("plan.geojson", ctx.geojson().as_bytes())?;
+    write("plan.geojson", ctx.geojson(lang).as_bytes())?;
     let all = files == PlanFiles::All;
     for (name, body) in office::plan_office_files(ctx, &ctx.villages_csv(), lang, all) {
         write(name, &body)?;
