@@ -7,7 +7,7 @@ use fiberplan_io::osm::{
 };
 use fiberplan_io::read_costs;
 use fiberplan_model::osm::OsmData;
-use fiberplan_network::roads::{build_road_graph, RoadGraph, RoadGraphOptions};
+use fiberplan_network::roads::{build_road_graph_owned, RoadGraph, RoadGraphOptions};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -98,7 +98,7 @@ fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         &args.highway,
     );
     let t0 = Instant::now();
-    let osm = read_osm(&args.file, &opts)?;
+    let mut osm = read_osm(&args.file, &opts)?;
     let t_read = t0.elapsed();
     let villages = villages_from_places(
         &osm,
@@ -114,7 +114,8 @@ fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         railways: !args.no_railways,
         ..Default::default()
     };
-    let g = build_road_graph(&osm, &villages, &backbone, &costs.corridor, &gopts);
+    let ways = std::mem::take(&mut osm.ways);
+    let g = build_road_graph_owned(ways, &villages, &backbone, &costs.corridor, &gopts);
     let t_total = t0.elapsed();
     let mut out = std::io::stdout().lock();
     let report = Report {
@@ -303,6 +304,7 @@ fn round3(x: f64) -> f64 {
 mod tests {
     use super::*;
     use fiberplan_model::{Backbone, CostModel};
+    use fiberplan_network::roads::build_road_graph;
     use fiberplan_network::CorridorKind;
 
     fn costs() -> CostModel {
@@ -393,6 +395,7 @@ unpaved_per_km = 800
 mod bundled {
     use super::*;
     use fiberplan_model::osm::OsmWayKind;
+    use fiberplan_network::roads::build_road_graph;
     use fiberplan_network::CorridorKind;
     use std::collections::BTreeSet;
 
@@ -503,6 +506,7 @@ mod bundled {
 #[cfg(test)]
 mod determinism {
     use super::*;
+    use fiberplan_network::roads::build_road_graph;
 
     /// Same extract, 1 or 4 threads: the same graph, corridor by corridor.
     #[test]

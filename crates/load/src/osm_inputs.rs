@@ -11,7 +11,7 @@ use fiberplan_io::osm::{
 use fiberplan_io::{read_backbone, read_costs, read_regions, read_villages, InputError, Region};
 use fiberplan_model::LonLat;
 use fiberplan_network::district_index::DistrictIndex;
-use fiberplan_network::roads::{build_road_graph, RoadGraphOptions};
+use fiberplan_network::roads::{build_road_graph_owned, RoadGraphOptions};
 use std::path::Path;
 
 /// Reads the extract `osm_path` and the other inputs of `spec` (villages and backbone from the
@@ -23,7 +23,7 @@ pub(crate) fn load_osm(osm_path: &Path, spec: &InputSpec) -> Result<PlanInputs, 
         isolated_dwellings: spec.settings.include_isolated,
         ..OsmReadOptions::default()
     };
-    let osm = read_osm(osm_path, &ropts)?;
+    let mut osm = read_osm(osm_path, &ropts)?;
     let (mut villages, villages_from) = match &spec.villages {
         Some(p) => {
             let v = read_villages(p, spec.settings.household_size)?;
@@ -63,8 +63,11 @@ pub(crate) fn load_osm(osm_path: &Path, spec: &InputSpec) -> Result<PlanInputs, 
             osm_path.display()
         )));
     }
-    let road = build_road_graph(
-        &osm,
+    // The ways go to the graph builder, which frees them as it makes the corridors.
+    let ways = std::mem::take(&mut osm.ways);
+    drop(osm);
+    let road = build_road_graph_owned(
+        ways,
         &villages,
         &backbone,
         &costs.corridor,

@@ -192,6 +192,55 @@ pub fn way_per_km(w: &OsmWay, c: &CorridorCosts) -> Kzt {
         + if w.tunnel { c.tunnel_extra_per_km } else { 0 }
 }
 
+/// Whether the graph uses a way: roads, and power lines and railways unless switched off;
+/// never telecom lines; at least two nodes, each with its position.
+fn keeps(w: &OsmWay, opts: &RoadGraphOptions) -> bool {
+    (match w.kind {
+        OsmWayKind::Road => true,
+        OsmWayKind::PowerLine => opts.power_lines,
+        OsmWayKind::Railway => opts.railways,
+        OsmWayKind::Telecom => false,
+    }) && w.nodes.len() >= 2
+        && w.nodes.len() == w.coords.len()
+}
+
+/// Index of `id` in the sorted `ids`, searched from `hint` outwards (galloping), which is
+/// moved there: the nodes of a way are mostly close in id order, so that most look-ups
+/// touch a cache line or two instead of a whole binary search.
+fn find_near(ids: &[i64], id: i64, hint: &mut usize) -> Option<usize> {
+    let n = ids.len();
+    if n == 0 {
+        return None;
+    }
+    let h = (*hint).min(n - 1);
+    let (lo, hi) = if ids[h] == id {
+        *hint = h;
+        return Some(h);
+    } else if ids[h] < id {
+        let mut step = 1;
+        while h + step < n && ids[h + step] < id {
+            step *= 2;
+        }
+        (h + step / 2 + 1, (h + step + 1).min(n))
+    } else {
+        let mut step = 1;
+        while step <= h && ids[h - step] > id {
+            step *= 2;
+        }
+        (h.saturating_sub(step), h - step / 2)
+    };
+    match ids[lo..hi].binary_search(&id) {
+        Ok(i) => {
+            *hint = lo + i;
+            Some(lo + i)
+        }
+        Err(i) => {
+            *hint = (lo + i).min(n - 1);
+            None
+        }
+    }
+}
+
 fn corridor_kind(k: OsmWayKind) -> CorridorKind {
     match k {
         OsmWayKind::Road => CorridorKind::Road,
@@ -221,19 +270,29 @@ pub fn build_road_graph(
     costs: &CorridorCosts,
     opts: &RoadGraphOptions,
 ) -> RoadGraph {
-    let ways: Vec<&OsmWay> = osm
+    let ways: Vec<OsmWay> = osm
         .ways
         .iter()
-        .filter(|w| match w.kind {
-            OsmWayKind::Road => true,
-            OsmWayKind::PowerLine => opts.power_lines,
-            OsmWayKind::Railway => opts.railways,
-            OsmWayKind::Telecom => false,
-        })
-        .filter(|w| w.nodes.len() >= 2 && w.nodes.len() == w.coords.len())
+        .filter(|w| keeps(w, opts))
+        .cloned()
         .collect();
+    build_road_graph_owned(ways, villages, backbone, costs, opts)
+}
+
+/// [`build_road_graph`] taking the extract's ways (`OsmData::ways`) by value: each way's
+/// node ids and positions are freed as soon as its corridors are made, so that the ways
+/// and the graph are never held whole at once (a country extract's ways take about as
+/// much memory as its graph). The same graph, byte for byte.
+pub fn build_road_graph_owned(
+    mut ways: Vec<OsmWay>,
+    villages: &[Village],
+    backbone: &Backbone,
+    costs: &CorridorCosts,
+    opts: &RoadGraphOptions,
+) -> RoadGraph {
+    ways.retain(|w| keeps(w, opts));
     let mut out = RoadGraph::default();
-    let (mut g, node_osm_id, crossings) = split_at_junctions(&ways, costs, &mut out.stats);
+    let (mut g, node_osm_id, crossings) = split_at_junctions(ways, costs, &mut out.stats);
     out.stats.railway_crossings = crossings;
     let mut node_osm_id = node_osm_id;
     contract_chains(&mut g, &mut node_osm_id);
@@ -331,17 +390,27 @@ pub fn build_road_graph(
 /// Steps 1 and 2: junctions, pieces, costs. Returns the graph, OSM ids of its nodes, and
 /// the number of level crossings charged.
 fn split_at_junctions(
-    ways: &[&OsmWay],
+    mut ways: Vec<OsmWay>,
     costs: &CorridorCosts,
     stats: &mut RoadGraphStats,
 ) -> (PlanningGraph, Vec<Option<i64>>, usize) {
     let mut ids: Vec<i64> = ways.iter().flat_map(|w| w.nodes.iter().copied()).collect();
-    ids.sort_unstable();
+    ids.par_sort_unstable();
     ids.dedup();
-    let idx = |id: i64| ids.binary_search(&id).expect("every ref was collected") as u32;
+    ids.shrink_to_fit();
+    // Node ids to indices; each way's ids are freed once mapped.
     let way_idx: Vec<Vec<u32>> = ways
-        .iter()
-        .map(|w| w.nodes.iter().map(|n| idx(*n)).collect())
+        .par_iter_mut()
+        .map(|w| {
+            let mut hint = ids.len() / 2;
+            let wi = w
+                .nodes
+                .iter()
+                .map(|n| find_near(&ids, *n, &mut hint).expect("every ref was collected") as u32)
+                .collect();
+            w.nodes = Vec::new();
+            wi
+        })
         .collect();
     let mut uses = vec![0u8; ids.len()];
     // Bit 0: a road uses the node; bit 1: a railway does.
@@ -372,11 +441,11 @@ fn split_at_junctions(
     let mut charged = vec![false; ids.len()];
     let mut rate: Vec<Kzt> = Vec::new();
     let mut crossings = 0usize;
-    for (w, wi) in ways.iter().zip(&way_idx) {
+    for (w, wi) in ways.drain(..).zip(&way_idx) {
         let kind = corridor_kind(w.kind);
         let st = stats.by_class.entry((kind, w.class.clone())).or_default();
         st.ways += 1;
-        let per_km = way_per_km(w, costs);
+        let per_km = way_per_km(&w, costs);
         let mut start = 0usize;
         let mut k = 1usize;
         while k < wi.len() {
@@ -957,5 +1026,21 @@ mod tests {
         let r = build(vec![], &[village("v", A.1)]);
         assert_eq!(r.graph.village_node, vec![None]);
         assert_eq!(r.stats.components, 0);
+    }
+
+    proptest! {
+        /// The galloping search finds what a binary search finds, from any hint.
+        #[test]
+        fn find_near_is_a_binary_search(
+            mut ids in proptest::collection::vec(-50i64..50, 0..40),
+            id in -60i64..60,
+            hint in 0usize..50,
+        ) {
+            ids.sort_unstable();
+            ids.dedup();
+            let mut h = hint;
+            prop_assert_eq!(find_near(&ids, id, &mut h), ids.binary_search(&id).ok());
+            prop_assert!(ids.is_empty() || h < ids.len());
+        }
     }
 }

@@ -138,21 +138,19 @@ pub fn read_osm_with_progress(
         return Err(InputError::file(path, "empty file, not an OSM extract"));
     }
     let head = &head[..n];
-    let file = std::fs::File::open(path)
-        .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
-    let counted = Counting {
-        inner: file,
-        done: 0,
-        told: 0,
-        total: bytes,
-        progress,
-    };
-    let mut raw = if head.starts_with(&[0x1f, 0x8b]) {
-        xml::read(path, counted, true, opts)?
-    } else if looks_like_xml(head) {
-        xml::read(path, counted, false, opts)?
+    let mut raw = if head.starts_with(&[0x1f, 0x8b]) || looks_like_xml(head) {
+        let file = std::fs::File::open(path)
+            .map_err(|e| InputError::file(path, format!("cannot open: {e}")))?;
+        let counted = Counting {
+            inner: file,
+            done: 0,
+            told: 0,
+            total: bytes,
+            progress,
+        };
+        xml::read(path, counted, head.starts_with(&[0x1f, 0x8b]), opts)?
     } else {
-        wire::read(path, counted, opts)?
+        wire::read(path, bytes, opts, progress)?
     };
     progress(bytes, bytes);
     raw.stats.bytes = bytes;
@@ -334,6 +332,7 @@ impl<'a> Tags<'a> {
 }
 
 /// A corridor way before its nodes are resolved.
+#[derive(Clone)]
 struct WayHead {
     id: i64,
     kind: OsmWayKind,
@@ -348,15 +347,94 @@ struct WayHead {
 /// What a reader collected, before node references are resolved.
 #[derive(Default)]
 struct Raw {
-    /// Every node: `(id, [lon, lat] in 1e-7 degrees)`, in file order, one array per PBF
-    /// block (one in all for XML).
+    /// Node positions `(id, [lon, lat] in 1e-7 degrees)`, in file order, one array per PBF
+    /// block (one in all for XML): every node (XML, and the osmpbf oracle), or, after the
+    /// lean PBF reader, only the positions given on ways (`LocationsOnWays`).
     node_blocks: Vec<Vec<(i64, [i32; 2])>>,
+    /// The lean PBF reader's second pass: the positions of the nodes the kept ways
+    /// reference, and no others. Real nodes win over `node_blocks`.
+    needed: Option<Needed>,
     ways: Vec<(WayHead, Vec<i64>)>,
     /// Closed `place=*` ways: (place as if a node, refs).
     place_ways: Vec<(OsmPlace, Vec<i64>)>,
     places: Vec<OsmPlace>,
     bounds: Option<[f64; 4]>,
     stats: OsmReadStats,
+}
+
+/// A position not (yet) found: no real coordinate is -214.7 degrees.
+const UNSET: [i32; 2] = [i32::MIN, i32::MIN];
+
+/// The node ids that kept ways reference, sorted and unique, with their positions once
+/// found (`UNSET` until then): 12 to 16 bytes per referenced node instead of 16 per node
+/// of the file.
+struct Needed {
+    ids: Vec<i64>,
+    pos: Vec<[i32; 2]>,
+}
+
+impl Needed {
+    /// Every node id referenced by `ways` and `place_ways`.
+    fn of(ways: &[(WayHead, Vec<i64>)], place_ways: &[(OsmPlace, Vec<i64>)]) -> Needed {
+        let n: usize = ways.iter().map(|w| w.1.len()).sum::<usize>()
+            + place_ways.iter().map(|w| w.1.len()).sum::<usize>();
+        let mut ids = Vec::with_capacity(n);
+        for (_, refs) in ways {
+            ids.extend_from_slice(refs);
+        }
+        for (_, refs) in place_ways {
+            ids.extend_from_slice(refs);
+        }
+        ids.par_sort_unstable();
+        ids.dedup();
+        ids.shrink_to_fit();
+        let pos = vec![UNSET; ids.len()];
+        Needed { ids, pos }
+    }
+
+    fn get(&self, id: i64, hint: &mut usize) -> Option<[i32; 2]> {
+        find_near(&self.ids, id, hint)
+            .map(|i| self.pos[i])
+            .filter(|p| *p != UNSET)
+    }
+}
+
+/// Index of `id` in the sorted `ids`, searched from `hint` outwards (galloping); `hint`
+/// is moved there. The refs of a way and the nodes of a block are mostly close in id
+/// order, so that most look-ups touch a cache line or two instead of a whole binary search.
+fn find_near(ids: &[i64], id: i64, hint: &mut usize) -> Option<usize> {
+    let n = ids.len();
+    if n == 0 {
+        return None;
+    }
+    let h = (*hint).min(n - 1);
+    let (lo, hi) = if ids[h] == id {
+        *hint = h;
+        return Some(h);
+    } else if ids[h] < id {
+        // Forward: ids[h + step / 2] < id; find ids[h + step] >= id.
+        let mut step = 1;
+        while h + step < n && ids[h + step] < id {
+            step *= 2;
+        }
+        (h + step / 2 + 1, (h + step + 1).min(n))
+    } else {
+        let mut step = 1;
+        while step <= h && ids[h - step] > id {
+            step *= 2;
+        }
+        (h.saturating_sub(step), h - step / 2)
+    };
+    match ids[lo..hi].binary_search(&id) {
+        Ok(i) => {
+            *hint = lo + i;
+            Some(lo + i)
+        }
+        Err(i) => {
+            *hint = (lo + i).min(n - 1);
+            None
+        }
+    }
 }
 
 /// 1e-7 degrees, the PBF resolution.
@@ -370,18 +448,35 @@ fn from_e7(p: [i32; 2]) -> LonLat {
 
 impl Raw {
     fn finish(mut self) -> OsmData {
-        let index = NodeIndex::new(std::mem::take(&mut self.node_blocks));
-        let lookup = |id: i64| index.get(id).map(from_e7);
+        let index = match self.needed.take() {
+            Some(mut needed) => {
+                // Positions given on ways stand in for nodes the file lacks (first wins).
+                let on_ways = NodeIndex::new(std::mem::take(&mut self.node_blocks));
+                if !on_ways.is_empty() {
+                    for (id, p) in needed.ids.iter().zip(needed.pos.iter_mut()) {
+                        if *p == UNSET {
+                            if let Some(q) = on_ways.get(*id) {
+                                *p = q;
+                            }
+                        }
+                    }
+                }
+                NodeIndex::Needed(needed)
+            }
+            None => NodeIndex::new(std::mem::take(&mut self.node_blocks)),
+        };
         let mut stats = self.stats;
+        let n_ways = self.ways.len();
         // Resolve node references, ways in parallel (order kept): (pieces, missing refs).
-        let resolved: Vec<(Vec<OsmWay>, u64)> = self
-            .ways
-            .par_iter()
+        // The raw ways are consumed, so that their refs are freed as the ways are built.
+        let resolved: Vec<(Vec<OsmWay>, u64)> = std::mem::take(&mut self.ways)
+            .into_par_iter()
             .map(|(head, refs)| {
+                let mut hint = 0usize;
                 let mut pieces: Vec<(Vec<i64>, Vec<LonLat>)> = vec![(Vec::new(), Vec::new())];
                 let mut missing = 0;
-                for &r in refs {
-                    match lookup(r) {
+                for &r in &refs {
+                    match index.get_hinted(r, &mut hint).map(from_e7) {
                         Some(p) => {
                             let last = pieces.last_mut().expect("never empty");
                             last.0.push(r);
@@ -395,26 +490,38 @@ impl Raw {
                         }
                     }
                 }
+                drop(refs);
                 pieces.retain(|p| p.0.len() >= 2);
+                let n = pieces.len();
+                let mut head = Some(head);
                 let ways = pieces
                     .into_iter()
-                    .map(|(nodes, coords)| OsmWay {
-                        id: head.id,
-                        kind: head.kind,
-                        class: head.class.clone(),
-                        paved: head.paved,
-                        bridge: head.bridge,
-                        tunnel: head.tunnel,
-                        name: head.name.clone(),
-                        reference: head.reference.clone(),
-                        nodes,
-                        coords,
+                    .enumerate()
+                    .map(|(k, (nodes, coords))| {
+                        // The last piece takes the head's strings, the others copy them.
+                        let h = if k + 1 == n {
+                            head.take().expect("taken once")
+                        } else {
+                            head.as_ref().expect("taken last").clone()
+                        };
+                        OsmWay {
+                            id: h.id,
+                            kind: h.kind,
+                            class: h.class,
+                            paved: h.paved,
+                            bridge: h.bridge,
+                            tunnel: h.tunnel,
+                            name: h.name,
+                            reference: h.reference,
+                            nodes,
+                            coords,
+                        }
                     })
                     .collect();
                 (ways, missing)
             })
             .collect();
-        let mut ways = Vec::with_capacity(self.ways.len());
+        let mut ways = Vec::with_capacity(n_ways);
         for (pieces, missing) in resolved {
             if missing > 0 {
                 stats.missing_node_refs += missing;
@@ -430,7 +537,11 @@ impl Raw {
         }
         let mut places = self.places;
         for (mut place, refs) in self.place_ways {
-            let ring: Option<Vec<LonLat>> = refs.iter().map(|r| lookup(*r)).collect();
+            let mut hint = 0usize;
+            let ring: Option<Vec<LonLat>> = refs
+                .iter()
+                .map(|r| index.get_hinted(*r, &mut hint).map(from_e7))
+                .collect();
             if let Some(ring) = ring {
                 if let Some(c) = ring_centroid(&ring) {
                     place.lonlat = c;
@@ -463,12 +574,14 @@ impl Raw {
 /// Node positions by id. A sorted file (ids ascending within and across blocks, the
 /// usual `Sort.Type_then_ID`) is searched block by block as read, with no copy; anything
 /// else is flattened and stably sorted, the first of duplicate ids in file order kept.
+/// The lean PBF reader's [`Needed`] holds the referenced nodes only.
 enum NodeIndex {
     Blocks {
         firsts: Vec<i64>,
         blocks: Vec<Vec<(i64, [i32; 2])>>,
     },
     Flat(Vec<(i64, [i32; 2])>),
+    Needed(Needed),
 }
 
 impl NodeIndex {
@@ -494,7 +607,16 @@ impl NodeIndex {
         }
     }
 
-    fn get(&self, id: i64) -> Option<[i32; 2]> {
+    fn is_empty(&self) -> bool {
+        match self {
+            NodeIndex::Blocks { blocks, .. } => blocks.is_empty(),
+            NodeIndex::Flat(v) => v.is_empty(),
+            NodeIndex::Needed(n) => n.ids.is_empty(),
+        }
+    }
+
+    /// The position of `id`; `hint` is [`Needed`]'s search start (ignored by the others).
+    fn get_hinted(&self, id: i64, hint: &mut usize) -> Option<[i32; 2]> {
         let find =
             |v: &[(i64, [i32; 2])]| v.binary_search_by_key(&id, |n| n.0).ok().map(|i| v[i].1);
         match self {
@@ -507,7 +629,12 @@ impl NodeIndex {
                 }
             }
             NodeIndex::Flat(v) => find(v),
+            NodeIndex::Needed(n) => n.get(id, hint),
         }
+    }
+
+    fn get(&self, id: i64) -> Option<[i32; 2]> {
+        self.get_hinted(id, &mut 0)
     }
 }
 

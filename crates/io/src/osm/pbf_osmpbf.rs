@@ -8,7 +8,7 @@
 
 use super::{OsmReadOptions, Raw, Tags, WayHead};
 use crate::InputError;
-use fiberplan_model::osm::{OsmElement, OsmPlace, OsmReadStats};
+use fiberplan_model::osm::{OsmElement, OsmPlace};
 use osmpbf::{BlobDecode, BlobReader, PrimitiveBlock};
 use rayon::prelude::*;
 use std::path::Path;
@@ -16,7 +16,11 @@ use std::path::Path;
 /// What one data block holds of interest.
 #[derive(Default)]
 pub(super) struct BlockOut {
+    /// Node positions: every node (osmpbf), or only positions given on ways (the lean
+    /// reader's first pass).
     pub(super) nodes: Vec<(i64, [i32; 2])>,
+    /// The block holds nodes (the lean reader's second pass reads it again).
+    pub(super) has_nodes: bool,
     pub(super) ways: Vec<(WayHead, Vec<i64>)>,
     pub(super) place_ways: Vec<(OsmPlace, Vec<i64>)>,
     pub(super) places: Vec<OsmPlace>,
@@ -54,13 +58,25 @@ pub(super) fn merge(
     path: &Path,
     outs: Vec<(usize, Result<BlockOut, String>)>,
 ) -> Result<Raw, InputError> {
-    let mut raw = Raw::default();
-    let mut stats = OsmReadStats::default();
-    let mut saw_header = false;
+    let mut m = Merger::default();
     for (i, out) in outs {
-        let out = out.map_err(|e| InputError::file(path, e))?;
+        m.push(i, out.map_err(|e| InputError::file(path, e))?);
+    }
+    m.finish(path)
+}
+
+/// Blocks' outputs put together one by one, in file order.
+#[derive(Default)]
+pub(super) struct Merger {
+    raw: Raw,
+    saw_header: bool,
+}
+
+impl Merger {
+    pub(super) fn push(&mut self, i: usize, out: BlockOut) {
+        let raw = &mut self.raw;
         if i == 0 {
-            saw_header = out.is_header;
+            self.saw_header = out.is_header;
         }
         raw.bounds = raw.bounds.or(out.bounds);
         if !out.nodes.is_empty() {
@@ -69,18 +85,20 @@ pub(super) fn merge(
         raw.ways.extend(out.ways);
         raw.place_ways.extend(out.place_ways);
         raw.places.extend(out.places);
-        stats.nodes += out.n_nodes;
-        stats.ways += out.n_ways;
-        stats.relations += out.n_relations;
+        raw.stats.nodes += out.n_nodes;
+        raw.stats.ways += out.n_ways;
+        raw.stats.relations += out.n_relations;
     }
-    if !saw_header {
-        return Err(InputError::file(
-            path,
-            "not an OSM PBF file (no OSMHeader block first)",
-        ));
+
+    pub(super) fn finish(self, path: &Path) -> Result<Raw, InputError> {
+        if !self.saw_header {
+            return Err(InputError::file(
+                path,
+                "not an OSM PBF file (no OSMHeader block first)",
+            ));
+        }
+        Ok(self.raw)
     }
-    raw.stats = stats;
-    Ok(raw)
 }
 
 /// Decode one blob; a panic inside the decoder (corrupt data) becomes an error too.

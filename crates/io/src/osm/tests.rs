@@ -604,7 +604,8 @@ fn lean_decoder_matches_osmpbf() {
         },
     ] {
         for f in &files {
-            let a = super::wire::read(f, std::fs::File::open(f).unwrap(), &opts)
+            let len = std::fs::metadata(f).unwrap().len();
+            let a = super::wire::read(f, len, &opts, &|_, _| {})
                 .unwrap()
                 .finish();
             let b = super::pbf_osmpbf::read(f, &opts).unwrap().finish();
@@ -626,4 +627,39 @@ fn progress_reaches_the_file_size() {
     let calls = calls.into_inner().unwrap();
     assert_eq!(calls.last(), Some(&(size, size)));
     assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0));
+}
+
+/// The two-pass reader on blocks out of id order and with duplicate nodes (whole files
+/// concatenated: Andorra, Harsdorf, Andorra again): the same extract as osmpbf's one pass,
+/// which keeps every node and takes the first of duplicate ids in file order.
+#[test]
+fn two_pass_reader_on_unsorted_blocks_and_duplicates() {
+    let mut bytes = std::fs::read(data("andorra.osm.pbf")).unwrap();
+    bytes.extend(std::fs::read(data("harsdorf.osm.pbf")).unwrap());
+    bytes.extend(std::fs::read(data("andorra.osm.pbf")).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_tmp(&dir, "mixed.osm.pbf", &bytes);
+    let opts = OsmReadOptions::default();
+    let a = read_osm(&p, &opts).unwrap();
+    let mut b = super::pbf_osmpbf::read(&p, &opts).unwrap().finish();
+    b.stats.bytes = a.stats.bytes;
+    assert_eq!(a, b);
+    assert!(a.ways.len() > 2000, "{}", a.ways.len());
+}
+
+proptest! {
+    /// The galloping search finds what a binary search finds, from any hint.
+    #[test]
+    fn find_near_is_a_binary_search(
+        mut ids in proptest::collection::vec(-50i64..50, 0..40),
+        id in -60i64..60,
+        hint in 0usize..50,
+    ) {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut h = hint;
+        let got = find_near(&ids, id, &mut h);
+        prop_assert_eq!(got, ids.binary_search(&id).ok());
+        prop_assert!(ids.is_empty() || h < ids.len());
+    }
 }

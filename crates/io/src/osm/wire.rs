@@ -9,8 +9,8 @@
 //! file order. Every length and index is checked: a corrupt block is an error, never a
 //! panic.
 
-use super::pbf_osmpbf::BlockOut;
-use super::{OsmReadOptions, Raw, Tags};
+use super::pbf_osmpbf::{BlockOut, Merger};
+use super::{find_near, Needed, OsmReadOptions, Raw, Tags, UNSET};
 use crate::InputError;
 use fiberplan_model::osm::OsmElement;
 use rayon::prelude::*;
@@ -142,45 +142,216 @@ impl<'a, 'b> RepIter<'a, 'b> {
     }
 }
 
+/// Blobs decoded together (in parallel, results applied in file order): at most this
+/// many, and no more compressed bytes than this once one is in.
+const CHUNK_BLOBS: usize = 64;
+const CHUNK_BYTES: usize = 64 << 20;
+
+/// Two passes over the file. The first reads everything but node positions: the kept ways
+/// (with their refs), the places, the counts, and which blobs hold nodes. The needed node
+/// ids are then the kept ways' refs, sorted and unique ([`Needed`]); the second pass reads
+/// only the blobs that hold nodes again and keeps the positions of the needed nodes. Memory
+/// goes with the kept ways, not the file's nodes; the price is inflating the node blocks
+/// twice.
 pub(super) fn read(
     path: &Path,
-    file: impl Read + Send,
+    bytes: u64,
     opts: &OsmReadOptions,
+    progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Raw, InputError> {
-    let mut file = std::io::BufReader::with_capacity(1 << 16, file);
-    // The first bad blob ends the stream: reading on past corruption could go on forever
-    // (a stream of zero bytes is an endless run of empty blob headers).
-    let mut failed = false;
-    let blobs = std::iter::from_fn(move || {
-        if failed {
-            return None;
-        }
-        let next = next_blob(&mut file).transpose();
-        failed = matches!(next, Some(Err(_)));
-        next
-    });
-    let mut outs: Vec<(usize, R<BlockOut>)> = blobs
-        .enumerate()
-        .par_bridge()
-        .map(|(i, blob)| {
-            let out = match blob {
-                Ok((kind, data)) => {
-                    decode(&kind, &data, opts).map_err(|e| format!("corrupt PBF block {i}: {e}"))
+    let open = || {
+        std::fs::File::open(path).map_err(|e| InputError::file(path, format!("cannot open: {e}")))
+    };
+    let half = bytes / 2;
+    // Pass 1.
+    let mut blobs = Blobs::new(open()?);
+    let mut merger = Merger::default();
+    // (start, end) in the file of the blobs holding nodes.
+    let mut node_blobs: Vec<(u64, u64)> = Vec::new();
+    let mut told = 0u64;
+    in_chunks(
+        &mut || blobs.next(),
+        &|i, kind, data| {
+            decode(kind, data, opts).map_err(|e| format!("corrupt PBF block {i}: {e}"))
+        },
+        &mut |i, start, end, out: R<BlockOut>| {
+            let out = out.map_err(|e| InputError::file(path, e))?;
+            if out.has_nodes {
+                node_blobs.push((start, end));
+            }
+            merger.push(i, out);
+            if end - told >= 1 << 20 {
+                told = end;
+                progress(end.min(bytes) / 2, bytes);
+            }
+            Ok(())
+        },
+        &|i, e| {
+            if i == 0 {
+                format!("not an OSM file (neither PBF, OSM XML nor gzip): {e}")
+            } else {
+                format!("truncated or corrupt PBF (blob {i}): {e}")
+            }
+        },
+        path,
+    )?;
+    let mut raw = merger.finish(path)?;
+    progress(half, bytes);
+    // Pass 2.
+    let mut needed = Needed::of(&raw.ways, &raw.place_ways);
+    if !needed.ids.is_empty() && !node_blobs.is_empty() {
+        let node_bytes: u64 = node_blobs.iter().map(|(s, e)| e - s).sum::<u64>().max(1);
+        let mut again = Blobs::new(open()?);
+        let mut k = 0usize;
+        let mut done = 0u64;
+        let ids = &needed.ids;
+        let pos = &mut needed.pos;
+        in_chunks(
+            &mut || {
+                let &(start, end) = node_blobs.get(k)?;
+                k += 1;
+                Some(match again.at(start) {
+                    Ok((_, _, _, b)) => (k - 1, start, end, b),
+                    Err(e) => (k - 1, start, end, Err(e)),
+                })
+            },
+            &|i, kind, data| {
+                if kind != "OSMData" {
+                    return Err(format!("blob {i} changed while reading"));
                 }
-                Err(e) if i == 0 => Err(format!(
-                    "not an OSM file (neither PBF, OSM XML nor gzip): {e}"
-                )),
-                Err(e) => Err(format!("truncated or corrupt PBF (blob {i}): {e}")),
-            };
-            (i, out)
-        })
-        .collect();
-    outs.sort_unstable_by_key(|o| o.0);
-    super::pbf_osmpbf::merge(path, outs)
+                nodes_of(&inflate(data)?, ids).map_err(|e| format!("corrupt PBF block: {e}"))
+            },
+            &mut |_, start, end, found: R<Vec<(usize, [i32; 2])>>| {
+                let found = found
+                    .map_err(|e| InputError::file(path, format!("{e} (changed while reading?)")))?;
+                // In file order: the first position of a node wins.
+                for (i, p) in found {
+                    if pos[i] == UNSET {
+                        pos[i] = p;
+                    }
+                }
+                done += end - start;
+                progress(half + (bytes - half) * done / node_bytes, bytes);
+                Ok(())
+            },
+            &|_, e| format!("changed while reading (second pass): {e}"),
+            path,
+        )?;
+    }
+    raw.needed = Some(needed);
+    Ok(raw)
 }
 
-/// The next blob: (type, bytes of the Blob message); `None` at a clean end of file.
-fn next_blob(f: &mut impl Read) -> R<Option<(String, Vec<u8>)>> {
+/// One blob as read: (index, start and end in the file, (type, Blob bytes) or the error).
+type BlobAt = (usize, u64, u64, R<(String, Vec<u8>)>);
+/// A blob read whole: (index, start, end, (type, Blob bytes)).
+type BlobOk = (usize, u64, u64, (String, Vec<u8>));
+/// Decodes one blob: (index, type, Blob bytes).
+type Decode<'a, T> = &'a (dyn Fn(usize, &str, &[u8]) -> R<T> + Sync);
+
+/// Blobs of a file, numbered, with their place in it; the first bad one ends the stream
+/// (reading on past corruption could go on forever: a stream of zero bytes is an endless
+/// run of empty blob headers).
+struct Blobs {
+    f: std::io::BufReader<std::fs::File>,
+    pos: u64,
+    index: usize,
+    failed: bool,
+}
+
+impl Blobs {
+    fn new(f: std::fs::File) -> Blobs {
+        Blobs {
+            f: std::io::BufReader::with_capacity(1 << 16, f),
+            pos: 0,
+            index: 0,
+            failed: false,
+        }
+    }
+
+    fn next(&mut self) -> Option<BlobAt> {
+        if self.failed {
+            return None;
+        }
+        let (i, start) = (self.index, self.pos);
+        self.index += 1;
+        match next_blob(&mut self.f) {
+            Ok(None) => None,
+            Ok(Some((kind, data, len))) => {
+                self.pos += len;
+                Some((i, start, self.pos, Ok((kind, data))))
+            }
+            Err(e) => {
+                self.failed = true;
+                Some((i, start, start, Err(e)))
+            }
+        }
+    }
+
+    /// The blob starting at `start` (at or after the current place).
+    fn at(&mut self, start: u64) -> R<BlobAt> {
+        if start < self.pos {
+            return Err("blobs out of order".into());
+        }
+        self.f
+            .seek_relative((start - self.pos) as i64)
+            .map_err(|e| e.to_string())?;
+        self.pos = start;
+        self.failed = false;
+        self.next().ok_or_else(|| "file ends early".to_string())
+    }
+}
+
+/// Reads blobs with `next` in chunks, decodes each chunk in parallel and hands the results
+/// to `apply` in file order; the first error in file order wins (a decoding error of an
+/// earlier blob before the read error that ended the stream, named by `read_err`).
+fn in_chunks<T: Send>(
+    next: &mut dyn FnMut() -> Option<BlobAt>,
+    decode: Decode<T>,
+    apply: &mut dyn FnMut(usize, u64, u64, R<T>) -> Result<(), InputError>,
+    read_err: &dyn Fn(usize, String) -> String,
+    path: &Path,
+) -> Result<(), InputError> {
+    loop {
+        let mut chunk: Vec<BlobOk> = Vec::new();
+        let mut size = 0usize;
+        let mut ended = None;
+        let mut eof = false;
+        while chunk.len() < CHUNK_BLOBS && size < CHUNK_BYTES {
+            match next() {
+                None => {
+                    eof = true;
+                    break;
+                }
+                Some((i, s, e, Ok(b))) => {
+                    size += b.1.len();
+                    chunk.push((i, s, e, b));
+                }
+                Some((i, _, _, Err(e))) => {
+                    ended = Some(read_err(i, e));
+                    break;
+                }
+            }
+        }
+        let outs: Vec<R<T>> = chunk
+            .par_iter()
+            .map(|(i, _, _, (kind, data))| decode(*i, kind, data))
+            .collect();
+        for ((i, s, e, _), out) in chunk.iter().zip(outs) {
+            apply(*i, *s, *e, out)?;
+        }
+        if let Some(e) = ended {
+            return Err(InputError::file(path, e));
+        }
+        if eof {
+            return Ok(());
+        }
+    }
+}
+
+/// The next blob: (type, bytes of the Blob message, bytes taken from the file); `None` at
+/// a clean end of file.
+fn next_blob(f: &mut impl Read) -> R<Option<(String, Vec<u8>, u64)>> {
     let mut len = [0u8; 4];
     let mut got = 0;
     while got < 4 {
@@ -223,7 +394,7 @@ fn next_blob(f: &mut impl Read) -> R<Option<(String, Vec<u8>)>> {
     let mut data = vec![0u8; size];
     f.read_exact(&mut data)
         .map_err(|_| "file ends inside a blob".to_string())?;
-    Ok(Some((kind, data)))
+    Ok(Some((kind, data, (4 + hlen + size) as u64)))
 }
 
 /// The block inside a Blob message, inflated.
@@ -401,6 +572,87 @@ fn primitive(b: &[u8], opts: &OsmReadOptions) -> R<BlockOut> {
     Ok(out)
 }
 
+/// The second pass over a block: the positions of its nodes whose ids are in `ids`, as
+/// (index in `ids`, position), in block order.
+fn nodes_of(b: &[u8], ids: &[i64]) -> R<Vec<(usize, [i32; 2])>> {
+    let mut pb = Pb::new(b);
+    let mut blk = Block {
+        strings: Vec::new(),
+        gran: 100,
+        lat_off: 0,
+        lon_off: 0,
+    };
+    let mut groups = Vec::new();
+    while !pb.done() {
+        match pb.key()? {
+            (2, 2) => groups.push(pb.bytes()?),
+            (17, 0) => blk.gran = pb.varint()? as i64,
+            (19, 0) => blk.lat_off = pb.varint()? as i64,
+            (20, 0) => blk.lon_off = pb.varint()? as i64,
+            (_, w) => pb.skip(w)?,
+        }
+    }
+    let mut found = Vec::new();
+    let mut hint = 0usize;
+    let mut first = true;
+    let mut keep = |id: i64, lon: i64, lat: i64, found: &mut Vec<_>| -> R<()> {
+        if first {
+            hint = ids.partition_point(|&x| x < id);
+            first = false;
+        }
+        if let Some(i) = find_near(ids, id, &mut hint) {
+            found.push((i, blk.pos(lon, lat)?));
+        }
+        Ok(())
+    };
+    for g in groups {
+        let mut gp = Pb::new(g);
+        while !gp.done() {
+            match gp.key()? {
+                (1, 2) => {
+                    let mut pb = Pb::new(gp.bytes()?);
+                    let (mut id, mut lat, mut lon) = (0, 0, 0);
+                    while !pb.done() {
+                        match pb.key()? {
+                            (1, 0) => id = zigzag(pb.varint()?),
+                            (8, 0) => lat = zigzag(pb.varint()?),
+                            (9, 0) => lon = zigzag(pb.varint()?),
+                            (_, w) => pb.skip(w)?,
+                        }
+                    }
+                    keep(id, lon, lat, &mut found)?;
+                }
+                (2, 2) => {
+                    let mut pb = Pb::new(gp.bytes()?);
+                    let (mut i, mut la, mut lo) = (Vec::new(), Vec::new(), Vec::new());
+                    while !pb.done() {
+                        match pb.key()? {
+                            (1, w) => rep(&mut pb, w, &mut i)?,
+                            (8, w) => rep(&mut pb, w, &mut la)?,
+                            (9, w) => rep(&mut pb, w, &mut lo)?,
+                            (_, w) => pb.skip(w)?,
+                        }
+                    }
+                    let (mut ii, mut la, mut lo) =
+                        (RepIter::new(&i), RepIter::new(&la), RepIter::new(&lo));
+                    let (mut id, mut lat, mut lon) = (0i64, 0i64, 0i64);
+                    while let Some(di) = ii.next_value()? {
+                        let (Some(dla), Some(dlo)) = (la.next_value()?, lo.next_value()?) else {
+                            return Err("dense nodes with fewer positions than ids".into());
+                        };
+                        id = id.wrapping_add(zigzag(di));
+                        lat = lat.wrapping_add(zigzag(dla));
+                        lon = lon.wrapping_add(zigzag(dlo));
+                        keep(id, lon, lat, &mut found)?;
+                    }
+                }
+                (_, w) => gp.skip(w)?,
+            }
+        }
+    }
+    Ok(found)
+}
+
 fn tags<'a>(blk: &Block<'a>, keys: &[Rep<'a>], vals: &[Rep<'a>]) -> R<Tags<'a>> {
     let mut t = Tags::default();
     let (mut k, mut v) = (RepIter::new(keys), RepIter::new(vals));
@@ -441,7 +693,7 @@ fn node(
     }
     let pos = blk.pos(lon, lat)?;
     out.n_nodes += 1;
-    out.nodes.push((id, pos));
+    out.has_nodes = true;
     if let Some(pk) = place_k {
         let mut k = RepIter::new(&keys);
         while let Some(ki) = k.next_value()? {
@@ -486,7 +738,7 @@ fn dense(
         lon = lon.wrapping_add(zigzag(dlo));
         let pos = blk.pos(lon, lat)?;
         out.n_nodes += 1;
-        out.nodes.push((id, pos));
+        out.has_nodes = true;
         if has_tags {
             // This node's key/value pairs, up to a 0.
             let mut t: Option<Tags> = None;
