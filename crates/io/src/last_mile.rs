@@ -4,7 +4,9 @@
 //! - `take_up_pct` in (0, 100]; `drop_limit_m`, `drum_length_m`, `flat_area_m2`,
 //!   `street_m_per_premise`, `side_street_spacing_m` above 0; `min_mapped_share_pct` at
 //!   most 100; `apartment_default_levels` at least 1;
-//! - each class `[min, max]` with min < max;
+//! - each class `[min, max]` with min < max, and `margin_db` below max - min (room for a
+//!   line between the minimum and the maximum less the margin);
+//! - a missing figure names itself and says that every figure is required;
 //! - splitter ratios powers of two from 2 to 128, the same ratios priced and given a loss;
 //! - `cable_sizes` not empty, ascending, above 0.
 
@@ -23,7 +25,16 @@ pub fn read_last_mile(path: &Path) -> Result<LastMileModel, InputError> {
 
 /// Parse and check a last-mile model; the error carries its place.
 pub fn parse_last_mile(text: &str) -> Result<LastMileModel, (Where, String)> {
-    let m: LastMileModel = parse_toml_as(text, "last-mile model")?;
+    let m: LastMileModel = parse_toml_as(text, "last-mile model").map_err(|(w, m)| {
+        if m.contains("missing field") {
+            (
+                w,
+                format!("{m} (every figure is required: data/last_mile.toml lists each with its source)"),
+            )
+        } else {
+            (w, m)
+        }
+    })?;
     let bad = |k: &str, m: String| Err((Where::Key(k.to_string()), m));
     for (k, v) in m.figures() {
         if !v.is_finite() {
@@ -74,6 +85,17 @@ pub fn parse_last_mile(text: &str) -> Result<LastMileModel, (Where, String)> {
     ] {
         if lo >= hi {
             return bad(k, format!("minimum {lo} dB is not below maximum {hi} dB"));
+        }
+        // A line must lose at least the minimum and at most the maximum less the margin.
+        let margin = m.optics.margin_db;
+        if hi - margin <= lo {
+            return bad(
+                "optics.margin_db",
+                format!(
+                    "a margin of {margin} dB leaves no room in {k} ({lo}-{hi} dB): no line could lose at least {lo} dB and at most {} dB",
+                    hi - margin
+                ),
+            );
         }
     }
     for (k, keys) in [
@@ -181,7 +203,14 @@ mod tests {
                 .unwrap_err();
         assert!(matches!(w, Where::Line(_)), "{w:?}");
         assert!(msg.contains("unknown field"), "{msg}");
-        let (w, _) = parse_last_mile(&t.replace("drop_limit_m = 250.0", "")).unwrap_err();
+        let (w, msg) = parse_last_mile(&t.replace("drop_limit_m = 250.0", "")).unwrap_err();
         assert_eq!(w, Where::File);
+        assert!(msg.contains("every figure is required"), "{msg}");
+        // B+ is 13-28 dB: a 15 dB margin leaves 13-13, no room; 14.9 dB leaves 0.1 dB.
+        let (w, msg) =
+            parse_last_mile(&t.replace("margin_db = 3.0", "margin_db = 15.0")).unwrap_err();
+        assert_eq!(w, Where::Key("optics.margin_db".into()), "{msg}");
+        assert!(msg.contains("optics.class_b_plus_db (13-28 dB)"), "{msg}");
+        parse_last_mile(&t.replace("margin_db = 3.0", "margin_db = 14.9")).unwrap();
     }
 }
