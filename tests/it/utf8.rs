@@ -122,3 +122,164 @@ fn kazakh_and_russian_names_round_trip_through_every_output() {
         assert_eq!(seen, 4);
     }
 }
+
+/// Latin words in `text` (two letters or more).
+fn latin_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// What a reader sees of an HTML page: text outside tags, scripts and styles.
+fn visible_text(html: &str) -> String {
+    let mut kept = html.to_string();
+    for (open, close) in [("<script", "</script>"), ("<style", "</style>")] {
+        let mut rest = kept.as_str();
+        let mut out = String::new();
+        while let Some(i) = rest.find(open) {
+            out.push_str(&rest[..i]);
+            rest = rest[i..]
+                .find(close)
+                .map_or("", |j| &rest[i + j + close.len()..]);
+        }
+        out.push_str(rest);
+        kept = out;
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in kept.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    // Entities are markup, not words (`&nbsp;` between digit groups).
+    let mut plain = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find('&') {
+        plain.push_str(&rest[..i]);
+        match rest[i..].find(';').filter(|&j| j <= 10) {
+            Some(j) => {
+                plain.push(' ');
+                rest = &rest[i + j + 1..];
+            }
+            None => {
+                plain.push('&');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    plain.push_str(rest);
+    plain
+}
+
+/// Every string inside a JSON value.
+fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| json_strings(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| json_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// The national plan in Kazakh and in Russian: no English word in what a reader sees (the
+/// district reports, the map's labels and notes, the chart, the GeoJSON titles and
+/// descriptions), other than proper names (places, OpenStreetMap, licences) and units.
+#[test]
+fn no_english_word_in_kazakh_or_russian_outputs() {
+    // Proper names, licences and units that stay as they are.
+    const ALLOWED: [&str; 9] = [
+        "OpenStreetMap",
+        "contributors",
+        "ODbL",
+        "CC",
+        "BY",
+        "geokz",
+        "arodionoff",
+        "KZT",
+        "fiberplan",
+    ];
+    for lang in ["kk", "ru"] {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        ok(&run(&[
+            "plan",
+            "--no-last-mile",
+            "--lang",
+            lang,
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        // Latin words of place names are proper names.
+        let mut names: std::collections::BTreeSet<String> =
+            ALLOWED.iter().map(|s| s.to_string()).collect();
+        let villages = read(&out.join("villages.csv"));
+        let mut rdr = csv::Reader::from_reader(villages.as_bytes());
+        let h = rdr.headers().unwrap().clone();
+        let cols: Vec<usize> = [
+            "name",
+            "name_kk",
+            "name_ru",
+            "district_en",
+            "district_kk",
+            "district_ru",
+            "oblast_en",
+        ]
+        .iter()
+        .map(|n| h.iter().position(|x| x == *n).unwrap())
+        .collect();
+        for r in rdr.records() {
+            let r = r.unwrap();
+            for &c in &cols {
+                names.extend(latin_words(&r[c]));
+            }
+        }
+        let mut texts: Vec<(String, String)> = Vec::new();
+        for e in std::fs::read_dir(out.join("districts")).unwrap() {
+            let p = e.unwrap().path().join("report.html");
+            if !p.is_file() {
+                continue;
+            }
+            texts.push((p.display().to_string(), visible_text(&read(&p))));
+        }
+        let map = read(&out.join("plan.html"));
+        let start = map.find("id=\"plan-data\"").unwrap();
+        let body = &map[start..];
+        let json_text = &body[body.find('>').unwrap() + 1..body.find("</script>").unwrap()];
+        let data: serde_json::Value = serde_json::from_str(json_text).unwrap();
+        for key in ["labels", "attribution", "backbone"] {
+            let mut s = Vec::new();
+            json_strings(&data[key], &mut s);
+            texts.push((format!("plan.html {key}"), s.join(" ")));
+        }
+        texts.push(("plan.html".into(), visible_text(&map)));
+        let chart = read(&out.join("chart.svg"));
+        texts.push(("chart.svg".into(), visible_text(&chart)));
+        let geo = json(&out.join("plan.geojson"));
+        for f in geo["features"].as_array().unwrap() {
+            for key in ["title", "description"] {
+                if let Some(s) = f["properties"][key].as_str() {
+                    texts.push(("plan.geojson".into(), s.to_string()));
+                }
+            }
+        }
+        assert!(texts.len() > 100, "{lang}: {} texts", texts.len());
+        for (place, text) in &texts {
+            let english: Vec<String> = latin_words(text)
+                .into_iter()
+                .filter(|w| !names.contains(w))
+                .collect();
+            assert!(
+                english.is_empty(),
+                "{lang}: {place}: English words {english:?} in {text:.300}"
+            );
+        }
+    }
+}

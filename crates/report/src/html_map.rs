@@ -282,7 +282,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         "lang": lang.code(),
         "labels": labels,
         "attribution": l.attribution,
-        "backbone": ctx.backbone.description,
+        "backbone": ctx.backbone_note(lang),
         "proxy": ctx.backbone.is_proxy,
         "summary": summary,
         "districts": districts,

@@ -149,6 +149,10 @@ pub struct Labels {
     pub per_household: &'static str,
     pub length_note: &'static str,
     pub proxy_note: &'static str,
+    /// Column of the village's id in its input (an OSM node id for the bundled data).
+    pub village_id: &'static str,
+    /// "Existing network from FILE" for a user's backbone file.
+    pub backbone_from: &'static str,
     /// Titles of one feature in plan.geojson: a new route, a point of presence.
     pub route_one: &'static str,
     pub pop_one: &'static str,
@@ -275,6 +279,8 @@ pub static RU: Labels = Labels {
     fibre_proxy_note: "Наличие оптоволокна — допущение: районные центры (по коду КАТО) и населённые пункты рядом с городами и посёлками считаются уже подключёнными; новых трасс к ним нет.",
     route_one: "Новая трасса ВОЛС",
     pop_one: "Точка присутствия",
+    backbone_from: "Существующая сеть из файла",
+    village_id: "Идентификатор",
     estimate: "оценка",
     estimate_note: "«оценка»: численность населения в данных не указана и оценена по типу населённого пункта; число домохозяйств получено из неё.",
     quantity: "Количество",
@@ -348,6 +354,8 @@ pub static KK: Labels = Labels {
     fibre_proxy_note: "Оптикалық талшықтың болуы — болжам: аудан орталықтары (КАТО коды бойынша) және қалалар мен кенттерге жақын елді мекендер қосылған деп есептеледі; оларға жаңа трасса салынбайды.",
     route_one: "Жаңа ТОБЖ трассасы",
     pop_one: "Желіге қосылу нүктесі",
+    backbone_from: "Қолданыстағы желі файлдан алынды:",
+    village_id: "Сәйкестендіргіш",
     estimate: "бағалау",
     estimate_note: "«бағалау»: халық саны деректерде көрсетілмеген және елді мекен түрі бойынша бағаланған; үй шаруашылықтарының саны содан алынған.",
     quantity: "Саны",
@@ -421,6 +429,8 @@ pub static EN: Labels = Labels {
     fibre_proxy_note: "Existing fibre is assumed: district centres (by KATO code) and villages near cities and towns count as connected already; no new route goes to them.",
     route_one: "New fibre route",
     pop_one: "Point of presence",
+    backbone_from: "Existing network from",
+    village_id: "id",
     estimate: "estimate",
     estimate_note: "\"estimate\": the data give no population; it is estimated from the kind of settlement, and the households from it.",
     quantity: "Quantity",

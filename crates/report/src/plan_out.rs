@@ -104,6 +104,30 @@ impl PlanContext<'_> {
         })
     }
 
+    /// The existing network in `lang`'s words for reports and the map: the declared proxy's
+    /// note, or the user's file, and the existing-fibre proxy's note when it applies (the
+    /// full description stays in `summary.json`).
+    pub fn backbone_note(&self, lang: Lang) -> String {
+        let l = lang.labels();
+        let d = &self.backbone.description;
+        let mut note = if self.backbone.is_proxy {
+            l.proxy_note.to_string()
+        } else if let Some(path) = d.strip_prefix("user backbone from ") {
+            let path = path.split("; plus ").next().unwrap_or(path);
+            format!("{} {path}", l.backbone_from)
+        } else {
+            d.split("; plus ").next().unwrap_or(d).to_string()
+        };
+        if self
+            .villages
+            .iter()
+            .any(|v| v.existing_fibre.is_some_and(|b| b.is_assumed()))
+        {
+            note = format!("{note} {}", l.fibre_proxy_note);
+        }
+        note
+    }
+
     /// `plan.geojson`: an RFC 7946 FeatureCollection, 6 decimals, no `crs`; its schema is
     /// [`crate::plan_schema`].
     pub fn geojson(&self, lang: Lang) -> String {

@@ -299,9 +299,10 @@ pub fn district_report(
     });
     let _ = writeln!(
         h,
-        "<h2>{}</h2>\n<table id=\"villages\">\n<tr><th>{}</th><th>id</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<h2>{}</h2>\n<table id=\"villages\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
         esc(l.village_list),
         esc(l.name),
+        esc(l.village_id),
         esc(l.households),
         esc(l.technology),
         esc(l.phase),
@@ -350,16 +351,7 @@ pub fn district_report(
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.estimate_note));
     }
     let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.length_note));
-    if ctx.backbone.is_proxy {
-        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.proxy_note));
-    }
-    if ctx
-        .villages
-        .iter()
-        .any(|v| v.existing_fibre.is_some_and(|b| b.is_assumed()))
-    {
-        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.fibre_proxy_note));
-    }
+    let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&ctx.backbone_note(lang)));
     let _ = writeln!(
         h,
         "<p class=\"note\">{}</p>\n</body>\n</html>",
