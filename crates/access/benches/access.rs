@@ -100,7 +100,7 @@ fn main() {
             let d = design(&layout, &model, &[site]).expect("design");
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             let b = &d.boq;
-            extract.add(b);
+            extract.add(b).expect("bundled extracts sum within 64 bits");
             // The baseline gets as many splitters as the design's last stage.
             let stage = d.splitters.iter().map(|s| s.stage).max().unwrap_or(1);
             let last_stage = d.splitters.iter().filter(|s| s.stage == stage).count();
