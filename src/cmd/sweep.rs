@@ -38,8 +38,9 @@ pub struct SweepArgs {
     /// Solve at most this many new scenarios, then stop (rerun to continue).
     #[arg(long)]
     pub limit: Option<usize>,
-    /// Solver work multiplier per scenario (sweeps favour speed; `plan` uses 4).
-    #[arg(long, default_value_t = 1)]
+    /// Solver work multiplier per scenario; the default is `plan`'s, so that a sweep's row
+    /// is the plan `fiberplan plan` gives for the same scenario (lower it for speed).
+    #[arg(long, default_value_t = SolverPolicy::PLAN.effort)]
     pub effort: u32,
     /// Also write each scenario's full plan (plan.geojson, summary.json) under plans/<id>/.
     #[arg(long)]

@@ -296,3 +296,80 @@ fn seed_files_vary_what_their_mode_uses() {
         );
     }
 }
+
+/// One solver policy: every scenario of the seed files, solved by `sweep`, gives the row
+/// that `fiberplan plan` gives for the same scenario (flat household price, as
+/// `--no-last-mile`). bench.toml's 200 scenarios are checked one in 25 (the grid's corners
+/// and a spread between); the others all.
+#[test]
+fn plan_and_sweep_agree_on_every_seed_scenario() {
+    let phases: &[&str] = &["--phase", "2026:40000000000", "--phase", "2027:40000000000"];
+    for (file, step) in [
+        ("seeds/programme.toml", 1),
+        ("seeds/coverage99.toml", 1),
+        ("seeds/sensitivity.toml", 1),
+        ("seeds/uncertainty.toml", 1),
+        ("seeds/bench.toml", 25),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("sweep");
+        ok(&run(&[
+            "sweep",
+            file,
+            "--no-last-mile",
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        let mut rdr = csv::Reader::from_path(out.join("results.csv")).unwrap();
+        let header = rdr.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+        for row in rows.iter().step_by(step) {
+            let get = |n: &str| row[col(n)].to_string();
+            let mode = get("mode").replace('_', "-");
+            let plan_out = dir.path().join(get("scenario_id"));
+            let mut args: Vec<String> = ["plan", "--no-last-mile", "--mode", &mode, "--out"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            args.push(plan_out.to_str().unwrap().to_string());
+            for (flag, key) in [
+                ("--target-households", "target_households"),
+                ("--budget-kzt", "budget_kzt"),
+                ("--coverage", "coverage_target"),
+                ("--corridor-cost-scale", "corridor_cost_scale"),
+                ("--fwa-cost-scale", "fwa_cost_scale"),
+                ("--satellite-cost-scale", "satellite_cost_scale"),
+                ("--seed", "seed"),
+            ] {
+                let v = get(key);
+                if !v.is_empty() && (key != "target_households" || mode == "quota") {
+                    args.push(flag.to_string());
+                    args.push(v);
+                }
+            }
+            if file.ends_with("programme.toml") {
+                args.extend(phases.iter().map(|s| s.to_string()));
+            }
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            ok(&run(&argv));
+            let s = json(&plan_out.join("summary.json"));
+            let scenario = format!("{file} {}", get("scenario_id"));
+            for key in [
+                "households_fibre",
+                "villages_fibre",
+                "households_fwa",
+                "households_satellite",
+                "cost_total_kzt",
+            ] {
+                assert_eq!(s[key].to_string(), get(key), "{scenario}: {key}");
+            }
+            assert_eq!(
+                format!("{:.3}", s["new_fibre_km"].as_f64().unwrap()),
+                get("new_fibre_km"),
+                "{scenario}: new_fibre_km"
+            );
+            std::fs::remove_dir_all(&plan_out).unwrap();
+        }
+    }
+}

@@ -25,13 +25,13 @@ pub fn expand(file: &ScenarioFile) -> Result<Vec<(String, Scenario)>, String> {
                     let draw =
                         |factor: u64, d: &Distribution| d.quantile(unit(mc.seed, draw_no | factor));
                     if let Some(d) = &mc.vary.corridor_cost_scale {
-                        s.corridor_cost_scale *= draw(1, d);
+                        s.corridor_cost_scale = row_precision(s.corridor_cost_scale * draw(1, d));
                     }
                     if let Some(d) = &mc.vary.fwa_cost_scale {
-                        s.fwa_cost_scale *= draw(2, d);
+                        s.fwa_cost_scale = row_precision(s.fwa_cost_scale * draw(2, d));
                     }
                     if let Some(d) = &mc.vary.satellite_cost_scale {
-                        s.satellite_cost_scale *= draw(3, d);
+                        s.satellite_cost_scale = row_precision(s.satellite_cost_scale * draw(3, d));
                     }
                     let _ = k;
                     out.push(s);
@@ -164,6 +164,12 @@ pub fn result_row(id: &str, s: &Scenario, plan: &Plan) -> String {
         opt(m.gap_pct().map(|g| format!("{g:.3}"))),
     ]
     .join(",")
+}
+
+/// A drawn scale kept to the 4 decimals that `results.csv` prints, so that `fiberplan plan`
+/// given a row's figures solves exactly that row's scenario.
+fn row_precision(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
 }
 
 #[cfg(test)]
