@@ -190,7 +190,11 @@ fn offline_map_of_the_equator_fixture_draws_every_feature_and_opens_a_popup() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    ok(&plan_equator(out.path(), &["--lang", "en"]));
+    // The cost model's flat village prices (`--no-last-mile`), which the figures below use.
+    ok(&plan_equator(
+        out.path(),
+        &["--lang", "en", "--no-last-mile"],
+    ));
     let html = out.path().join("plan.html");
     let geo = json(&out.path().join("plan.geojson"));
     let st = selftest(&bin, &html, "selftest=A");

@@ -2,9 +2,12 @@
 
 use crate::common::*;
 
+/// The equator fixture at the cost model's flat village prices (`--no-last-mile`), which
+/// the hand-computed figures below use.
 fn equator_plan(villages: &str, out: &std::path::Path) {
     let mut args = vec![
         "plan",
+        "--no-last-mile",
         "--villages",
         villages,
         "--out",

@@ -186,6 +186,11 @@ pub fn load(spec: &InputSpec) -> Result<PlanInputs, LoadError> {
         )
         .into());
     }
+    // A user's village far from every other village and from the network: a swapped pair
+    // or a mistyped degree, named before it becomes a thousand-kilometre route.
+    if let Some(vpath) = &spec.villages {
+        check_isolated(vpath, &inputs.villages, &backbone_points(&inputs.backbone))?;
+    }
     // Villages that already have fibre: the user's list, else (bundled villages only) the
     // declared proxy; they become points of presence.
     if let Some(list) = &spec.has_fibre {
@@ -334,6 +339,58 @@ pub(crate) fn check_swapped(
     }
 }
 
+/// A village this far from every other village and from every point of the network is taken
+/// for a coordinate mistake.
+pub const ISOLATED_KM: f64 = 500.0;
+
+/// The first village (in file order) whose nearest other village or network point is over
+/// [`ISOLATED_KM`] away, as an error naming it; nothing with fewer than three villages.
+fn check_isolated(path: &Path, villages: &[Village], network: &[LonLat]) -> Result<(), InputError> {
+    use fiberplan_network::geodesy::distance_m;
+    use rstar::{primitives::GeomWithData, RTree};
+    if villages.len() < 3 {
+        return Ok(());
+    }
+    // Points on the unit sphere: the chord orders neighbours as the great circle does.
+    let unit = |p: LonLat| {
+        let (lon, lat) = (p[0].to_radians(), p[1].to_radians());
+        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+    };
+    let pts: Vec<GeomWithData<[f64; 3], usize>> = villages
+        .iter()
+        .map(|v| v.lonlat)
+        .chain(network.iter().copied())
+        .enumerate()
+        .map(|(i, p)| GeomWithData::new(unit(p), i))
+        .collect();
+    let all: Vec<LonLat> = villages
+        .iter()
+        .map(|v| v.lonlat)
+        .chain(network.iter().copied())
+        .collect();
+    let tree = RTree::bulk_load(pts);
+    for (i, v) in villages.iter().enumerate() {
+        let nearest = tree
+            .nearest_neighbor_iter(&unit(v.lonlat))
+            .find(|n| n.data != i)
+            .map(|n| distance_m(v.lonlat, all[n.data]));
+        if let Some(d) = nearest.filter(|&d| d > ISOLATED_KM * 1000.0) {
+            return Err(InputError::file(
+                path,
+                format!(
+                    "village {:?} at ({}, {}) is {:.0} km from every other village and the network: \
+                     latitude and longitude swapped, or a mistyped degree? ([lon, lat] expected)",
+                    v.id,
+                    v.lonlat[0],
+                    v.lonlat[1],
+                    d / 1000.0
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Villages outside the bundled country are an error unless the user brings a backbone.
 fn check_inside(path: &Path, villages: &[Village], mask: &CountryMask) -> Result<(), InputError> {
     let pts: Vec<LonLat> = villages.iter().map(|v| v.lonlat).collect();
@@ -418,5 +475,28 @@ mod tests {
             e.to_string(),
             "s/x.toml: inputs.household_size: 0.5 must be between 1 and 20"
         );
+    }
+
+    #[test]
+    fn a_village_far_from_all_others_is_named() {
+        let v = |id: &str, lon: f64, lat: f64| Village {
+            id: id.into(),
+            lonlat: [lon, lat],
+            ..Village::default()
+        };
+        let path = Path::new("v.csv");
+        let ok = [v("a", 71.8, 52.3), v("b", 71.9, 52.2), v("c", 70.9, 52.0)];
+        assert!(check_isolated(path, &ok, &[]).is_ok());
+        // c's coordinates swapped: (52.0, 70.9) is in the Arctic, 2,000 km from a and b.
+        let swapped = [v("a", 71.8, 52.3), v("b", 71.9, 52.2), v("c", 52.0, 70.9)];
+        let e = check_isolated(path, &swapped, &[]).unwrap_err().to_string();
+        assert!(
+            e.starts_with("v.csv: village \"c\" at (52, 70.9) is "),
+            "{e}"
+        );
+        assert!(e.contains("swapped"), "{e}");
+        // A network point near it makes it plausible; two villages are too few to judge.
+        assert!(check_isolated(path, &swapped, &[[52.1, 70.8]]).is_ok());
+        assert!(check_isolated(path, &swapped[1..], &[]).is_ok());
     }
 }
