@@ -324,6 +324,17 @@ fn offline_map_of_a_national_subset_draws_every_feature_and_opens_a_kazakh_popup
 
     // The district filter: Stepnogorsk's villages and routes only, and its package's totals.
     let kato = p["district_kato"].as_str().unwrap();
+    // Its district report, in Kazakh, as the akimat opens it.
+    let report = std::fs::read_dir(dir.join("districts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|d| d.file_name().unwrap().to_str().unwrap().starts_with(kato))
+        .unwrap()
+        .join("report.html");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("<html lang=\"kk\">"), "{}", report.display());
+    assert!(text.contains("Қарабұлақ"), "{}", report.display());
+    screenshot(&bin, &report, "", "akmola_report_kk");
     let st = selftest(&bin, &html, &format!("selftest&district={kato}"));
     let in_district = |kind: &str| {
         geo["features"]

@@ -204,43 +204,6 @@ fn keeps(w: &OsmWay, opts: &RoadGraphOptions) -> bool {
         && w.nodes.len() == w.coords.len()
 }
 
-/// Index of `id` in the sorted `ids`, searched from `hint` outwards (galloping), which is
-/// moved there: the nodes of a way are mostly close in id order, so that most look-ups
-/// touch a cache line or two instead of a whole binary search.
-fn find_near(ids: &[i64], id: i64, hint: &mut usize) -> Option<usize> {
-    let n = ids.len();
-    if n == 0 {
-        return None;
-    }
-    let h = (*hint).min(n - 1);
-    let (lo, hi) = if ids[h] == id {
-        *hint = h;
-        return Some(h);
-    } else if ids[h] < id {
-        let mut step = 1;
-        while h + step < n && ids[h + step] < id {
-            step *= 2;
-        }
-        (h + step / 2 + 1, (h + step + 1).min(n))
-    } else {
-        let mut step = 1;
-        while step <= h && ids[h - step] > id {
-            step *= 2;
-        }
-        (h.saturating_sub(step), h - step / 2)
-    };
-    match ids[lo..hi].binary_search(&id) {
-        Ok(i) => {
-            *hint = lo + i;
-            Some(lo + i)
-        }
-        Err(i) => {
-            *hint = (lo + i).min(n - 1);
-            None
-        }
-    }
-}
-
 fn corridor_kind(k: OsmWayKind) -> CorridorKind {
     match k {
         OsmWayKind::Road => CorridorKind::Road,
@@ -406,7 +369,10 @@ fn split_at_junctions(
             let wi = w
                 .nodes
                 .iter()
-                .map(|n| find_near(&ids, *n, &mut hint).expect("every ref was collected") as u32)
+                .map(|n| {
+                    fiberplan_model::osm::find_near(&ids, *n, &mut hint)
+                        .expect("every ref was collected") as u32
+                })
                 .collect();
             w.nodes = Vec::new();
             wi
@@ -1026,21 +992,5 @@ mod tests {
         let r = build(vec![], &[village("v", A.1)]);
         assert_eq!(r.graph.village_node, vec![None]);
         assert_eq!(r.stats.components, 0);
-    }
-
-    proptest! {
-        /// The galloping search finds what a binary search finds, from any hint.
-        #[test]
-        fn find_near_is_a_binary_search(
-            mut ids in proptest::collection::vec(-50i64..50, 0..40),
-            id in -60i64..60,
-            hint in 0usize..50,
-        ) {
-            ids.sort_unstable();
-            ids.dedup();
-            let mut h = hint;
-            prop_assert_eq!(find_near(&ids, id, &mut h), ids.binary_search(&id).ok());
-            prop_assert!(ids.is_empty() || h < ids.len());
-        }
     }
 }

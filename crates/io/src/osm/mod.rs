@@ -399,43 +399,7 @@ impl Needed {
     }
 }
 
-/// Index of `id` in the sorted `ids`, searched from `hint` outwards (galloping); `hint`
-/// is moved there. The refs of a way and the nodes of a block are mostly close in id
-/// order, so that most look-ups touch a cache line or two instead of a whole binary search.
-fn find_near(ids: &[i64], id: i64, hint: &mut usize) -> Option<usize> {
-    let n = ids.len();
-    if n == 0 {
-        return None;
-    }
-    let h = (*hint).min(n - 1);
-    let (lo, hi) = if ids[h] == id {
-        *hint = h;
-        return Some(h);
-    } else if ids[h] < id {
-        // Forward: ids[h + step / 2] < id; find ids[h + step] >= id.
-        let mut step = 1;
-        while h + step < n && ids[h + step] < id {
-            step *= 2;
-        }
-        (h + step / 2 + 1, (h + step + 1).min(n))
-    } else {
-        let mut step = 1;
-        while step <= h && ids[h - step] > id {
-            step *= 2;
-        }
-        (h.saturating_sub(step), h - step / 2)
-    };
-    match ids[lo..hi].binary_search(&id) {
-        Ok(i) => {
-            *hint = lo + i;
-            Some(lo + i)
-        }
-        Err(i) => {
-            *hint = (lo + i).min(n - 1);
-            None
-        }
-    }
-}
+pub(crate) use fiberplan_model::osm::find_near;
 
 /// 1e-7 degrees, the PBF resolution.
 fn to_e7(deg: f64) -> i32 {
