@@ -123,15 +123,7 @@ pub fn fold_name(name: &str) -> String {
 pub fn read_households_by_kato(path: &Path) -> Result<Vec<(String, u64, u64)>, InputError> {
     let text = crate::text::read_text(path)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let header = text.lines().next().unwrap_or("");
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(crate::villages::sniff_delimiter(header))
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| InputError::new(path, Where::Line(1), format!("malformed CSV header: {e}")))?
-        .clone();
-    crate::text::check_unique_headers(path, &headers)?;
+    let (mut rdr, headers) = crate::villages::checked_csv(path, text, false)?;
     let col = |name: &str| {
         headers
             .iter()
@@ -148,11 +140,7 @@ pub fn read_households_by_kato(path: &Path) -> Result<Vec<(String, u64, u64)>, I
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     let mut out = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            InputError::new(path, Where::Line(line), format!("malformed CSV: {e}"))
-        })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let (rec, line) = crate::villages::csv_record(path, rec)?;
         let at = |m: String| InputError::new(path, Where::Line(line), m);
         let code = rec.get(c_kato).unwrap_or("").trim();
         if code.len() != 9 || !code.bytes().all(|b| b.is_ascii_digit()) {

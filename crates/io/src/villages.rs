@@ -204,6 +204,52 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
     })
 }
 
+/// A CSV reader over `text`, its delimiter sniffed from the first line that is not a `#`
+/// comment (`comments`: such lines are skipped) and its header read and checked (parsed,
+/// no column named twice). Shared by the villages, `--has-fibre` and households-by-KATO
+/// readers.
+pub(crate) fn checked_csv<'t>(
+    path: &Path,
+    text: &'t str,
+    comments: bool,
+) -> Result<(csv::Reader<&'t [u8]>, csv::StringRecord), InputError> {
+    let header = text
+        .lines()
+        .find(|l| !(comments && l.trim_start().starts_with('#')))
+        .unwrap_or("");
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(header))
+        .comment(comments.then_some(b'#'))
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| {
+            let line = e.position().map_or(1, |p| p.line());
+            InputError::new(
+                path,
+                Where::Line(line),
+                format!("malformed CSV header: {e}"),
+            )
+        })?
+        .clone();
+    crate::text::check_unique_headers(path, &headers)?;
+    Ok((rdr, headers))
+}
+
+/// A CSV record with its line, or its error at its line.
+pub(crate) fn csv_record(
+    path: &Path,
+    rec: Result<csv::StringRecord, csv::Error>,
+) -> Result<(csv::StringRecord, u64), InputError> {
+    let rec = rec.map_err(|e| {
+        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        InputError::new(path, Where::Line(line), format!("malformed CSV: {e}"))
+    })?;
+    let line = rec.position().map(|p| p.line()).unwrap_or(0);
+    Ok((rec, line))
+}
+
 fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError> {
     let text = read_text(path)?;
     if text.trim().is_empty() {
@@ -212,16 +258,7 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
             "empty file: expected a header naming id, lon, lat and households or population, then one village a row",
         ));
     }
-    let header = text.lines().next().unwrap_or("");
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(header))
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| InputError::new(path, Where::Line(1), format!("malformed CSV header: {e}")))?
-        .clone();
-    crate::text::check_unique_headers(path, &headers)?;
+    let (mut rdr, headers) = checked_csv(path, &text, false)?;
     let col = |name: &str| {
         headers
             .iter()
@@ -348,21 +385,7 @@ pub fn read_id_list(path: &Path) -> Result<Vec<(String, u64)>, InputError> {
     let delim = sniff_delimiter(header);
     let is_csv = header.split(delim as char).count() > 1 || header.eq_ignore_ascii_case("id");
     if is_csv {
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(delim)
-            .flexible(false)
-            .from_reader(text.as_bytes());
-        let headers = rdr
-            .headers()
-            .map_err(|e| {
-                InputError::new(
-                    path,
-                    Where::Line(first_no),
-                    format!("malformed CSV header: {e}"),
-                )
-            })?
-            .clone();
-        crate::text::check_unique_headers(path, &headers)?;
+        let (mut rdr, headers) = checked_csv(path, &text, true)?;
         let c = headers
             .iter()
             .position(|h| h.trim().eq_ignore_ascii_case("id"))
@@ -370,11 +393,7 @@ pub fn read_id_list(path: &Path) -> Result<Vec<(String, u64)>, InputError> {
                 InputError::new(path, Where::Line(first_no), "no `id` column in the header")
             })?;
         for rec in rdr.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                InputError::new(path, Where::Line(line), format!("malformed CSV: {e}"))
-            })?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            let (rec, line) = csv_record(path, rec)?;
             let id = rec.get(c).unwrap_or("").trim();
             if id.is_empty() {
                 return Err(InputError::new(path, Where::Line(line), "empty id"));

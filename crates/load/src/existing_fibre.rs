@@ -213,6 +213,9 @@ mod tests {
             .unwrap();
         let mut vs = vec![village("a", 1.0, ""), village("b", 2.0, "")];
         mark_listed(&ok, &mut vs).unwrap();
+        // A comment above the header: the header is still found.
+        std::fs::write(&ok, "# from the akimat\nid;note\nb;x\n").unwrap();
+        mark_listed(&ok, &mut vs).unwrap();
         assert_eq!(vs[0].existing_fibre, None);
         assert_eq!(vs[1].existing_fibre, Some(ExistingFibre::List));
 
