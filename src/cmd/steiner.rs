@@ -183,6 +183,11 @@ fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
+    if matches!(mode, Mode::Pcst) {
+        if let Some(w) = stp.units_warning() {
+            eprintln!("fiberplan: warning: {}: {w}", a.file.display());
+        }
+    }
     let sol = run_mode(&stp, mode, &opts);
     let seconds = started.elapsed().as_secs_f64();
     if sol.cut_short {

@@ -76,6 +76,14 @@ pub(crate) fn read_scenarios(
     Ok((file, scenarios))
 }
 
+/// A warning per parameter the file varies that none of its modes uses.
+pub(crate) fn no_effect_warnings(path: &Path, file: &ScenarioFile) -> Vec<String> {
+    file.parameters_without_effect()
+        .into_iter()
+        .map(|w| format!("{}: {w}", path.display()))
+        .collect()
+}
+
 /// A warning, in one line, when quota scenarios ask for more households than the inputs
 /// hold (such a quota cannot be met).
 pub(crate) fn quota_warning(
@@ -123,7 +131,10 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
         InputSpec::bundled(&data_dir(a.data.as_deref())).with_scenario_file(&a.file, &file)?;
     let inputs = load(&spec)?;
     let households: u64 = inputs.villages.iter().map(|v| v.households).sum();
-    if let Some(w) = quota_warning(&a.file, &scenarios, households) {
+    for w in no_effect_warnings(&a.file, &file)
+        .into_iter()
+        .chain(quota_warning(&a.file, &scenarios, households))
+    {
         eprintln!("fiberplan: warning: {w}");
     }
     let planner = Planner::new(&inputs, SolverPolicy::sweep(a.effort));

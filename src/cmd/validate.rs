@@ -6,7 +6,7 @@
 //! Warnings (villages that no corridor joins to the network) are printed and exit 0.
 
 use super::inputs::InputArgs;
-use super::sweep::{quota_warning, read_scenarios};
+use super::sweep::{no_effect_warnings, quota_warning, read_scenarios};
 use fiberplan_load::{load, unreachable_villages};
 use fiberplan_model::PlanSettings;
 use std::io::Write;
@@ -27,9 +27,11 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     // stand in for the flags not given, and its settings are checked as `sweep` checks them.
     let mut spec = args.input.spec_with(PlanSettings::DEFAULT);
     let mut scenarios = None;
+    let mut warnings: Vec<String> = Vec::new();
     if let Some(s) = &args.scenarios {
         let (file, expanded) = read_scenarios(s)?;
         spec = spec.with_scenario_file(s, &file)?;
+        warnings.extend(no_effect_warnings(s, &file));
         scenarios = Some((s, expanded));
     }
     let checked = load(&spec)?;
@@ -38,7 +40,6 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         None if spec.osm.is_some() => checked.villages_from.clone(),
         None => "bundled villages".into(),
     };
-    let mut warnings: Vec<String> = Vec::new();
 
     let unreachable = unreachable_villages(&checked.graph);
     for &i in &unreachable {

@@ -91,4 +91,33 @@ mod tests {
         );
         assert_eq!(parse_scenario_file(&ok).unwrap().check().unwrap(), 100_000);
     }
+
+    #[test]
+    fn parameters_a_mode_ignores_are_named() {
+        let quota = "[scenario]\nmode = \"quota\"\ntarget_households = 5\n";
+        let f = parse_scenario_file(&format!(
+            "{quota}[grid]\nfwa_cost_scale = [1.0, 2.0]\ncorridor_cost_scale = [1.0, 2.0]\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            f.parameters_without_effect(),
+            ["fwa_cost_scale varies but has no effect in mode quota: its values give the same plans"]
+        );
+        // A Monte Carlo draw of the satellite price, and a budget list, in quota mode.
+        let f = parse_scenario_file(&format!(
+            "{quota}[grid]\nbudget_kzt = [1, 2]\n[monte_carlo]\nsamples = 2\nseed = 1\n\
+             [monte_carlo.vary.satellite_cost_scale]\ndistribution = \"uniform\"\nmin = 0.5\nmax = 2.0\n"
+        ))
+        .unwrap();
+        let w = f.parameters_without_effect();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].starts_with("budget_kzt") && w[1].starts_with("satellite_cost_scale"));
+        // One value is no variation; a mode list with least_cost uses the FWA price.
+        let f = parse_scenario_file(&format!(
+            "{quota}[grid]\nfwa_cost_scale = [2.0]\nsatellite_cost_scale = [1.0, 2.0]\n\
+             mode = [\"quota\", \"least_cost\"]\n"
+        ))
+        .unwrap();
+        assert!(f.parameters_without_effect().is_empty());
+    }
 }

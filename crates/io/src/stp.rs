@@ -64,6 +64,51 @@ impl StpInstance {
     pub fn format_value(&self, value: Cost) -> String {
         format_fixed(value, self.decimals)
     }
+
+    /// A warning when the prizes and edge costs of a prize-collecting instance look like
+    /// different units, so that the problem is trivial: every prize below the cheapest edge
+    /// (no edge can pay for itself: the best tree is one vertex), or every positive prize
+    /// above the total cost of all edges (every prize vertex is worth any path: a Steiner
+    /// tree on them all). Prizes in households against costs in metres, or in tenge
+    /// against costs in thousands of tenge, give one of these.
+    pub fn units_warning(&self) -> Option<String> {
+        if !self.prize_collecting {
+            return None;
+        }
+        let g = &self.instance.graph;
+        let costs = g.edges().iter().map(|e| e.2);
+        let (min_edge, total) = costs.fold((Cost::MAX, 0 as Cost), |(m, t), c| {
+            (m.min(c), t.saturating_add(c))
+        });
+        let prizes: Vec<Cost> = self
+            .instance
+            .prize_vec()
+            .into_iter()
+            .filter(|&p| p > 0)
+            .collect();
+        let (Some(&max_p), Some(&min_p)) = (prizes.iter().max(), prizes.iter().min()) else {
+            return None;
+        };
+        if g.num_edges() == 0 || prizes.len() < 2 {
+            return None;
+        }
+        let f = |v: Cost| self.format_value(v);
+        if max_p < min_edge {
+            Some(format!(
+                "every prize is below the cheapest edge (largest prize {}, cheapest edge {}): no edge pays for itself and the best tree is one vertex; are prizes and costs in the same units?",
+                f(max_p),
+                f(min_edge)
+            ))
+        } else if min_p > total {
+            Some(format!(
+                "every prize is above the total cost of all edges (smallest prize {}, all edges {}): every prize vertex is connected whatever it costs; are prizes and costs in the same units?",
+                f(min_p),
+                f(total)
+            ))
+        } else {
+            None
+        }
+    }
 }
 
 /// Prints a scaled integer as a decimal with `decimals` places.
@@ -586,5 +631,30 @@ mod tests {
         let e = parse_stp(text).unwrap_err();
         assert_eq!(e.line, 0);
         assert!(e.problem.starts_with("no terminals"), "{}", e.problem);
+    }
+
+    #[test]
+    fn prizes_and_costs_in_different_units_are_named() {
+        let pc = |e: &str, tp: &str| {
+            parse_stp(&format!(
+                "33D32945 STP File, STP Format Version 1.0\nSECTION Graph\nNodes 3\nEdges 2\n{e}END\n\
+                 SECTION Terminals\nTerminals 2\n{tp}END\nEOF\n"
+            ))
+            .unwrap()
+        };
+        // Households against metres: no prize reaches the cheapest edge.
+        let w = pc("E 1 2 1500\nE 2 3 900\n", "TP 1 40\nTP 3 120\n").units_warning();
+        assert!(w.unwrap().starts_with(
+            "every prize is below the cheapest edge (largest prize 120, cheapest edge 900)"
+        ));
+        // Tenge against thousands of tenge: every prize above all the edges together.
+        let w = pc("E 1 2 15\nE 2 3 9\n", "TP 1 40000\nTP 3 120000\n").units_warning();
+        assert!(w.unwrap().contains("(smallest prize 40000, all edges 24)"));
+        // Comparable figures, and plain Steiner instances, give none.
+        assert_eq!(
+            pc("E 1 2 15\nE 2 3 9\n", "TP 1 10\nTP 3 30\n").units_warning(),
+            None
+        );
+        assert_eq!(parse_stp(B).unwrap().units_warning(), None);
     }
 }

@@ -29,6 +29,22 @@ impl Mode {
             Mode::LeastCost => "least_cost",
         }
     }
+
+    /// Whether a scenario parameter (its TOML key) can change this mode's plan. Each mode's
+    /// target is read by that mode alone, and only least-cost and coverage assign FWA and
+    /// satellite (the other modes leave villages off fibre unconnected, so those prices
+    /// change nothing but the "why not fibre" notes).
+    pub fn uses(self, parameter: &str) -> bool {
+        match parameter {
+            "target_households" => self == Mode::Quota,
+            "budget_kzt" => self == Mode::Budget,
+            "coverage_share" => self == Mode::Coverage,
+            "fwa_cost_scale" | "satellite_cost_scale" => {
+                matches!(self, Mode::LeastCost | Mode::Coverage)
+            }
+            _ => true,
+        }
+    }
 }
 
 /// One year of a phased rollout and what may be spent in it.
@@ -242,6 +258,63 @@ impl ScenarioFile {
                 .ok_or_else(|| too_many("monte_carlo.samples"))?;
         }
         Ok(count)
+    }
+}
+
+impl ScenarioFile {
+    /// One line per parameter the file varies (a grid list of two or more values, or a
+    /// Monte Carlo draw) that no mode of the file uses ([`Mode::uses`]): its values give the
+    /// same plans, so the sweep spends its time on duplicates.
+    pub fn parameters_without_effect(&self) -> Vec<String> {
+        let mut modes = vec![self.scenario.mode];
+        let mut varied: Vec<&str> = Vec::new();
+        if let Some(g) = &self.grid {
+            if let Some(m) = &g.mode {
+                modes = m.clone();
+            }
+            let many = |n: Option<usize>| n.is_some_and(|n| n > 1);
+            for (k, n) in [
+                (
+                    "target_households",
+                    g.target_households.as_ref().map(Vec::len),
+                ),
+                ("budget_kzt", g.budget_kzt.as_ref().map(Vec::len)),
+                ("coverage_share", g.coverage_share.as_ref().map(Vec::len)),
+                ("fwa_cost_scale", g.fwa_cost_scale.as_ref().map(Vec::len)),
+                (
+                    "satellite_cost_scale",
+                    g.satellite_cost_scale.as_ref().map(Vec::len),
+                ),
+            ] {
+                if many(n) {
+                    varied.push(k);
+                }
+            }
+        }
+        if let Some(mc) = &self.monte_carlo {
+            let v = &mc.vary;
+            for (k, d) in [
+                ("fwa_cost_scale", &v.fwa_cost_scale),
+                ("satellite_cost_scale", &v.satellite_cost_scale),
+            ] {
+                if d.is_some() && !varied.contains(&k) {
+                    varied.push(k);
+                }
+            }
+        }
+        modes.sort();
+        modes.dedup();
+        let names: Vec<&str> = modes.iter().map(|m| m.as_str()).collect();
+        varied
+            .into_iter()
+            .filter(|k| !modes.iter().any(|m| m.uses(k)))
+            .map(|k| {
+                format!(
+                    "{k} varies but has no effect in mode {}: its values give the same plans",
+                    names.join(", ")
+                )
+            })
+            .collect()
     }
 }
 
