@@ -151,6 +151,10 @@ pub struct CityArgs {
     /// Grid spacing, m.
     #[arg(long, default_value_t = 50.0)]
     pub grid_m: f64,
+    /// Write the set-cover instance (candidates, grid cells as 1 m segments, coverage sets,
+    /// `# target_m` the cells to cover) to this file.
+    #[arg(long)]
+    pub export_cover: Option<PathBuf>,
     /// Folder of the bundled data (default: ./data).
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -696,6 +700,9 @@ fn city(a: CityArgs) -> anyhow::Result<ExitCode> {
     let geojson = mobile_out::city_geojson(&cc, &notes);
     mobile_out::write_coverage_dir(&a.out, &geojson, &summary)
         .map_err(|e| super::radio::write_fault(&a.out, e))?;
+    if let Some(p) = &a.export_cover {
+        write_city_export(p, &cc).map_err(|e| super::radio::write_fault(p, e))?;
+    }
     eprintln!(
         "coverage city: {:.1} km2, {} cells, {:.1} % covered (target {:.1} %), {} new sites vs {} \
          by hexagonal dimensioning (R = {:.3} km); {} KZT (bound {}, gap {:.2} %); {:.2} s; wrote {}",
@@ -713,6 +720,41 @@ fn city(a: CityArgs) -> anyhow::Result<ExitCode> {
         a.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The set-cover instance of a city run (`--export-cover`): each grid cell is a segment of
+/// 1 m (0.001 km) named `cell:K`, so `# target_m` is the number of cells to cover.
+fn write_city_export(
+    path: &Path,
+    cc: &fiberplan_mobile::city::CityCoverage,
+) -> std::io::Result<()> {
+    use fiberplan_cover::{write_export_with_target, ExportCandidate, ExportSegment};
+    let cands: Vec<ExportCandidate> = cc
+        .candidates
+        .iter()
+        .map(|c| ExportCandidate {
+            id: c.id.clone(),
+            cost_kzt: c.cost_kzt().max(0) as u64,
+            new: c.kind != fiberplan_mobile::candidates::Kind::Existing,
+            lon: c.lonlat[0],
+            lat: c.lonlat[1],
+            height_m: c.height_m,
+        })
+        .collect();
+    let cells: Vec<ExportSegment> = cc
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(k, p)| ExportSegment {
+            id: format!("cell:{k}"),
+            metres: 1,
+            lon: p[0],
+            lat: p[1],
+        })
+        .collect();
+    let mut buf = Vec::new();
+    write_export_with_target(&mut buf, &cands, &cells, &cc.sets, Some(cc.target_cells))?;
+    fiberplan_report::write_atomic(path, &buf)
 }
 
 /// The radio model a run declared in its summary.json.

@@ -134,7 +134,7 @@ fn node(ctx: &mut Ctx) {
             break;
         }
     }
-    if rem > 0 || bound >= ctx.best_cost as u128 {
+    if rem > 0 || r.round_up(u64::try_from(bound).unwrap_or(u64::MAX)) >= ctx.best_cost {
         return;
     }
     if let Some((p, order)) = &ctx.lagrange {
@@ -172,9 +172,14 @@ fn lagrangian_node_bound(ctx: &Ctx, p: &[u128], order: &[u32], deficit: u64) -> 
             total += rc;
         }
     }
-    crate::lagrangian::round_up_with_knapsack(total, p, &r.weight, order, deficit, |i| {
-        st.cnt[i] > 0
-    })
+    r.round_up(crate::lagrangian::round_up_with_knapsack(
+        total,
+        p,
+        &r.weight,
+        order,
+        deficit,
+        |i| st.cnt[i] > 0,
+    ))
 }
 
 /// The outcome of the best-first Lagrangian search.
@@ -346,7 +351,9 @@ pub(crate) fn best_first(
             best = to_full(&f);
             best_cost = cost_in + residual_best;
         }
-        let bound = (cost_in + certified_bound(&nr, &lag.best_pi)).max(node.bound);
+        let bound = r
+            .round_up(cost_in + certified_bound(&nr, &lag.best_pi))
+            .max(node.bound);
         if bound >= best_cost {
             continue;
         }

@@ -184,9 +184,19 @@ pub(crate) struct Reduced {
     /// Original element -> reduced element (`u32::MAX`: covered by a free candidate, by
     /// none, or of weight 0).
     pub elem_map: Vec<u32>,
+    /// Greatest common divisor of the costs (1 when there are none): every cover costs a
+    /// multiple of it, so any lower bound may be rounded up to one
+    /// ([`Reduced::round_up`]).
+    pub gcd: u64,
 }
 
 impl Reduced {
+    /// `b` rounded up to a multiple of [`Reduced::gcd`]: a valid lower bound whenever `b`
+    /// is one, since every cover's cost is such a multiple (saturating at `u64::MAX`).
+    pub fn round_up(&self, b: u64) -> u64 {
+        round_up_to(b, self.gcd)
+    }
+
     /// Number of candidates.
     pub fn n(&self) -> usize {
         self.cost.len()
@@ -299,7 +309,9 @@ impl Reduced {
                 fill[e as usize] += 1;
             }
         }
+        let gcd = cost.iter().fold(0u64, |g, &c| gcd(g, c)).max(1);
         Reduced {
+            gcd,
             orig,
             cost,
             set_start,
@@ -317,6 +329,24 @@ impl Reduced {
     #[cfg(test)]
     pub fn total_weight(&self) -> u64 {
         self.weight.iter().sum()
+    }
+}
+
+/// Greatest common divisor (Euclid); `gcd(0, c) = c`.
+pub(crate) fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// `b` rounded up to a multiple of `g` (`g >= 1`), saturating at the largest multiple of
+/// `g` that fits (the bound stays valid: it is only ever lowered).
+pub(crate) fn round_up_to(b: u64, g: u64) -> u64 {
+    let g = g.max(1);
+    match b.checked_add(g - 1) {
+        Some(x) => x / g * g,
+        None => u64::MAX / g * g,
     }
 }
 

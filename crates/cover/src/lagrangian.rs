@@ -169,8 +169,9 @@ pub(crate) fn subgradient(
                 since_improved = 0;
             }
         }
-        // Proven optimal (up to rounding; the certified check happens later).
-        if best_value > ub as f64 - 1.0 + 1e-6 {
+        // Proven optimal (up to rounding; the certified check happens later): every cover
+        // costs a multiple of the costs' gcd, so a value above `ub - gcd` rounds up to `ub`.
+        if best_value > ub as f64 - r.gcd as f64 + 1e-6 * (ub as f64).max(1.0) {
             break;
         }
         if lambda < 1e-4 {
@@ -229,7 +230,9 @@ pub(crate) fn to_fixed(pi: &[f64]) -> Vec<u128> {
 }
 
 /// The certified integer lower bound `ceil(L(pi'))` for `pi'` = `pi` rounded down to the
-/// fixed-point grid, evaluated exactly (see the module documentation).
+/// fixed-point grid, evaluated exactly (see the module documentation), then rounded up to a
+/// multiple of the costs' greatest common divisor (every cover costs such a multiple: with
+/// unit-cost sites the bound becomes a whole number of sites).
 pub(crate) fn certified_bound(r: &Reduced, pi: &[f64]) -> u64 {
     if r.target == 0 {
         return 0;
@@ -253,7 +256,14 @@ pub(crate) fn certified_bound(r: &Reduced, pi: &[f64]) -> u64 {
             .cmp(&(p[b] * r.weight[a] as u128))
             .then(a.cmp(&b))
     });
-    round_up_with_knapsack(total, &p, &r.weight, &order, r.target, |_| false)
+    r.round_up(round_up_with_knapsack(
+        total,
+        &p,
+        &r.weight,
+        &order,
+        r.target,
+        |_| false,
+    ))
 }
 
 /// The rest of `L(p)` after the reduced costs (`total`, fixed point): the fractional

@@ -236,6 +236,73 @@ proptest! {
     }
 }
 
+/// Random instances whose costs share a common factor (unit-cost sites at a price, or a
+/// few price levels), where the bound is rounded up to a multiple of it.
+fn arb_multiple_instance() -> impl Strategy<Value = Instance> {
+    (arb_instance(), 2u64..=60, any::<bool>()).prop_map(|(mut inst, g, unit)| {
+        for c in inst.costs.iter_mut() {
+            if *c > 0 {
+                *c = if unit { g } else { g * (1 + *c % 3) };
+            }
+        }
+        inst
+    })
+}
+
+proptest! {
+    #[test]
+    fn rounded_bounds_stay_below_the_optimum(inst in arb_multiple_instance()) {
+        let opt = brute_force(&inst);
+        let sol = solve(&inst, &no_bnb()).unwrap();
+        check_solution(&inst, &sol);
+        prop_assert!(sol.lower_bound <= opt, "bound {} above optimum {}", sol.lower_bound, opt);
+        prop_assert!(sol.stats.root_bound <= opt, "root bound {} above optimum {}", sol.stats.root_bound, opt);
+        let opts = Options { exact_node_limit: 0, lagrangian_bnb_iterations: 20, ..Options::default() };
+        let sol = solve(&inst, &opts).unwrap();
+        prop_assert!(sol.lower_bound <= opt, "best-first bound {} above optimum {}", sol.lower_bound, opt);
+        let sol = solve(&inst, &Options::default()).unwrap();
+        prop_assert_eq!(sol.cost, opt);
+        prop_assert!(sol.proven_optimal);
+    }
+}
+
+/// Three unit-price sites on a triangle of three cells, each covering two: the LP (and the
+/// Lagrangian) bound is 1.5 sites, but every cover costs a whole number of sites, so the
+/// certified bound is 2 sites and proves the two-site cover optimal with no search.
+#[test]
+fn bound_is_a_whole_number_of_sites() {
+    let inst = Instance {
+        costs: vec![55, 55, 55],
+        weights: vec![1, 1, 1],
+        sets: vec![vec![0, 1], vec![1, 2], vec![0, 2]],
+        target: 3,
+    };
+    let opts = Options {
+        window_search: false,
+        ..no_bnb()
+    };
+    let sol = solve(&inst, &opts).unwrap();
+    assert_eq!(sol.cost, 110);
+    assert_eq!(
+        sol.stats.root_bound, 110,
+        "ceil(82.5) = 83 without the rounding"
+    );
+    assert!(sol.proven_optimal);
+    // Prices 10 and 15 (gcd 5): the LP's 12.5 rounds to 15, which a single 15 cannot reach
+    // alone here (each set covers two of three cells): the optimum is 25.
+    let inst = Instance {
+        costs: vec![10, 15, 15],
+        ..inst
+    };
+    let sol = solve(&inst, &opts).unwrap();
+    assert_eq!(sol.cost, 25);
+    assert!(
+        sol.lower_bound <= 25 && sol.lower_bound.is_multiple_of(5),
+        "{}",
+        sol.lower_bound
+    );
+}
+
 fn arb_huge_instance() -> impl Strategy<Value = Instance> {
     (1usize..=8, 1usize..=10).prop_flat_map(|(n, m)| {
         (

@@ -93,6 +93,8 @@ pub struct CityInput<'a> {
 pub struct CityCoverage {
     pub cells: Vec<LonLat>,
     pub candidates: Vec<Candidate>,
+    /// Which cells each candidate covers (the set-cover instance's sets).
+    pub sets: Vec<Vec<u32>>,
     pub on_air: Vec<usize>,
     pub solution: Solution,
     pub best_dbm: Vec<Option<f64>>,
@@ -177,6 +179,7 @@ pub fn plan_city(inp: CityInput<'_>) -> Result<CityCoverage, MobileError> {
     Ok(CityCoverage {
         cells,
         candidates: cands,
+        sets: inst.sets,
         on_air,
         solution,
         best_dbm,
