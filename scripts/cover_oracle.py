@@ -24,12 +24,15 @@ subset of another's that costs no more is dropped (some optimum never needs it).
 and a fractional y_i <= sum x_j still means the element is covered once any x_j = 1; so the
 MIP optimum is that of the integer model; the script checks the cover it returns.)
 
-Prints one JSON object: the sizes before and after reduction, the LP relaxation's value, the
+Costs are divided by their greatest common divisor in the model (unit-price sites cost 1),
+and the figures multiplied back. Prints one JSON object: the sizes before and after
+reduction, the LP relaxation's status and value, the
 MIP's best cost and best bound, its status ("optimal" or "time limit"), the chosen candidate
 ids, the covered weight (recomputed), and the seconds taken. Exit code 2 on a malformed file.
 """
 
 import json
+import math
 import os
 import sys
 import time
@@ -107,6 +110,11 @@ def solve(cands, seg_m, sets, target, time_limit, threads):
 
     t0 = time.time()
     paid, cost, rsets, weight, rtarget, free = reduce(cands, seg_m, sets, target)
+    # Costs in units of their gcd (unit-price sites: 1 each), for HiGHS's tolerances.
+    unit = 0
+    for c in cost:
+        unit = math.gcd(unit, c)
+    unit = max(unit, 1)
     t_red = time.time() - t0
     n, m = len(paid), len(weight)
     out = {
@@ -133,7 +141,7 @@ def solve(cands, seg_m, sets, target, time_limit, threads):
         lp = highspy.HighsLp()
         lp.num_col_ = n + m
         lp.num_row_ = m + 1
-        lp.col_cost_ = np.array([float(c) for c in cost] + [0.0] * m)
+        lp.col_cost_ = np.array([float(c // unit) for c in cost] + [0.0] * m)
         lp.col_lower_ = np.zeros(n + m)
         lp.col_upper_ = np.ones(n + m)
         # Rows: for element i, sum_j x_j - y_i >= 0; last row sum w_i y_i >= T.
@@ -170,7 +178,9 @@ def solve(cands, seg_m, sets, target, time_limit, threads):
     t1 = time.time()
     h = model(False)
     h.run()
-    out["lp_value"] = h.getInfo().objective_function_value
+    out["cost_unit"] = unit
+    out["lp_status"] = h.modelStatusToString(h.getModelStatus())
+    out["lp_value"] = h.getInfo().objective_function_value * unit
     out["lp_s"] = round(time.time() - t1, 2)
     t2 = time.time()
     h = model(True)
@@ -179,7 +189,7 @@ def solve(cands, seg_m, sets, target, time_limit, threads):
     status = h.modelStatusToString(h.getModelStatus())
     out["mip_s"] = round(time.time() - t2, 2)
     out["status"] = status
-    out["mip_bound"] = info.mip_dual_bound
+    out["mip_bound"] = info.mip_dual_bound * unit
     out["mip_nodes"] = info.mip_node_count
     sol = h.getSolution().col_value
     chosen = [paid[j] for j in range(n) if sol[j] > 0.5]

@@ -48,16 +48,21 @@ struct Ctx<'a> {
     best_cost: u64,
     nodes: u64,
     limit: u64,
+    /// Work done (candidates scanned plus incidences of Lagrangian node bounds), and its
+    /// limit.
+    work: u64,
+    work_limit: u64,
     aborted: bool,
 }
 
 /// Searches for a cover cheaper than `incumbent` (a feasible cover of cost
-/// `incumbent_cost`), visiting at most `node_limit` nodes; `pi`: the root's multipliers.
+/// `incumbent_cost`), visiting at most `limits.0` nodes and doing at most `limits.1` work
+/// (see [`crate::Options::exact_work`]); `pi`: the root's multipliers.
 pub(crate) fn branch_and_bound(
     r: &Reduced,
     incumbent: Vec<u32>,
     incumbent_cost: u64,
-    node_limit: u64,
+    (node_limit, work_limit): (u64, u64),
     pi: Option<&[f64]>,
 ) -> Search {
     let lagrange = pi.map(|pi| {
@@ -79,6 +84,8 @@ pub(crate) fn branch_and_bound(
         best_cost: incumbent_cost,
         nodes: 0,
         limit: node_limit,
+        work: 0,
+        work_limit,
         aborted: false,
     };
     node(&mut ctx);
@@ -94,7 +101,7 @@ fn node(ctx: &mut Ctx) {
     if ctx.aborted {
         return;
     }
-    if ctx.nodes >= ctx.limit {
+    if ctx.nodes >= ctx.limit || ctx.work >= ctx.work_limit {
         ctx.aborted = true;
         return;
     }
@@ -137,7 +144,9 @@ fn node(ctx: &mut Ctx) {
     if rem > 0 || r.round_up(u64::try_from(bound).unwrap_or(u64::MAX)) >= ctx.best_cost {
         return;
     }
+    ctx.work = ctx.work.saturating_add(r.n() as u64);
     if let Some((p, order)) = &ctx.lagrange {
+        ctx.work = ctx.work.saturating_add(r.set_elems.len() as u64);
         if lagrangian_node_bound(ctx, p, order, deficit) >= ctx.best_cost {
             return;
         }

@@ -14,9 +14,16 @@
 //!    and drop-repair moves);
 //! 4. a window search: drop a site and the chosen sites near it, re-solve the freed region
 //!    as a small partial cover of its own (exactly when its branch and bound finishes);
-//! 5. on small reduced instances, a depth-first branch and bound ([`branch_and_bound`]) that
-//!    proves optimality; on medium ones, a best-first branch and bound with a Lagrangian
-//!    bound at every node, which proves optimality or at least raises the certified bound.
+//! 5. on medium reduced instances (up to 1,000 candidates), a best-first branch and bound
+//!    with a Lagrangian bound at every node, which finds covers and proves optimality or at
+//!    least raises the certified bound; then, up to 400 candidates and while the gap is
+//!    open, a depth-first branch and bound ([`branch_and_bound`]) with cheap node bounds
+//!    that proves optimality within its work limit.
+//!
+//! Every bound is rounded up to a multiple of the greatest common divisor of the costs
+//! (every cover costs such a multiple): with unit-price sites, a whole number of sites.
+//! On city instances (one price per site) this alone closes most of the gap of the
+//! Lagrangian (= LP) bound on small areas: 4.46 sites become 5.
 //!
 //! The reported lower bound is certified: the Lagrangian value is recomputed in exact
 //! integer arithmetic from the best multipliers rounded down to a fixed-point grid. Costs,
@@ -93,8 +100,13 @@ pub struct Options {
     pub local_search_starts: usize,
     /// Node limit of the branch and bound; 0 = no branch and bound.
     pub exact_node_limit: u64,
-    /// Branch and bound runs only when the reduced instance has at most this many candidates.
+    /// The depth-first branch and bound runs only when the reduced instance has at most
+    /// this many candidates.
     pub exact_max_candidates: usize,
+    /// Work limit of the depth-first branch and bound: the sum over its nodes of the
+    /// candidates plus, where the node's Lagrangian bound is evaluated, the incidences of
+    /// the instance. The default is a few seconds of a release build.
+    pub exact_work: u64,
     /// Run the window search (large neighbourhood search: drop a site and its chosen
     /// neighbours, re-solve the freed region exactly or nearly) after the local search.
     pub window_search: bool,
@@ -131,7 +143,8 @@ impl Default for Options {
             local_search_passes: 20,
             local_search_starts: 3,
             exact_node_limit: 200_000,
-            exact_max_candidates: 60,
+            exact_max_candidates: 400,
+            exact_work: 3_000_000_000,
             window_search: true,
             window_pool: 60,
             window_passes: 4,
@@ -378,6 +391,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
                 local_search_starts: 2,
                 exact_node_limit: opts.window_node_limit,
                 exact_max_candidates: opts.window_pool.max(2),
+                exact_work: u64::MAX,
                 window_search: false,
                 window_pool: 0,
                 window_passes: 0,
@@ -400,27 +414,8 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
         }
     }
 
-    // Exact search on small instances.
-    let mut proven = lower_bound >= best_cost;
-    if !proven && opts.exact_node_limit > 0 && r.n() <= opts.exact_max_candidates {
-        let s = branch_and_bound::branch_and_bound(
-            &r,
-            best.clone(),
-            best_cost,
-            opts.exact_node_limit,
-            root_pi.as_deref(),
-        );
-        stats.bnb_nodes = s.nodes;
-        if s.best_cost < best_cost {
-            best_cost = s.best_cost;
-            best = s.best;
-        }
-        if s.proven {
-            proven = true;
-            lower_bound = best_cost;
-        }
-    }
     // Best-first Lagrangian search on medium instances.
+    let mut proven = lower_bound >= best_cost;
     if !proven
         && opts.lagrangian_bnb_nodes > 0
         && opts.lagrangian_bnb_iterations > 0
@@ -445,6 +440,28 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
         }
         lower_bound = lower_bound.max(s.lower_bound);
         proven = lower_bound >= best_cost;
+    }
+
+    // Depth-first search on small and medium instances: it proves optimality where the
+    // best-first search, better at finding covers, ran out of nodes (a whole number of
+    // unit-price sites is often proven by many cheap nodes).
+    if !proven && opts.exact_node_limit > 0 && r.n() <= opts.exact_max_candidates {
+        let s = branch_and_bound::branch_and_bound(
+            &r,
+            best.clone(),
+            best_cost,
+            (opts.exact_node_limit, opts.exact_work),
+            root_pi.as_deref(),
+        );
+        stats.bnb_nodes = s.nodes;
+        if s.best_cost < best_cost {
+            best_cost = s.best_cost;
+            best = s.best;
+        }
+        if s.proven {
+            proven = true;
+            lower_bound = best_cost;
+        }
     }
     Ok(finish(&best, lower_bound, proven, stats))
 }
