@@ -9,7 +9,7 @@ use super::{init_threads, BadInput};
 use fiberplan_io::dem::cases::{read_case_table, read_lines, CaseRow, CaseTable};
 use fiberplan_io::{InputError, Where};
 use fiberplan_radio::itm::{self, ItmParams};
-use fiberplan_radio::pfl::{parse_f64, parse_pfl_into, Pfl};
+use fiberplan_radio::pfl::{parse_f64, parse_pfl_bytes, Pfl, PflError};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -177,12 +177,17 @@ where
     for c in chunks {
         bufs.push(c?);
     }
+    print_bufs(&header, &bufs)
+}
+
+/// Print the header line and the rows' buffers on stdout.
+fn print_bufs(header: &str, bufs: &[Vec<u8>]) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     out.write_all(header.as_bytes())?;
     out.write_all(b"\n")?;
     for b in bufs {
-        out.write_all(&b)?;
+        out.write_all(b)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -194,6 +199,102 @@ struct ItmCases<'a> {
     columns: &'a [&'a str],
     ints: &'a [&'a str],
     with_mode: bool,
+}
+
+/// The per-row work shared by `itm-p2p` and `itm-area`: the columns `eval` reads (in
+/// `ItmCases::columns` order), which are whole numbers, and the echoed columns.
+struct ItmRows<'a> {
+    table: &'a Table<'a>,
+    cols: Vec<usize>,
+    is_int: Vec<bool>,
+    keep: Vec<usize>,
+    with_mode: bool,
+}
+
+impl<'a> ItmRows<'a> {
+    /// The columns of `spec` in `table`, and the output header: every input column but
+    /// `A__db`, then `A__db`, `mode` when asked and `warnings`.
+    fn new(table: &'a Table<'a>, spec: &ItmCases<'_>) -> Result<(Self, String), InputError> {
+        let cols = table.columns(spec.columns)?;
+        let is_int: Vec<bool> = spec.columns.iter().map(|c| spec.ints.contains(c)).collect();
+        let keep = table.echo("A__db");
+        let extra: &[&str] = if spec.with_mode {
+            &["A__db", "mode", "warnings"]
+        } else {
+            &["A__db", "warnings"]
+        };
+        let header = table.echo_header(&keep, extra);
+        let rows = ItmRows {
+            table,
+            cols,
+            is_int,
+            keep,
+            with_mode: spec.with_mode,
+        };
+        Ok((rows, header))
+    }
+
+    /// Read a row's numbers into `values`, run `eval` on them and append the output line.
+    fn line<S, F>(
+        &self,
+        scratch: &mut S,
+        values: &mut [f64; 16],
+        row: &CaseRow,
+        out: &mut Vec<u8>,
+        eval: &F,
+    ) -> Result<(), InputError>
+    where
+        F: Fn(
+            &mut S,
+            &CaseRow,
+            &[f64],
+        ) -> Result<Result<itm::ItmResult, itm::ItmError>, InputError>,
+    {
+        let values = self.values(row, values)?;
+        let r = eval(scratch, row, values)?;
+        self.write(row, r, out)
+    }
+
+    /// A row's numbers, in `ItmCases::columns` order.
+    fn values<'v>(
+        &self,
+        row: &CaseRow,
+        values: &'v mut [f64; 16],
+    ) -> Result<&'v [f64], InputError> {
+        let table = self.table;
+        let values = &mut values[..self.cols.len()];
+        for ((v, &c), &int) in values.iter_mut().zip(&self.cols).zip(&self.is_int) {
+            *v = if int {
+                table.int(row, c)? as f64
+            } else {
+                table.num(row, c)?
+            };
+        }
+        Ok(values)
+    }
+
+    /// Append a row's output line: its echoed cells and ITM's result (or the row's error).
+    fn write(
+        &self,
+        row: &CaseRow,
+        r: Result<itm::ItmResult, itm::ItmError>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), InputError> {
+        let table = self.table;
+        let r = r.map_err(|e| table.itm_error(row, row.index, e))?;
+        echo_cells(out, table, row, &self.keep);
+        if self.with_mode {
+            writeln!(
+                out,
+                ",{:.2},{},{}",
+                r.a_db, r.inter.mode as i32, r.warnings.0
+            )
+        } else {
+            writeln!(out, ",{:.2},{}", r.a_db, r.warnings.0)
+        }
+        .expect("write to a Vec");
+        Ok(())
+    }
 }
 
 /// The shared runner of `itm-p2p` and `itm-area`: read the table, echo every input
@@ -213,42 +314,12 @@ where
         + Sync
         + Send,
 {
-    let cols = table.columns(spec.columns)?;
-    let is_int: Vec<bool> = spec.columns.iter().map(|c| spec.ints.contains(c)).collect();
-    let keep = table.echo("A__db");
-    let extra: &[&str] = if spec.with_mode {
-        &["A__db", "mode", "warnings"]
-    } else {
-        &["A__db", "warnings"]
-    };
-    let header = table.echo_header(&keep, extra);
+    let (rows, header) = ItmRows::new(table, &spec)?;
     print_rows(
         header,
         &table.t.rows,
         || (init(), [0.0; 16]),
-        |(scratch, values), row, out| {
-            let values = &mut values[..cols.len()];
-            for ((v, &c), &int) in values.iter_mut().zip(&cols).zip(&is_int) {
-                *v = if int {
-                    table.int(row, c)? as f64
-                } else {
-                    table.num(row, c)?
-                };
-            }
-            let r = eval(scratch, row, values)?.map_err(|e| table.itm_error(row, row.index, e))?;
-            echo_cells(out, table, row, &keep);
-            if spec.with_mode {
-                writeln!(
-                    out,
-                    ",{:.2},{},{}",
-                    r.a_db, r.inter.mode as i32, r.warnings.0
-                )
-            } else {
-                writeln!(out, ",{:.2},{}", r.a_db, r.warnings.0)
-            }
-            .expect("write to a Vec");
-            Ok(())
-        },
+        |(scratch, values), row, out| rows.line(scratch, values, row, out, &eval),
     )
 }
 
@@ -276,9 +347,65 @@ const P2P_COLUMNS: [&str; 12] = [
     "mdvar",
 ];
 
+/// ITM's parameters from a point-to-point row's values (in `P2P_COLUMNS` order).
+fn p2p_params(v: &[f64]) -> ItmParams {
+    ItmParams {
+        epsilon: v[2],
+        sigma: v[3],
+        n_0: v[4],
+        f_mhz: v[5],
+        pol: v[6] as i32,
+        climate: v[7] as i32,
+        time: v[8],
+        location: v[9],
+        situation: v[10],
+        mdvar: v[11] as i32,
+    }
+}
+
+/// A point-to-point case for `itm::p2p_pair`: a row's heights, its profile and parameters.
+fn pair_case<'a>(v: &[f64], p: &'a Pfl, params: &'a ItmParams) -> itm::P2pCase<'a> {
+    itm::P2pCase {
+        h_tx_m: v[0],
+        h_rx_m: v[1],
+        elev: &p.elevations,
+        interval_m: p.interval_m,
+        params,
+    }
+}
+
+/// One point-to-point case: the row's values (in `P2P_COLUMNS` order) over the profile
+/// `line`, parsed into `pfl` (reused from row to row).
+fn p2p_case(
+    pfl: &mut Pfl,
+    v: &[f64],
+    line: &[u8],
+) -> Result<Result<itm::ItmResult, itm::ItmError>, PflError> {
+    parse_pfl_bytes(line, pfl)?;
+    Ok(itm::p2p(
+        v[0],
+        v[1],
+        &pfl.elevations,
+        pfl.interval_m,
+        &p2p_params(v),
+    ))
+}
+
 fn itm_p2p(args: ItmP2pArgs) -> anyhow::Result<ExitCode> {
     init_threads(args.threads)?;
     let table = Table::read(&args.cases)?;
+    let spec = ItmCases {
+        columns: &P2P_COLUMNS,
+        ints: &ITM_INTS,
+        with_mode: true,
+    };
+    // The common case streams the profiles; anything unusual goes the whole-file way,
+    // which finds and reports it.
+    if let Ok((rows, header)) = ItmRows::new(&table, &spec) {
+        if let Some(bufs) = p2p_streamed(&rows, &args.profiles) {
+            return print_bufs(&header, &bufs);
+        }
+    }
     let pfls = read_lines(&args.profiles)?;
     if pfls.len() < table.t.rows.len() {
         return Err(InputError::file(
@@ -292,36 +419,111 @@ fn itm_p2p(args: ItmP2pArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let spec = ItmCases {
-        columns: &P2P_COLUMNS,
-        ints: &ITM_INTS,
-        with_mode: true,
-    };
     run_itm_cases(&table, spec, Pfl::default, |pfl, row, v| {
         let i = row.index;
-        let params = ItmParams {
-            epsilon: v[2],
-            sigma: v[3],
-            n_0: v[4],
-            f_mhz: v[5],
-            pol: v[6] as i32,
-            climate: v[7] as i32,
-            time: v[8],
-            location: v[9],
-            situation: v[10],
-            mdvar: v[11] as i32,
-        };
-        parse_pfl_into(pfls.get(i), pfl).map_err(|e| {
-            InputError::new(&args.profiles, Where::Line(i as u64 + 1), e.to_string())
-        })?;
-        Ok(itm::p2p(
-            v[0],
-            v[1],
-            &pfl.elevations,
-            pfl.interval_m,
-            &params,
-        ))
+        p2p_case(pfl, v, pfls.get(i).as_bytes())
+            .map_err(|e| InputError::new(&args.profiles, Where::Line(i as u64 + 1), e.to_string()))
     })
+}
+
+/// Profile bytes read at a time by [`p2p_streamed`]: a block stays in cache while its
+/// lines are parsed.
+const STREAM_BLOCK: usize = 1 << 19;
+
+/// Rows per parallel work item in [`p2p_streamed`] (a block holds some 300 lines of 200
+/// points).
+const STREAM_CHUNK: usize = 32;
+
+/// `itm-p2p`'s output lines (in order, in buffers) with the profile file read a block at a
+/// time while the cases are computed, instead of whole: no buffer the size of the file to
+/// fault in, no UTF-8 pass over it, lines parsed while they are in cache. For the clean
+/// case only: `None` at anything else (a file that cannot be read, text that is not
+/// ASCII, a row or line that fails, too few lines); the whole-file path then runs and
+/// reports it. Lines are split as `read_lines` splits them (at '\n', without trailing
+/// '\r's), and the same per-row work runs on them, so the output is the same.
+fn p2p_streamed(rows: &ItmRows<'_>, path: &Path) -> Option<Vec<Vec<u8>>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let cases = &rows.table.t.rows;
+    let mut bufs = Vec::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * STREAM_BLOCK);
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut next = 0;
+    loop {
+        let before = buf.len();
+        let got = (&mut file)
+            .take(STREAM_BLOCK as u64)
+            .read_to_end(&mut buf)
+            .ok()?;
+        let eof = got < STREAM_BLOCK;
+        if !buf[before..].is_ascii() {
+            return None;
+        }
+        // Complete lines: up to the last '\n', and at the end of the file the rest.
+        lines.clear();
+        let mut start = 0;
+        while let Some(p) = fiberplan_radio::pfl::find_newline(&buf[start..]) {
+            lines.push((start, start + p));
+            start += p + 1;
+        }
+        if eof && start < buf.len() {
+            lines.push((start, buf.len()));
+            start = buf.len();
+        }
+        let take = lines.len().min(cases.len() - next);
+        let text = &buf;
+        let work: Vec<Option<Vec<u8>>> = cases[next..next + take]
+            .par_chunks(STREAM_CHUNK)
+            .zip(lines[..take].par_chunks(STREAM_CHUNK))
+            .map_init(
+                || ([Pfl::default(), Pfl::default()], [[0.0; 16]; 2]),
+                |(pfls, values), (chunk, spans)| {
+                    let mut out = Vec::with_capacity(chunk.len() * 128);
+                    let line = |k: usize| {
+                        let (a, b) = spans[k];
+                        let mut line = &text[a..b];
+                        while let [rest @ .., b'\r'] = line {
+                            line = rest;
+                        }
+                        line
+                    };
+                    // Two rows at a time through `p2p_pair` (the same results as one by one).
+                    let mut k = 0;
+                    while k + 1 < chunk.len() {
+                        let (r0, r1) = (&chunk[k], &chunk[k + 1]);
+                        let [p0, p1] = &mut *pfls;
+                        let [w0, w1] = &mut *values;
+                        let v0 = rows.values(r0, w0).ok()?;
+                        let v1 = rows.values(r1, w1).ok()?;
+                        parse_pfl_bytes(line(k), p0).ok()?;
+                        parse_pfl_bytes(line(k + 1), p1).ok()?;
+                        let (q0, q1) = (p2p_params(v0), p2p_params(v1));
+
+                        let [a0, a1] =
+                            itm::p2p_pair(&pair_case(v0, p0, &q0), &pair_case(v1, p1, &q1));
+                        rows.write(r0, a0, &mut out).ok()?;
+                        rows.write(r1, a1, &mut out).ok()?;
+                        k += 2;
+                    }
+                    if k < chunk.len() {
+                        let v0 = rows.values(&chunk[k], &mut values[0]).ok()?;
+                        let r = p2p_case(&mut pfls[0], v0, line(k)).ok()?;
+                        rows.write(&chunk[k], r, &mut out).ok()?;
+                    }
+                    Some(out)
+                },
+            )
+            .collect();
+        for w in work {
+            bufs.push(w?);
+        }
+        next += take;
+        buf.drain(..start);
+        if eof {
+            break;
+        }
+    }
+    (next == cases.len()).then_some(bufs)
 }
 
 const AREA_COLUMNS: [&str; 16] = [

@@ -12,6 +12,8 @@ pub enum PflError {
     BadCount(String),
     #[error("the interval must be a positive number of metres, got {0}")]
     BadInterval(String),
+    #[error("the line is not UTF-8 text")]
+    NotUtf8,
     #[error("{declared} intervals need {need} elevations, the line has {got}")]
     WrongLength {
         declared: usize,
@@ -87,6 +89,48 @@ pub fn parse_pfl_into(line: &str, out: &mut Pfl) -> Result<(), PflError> {
         return r;
     }
     parse_general(line, out)
+}
+
+/// [`parse_pfl_into`] on a line given as bytes (what a streamed profile file hands out):
+/// the same profile or the same error for any UTF-8 text, without checking the text
+/// first when it is plain decimals (the fast scan accepts nothing but ASCII digits,
+/// signs, dots and commas). Text that is not UTF-8 is [`PflError::NotUtf8`].
+pub fn parse_pfl_bytes(line: &[u8], out: &mut Pfl) -> Result<(), PflError> {
+    if scan_plain(line.trim_ascii(), &mut out.elevations) {
+        let f = &out.elevations;
+        let (count, interval) = (f[0], f[1]);
+        if count >= 2.0
+            && count.fract() == 0.0
+            && count < 1e7
+            && interval > 0.0
+            && interval.is_finite()
+            && f.len() - 2 == count as usize + 1
+        {
+            out.interval_m = interval;
+            out.elevations.drain(..2);
+            return Ok(());
+        }
+    }
+    // Anything else (other whitespace, exponents, a bad count...): the text path decides.
+    match std::str::from_utf8(line) {
+        Ok(text) => parse_pfl_into(text, out),
+        Err(_) => Err(PflError::NotUtf8),
+    }
+}
+
+/// Where the first '\n' of `b` is: 32 bytes at a time (a branch-free test the compiler
+/// turns into vector compares), then byte by byte in the 32 that hold it. How a
+/// streamed profile file is cut into lines.
+pub fn find_newline(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i + 32 <= b.len() {
+        let block = &b[i..i + 32];
+        if block.iter().fold(false, |any, &c| any | (c == b'\n')) {
+            break;
+        }
+        i += 32;
+    }
+    b[i..].iter().position(|&c| c == b'\n').map(|p| i + p)
 }
 
 /// Count, interval and length checks on the numbers of a line (`fields` = all of them).
@@ -239,6 +283,9 @@ fn comma_mask(w: u64) -> u64 {
 fn plain_field(b: &[u8], s: usize, e: usize) -> Option<f64> {
     let neg = b[s] == b'-';
     let st = s + neg as usize;
+    if e - st <= 8 {
+        return short_field(word(b, st), e - st).map(|v| if neg { -v } else { v });
+    }
     let (d, t) = digit_run(word(b, st));
     let p = st + d;
     let (mantissa, digits, frac) = if p >= e {
@@ -271,6 +318,43 @@ fn plain_field(b: &[u8], s: usize, e: usize) -> Option<f64> {
     }
     let v = mantissa as i64 as f64 / POW10[frac];
     Some(if neg { -v } else { v })
+}
+
+/// An unsigned plain decimal of `len` (0-8) bytes, the first `len` bytes of `w` (first
+/// byte lowest): digits with at most one dot. The dot is taken out by moving the digits
+/// before it up one byte, and the (at most 8) digits are read at once.
+#[inline]
+fn short_field(w: u64, len: usize) -> Option<f64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let t = w ^ (0x30 * ONES);
+    // Non-digit bytes among the first len (as digit_run's test).
+    let inside = if len == 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    let non_digit = (((t & (0x7f * ONES)) + 0x76 * ONES) | t) & (0x80 * ONES) & inside;
+    let (digits, frac, t) = if non_digit == 0 {
+        (len, 0, t)
+    } else {
+        let p = (non_digit.trailing_zeros() / 8) as usize;
+        // One non-digit, a dot ('.' ^ '0' = 0x1e).
+        if non_digit & (non_digit - 1) != 0 || (t >> (8 * p)) & 0xff != 0x1e {
+            return None;
+        }
+        let below = (1u64 << (8 * p)) - 1;
+        (
+            len - 1,
+            len - 1 - p,
+            ((t & below) << 8) | (t & !below & !(0xff << (8 * p))),
+        )
+    };
+    if digits == 0 {
+        return None;
+    }
+    // The digits now fill bytes (len - digits)..len: align them to the low end.
+    let t = t >> (8 * (len - digits));
+    Some(digits_value(t, digits) as i64 as f64 / POW10[frac])
 }
 
 /// [`plain_field`] byte by byte, for fields whose digit runs are 8 or longer.
@@ -428,6 +512,92 @@ mod tests {
     }
 
     #[test]
+    fn short_fields_equal_std() {
+        let word_of = |f: &str| {
+            let mut w = *b"9,7.5,-3";
+            w[..f.len()].copy_from_slice(f.as_bytes());
+            u64::from_le_bytes(w)
+        };
+        for f in [
+            "0",
+            "7",
+            "12",
+            "1.5",
+            ".5",
+            "5.",
+            "123.456",
+            "1234.567",
+            "12345678",
+            "99999999",
+            "0.000001",
+            "00000001",
+            "9.999999",
+            "1077.002",
+            "",
+            ".",
+            "..",
+            "1.2.3",
+            "12,4",
+            "-1",
+            "+1",
+            "1e3",
+            " 5",
+            "7x",
+        ] {
+            let got = short_field(word_of(f), f.len());
+            let want = f
+                .parse::<f64>()
+                .ok()
+                .filter(|_| f.bytes().all(|c| c == b'.' || c.is_ascii_digit()));
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn newlines_found_like_position() {
+        let mut b = vec![b'7'; 200];
+        assert_eq!(find_newline(&b), None);
+        for at in [0, 1, 31, 32, 33, 63, 64, 150, 199] {
+            b[at] = b'\n';
+            assert_eq!(find_newline(&b), Some(at));
+            assert_eq!(find_newline(&b[..at]), None);
+            b[at] = b'7';
+        }
+        b[40] = b'\n';
+        b[90] = b'\n';
+        assert_eq!(find_newline(&b), Some(40));
+        assert_eq!(find_newline(&b[41..]), Some(49));
+        assert_eq!(find_newline(b""), None);
+    }
+
+    #[test]
+    fn bytes_by_hand() {
+        let mut p = Pfl::default();
+        parse_pfl_bytes(b" 2,100,1.5,-2,30\r", &mut p).unwrap();
+        assert_eq!(
+            (p.interval_m, p.elevations.clone()),
+            (100.0, vec![1.5, -2.0, 30.0])
+        );
+        parse_pfl_bytes(b"2, 1e2, 1,2,3", &mut p).unwrap();
+        assert_eq!(
+            (p.interval_m, p.elevations.clone()),
+            (100.0, vec![1.0, 2.0, 3.0])
+        );
+        assert_eq!(
+            parse_pfl_bytes(b"3,100,1,2,3", &mut p),
+            Err(PflError::WrongLength {
+                declared: 3,
+                need: 4,
+                got: 3
+            })
+        );
+        assert_eq!(
+            parse_pfl_bytes(b"2,100,1,2,\xff", &mut p),
+            Err(PflError::NotUtf8)
+        );
+    }
+
+    #[test]
     fn eight_byte_digit_runs() {
         for text in [
             "1234.567", "0.0,1,2,", "98765432", ".5,-1", "7-1.5e3", "1234567,",
@@ -471,6 +641,16 @@ mod tests {
             let mut b = Pfl::default();
             prop_assert_eq!(parse_pfl_into(&line, &mut a), parse_general(&line, &mut b));
             prop_assert_eq!(a, b);
+        }
+        #[test]
+        fn bytes_equal_text(s in "[-0-9.,]{0,60}", pre in "[ \t\r\u{b}\u{c}\u{2003}]{0,2}", post in "[ \t\r\n\u{b}\u{85}]{0,2}") {
+            // Streamed lines come as bytes: the same profile or error as the text path.
+            for line in [format!("{pre}3,25.5,{s}{post}"), format!("{pre}{s}{post}"), format!("3,25.5,1,2,3,{s}{post}")] {
+                let mut a = Pfl::default();
+                let mut b = Pfl::default();
+                prop_assert_eq!(parse_pfl_bytes(line.as_bytes(), &mut a), parse_pfl_into(&line, &mut b));
+                prop_assert_eq!(a, b);
+            }
         }
         #[test]
         fn fast_scan_equals_general_on_long_text(s in "[-0-9.,]{20,120}") {

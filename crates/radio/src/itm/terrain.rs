@@ -20,102 +20,279 @@ fn fdim(x: f64, y: f64) -> f64 {
 /// Horizon angles (radians) and distances (m) of both terminals, structural heights `h`.
 /// Without an obstruction the horizon is the other terminal.
 pub fn find_horizons(z: &[f64], xi: f64, a_e_m: f64, h: [f64; 2]) -> ([f64; 2], [f64; 2]) {
-    let np = z.len() - 1;
-    let d = np as f64 * xi;
-    let z_tx = z[0] + h[0];
-    let z_rx = z[np] + h[1];
-    let half_curv = 1.0 / (2.0 * a_e_m);
-    let mut theta = [
-        (z_rx - z_tx) / d - d * half_curv,
-        -(z_rx - z_tx) / d - d * half_curv,
-    ];
-    let mut d_hzn = [d, d];
-    let mut d_tx = 0.0;
-    let mut d_rx = d;
-    for &zi in &z[1..np] {
-        d_tx += xi;
-        d_rx -= xi;
-        let t_tx = (zi - z_tx) / d_tx - d_tx * half_curv;
-        let t_rx = -(z_rx - zi) / d_rx - d_rx * half_curv;
-        if t_tx > theta[0] {
-            theta[0] = t_tx;
-            d_hzn[0] = d_tx;
-        }
-        if t_rx > theta[1] {
-            theta[1] = t_rx;
-            d_hzn[1] = d_rx;
+    let mut s = Horizons::new(z, xi, a_e_m, h);
+    for &zi in &z[1..z.len() - 1] {
+        s.step(zi);
+    }
+    (s.theta, s.d_hzn)
+}
+
+/// [`find_horizons`] as a state stepped over the inner points, so that two profiles'
+/// searches can share one loop (see [`quick_pfl_pair`]).
+struct Horizons {
+    z_tx: f64,
+    z_rx: f64,
+    half_curv: f64,
+    xi: f64,
+    d_tx: f64,
+    d_rx: f64,
+    theta: [f64; 2],
+    d_hzn: [f64; 2],
+}
+
+impl Horizons {
+    fn new(z: &[f64], xi: f64, a_e_m: f64, h: [f64; 2]) -> Horizons {
+        let np = z.len() - 1;
+        let d = np as f64 * xi;
+        let z_tx = z[0] + h[0];
+        let z_rx = z[np] + h[1];
+        let half_curv = 1.0 / (2.0 * a_e_m);
+        Horizons {
+            z_tx,
+            z_rx,
+            half_curv,
+            xi,
+            d_tx: 0.0,
+            d_rx: d,
+            theta: [
+                (z_rx - z_tx) / d - d * half_curv,
+                -(z_rx - z_tx) / d - d * half_curv,
+            ],
+            d_hzn: [d, d],
         }
     }
-    (theta, d_hzn)
+
+    #[inline(always)]
+    fn step(&mut self, zi: f64) {
+        self.d_tx += self.xi;
+        self.d_rx -= self.xi;
+        let t_tx = (zi - self.z_tx) / self.d_tx - self.d_tx * self.half_curv;
+        let t_rx = -(self.z_rx - zi) / self.d_rx - self.d_rx * self.half_curv;
+        if t_tx > self.theta[0] {
+            self.theta[0] = t_tx;
+            self.d_hzn[0] = self.d_tx;
+        }
+        if t_rx > self.theta[1] {
+            self.theta[1] = t_rx;
+            self.d_hzn[1] = self.d_rx;
+        }
+    }
 }
 
 /// Least-squares line through the profile points between `d_start` and `d_end` (metres
 /// from the transmitter), evaluated at both ends of the whole profile.
 pub fn linear_least_squares_fit(z: &[f64], xi: f64, d_start: f64, d_end: f64) -> (f64, f64) {
-    let np = (z.len() - 1) as i64;
-    let npf = np as f64;
-    let mut i_start = fdim(d_start / xi, 0.0) as i64;
-    let mut i_end = np - fdim(npf, d_end / xi) as i64;
-    if i_end <= i_start {
-        i_start = fdim(i_start as f64, 1.0) as i64;
-        i_end = np - fdim(npf, i_end as f64 + 1.0) as i64;
+    Fit::new(z, xi, d_start, d_end).run()
+}
+
+/// [`linear_least_squares_fit`] as a state stepped over the points, so that two fits'
+/// sums (chains of additions) can share one loop; each keeps its own order of additions.
+struct Fit<'a> {
+    z: &'a [f64],
+    i: usize,
+    steps: usize,
+    x_length: f64,
+    mid: f64,
+    mid_end: f64,
+    npf: f64,
+    sum_y: f64,
+    scaled: f64,
+}
+
+impl<'a> Fit<'a> {
+    fn new(z: &'a [f64], xi: f64, d_start: f64, d_end: f64) -> Fit<'a> {
+        let np = (z.len() - 1) as i64;
+        let npf = np as f64;
+        let mut i_start = fdim(d_start / xi, 0.0) as i64;
+        let mut i_end = np - fdim(npf, d_end / xi) as i64;
+        if i_end <= i_start {
+            i_start = fdim(i_start as f64, 1.0) as i64;
+            i_end = np - fdim(npf, i_end as f64 + 1.0) as i64;
+        }
+        let x_length = (i_end - i_start) as f64;
+        let mid = -0.5 * x_length;
+        let (a, b) = (z[i_start as usize], z[i_end as usize]);
+        Fit {
+            z,
+            i: i_start as usize,
+            steps: (i_end - i_start - 1).max(0) as usize,
+            x_length,
+            mid,
+            mid_end: i_end as f64 + mid,
+            npf,
+            sum_y: 0.5 * (a + b),
+            scaled: 0.5 * (a - b) * mid,
+        }
     }
-    let x_length = (i_end - i_start) as f64;
-    let mut mid = -0.5 * x_length;
-    let mid_end = i_end as f64 + mid;
-    let (a, b) = (z[i_start as usize], z[i_end as usize]);
-    let mut sum_y = 0.5 * (a + b);
-    let mut scaled = 0.5 * (a - b) * mid;
-    let mut i = i_start as usize;
-    for _ in 2..=(i_end - i_start) {
-        i += 1;
-        mid += 1.0;
-        sum_y += z[i];
-        scaled += z[i] * mid;
+
+    #[inline(always)]
+    fn step(&mut self) {
+        self.i += 1;
+        self.mid += 1.0;
+        let zi = self.z[self.i];
+        self.sum_y += zi;
+        self.scaled += zi * self.mid;
     }
-    sum_y /= x_length;
-    scaled = scaled * 12.0 / ((x_length * x_length + 2.0) * x_length);
-    (sum_y - scaled * mid_end, sum_y + scaled * (npf - mid_end))
+
+    /// Every step, then the line's ends.
+    fn run(mut self) -> (f64, f64) {
+        for _ in 0..self.steps {
+            self.step();
+        }
+        self.finish()
+    }
+
+    /// The line's ends, once every step is taken.
+    fn finish(self) -> (f64, f64) {
+        let x = self.x_length;
+        let sum_y = self.sum_y / x;
+        let scaled = self.scaled * 12.0 / ((x * x + 2.0) * x);
+        (
+            sum_y - scaled * self.mid_end,
+            sum_y + scaled * (self.npf - self.mid_end),
+        )
+    }
+}
+
+/// Two fits in one loop (their additions interleaved, each in its own order).
+fn fit_pair(mut a: Fit<'_>, mut b: Fit<'_>) -> ((f64, f64), (f64, f64)) {
+    let k = a.steps.min(b.steps);
+    for _ in 0..k {
+        a.step();
+        b.step();
+    }
+    for _ in k..a.steps {
+        a.step();
+    }
+    for _ in k..b.steps {
+        b.step();
+    }
+    (a.finish(), b.finish())
 }
 
 /// Terrain irregularity parameter delta h (m): the interdecile range of the heights
 /// above a fitted line between `d_start` and `d_end`, sampled at up to 245 points and
 /// scaled to an infinite path ([ERL 79-ITS 67, Eqn 3] inverted).
 pub fn delta_h(z: &[f64], xi: f64, d_start: f64, d_end: f64) -> f64 {
-    let np = z.len() - 1;
-    let mut x_start = d_start / xi;
-    let x_end = d_end / xi;
-    if x_end - x_start < 2.0 {
+    let Some(mut a) = Sampler::new(z, xi, d_start, d_end) else {
         return 0.0;
-    }
-    let p10 = ((0.1 * (x_end - x_start + 8.0)) as i64).clamp(4, 25) as usize;
-    let n = 10 * p10 - 5;
-    let p90 = n - p10;
-    let np_s = (n - 1) as f64;
-    let step = (x_end - x_start) / np_s;
-    let mut i = x_start as i64 as usize;
-    x_start -= (i + 1) as f64;
+    };
     let mut s = [0.0f64; 245];
-    let s = &mut s[..n];
+    let s = &mut s[..a.n];
     for sj in s.iter_mut() {
-        while x_start > 0.0 && i + 1 < np {
-            x_start -= 1.0;
-            i += 1;
-        }
-        *sj = z[i + 1] + (z[i + 1] - z[i]) * x_start;
-        x_start += step;
+        *sj = a.next();
     }
-    let (mut fit, fit_end) = linear_least_squares_fit(s, 1.0, 0.0, np_s);
-    let slope = (fit_end - fit) / np_s;
+    let (mut fit, fit_end) = linear_least_squares_fit(s, 1.0, 0.0, a.np_s);
+    let slope = (fit_end - fit) / a.np_s;
     for sj in s.iter_mut() {
         *sj -= fit;
         fit += slope;
     }
-    // Descending order statistics, as NTIA's nth_element with std::greater: q10 is the
-    // p10-th largest, q90 (index p90 = n - p10 descending) the p10-th smallest.
-    debug_assert_eq!(n - 1 - p90, p10 - 1);
-    let (q10, q90) = kth_largest_and_smallest(s, p10);
-    (q10 - q90) / (1.0 - 0.8 * (-(d_end - d_start) / 50e3).exp())
+    a.finish(s)
+}
+
+/// Delta h of two profiles at once: the same values as [`delta_h`] on each, with the two
+/// samplings, fits and detrendings (chains of additions) sharing loops.
+fn delta_h_pair(a: (&[f64], f64, f64, f64), b: (&[f64], f64, f64, f64)) -> (f64, f64) {
+    let (Some(mut p), Some(mut q)) = (
+        Sampler::new(a.0, a.1, a.2, a.3),
+        Sampler::new(b.0, b.1, b.2, b.3),
+    ) else {
+        return (delta_h(a.0, a.1, a.2, a.3), delta_h(b.0, b.1, b.2, b.3));
+    };
+    let mut sp = [0.0f64; 245];
+    let mut sq = [0.0f64; 245];
+    let (sp, sq) = (&mut sp[..p.n], &mut sq[..q.n]);
+    let k = p.n.min(q.n);
+    for (x, y) in sp[..k].iter_mut().zip(sq[..k].iter_mut()) {
+        *x = p.next();
+        *y = q.next();
+    }
+    for x in sp[k..].iter_mut() {
+        *x = p.next();
+    }
+    for y in sq[k..].iter_mut() {
+        *y = q.next();
+    }
+    let ((mut fp, fp_end), (mut fq, fq_end)) = fit_pair(
+        Fit::new(sp, 1.0, 0.0, p.np_s),
+        Fit::new(sq, 1.0, 0.0, q.np_s),
+    );
+    let (slope_p, slope_q) = ((fp_end - fp) / p.np_s, (fq_end - fq) / q.np_s);
+    for (x, y) in sp[..k].iter_mut().zip(sq[..k].iter_mut()) {
+        *x -= fp;
+        fp += slope_p;
+        *y -= fq;
+        fq += slope_q;
+    }
+    for x in sp[k..].iter_mut() {
+        *x -= fp;
+        fp += slope_p;
+    }
+    for y in sq[k..].iter_mut() {
+        *y -= fq;
+        fq += slope_q;
+    }
+    (p.finish(sp), q.finish(sq))
+}
+
+/// Delta h's sampling of a profile: `n` points evenly between `d_start` and `d_end`,
+/// linearly interpolated, stepped one at a time.
+struct Sampler<'a> {
+    z: &'a [f64],
+    np: usize,
+    n: usize,
+    p10: usize,
+    np_s: f64,
+    step: f64,
+    x: f64,
+    i: usize,
+    d_span: f64,
+}
+
+impl<'a> Sampler<'a> {
+    /// `None` when the span is under 2 intervals (delta h is 0).
+    fn new(z: &'a [f64], xi: f64, d_start: f64, d_end: f64) -> Option<Sampler<'a>> {
+        let x_start = d_start / xi;
+        let x_end = d_end / xi;
+        if x_end - x_start < 2.0 {
+            return None;
+        }
+        let p10 = ((0.1 * (x_end - x_start + 8.0)) as i64).clamp(4, 25) as usize;
+        let n = 10 * p10 - 5;
+        let np_s = (n - 1) as f64;
+        let i = x_start as i64 as usize;
+        Some(Sampler {
+            z,
+            np: z.len() - 1,
+            n,
+            p10,
+            np_s,
+            step: (x_end - x_start) / np_s,
+            x: x_start - (i + 1) as f64,
+            i,
+            d_span: d_end - d_start,
+        })
+    }
+
+    #[inline(always)]
+    fn next(&mut self) -> f64 {
+        while self.x > 0.0 && self.i + 1 < self.np {
+            self.x -= 1.0;
+            self.i += 1;
+        }
+        let v = self.z[self.i + 1] + (self.z[self.i + 1] - self.z[self.i]) * self.x;
+        self.x += self.step;
+        v
+    }
+
+    /// Delta h from the detrended samples `s`.
+    fn finish(&self, s: &[f64]) -> f64 {
+        // Descending order statistics, as NTIA's nth_element with std::greater: q10 is the
+        // p10-th largest, q90 (index p90 = n - p10 descending) the p10-th smallest.
+        let (q10, q90) = kth_largest_and_smallest(s, self.p10);
+        (q10 - q90) / (1.0 - 0.8 * (-self.d_span / 50e3).exp())
+    }
 }
 
 /// An integer key whose order is `f64::total_cmp`'s (IEEE 754 totalOrder), and back.
@@ -183,48 +360,154 @@ pub(crate) struct PathGeometry {
 
 /// Horizons, delta h and effective heights of a profile (NTIA's `QuickPfl`).
 pub(crate) fn quick_pfl(z: &[f64], xi: f64, gamma_e: f64, h: [f64; 2]) -> PathGeometry {
-    let np = z.len() - 1;
-    let d = np as f64 * xi;
-    let a_e = 1.0 / gamma_e;
-    let (mut theta, mut d_hzn) = find_horizons(z, xi, a_e, h);
-    // Terrain is considered from 15 tower heights (or a tenth of the horizon) out.
-    let d_start = (15.0 * h[0]).min(0.1 * d_hzn[0]);
-    let d_end = d - (15.0 * h[1]).min(0.1 * d_hzn[1]);
-    let dh = delta_h(z, xi, d_start, d_end);
-    let horizon = |h_e: f64| (2.0 * h_e * a_e).sqrt() * (-0.07 * (dh / h_e.max(5.0)).sqrt()).exp();
-    let mut h_e = [0.0; 2];
-    if d_hzn[0] + d_hzn[1] > 1.5 * d {
-        // Well within line of sight: horizons from the effective heights.
-        let (fit_tx, fit_rx) = linear_least_squares_fit(z, xi, d_start, d_end);
-        h_e[0] = h[0] + fdim(z[0], fit_tx);
-        h_e[1] = h[1] + fdim(z[np], fit_rx);
-        for i in 0..2 {
-            d_hzn[i] = horizon(h_e[i]);
+    let (theta, d_hzn) = find_horizons(z, xi, 1.0 / gamma_e, h);
+    let q = Quick::new(z, xi, gamma_e, h, theta, d_hzn);
+    let dh = delta_h(z, xi, q.d_start, q.d_end);
+    let (f, g) = q.fits(z, xi);
+    let fits = match g {
+        None => (f.run(), (0.0, 0.0)),
+        Some(g) => fit_pair(f, g),
+    };
+    q.finish(z, dh, fits)
+}
+
+/// [`quick_pfl`] of two profiles at once: the same geometry for each, with the two
+/// horizon searches, delta h computations and least-squares fits (chains of
+/// floating-point additions, bound by their latency) interleaved in shared loops.
+pub(crate) fn quick_pfl_pair(
+    a: (&[f64], f64, f64, [f64; 2]),
+    b: (&[f64], f64, f64, [f64; 2]),
+) -> (PathGeometry, PathGeometry) {
+    let (za, zb) = (a.0, b.0);
+    let mut ha = Horizons::new(za, a.1, 1.0 / a.2, a.3);
+    let mut hb = Horizons::new(zb, b.1, 1.0 / b.2, b.3);
+    let (ia, ib) = (&za[1..za.len() - 1], &zb[1..zb.len() - 1]);
+    let k = ia.len().min(ib.len());
+    for (&x, &y) in ia[..k].iter().zip(&ib[..k]) {
+        ha.step(x);
+        hb.step(y);
+    }
+    for &x in &ia[k..] {
+        ha.step(x);
+    }
+    for &y in &ib[k..] {
+        hb.step(y);
+    }
+    let qa = Quick::new(za, a.1, a.2, a.3, ha.theta, ha.d_hzn);
+    let qb = Quick::new(zb, b.1, b.2, b.3, hb.theta, hb.d_hzn);
+    let (dha, dhb) = delta_h_pair(
+        (za, a.1, qa.d_start, qa.d_end),
+        (zb, b.1, qb.d_start, qb.d_end),
+    );
+    // One or two fits each: in pairs.
+    let (fa, ga) = qa.fits(za, a.1);
+    let (fb, gb) = qb.fits(zb, b.1);
+    let (fa, fb) = fit_pair(fa, fb);
+    let (ga, gb) = match (ga, gb) {
+        (Some(x), Some(y)) => fit_pair(x, y),
+        (Some(x), None) => (x.run(), (0.0, 0.0)),
+        (None, Some(y)) => ((0.0, 0.0), y.run()),
+        (None, None) => ((0.0, 0.0), (0.0, 0.0)),
+    };
+    (qa.finish(za, dha, (fa, ga)), qb.finish(zb, dhb, (fb, gb)))
+}
+
+/// `QuickPfl` between the horizon search and delta h: the span delta h and the fits use.
+struct Quick {
+    theta: [f64; 2],
+    d_hzn: [f64; 2],
+    a_e: f64,
+    d: f64,
+    h: [f64; 2],
+    d_start: f64,
+    d_end: f64,
+    /// Well within line of sight: one fit over the span, horizons from the effective heights.
+    los: bool,
+}
+
+impl Quick {
+    fn new(
+        z: &[f64],
+        xi: f64,
+        gamma_e: f64,
+        h: [f64; 2],
+        theta: [f64; 2],
+        d_hzn: [f64; 2],
+    ) -> Quick {
+        let np = z.len() - 1;
+        let d = np as f64 * xi;
+        // Terrain is considered from 15 tower heights (or a tenth of the horizon) out.
+        let d_start = (15.0 * h[0]).min(0.1 * d_hzn[0]);
+        let d_end = d - (15.0 * h[1]).min(0.1 * d_hzn[1]);
+        Quick {
+            theta,
+            d_hzn,
+            a_e: 1.0 / gamma_e,
+            d,
+            h,
+            d_start,
+            d_end,
+            los: d_hzn[0] + d_hzn[1] > 1.5 * d,
         }
-        let combined = d_hzn[0] + d_hzn[1];
-        if combined <= d {
-            let q = (d / combined).powi(2);
+    }
+
+    /// The effective heights' fits: one over the span (line of sight), or one from each
+    /// terminal to 0.9 of its horizon.
+    fn fits<'a>(&self, z: &'a [f64], xi: f64) -> (Fit<'a>, Option<Fit<'a>>) {
+        if self.los {
+            (Fit::new(z, xi, self.d_start, self.d_end), None)
+        } else {
+            (
+                Fit::new(z, xi, self.d_start, 0.9 * self.d_hzn[0]),
+                Some(Fit::new(z, xi, self.d - 0.9 * self.d_hzn[1], self.d_end)),
+            )
+        }
+    }
+
+    /// The geometry from delta h and the fits' results (`fits.1` unused in line of sight).
+    fn finish(self, z: &[f64], dh: f64, fits: ((f64, f64), (f64, f64))) -> PathGeometry {
+        let Quick {
+            mut theta,
+            mut d_hzn,
+            a_e,
+            d,
+            h,
+            ..
+        } = self;
+        let np = z.len() - 1;
+        let horizon =
+            |h_e: f64| (2.0 * h_e * a_e).sqrt() * (-0.07 * (dh / h_e.max(5.0)).sqrt()).exp();
+        let mut h_e = [0.0; 2];
+        if self.los {
+            let (fit_tx, fit_rx) = fits.0;
+            h_e[0] = h[0] + fdim(z[0], fit_tx);
+            h_e[1] = h[1] + fdim(z[np], fit_rx);
             for i in 0..2 {
-                h_e[i] *= q;
                 d_hzn[i] = horizon(h_e[i]);
             }
+            let combined = d_hzn[0] + d_hzn[1];
+            if combined <= d {
+                let q = (d / combined).powi(2);
+                for i in 0..2 {
+                    h_e[i] *= q;
+                    d_hzn[i] = horizon(h_e[i]);
+                }
+            }
+            for i in 0..2 {
+                let q = (2.0 * h_e[i] * a_e).sqrt();
+                theta[i] = (0.65 * dh * (q / d_hzn[i] - 1.0) - 2.0 * h_e[i]) / q;
+            }
+        } else {
+            h_e[0] = h[0] + fdim(z[0], fits.0 .0);
+            h_e[1] = h[1] + fdim(z[np], fits.1 .1);
         }
-        for i in 0..2 {
-            let q = (2.0 * h_e[i] * a_e).sqrt();
-            theta[i] = (0.65 * dh * (q / d_hzn[i] - 1.0) - 2.0 * h_e[i]) / q;
+        PathGeometry {
+            theta_hzn: theta,
+            d_hzn_m: d_hzn,
+            h_e_m: h_e,
+            delta_h_m: dh,
+            d_m: d,
         }
-    } else {
-        let (fit_tx, _) = linear_least_squares_fit(z, xi, d_start, 0.9 * d_hzn[0]);
-        h_e[0] = h[0] + fdim(z[0], fit_tx);
-        let (_, fit_rx) = linear_least_squares_fit(z, xi, d - 0.9 * d_hzn[1], d_end);
-        h_e[1] = h[1] + fdim(z[np], fit_rx);
-    }
-    PathGeometry {
-        theta_hzn: theta,
-        d_hzn_m: d_hzn,
-        h_e_m: h_e,
-        delta_h_m: dh,
-        d_m: d,
     }
 }
 
