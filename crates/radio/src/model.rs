@@ -65,6 +65,15 @@ pub enum LossError {
 /// A path-loss model: basic transmission loss (dB) of a link.
 pub trait PathLoss: Sync {
     fn loss_db(&self, link: &Link, profile: Option<ProfileRef<'_>>) -> Result<f64, LossError>;
+    /// Two links at once: exactly two [`PathLoss::loss_db`] calls' results (a model that
+    /// computes pairs faster, as ITM point-to-point does, overrides it).
+    fn loss_db_pair(
+        &self,
+        a: (&Link, Option<ProfileRef<'_>>),
+        b: (&Link, Option<ProfileRef<'_>>),
+    ) -> [Result<f64, LossError>; 2] {
+        [self.loss_db(a.0, a.1), self.loss_db(b.0, b.1)]
+    }
     /// The distance beyond which the model is not used (coverage candidates), m.
     fn max_range_m(&self) -> f64;
 }
@@ -238,6 +247,31 @@ impl PathLoss for ItmModel {
         itm::p2p(l.h_bs_m, l.h_ut_m, p.elevations, p.interval_m, &params)
             .map(|r| r.a_db)
             .map_err(LossError::Itm)
+    }
+    fn loss_db_pair(
+        &self,
+        a: (&Link, Option<ProfileRef<'_>>),
+        b: (&Link, Option<ProfileRef<'_>>),
+    ) -> [Result<f64, LossError>; 2] {
+        let (Some(pa), Some(pb)) = (a.1, b.1) else {
+            return [self.loss_db(a.0, a.1), self.loss_db(b.0, b.1)];
+        };
+        let params = |l: &Link| ItmParams {
+            f_mhz: l.f_mhz,
+            ..self.params
+        };
+        let (qa, qb) = (params(a.0), params(b.0));
+        fn case<'a>(l: &Link, p: ProfileRef<'a>, params: &'a ItmParams) -> itm::P2pCase<'a> {
+            itm::P2pCase {
+                h_tx_m: l.h_bs_m,
+                h_rx_m: l.h_ut_m,
+                elev: p.elevations,
+                interval_m: p.interval_m,
+                params,
+            }
+        }
+        itm::p2p_pair(&case(a.0, pa, &qa), &case(b.0, pb, &qb))
+            .map(|r| r.map(|r| r.a_db).map_err(LossError::Itm))
     }
     fn max_range_m(&self) -> f64 {
         self.range_m
