@@ -6,6 +6,8 @@ use fiberplan_model::Scenario;
 use fiberplan_network::district_index::DistrictIndex;
 use fiberplan_network::SteinerView;
 use fiberplan_plan::{solve_plan, Plan, PlanRequest, SolveCache};
+use fiberplan_steiner::ReductionCache;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How hard the solver works on each scenario.
@@ -41,6 +43,9 @@ pub struct Planner<'a> {
     districts: DistrictIndex,
     policy: SolverPolicy,
     cache: SolveCache,
+    /// The graph's reductions, computed by the first solve and reused by every later one
+    /// (a sweep's quotas differ in the quota alone, which the reductions do not read).
+    reductions: Arc<ReductionCache>,
 }
 
 impl<'a> Planner<'a> {
@@ -55,6 +60,7 @@ impl<'a> Planner<'a> {
             districts: DistrictIndex::new(&inputs.regions.district_polygons),
             policy,
             cache: SolveCache::default(),
+            reductions: Arc::default(),
         }
     }
 
@@ -89,6 +95,7 @@ impl<'a> Planner<'a> {
             seed: scenario.seed,
             effort: self.policy.effort,
             time_limit: self.policy.time_limit,
+            reductions: Some(self.reductions.clone()),
             ..Default::default()
         };
         let mut plan = solve_plan(&PlanRequest {

@@ -3,6 +3,7 @@
 //! the safety cap, building a [`Solution`] from a tree).
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
+use crate::reduction_cache::ReductionCache;
 use crate::tree::{components, tree_cost, tree_nodes};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,6 +71,10 @@ pub struct Options {
     /// Where phase timings and search progress go (nowhere by default). The crate never
     /// prints: the caller decides, e.g. the CLI sends them to stderr.
     pub trace: Trace,
+    /// Reductions shared with other solves on the same graph (quota and budget drivers):
+    /// a sweep reduces its graph once instead of once per scenario. Never changes what a
+    /// driver returns.
+    pub reductions: Option<Arc<ReductionCache>>,
 }
 
 impl Default for Options {
@@ -85,6 +90,7 @@ impl Default for Options {
             exact: true,
             prove: false,
             trace: Trace::off(),
+            reductions: None,
         }
     }
 }

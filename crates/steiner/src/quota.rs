@@ -61,7 +61,17 @@ pub(crate) fn rooted_on_reduced(
         return sol;
     }
     let root = default_root(inst);
-    let (red, rinst) = rooted_prize_reduction(inst);
+    let (red, rinst) = match &opts.reductions {
+        Some(cache) => {
+            let red = cache.reduce(&inst.graph, &rooted_keep(inst), 16);
+            let rinst = rooted_instance(&red, inst, root);
+            (red, rinst)
+        }
+        None => {
+            let (red, rinst) = rooted_prize_reduction(inst);
+            (std::sync::Arc::new(red), rinst)
+        }
+    };
     let rs = solve(&rinst);
     let edges = red.expand(&rs.edges);
     let mut sol = make_solution(
@@ -87,16 +97,28 @@ pub(crate) fn rooted_on_reduced(
 }
 
 /// The reductions of a rooted prize problem (prize nodes and the root kept) and the
-/// reduced instance, rooted. Scenario sweeps reduce once and solve many quotas on it
-/// with [`Options::reduce`] off.
+/// reduced instance, rooted. Scenario sweeps reduce once: `bench sweep` solves many
+/// quotas on it with [`Options::reduce`] off, the planner through a shared
+/// [`crate::ReductionCache`] in [`Options::reductions`].
 pub fn rooted_prize_reduction(inst: &Instance) -> (Reduction, Instance) {
     let root = default_root(inst);
+    let red = reduce(&inst.graph, &rooted_keep(inst), 16);
+    let rinst = rooted_instance(&red, inst, root);
+    (red, rinst)
+}
+
+/// The nodes the reductions of a rooted prize problem keep: prize nodes and the root.
+fn rooted_keep(inst: &Instance) -> Vec<bool> {
     let mut keep: Vec<bool> = inst.prize_vec().iter().map(|&p| p > 0).collect();
-    keep[root as usize] = true;
-    let red = reduce(&inst.graph, &keep, 16);
+    keep[default_root(inst) as usize] = true;
+    keep
+}
+
+/// The reduced instance of `inst` under `red`, rooted at `root`'s reduced node.
+fn rooted_instance(red: &Reduction, inst: &Instance, root: NodeId) -> Instance {
     let mut rinst = red.instance(inst);
     rinst.root = red.map_node(root);
-    (red, rinst)
+    rinst
 }
 
 pub(crate) fn default_root(inst: &Instance) -> NodeId {

@@ -23,6 +23,14 @@ impl UnionFind {
         }
     }
 
+    /// Back to singletons, keeping the size.
+    pub fn reset(&mut self) {
+        for (i, p) in self.parent.iter_mut().enumerate() {
+            *p = i as u32;
+        }
+        self.size.fill(1);
+    }
+
     /// Representative of `x`'s set.
     pub fn find(&mut self, mut x: u32) -> u32 {
         while self.parent[x as usize] != x {

@@ -61,14 +61,12 @@ pub fn vertex_insertion(
                 break;
             }
             work += (state.sorted.len() + g.degree(v)) as u64;
-            if let Some((t, c)) = state.try_insert(g, v, keep, &pos) {
-                if c < cost {
-                    state.clear(&mut pos);
-                    tree = t;
-                    cost = c;
-                    improved = true;
-                    state = Insertion::new(g, &tree, &mut pos);
-                }
+            if let Some((t, c)) = state.try_insert(g, v, keep, &pos, cost) {
+                state.clear(&mut pos);
+                tree = t;
+                cost = c;
+                improved = true;
+                state = Insertion::new(g, &tree, &mut pos);
             }
         }
         state.clear(&mut pos);
@@ -119,10 +117,20 @@ pub fn vertex_insertion(
     (tree, cost)
 }
 
-/// The tree prepared for insertions: local indices and edges sorted by weight.
+/// The tree prepared for insertions: local indices and edges sorted by weight, and the
+/// scratch arrays every candidate reuses (a candidate costs O(t) work, no allocation).
 struct Insertion {
     nodes: Vec<NodeId>,
     sorted: Vec<(Cost, EdgeId)>,
+    star: Vec<(Cost, EdgeId)>,
+    uf: UnionFind,
+    out: Vec<EdgeId>,
+    deg: Vec<u32>,
+    first: Vec<u32>,
+    next: Vec<u32>,
+    ends: Vec<u32>,
+    gone: Vec<bool>,
+    stack: Vec<u32>,
 }
 
 impl Insertion {
@@ -133,7 +141,20 @@ impl Insertion {
         }
         let mut sorted: Vec<(Cost, EdgeId)> = tree.iter().map(|&e| (g.weight(e), e)).collect();
         sorted.sort_unstable();
-        Insertion { nodes, sorted }
+        let t = nodes.len();
+        Insertion {
+            nodes,
+            sorted,
+            star: Vec::new(),
+            uf: UnionFind::new(t + 1),
+            out: Vec::with_capacity(t),
+            deg: vec![0; t + 1],
+            first: vec![u32::MAX; t + 1],
+            next: Vec::with_capacity(2 * t),
+            ends: Vec::with_capacity(2 * t),
+            gone: Vec::with_capacity(t),
+            stack: Vec::new(),
+        }
     }
 
     fn clear(&self, pos: &mut [u32]) {
@@ -142,48 +163,65 @@ impl Insertion {
         }
     }
 
-    /// MST of tree + `v`, pruned; `None` when `v` touches fewer than two tree nodes.
+    /// MST of tree + `v`, pruned, when it costs less than `below`; `None` when it does not
+    /// or `v` touches fewer than two tree nodes. The MST is the unique one of the order
+    /// (weight, edge id), as a Kruskal merge of the sorted tree edges and `v`'s edges finds
+    /// it; the merge stops once the t + 1 nodes are joined.
     fn try_insert(
-        &self,
+        &mut self,
         g: &Graph,
         v: NodeId,
         keep: &[bool],
         pos: &[u32],
+        below: Cost,
     ) -> Option<(Vec<EdgeId>, Cost)> {
-        let mut star: Vec<(Cost, EdgeId)> = g
-            .neighbors(v)
-            .filter(|&(u, _)| pos[u as usize] != u32::MAX)
-            .map(|(_, e)| (g.weight(e), e))
-            .collect();
-        if star.len() < 2 {
+        self.star.clear();
+        self.star.extend(
+            g.neighbors(v)
+                .filter(|&(u, _)| pos[u as usize] != u32::MAX)
+                .map(|(_, e)| (g.weight(e), e)),
+        );
+        if self.star.len() < 2 {
             return None;
         }
-        star.sort_unstable();
+        self.star.sort_unstable();
         let t = self.nodes.len();
         let vi = t as u32;
         let local = |x: NodeId| if x == v { vi } else { pos[x as usize] };
-        let mut uf = UnionFind::new(t + 1);
-        let mut out = Vec::with_capacity(t);
+        self.uf.reset();
+        self.out.clear();
+        let (sorted, star) = (&self.sorted, &self.star);
         let (mut i, mut j) = (0, 0);
-        while i < self.sorted.len() || j < star.len() {
-            let take_star = j < star.len() && (i >= self.sorted.len() || star[j] < self.sorted[i]);
-            let (_, e) = if take_star { star[j] } else { self.sorted[i] };
+        while (i < sorted.len() || j < star.len()) && self.out.len() < t {
+            let take_star = j < star.len() && (i >= sorted.len() || star[j] < sorted[i]);
+            let (_, e) = if take_star { star[j] } else { sorted[i] };
             if take_star {
                 j += 1;
             } else {
                 i += 1;
             }
             let (a, b, _) = g.edge(e);
-            if uf.union(local(a), local(b)) {
-                out.push(e);
+            if self.uf.union(local(a), local(b)) {
+                self.out.push(e);
             }
         }
         // Prune non-terminal leaves on local indices, O(t).
-        let mut deg = vec![0u32; t + 1];
-        let mut first = vec![u32::MAX; t + 1];
-        let mut next = vec![u32::MAX; 2 * out.len()];
-        let mut ends = vec![0u32; 2 * out.len()];
-        for (k, &e) in out.iter().enumerate() {
+        let m = self.out.len();
+        self.deg.clear();
+        self.deg.resize(t + 1, 0);
+        self.first.clear();
+        self.first.resize(t + 1, u32::MAX);
+        self.next.clear();
+        self.next.resize(2 * m, u32::MAX);
+        self.ends.clear();
+        self.ends.resize(2 * m, 0);
+        let (deg, first, next, ends) = (
+            &mut self.deg,
+            &mut self.first,
+            &mut self.next,
+            &mut self.ends,
+        );
+        for (k, &e) in self.out.iter().enumerate() {
             let (a, b, _) = g.edge(e);
             let (la, lb) = (local(a), local(b));
             deg[la as usize] += 1;
@@ -195,11 +233,15 @@ impl Insertion {
             next[2 * k + 1] = first[lb as usize];
             first[lb as usize] = 2 * k as u32 + 1;
         }
-        let node_of = |l: u32| if l == vi { v } else { self.nodes[l as usize] };
-        let mut gone = vec![false; out.len()];
-        let mut stack: Vec<u32> = (0..=t as u32)
-            .filter(|&l| deg[l as usize] == 1 && !keep[node_of(l) as usize])
-            .collect();
+        let nodes = &self.nodes;
+        let node_of = |l: u32| if l == vi { v } else { nodes[l as usize] };
+        self.gone.clear();
+        self.gone.resize(m, false);
+        let gone = &mut self.gone;
+        let stack = &mut self.stack;
+        stack.clear();
+        stack
+            .extend((0..=t as u32).filter(|&l| deg[l as usize] == 1 && !keep[node_of(l) as usize]));
         while let Some(l) = stack.pop() {
             if deg[l as usize] != 1 {
                 continue;
@@ -220,14 +262,24 @@ impl Insertion {
                 h = next[h as usize];
             }
         }
-        let mut pruned: Vec<EdgeId> = out
+        let c: Cost = self
+            .out
             .iter()
-            .zip(&gone)
+            .zip(gone.iter())
+            .filter(|(_, &x)| !x)
+            .map(|(&e, _)| g.weight(e))
+            .sum();
+        if c >= below {
+            return None;
+        }
+        let mut pruned: Vec<EdgeId> = self
+            .out
+            .iter()
+            .zip(gone.iter())
             .filter(|(_, &x)| !x)
             .map(|(&e, _)| e)
             .collect();
         pruned.sort_unstable();
-        let c = tree_cost(g, &pruned);
         Some((pruned, c))
     }
 }
