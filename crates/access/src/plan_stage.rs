@@ -93,12 +93,12 @@ impl LastMileStage {
     /// in the village itself.
     pub fn sites(&self, i: usize) -> Vec<SiteOption> {
         let v = &self.villages[i];
-        let nearest = self
-            .pops
-            .iter()
-            .map(|(id, p)| (distance_m(*p, v.lonlat), id, *p))
-            .min_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-        olt_sites(&self.model, &v.id, v.lonlat, nearest)
+        olt_sites(
+            &self.model,
+            &v.id,
+            v.lonlat,
+            nearest_pop(&self.pops, v.lonlat),
+        )
     }
 
     /// The job of village `i`: its extract input, or one modelled premise per household at
@@ -150,6 +150,40 @@ impl LastMileStage {
     }
 }
 
+/// The point of presence nearest to `at` by geodesic distance (ties by id): distance in
+/// metres, id, position.
+///
+/// The geodesic is taken only for the few points of presence that can be the nearest: a
+/// spherical distance is within [`SPHERE_REL_ERR`] of the geodesic one, so a point whose
+/// spherical distance exceeds the least one by more than the factor
+/// (1 + err) / (1 - err) is farther than that nearest candidate on the ellipsoid too.
+pub fn nearest_pop(pops: &[(String, LonLat)], at: LonLat) -> Option<(f64, &String, LonLat)> {
+    let sphere: Vec<f64> = pops.iter().map(|(_, p)| sphere_m(*p, at)).collect();
+    let least = sphere.iter().copied().fold(f64::INFINITY, f64::min);
+    let reach = least * (1.0 + SPHERE_REL_ERR) / (1.0 - SPHERE_REL_ERR) + 1.0;
+    pops.iter()
+        .zip(&sphere)
+        .filter(|(_, &d)| d <= reach)
+        .map(|((id, p), _)| (distance_m(*p, at), id, *p))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+}
+
+/// Bound on the relative difference between the great-circle distance on the sphere of
+/// the mean radius and the WGS84 geodesic one: the ellipsoid's radii of curvature lie
+/// between 6,335 km (meridian at the equator) and 6,400 km (at the poles), within 0.6 % of
+/// 6,371 km; 1 % leaves room.
+pub const SPHERE_REL_ERR: f64 = 0.01;
+
+/// Great-circle distance in metres on the sphere of the Earth's mean radius (haversine).
+fn sphere_m(a: LonLat, b: LonLat) -> f64 {
+    const R: f64 = 6_371_008.8;
+    let (p1, p2) = (a[1].to_radians(), b[1].to_radians());
+    let dp = p2 - p1;
+    let dl = (b[0] - a[0]).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * R * h.sqrt().min(1.0).asin()
+}
+
 /// Where a village's OLT may stand: at the point of presence `pop` (distance in metres, id,
 /// position; fibre along [`DETOUR`]), when there is one, and in the village itself.
 pub fn olt_sites(
@@ -176,4 +210,78 @@ pub fn olt_sites(
         site_kzt: model.costs.olt_site_village_kzt,
     });
     sites
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every point of presence's geodesic distance, the least (ties by id).
+    fn brute(pops: &[(String, LonLat)], at: LonLat) -> Option<(f64, &String, LonLat)> {
+        pops.iter()
+            .map(|(id, p)| (distance_m(*p, at), id, *p))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+    }
+
+    #[test]
+    fn the_sphere_stays_within_its_bound_of_the_geodesic() {
+        // Along a meridian at the equator (the ellipsoid's smallest radius) and along the
+        // equator (its largest), short and long, and near a pole.
+        for (a, b) in [
+            ([0.0, 0.0], [0.0, 0.01]),
+            ([0.0, -5.0], [0.0, 5.0]),
+            ([0.0, 0.0], [0.01, 0.0]),
+            ([0.0, 0.0], [20.0, 0.0]),
+            ([10.0, 89.9], [10.0, 89.99]),
+            ([76.9, 43.2], [71.4, 51.1]),
+        ] {
+            let (s, g) = (sphere_m(a, b), distance_m(a, b));
+            assert!(
+                (s - g).abs() <= 0.6e-2 * g,
+                "{a:?} {b:?}: sphere {s} geodesic {g}"
+            );
+        }
+    }
+
+    #[test]
+    fn ties_go_to_the_smaller_id() {
+        let at = [70.0, 50.0];
+        let pops = vec![
+            ("b".to_string(), [70.1, 50.0]),
+            ("a".to_string(), [69.9, 50.0]),
+            ("c".to_string(), [70.0, 50.5]),
+        ];
+        let got = nearest_pop(&pops, at).unwrap();
+        assert_eq!(got, brute(&pops, at).unwrap());
+        assert_eq!(got.1, "a");
+        assert!(nearest_pop(&[], at).is_none());
+    }
+
+    proptest! {
+        /// The filtered search finds exactly the point the full geodesic scan finds, also
+        /// where the candidates are nearly equidistant along different azimuths (where the
+        /// sphere and the ellipsoid disagree on the order).
+        #[test]
+        fn nearest_pop_is_the_full_scans(
+            lon in 46.0f64..88.0,
+            lat in 40.0f64..56.0,
+            ring in prop::collection::vec((0.0f64..360.0, 0.999f64..1.001), 1..12),
+            far in prop::collection::vec((46.0f64..88.0, 40.0f64..56.0), 0..40),
+            r_km in 0.5f64..300.0,
+        ) {
+            let at = [lon, lat];
+            let mut pops: Vec<(String, LonLat)> = Vec::new();
+            for (k, (az, f)) in ring.iter().enumerate() {
+                // Points on a circle of about r_km, in local degrees.
+                let d = r_km * f / 111.0;
+                let p = [lon + d * az.to_radians().sin() / lat.to_radians().cos(), lat + d * az.to_radians().cos()];
+                pops.push((format!("r{k:02}"), p));
+            }
+            for (k, p) in far.iter().enumerate() {
+                pops.push((format!("f{k:02}"), [p.0, p.1]));
+            }
+            prop_assert_eq!(nearest_pop(&pops, at), brute(&pops, at));
+        }
+    }
 }

@@ -54,23 +54,32 @@ pub fn min_cost_partition(
         children[tree.parent[v as usize] as usize].push(v);
     }
     // f[v][r]: least cost of the parts closed in v's subtree with r open at v (only up
-    // to the largest reachable r). choice[c][r]: at the merge of child c into its
-    // parent, reaching r, what c did (CUT or the weight it brought).
+    // to the largest reachable r). choice of child c, at choice[at[c]..][r]: at the merge
+    // of c into its parent, reaching r, what c did (CUT or the weight it brought); all
+    // children's choices in one arena. Buffers of merged children are reused.
     let mut f: Vec<Vec<u64>> = vec![Vec::new(); n];
-    let mut choice: Vec<Vec<u8>> = vec![Vec::new(); n];
+    let mut choice: Vec<u8> = Vec::new();
+    let mut at: Vec<usize> = vec![0; n];
+    let mut spare: Vec<Vec<u64>> = Vec::new();
     // Best closing of each node's own part: (cost, weight).
     let mut best: Vec<(u64, u8)> = vec![(0, 0); n];
     for &v in tree.order.iter().rev() {
         let w = weight[v as usize];
         assert!(w <= cap, "item heavier than the capacity");
-        let mut fv = vec![INF; w as usize + 1];
+        let mut fv = spare.pop().unwrap_or_default();
+        fv.clear();
+        fv.resize(w as usize + 1, INF);
         fv[w as usize] = 0;
         for &c in &children[v as usize] {
             let fc = std::mem::take(&mut f[c as usize]);
             let cut = best[c as usize].0;
             let hi = (fv.len() + fc.len() - 2).min(cap as usize);
-            let mut g = vec![INF; hi + 1];
-            let mut ch = vec![CUT; hi + 1];
+            let mut g = spare.pop().unwrap_or_default();
+            g.clear();
+            g.resize(hi + 1, INF);
+            let base = choice.len();
+            choice.resize(base + hi + 1, CUT);
+            let ch = &mut choice[base..];
             for (r, &a) in fv.iter().enumerate() {
                 if a < INF {
                     g[r] = a + cut;
@@ -89,10 +98,11 @@ pub fn min_cost_partition(
             }
             while g.len() > 1 && g[g.len() - 1] >= INF {
                 g.pop();
-                ch.pop();
             }
-            fv = g;
-            choice[c as usize] = ch;
+            choice.truncate(base + g.len());
+            spare.push(std::mem::replace(&mut fv, g));
+            spare.push(fc);
+            at[c as usize] = base;
         }
         let mut b = (INF, 0u8);
         for (r, &x) in fv.iter().enumerate() {
@@ -108,7 +118,7 @@ pub fn min_cost_partition(
     for &v in tree.order {
         let mut r = residual[v as usize] as usize;
         for &c in children[v as usize].iter().rev() {
-            let ch = choice[c as usize][r];
+            let ch = choice[at[c as usize] + r];
             if ch == CUT {
                 residual[c as usize] = best[c as usize].1 as u64;
                 head[c as usize] = residual[c as usize] > 0;
