@@ -362,6 +362,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     }
     let html = fiberplan_report::plan_html(&ctx, polygons, args.lang);
     write(&mut out, "plan.html", html)?;
+    let report = fiberplan_report::report_html::national_report(&ctx, args.lang);
+    write(&mut out, "report.html", report)?;
     // --format: GeoPackage, KMZ, OFDS beside plan.geojson, nationally and per district.
     let (f, lang) = (&args.format, args.lang);
     fiberplan_report::formats::write_formats(&ctx, f, lang, &mut out, "")

@@ -335,6 +335,11 @@ fn offline_map_of_a_national_subset_draws_every_feature_and_opens_a_kazakh_popup
     assert!(text.contains("<html lang=\"kk\">"), "{}", report.display());
     assert!(text.contains("Қарабұлақ"), "{}", report.display());
     screenshot(&bin, &report, "", "akmola_report_kk");
+    // The national report with its chart, in Kazakh.
+    let national = dir.join("report.html");
+    let text = std::fs::read_to_string(&national).unwrap();
+    assert!(text.contains("Ел бойынша жиынтық") && text.contains("<svg"));
+    screenshot(&bin, &national, "", "national_report_kk");
     let st = selftest(&bin, &html, &format!("selftest&district={kato}"));
     let in_district = |kind: &str| {
         geo["features"]

@@ -206,6 +206,80 @@ fn national_workbooks_open_in_libreoffice_with_the_csv_figures() {
         assert!((w / wmax - c / cmax).abs() < 1e-3, "bar {w} for cost {c}");
     }
 
+    // chart.png: that chart rasterised at the SVG's size, its bars in their colours.
+    let size = |attr: &str| -> u32 {
+        let v = chart.split(&format!(" {attr}=\"")).nth(1).unwrap();
+        v[..v.find('"').unwrap()].parse().unwrap()
+    };
+    let png_bytes = std::fs::read(out.join("chart.png")).unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(&png_bytes[..]))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (size("width"), size("height")));
+    assert_eq!(info.color_type, png::ColorType::Rgba);
+    let count = |rgb: [u8; 3]| {
+        buf.chunks(4)
+            .filter(|p| p[..3] == rgb && p[3] == 255)
+            .count()
+    };
+    // Every oblast's cost bar is at least 14 pixels high; the bars are red and green.
+    let (red, green) = (count([0xd7, 0x19, 0x1c]), count([0x1a, 0x96, 0x41]));
+    assert!(red > 14 * by_oblast.len(), "{red} red pixels");
+    assert!(green > 14 * by_oblast.len(), "{green} green pixels");
+
+    // The national report: the headline figures, the quality of the plan, the chart, and a
+    // row per oblast.
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("Сводка по стране"), "{report:.500}");
+    let gap = summary["gap_pct"].as_f64().unwrap();
+    let said = report.split("не более чем на ").nth(1).unwrap();
+    let said: f64 = said[..said.find(' ').unwrap()]
+        .replace(',', ".")
+        .parse()
+        .unwrap();
+    assert!(
+        (said - gap).abs() <= 0.005 + 1e-9,
+        "report {said}, summary {gap}"
+    );
+    assert_eq!(
+        report.split("<rect class=\"cost\"").count(),
+        by_oblast.len() + 1
+    );
+    let table = &report[report.find("id=\"by-oblast\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr><td>").count(), by_oblast.len());
+
+    // Each district report charts cost and households by technology: one bar pair per
+    // technology the package plans (not phased: no by-year panel).
+    let mut charted = 0;
+    for e in std::fs::read_dir(out.join("districts")).unwrap() {
+        let dir = e.unwrap().path();
+        if !dir.join("report.html").is_file() {
+            continue;
+        }
+        let s = json(&dir.join("summary.json"));
+        let planned = s["villages_by_technology"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|t| !["none", "existing_fibre"].contains(&t.as_str()))
+            .count();
+        let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+        // Route stretches without a village of the district still chart as fibre.
+        let fibre_routes = s["cost_breakdown_kzt"]["corridor"].as_i64().unwrap() > 0
+            && s["villages_by_technology"].get("fibre").is_none();
+        assert_eq!(
+            html.matches("<rect class=\"cost\"").count(),
+            planned + usize::from(fibre_routes),
+            "{}",
+            dir.display()
+        );
+        charted += 1;
+    }
+    assert!(charted > 100, "{charted} district reports");
+
     // A BOM CSV reads back as input.
     let o = run(&[
         "validate",

@@ -260,6 +260,10 @@ fn no_english_word_in_kazakh_or_russian_outputs() {
             texts.push((format!("plan.html {key}"), s.join(" ")));
         }
         texts.push(("plan.html".into(), visible_text(&map)));
+        texts.push((
+            "report.html".into(),
+            visible_text(&read(&out.join("report.html"))),
+        ));
         let chart = read(&out.join("chart.svg"));
         texts.push(("chart.svg".into(), visible_text(&chart)));
         let geo = json(&out.join("plan.geojson"));

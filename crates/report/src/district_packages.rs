@@ -349,7 +349,13 @@ pub fn district_packages(
         // summary.json
         files.push((
             format!("{folder}/summary.json"),
-            summary_json(d, &t, lang).into_bytes(),
+            summary_json(
+                d,
+                &t,
+                ctx.existing_fibre_json_of(w.villages.iter().map(|&i| &ctx.villages[i])),
+                lang,
+            )
+            .into_bytes(),
         ));
 
         // report.html
@@ -449,7 +455,12 @@ struct RawCollection<'a> {
     features: Vec<&'a serde_json::value::RawValue>,
 }
 
-fn summary_json(d: Option<&District>, t: &DistrictTotals, lang: Lang) -> String {
+fn summary_json(
+    d: Option<&District>,
+    t: &DistrictTotals,
+    existing_fibre: Value,
+    lang: Lang,
+) -> String {
     let s = |f: fn(&District) -> &String| d.map(|d| json!(f(d))).unwrap_or(Value::Null);
     let mut by_tech: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
     let by_phase: Vec<Value> = t
@@ -476,6 +487,7 @@ fn summary_json(d: Option<&District>, t: &DistrictTotals, lang: Lang) -> String 
         "villages_by_technology": by_tech.iter().map(|(k, v)| (k.to_string(), json!(v.0))).collect::<Map<_, _>>(),
         "households_by_technology": by_tech.iter().map(|(k, v)| (k.to_string(), json!(v.1))).collect::<Map<_, _>>(),
         "by_phase_and_technology": by_phase,
+        "existing_fibre": existing_fibre,
         "new_fibre_km": r3(t.new_fibre_km),
         "drawn_km": r3(t.drawn_km),
         "route_sections": t.route_sections,

@@ -131,7 +131,7 @@ fn number(field: &str) -> Option<f64> {
 
 /// The plan's office files, as (name, contents): `villages.csv` (from `villages_csv`, the
 /// plan's final table) and `routes.csv` with their byte-order mark, and with `workbook` also
-/// `plan.xlsx` and `chart.svg`. `plan` and `sweep --plans` both write them through here.
+/// `plan.xlsx`, `chart.svg` and `chart.png`. `plan` and `sweep --plans` both write them through here.
 pub fn plan_office_files(
     ctx: &PlanContext,
     villages_csv: &str,
@@ -146,6 +146,7 @@ pub fn plan_office_files(
     if workbook {
         files.push(("plan.xlsx", plan_workbook(ctx, villages_csv, &routes)));
         let chart = crate::plan_chart::plan_chart_svg(ctx, lang);
+        files.push(("chart.png", crate::plan_chart::chart_png(&chart)));
         files.push(("chart.svg", chart.into_bytes()));
     }
     files

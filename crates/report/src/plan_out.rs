@@ -83,8 +83,16 @@ impl PlanContext<'_> {
     /// `summary.json`'s `existing_fibre`: the villages taken to have fibre already, by
     /// what says so (the rule is in the backbone's description).
     pub fn existing_fibre_json(&self) -> Value {
+        self.existing_fibre_json_of(self.villages.iter())
+    }
+
+    /// [`Self::existing_fibre_json`] over some of the villages (a district's).
+    pub fn existing_fibre_json_of<'v>(
+        &self,
+        villages: impl Iterator<Item = &'v Village> + Clone,
+    ) -> Value {
         let mut by: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
-        for v in self.villages {
+        for v in villages.clone() {
             if let Some(b) = v.existing_fibre {
                 let e = by.entry(b.as_str()).or_default();
                 e.0 += 1;
@@ -98,7 +106,7 @@ impl PlanContext<'_> {
         json!({
             "villages": by.values().map(|e| e.0).sum::<usize>(),
             "households": by.values().map(|e| e.1).sum::<u64>(),
-            "assumed_by_proxy": self.villages.iter().any(|v| v.existing_fibre.is_some_and(|b| b.is_assumed())),
+            "assumed_by_proxy": villages.clone().any(|v| v.existing_fibre.is_some_and(|b| b.is_assumed())),
             "by_basis": by_basis,
             "rule": self.backbone.description,
         })

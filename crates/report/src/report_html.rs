@@ -77,6 +77,11 @@ pub fn int(lang: Lang, n: i64) -> String {
 
 /// Kilometres with 2 decimals, decimal comma in ru/kk.
 pub fn km(lang: Lang, x: f64) -> String {
+    dec2(lang, x)
+}
+
+/// A figure with 2 decimals, decimal comma in ru/kk.
+pub fn dec2(lang: Lang, x: f64) -> String {
     let s = format!("{x:.2}");
     if lang == Lang::En {
         s
@@ -178,6 +183,10 @@ pub fn district_report(
         esc(l.cost_kzt),
         int(lang, t.cost_total_kzt)
     );
+
+    // Chart: cost and households by technology (and year).
+    let _ = writeln!(h, "<h2>{}</h2>", esc(l.chart_title));
+    h.push_str(&crate::plan_chart::district_chart_svg(ctx, w, lang));
 
     // Map.
     let _ = writeln!(h, "<h2>{}</h2>", esc(l.map));
@@ -348,6 +357,134 @@ pub fn district_report(
         .iter()
         .any(|&i| ctx.villages[i].population_imputed)
     {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.estimate_note));
+    }
+    let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.length_note));
+    let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&ctx.backbone_note(lang)));
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">{}</p>\n</body>\n</html>",
+        esc(l.attribution)
+    );
+    h
+}
+
+/// An oblast's name in `lang` (from the district table), or "outside every oblast".
+pub(crate) fn oblast_label(ctx: &PlanContext, lang: Lang, oblast_en: Option<&str>) -> String {
+    match oblast_en {
+        Some(o) => ctx
+            .districts
+            .iter()
+            .find(|d| d.oblast_en == o)
+            .map(|d| lang.oblast_name(d))
+            .unwrap_or_else(|| o.to_string()),
+        None => lang.labels().outside_oblasts.to_string(),
+    }
+}
+
+/// The plan's national `report.html`: the headline figures with the solution's quality,
+/// the chart, totals by oblast and the notes on data and assumptions.
+pub fn national_report(ctx: &PlanContext, lang: Lang) -> String {
+    let l = lang.labels();
+    let s = &ctx.plan.summary;
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} — {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        lang.code(),
+        esc(l.national_report),
+        esc(l.title)
+    );
+    let _ = writeln!(
+        h,
+        "<h1>{}</h1>\n<p>{}</p>",
+        esc(l.title),
+        esc(l.national_report)
+    );
+
+    let _ = writeln!(h, "<h2>{}</h2>\n<table id=\"summary\">", esc(l.summary));
+    let row = |h: &mut String, k: &str, v: String| {
+        let _ = writeln!(h, "<tr><th>{}</th><td class=\"n\">{}</td></tr>", esc(k), v);
+    };
+    let villages = s.villages_fibre + s.villages_fwa + s.villages_satellite;
+    let households = s.households_fibre + s.households_fwa + s.households_satellite;
+    row(&mut h, l.connected_villages, int(lang, villages as i64));
+    row(&mut h, l.connected_households, int(lang, households as i64));
+    for (t, n, hh) in [
+        (l.tech_fibre, s.villages_fibre, s.households_fibre),
+        (l.tech_fwa, s.villages_fwa, s.households_fwa),
+        (
+            l.tech_satellite,
+            s.villages_satellite,
+            s.households_satellite,
+        ),
+        (
+            l.tech_existing,
+            s.villages_existing_fibre,
+            s.households_existing_fibre,
+        ),
+    ] {
+        if n > 0 {
+            row(
+                &mut h,
+                &format!("{t}: {}, {}", l.villages, l.households),
+                format!("{} / {}", int(lang, n as i64), int(lang, hh as i64)),
+            );
+        }
+    }
+    row(&mut h, l.new_fibre_km, km(lang, s.new_fibre_km));
+    row(&mut h, l.route_sections, int(lang, s.routes as i64));
+    row(&mut h, l.cost_corridors, int(lang, s.cost_corridor_kzt));
+    row(
+        &mut h,
+        l.cost_villages,
+        int(lang, s.cost_total_kzt - s.cost_corridor_kzt),
+    );
+    let _ = writeln!(
+        h,
+        "<tr class=\"total\"><th>{}, {}</th><td class=\"n\">{}</td></tr>",
+        esc(l.total),
+        esc(l.cost_kzt),
+        int(lang, s.cost_total_kzt)
+    );
+    let quality = match (s.lower_bound, s.gap_pct()) {
+        (Some(lb), _) if lb >= s.solver_objective => l.proven_optimal.to_string(),
+        (_, Some(g)) => l.at_most_above.replace("{gap}", &dec2(lang, g)),
+        _ => l.no_bound.to_string(),
+    };
+    let _ = writeln!(
+        h,
+        "<tr><th>{}</th><td>{}</td></tr>\n</table>",
+        esc(l.quality),
+        esc(&quality)
+    );
+
+    let _ = writeln!(h, "<h2>{}</h2>", esc(l.chart_title));
+    h.push_str(&crate::plan_chart::plan_chart_svg(ctx, lang));
+
+    let _ = writeln!(
+        h,
+        "<h2>{}</h2>\n<table id=\"by-oblast\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(l.chart_by_oblast),
+        esc(l.oblast),
+        esc(l.connected_villages),
+        esc(l.connected_households),
+        esc(l.new_fibre_km),
+        esc(l.cost_kzt)
+    );
+    for (o, t) in &ctx.totals().by_oblast {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&oblast_label(ctx, lang, o.as_deref())),
+            int(lang, (t.villages_fibre + t.villages_fwa + t.villages_satellite) as i64),
+            int(lang, (t.households_fibre + t.households_fwa + t.households_satellite) as i64),
+            km(lang, t.new_fibre_km),
+            int(lang, t.cost_total_kzt)
+        );
+    }
+    h.push_str("</table>\n");
+    if ctx.villages.iter().any(|v| v.population_imputed) {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.estimate_note));
     }
     let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.length_note));

@@ -6,8 +6,8 @@ use fiberplan_model::LonLat;
 /// Which of a plan's files to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlanFiles {
-    /// Everything `fiberplan plan` writes: the data files, `plan.xlsx`, the district
-    /// packages and `plan.html`.
+    /// Everything `fiberplan plan` writes: the data files, `plan.xlsx`, `chart.svg` and
+    /// `chart.png`, the district packages, `plan.html` and the national `report.html`.
     All,
     /// The plan's data files only (`plan.geojson`, `villages.csv`, `routes.csv`,
     /// `summary.json`): what a sweep keeps per scenario.
@@ -52,6 +52,10 @@ pub fn write_plan(
         write(
             "plan.html",
             plan_html(ctx, district_polygons, lang).as_bytes(),
+        )?;
+        write(
+            "report.html",
+            crate::report_html::national_report(ctx, lang).as_bytes(),
         )?;
     }
     Ok(())
