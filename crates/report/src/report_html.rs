@@ -353,20 +353,11 @@ pub fn district_report(
         );
     }
     h.push_str("</table>\n");
-    if w.villages
+    let imputed = w
+        .villages
         .iter()
-        .any(|&i| ctx.villages[i].population_imputed)
-    {
-        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.estimate_note));
-    }
-    let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.length_note));
-    let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&ctx.backbone_note(lang)));
-    let _ = writeln!(
-        h,
-        "<p class=\"note\">{}</p>\n</body>\n</html>",
-        esc(l.attribution)
-    );
-    h
+        .any(|&i| ctx.villages[i].population_imputed);
+    end_with_notes(h, ctx, lang, imputed)
 }
 
 /// An oblast's name in `lang` (from the district table), or "outside every oblast".
@@ -484,7 +475,15 @@ pub fn national_report(ctx: &PlanContext, lang: Lang) -> String {
         );
     }
     h.push_str("</table>\n");
-    if ctx.villages.iter().any(|v| v.population_imputed) {
+    let imputed = ctx.villages.iter().any(|v| v.population_imputed);
+    end_with_notes(h, ctx, lang, imputed)
+}
+
+/// A report's closing notes (estimates when `imputed`, lengths, the existing network, the
+/// attribution) and the end of the page.
+fn end_with_notes(mut h: String, ctx: &PlanContext, lang: Lang, imputed: bool) -> String {
+    let l = lang.labels();
+    if imputed {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.estimate_note));
     }
     let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.length_note));
