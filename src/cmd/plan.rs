@@ -5,7 +5,7 @@ use super::{init_threads, BadInput};
 use anyhow::Context;
 use fiberplan_load::{load, Planner, SolverPolicy};
 use fiberplan_model::{Mode, Objective, Phase, Scenario};
-use fiberplan_report::{AtomicDir, PlanContext};
+use fiberplan_report::{AtomicDir, PlanContext, PlanFiles};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::Write;
@@ -303,7 +303,6 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let write = |out: &mut AtomicDir, name: &str, body: String| {
         out.write(name, body.as_bytes()).map_err(out_fault)
     };
-    write(&mut out, "plan.geojson", ctx.geojson(args.lang))?;
     let (mut csv, mut summary) = (ctx.villages_csv(), ctx.summary_json());
     let mut last_mile_fc = None;
     if let Some(m) = &last_mile {
@@ -323,18 +322,17 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_string(&run.geojson)? + "\n",
         )?;
     }
-    // Office files: the CSVs with a byte-order mark, the routes table, workbook and chart.
+    // The plan's own files (data, office files, district packages, map, report), with the
+    // stages' columns and figures in villages.csv and summary.json.
+    let polygons = &regions.district_polygons;
+    let texts = fiberplan_report::PlanTexts {
+        villages_csv: &csv,
+        summary_json: &summary,
+    };
+    fiberplan_report::write_plan(&mut out, &ctx, polygons, args.lang, PlanFiles::All, texts)
+        .map_err(|e| out_fault(e.source))?;
     let bytes =
         |out: &mut AtomicDir, name: &str, body: &[u8]| out.write(name, body).map_err(out_fault);
-    let lang = args.lang;
-    for (name, body) in fiberplan_report::office::plan_office_files(&ctx, &csv, lang, true) {
-        bytes(&mut out, name, &body)?;
-    }
-    write(&mut out, "summary.json", summary)?;
-    let polygons = &regions.district_polygons;
-    for (name, body) in fiberplan_report::district_packages(&ctx, polygons, args.lang) {
-        bytes(&mut out, &name, &body)?;
-    }
     // The stages' maps split by district beside the plan's own package files.
     use fiberplan_report::district_packages::feature_packages;
     let coverage_text = ctx.mobile.map(serde_json::to_string).transpose()?;
@@ -360,10 +358,6 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             bytes(&mut out, &name, &body)?;
         }
     }
-    let html = fiberplan_report::plan_html(&ctx, polygons, args.lang);
-    write(&mut out, "plan.html", html)?;
-    let report = fiberplan_report::report_html::national_report(&ctx, args.lang);
-    write(&mut out, "report.html", report)?;
     // --format: GeoPackage, KMZ, OFDS beside plan.geojson, nationally and per district.
     let (f, lang) = (&args.format, args.lang);
     fiberplan_report::formats::write_formats(&ctx, f, lang, &mut out, "")

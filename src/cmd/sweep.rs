@@ -13,7 +13,9 @@ use fiberplan_load::{load, InputSpec, Planner, SolverPolicy};
 use fiberplan_model::{Mode, Scenario, ScenarioFile};
 use fiberplan_plan::sweep::{content_key, expand, result_row, RESULTS_HEADER};
 use fiberplan_report::sweep_store::{merge_rows, write_results};
-use fiberplan_report::{write_plan, AtomicDir, Lang, PlanContext, PlanFiles, SweepStore};
+use fiberplan_report::{
+    write_plan, AtomicDir, Lang, PlanContext, PlanFiles, PlanTexts, SweepStore,
+};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::Write;
@@ -212,7 +214,12 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
                 let dir = a.out.join("plans").join(id);
                 let mut out = AtomicDir::new(&dir).map_err(super::plan::out_fault)?;
                 let polygons = &inputs.regions.district_polygons;
-                write_plan(&mut out, &ctx, polygons, Lang::Ru, PlanFiles::Data)
+                let (csv, summary) = (ctx.villages_csv(), ctx.summary_json());
+                let texts = PlanTexts {
+                    villages_csv: &csv,
+                    summary_json: &summary,
+                };
+                write_plan(&mut out, &ctx, polygons, Lang::Ru, PlanFiles::Data, texts)
                     .with_context(|| format!("in {}", dir.display()))?;
                 out.commit().map_err(super::plan::out_fault)?;
             }

@@ -33,4 +33,4 @@ pub use html_map::plan_html;
 pub use i18n::Lang;
 pub use plan_out::{PlanContext, ATTRIBUTION};
 pub use sweep_store::SweepStore;
-pub use write_plan::{write_plan, PlanFiles, WriteError};
+pub use write_plan::{write_plan, PlanFiles, PlanTexts, WriteError};

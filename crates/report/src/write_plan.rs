@@ -24,14 +24,25 @@ pub struct WriteError {
     pub source: std::io::Error,
 }
 
-/// Stage the plan's `files` in `out` (committed by the caller, with any files of its own).
-/// The data files are byte for byte the same whichever selection writes them.
+/// The plan's final `villages.csv` and `summary.json` texts: [`PlanContext::villages_csv`]
+/// and [`PlanContext::summary_json`], or those with a stage's columns and figures added
+/// (`plan` adds the last mile's and the mobile sites').
+#[derive(Clone, Copy, Debug)]
+pub struct PlanTexts<'a> {
+    pub villages_csv: &'a str,
+    pub summary_json: &'a str,
+}
+
+/// Stage the plan's `files` in `out` (committed by the caller, with any files of its own:
+/// `plan` adds the stages' maps and bills). The data files are byte for byte the same
+/// whichever selection writes them.
 pub fn write_plan(
     out: &mut AtomicDir,
     ctx: &PlanContext,
     district_polygons: &[Vec<Vec<Vec<LonLat>>>],
     lang: Lang,
     files: PlanFiles,
+    texts: PlanTexts,
 ) -> Result<(), WriteError> {
     let mut write = |name: &str, body: &[u8]| {
         out.write(name, body).map_err(|source| WriteError {
@@ -41,10 +52,10 @@ pub fn write_plan(
     };
     write("plan.geojson", ctx.geojson(lang).as_bytes())?;
     let all = files == PlanFiles::All;
-    for (name, body) in office::plan_office_files(ctx, &ctx.villages_csv(), lang, all) {
+    for (name, body) in office::plan_office_files(ctx, texts.villages_csv, lang, all) {
         write(name, &body)?;
     }
-    write("summary.json", ctx.summary_json().as_bytes())?;
+    write("summary.json", texts.summary_json.as_bytes())?;
     if all {
         for (name, body) in district_packages(ctx, district_polygons, lang) {
             write(&name, &body)?;
