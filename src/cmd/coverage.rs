@@ -701,7 +701,7 @@ fn city(a: CityArgs) -> anyhow::Result<ExitCode> {
     mobile_out::write_coverage_dir(&a.out, &geojson, &summary)
         .map_err(|e| super::radio::write_fault(&a.out, e))?;
     if let Some(p) = &a.export_cover {
-        write_city_export(p, &cc).map_err(|e| super::radio::write_fault(p, e))?;
+        mobile_out::write_city_cover_export(p, &cc).map_err(|e| super::radio::write_fault(p, e))?;
     }
     eprintln!(
         "coverage city: {:.1} km2, {} cells, {:.1} % covered (target {:.1} %), {} new sites vs {} \
@@ -720,41 +720,6 @@ fn city(a: CityArgs) -> anyhow::Result<ExitCode> {
         a.out.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// The set-cover instance of a city run (`--export-cover`): each grid cell is a segment of
-/// 1 m (0.001 km) named `cell:K`, so `# target_m` is the number of cells to cover.
-fn write_city_export(
-    path: &Path,
-    cc: &fiberplan_mobile::city::CityCoverage,
-) -> std::io::Result<()> {
-    use fiberplan_cover::{write_export_with_target, ExportCandidate, ExportSegment};
-    let cands: Vec<ExportCandidate> = cc
-        .candidates
-        .iter()
-        .map(|c| ExportCandidate {
-            id: c.id.clone(),
-            cost_kzt: c.cost_kzt().max(0) as u64,
-            new: c.kind != fiberplan_mobile::candidates::Kind::Existing,
-            lon: c.lonlat[0],
-            lat: c.lonlat[1],
-            height_m: c.height_m,
-        })
-        .collect();
-    let cells: Vec<ExportSegment> = cc
-        .cells
-        .iter()
-        .enumerate()
-        .map(|(k, p)| ExportSegment {
-            id: format!("cell:{k}"),
-            metres: 1,
-            lon: p[0],
-            lat: p[1],
-        })
-        .collect();
-    let mut buf = Vec::new();
-    write_export_with_target(&mut buf, &cands, &cells, &cc.sets, Some(cc.target_cells))?;
-    fiberplan_report::write_atomic(path, &buf)
 }
 
 /// The radio model a run declared in its summary.json.

@@ -305,18 +305,6 @@ pub fn write_coverage_dir(out: &Path, geojson: &Value, summary: &Value) -> std::
 
 /// Write the set-cover instance of a road run (`--export-cover`), atomically.
 pub fn write_cover_export(path: &Path, rc: &RoadCoverage) -> std::io::Result<()> {
-    let cands: Vec<ExportCandidate> = rc
-        .candidates
-        .iter()
-        .map(|c| ExportCandidate {
-            id: c.id.clone(),
-            cost_kzt: c.cost_kzt().max(0) as u64,
-            new: c.kind != Kind::Existing,
-            lon: c.lonlat[0],
-            lat: c.lonlat[1],
-            height_m: c.height_m,
-        })
-        .collect();
     let segs: Vec<ExportSegment> = rc
         .segments
         .iter()
@@ -327,7 +315,47 @@ pub fn write_cover_export(path: &Path, rc: &RoadCoverage) -> std::io::Result<()>
             lat: s.mid[1],
         })
         .collect();
+    write_export(path, &rc.candidates, &segs, &rc.sets, rc.target_m)
+}
+
+/// The set-cover instance of a city run (`--export-cover`), atomically: each grid cell is a
+/// segment of 1 m (0.001 km) named `cell:K`, so `# target_m` is the number of cells to cover.
+pub fn write_city_cover_export(path: &Path, cc: &CityCoverage) -> std::io::Result<()> {
+    let cells: Vec<ExportSegment> = cc
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(k, p)| ExportSegment {
+            id: format!("cell:{k}"),
+            metres: 1,
+            lon: p[0],
+            lat: p[1],
+        })
+        .collect();
+    write_export(path, &cc.candidates, &cells, &cc.sets, cc.target_cells)
+}
+
+/// One export of either run: its candidates (existing sites free of charge in the cover,
+/// so never negative), the segments, who covers which, and the target.
+fn write_export(
+    path: &Path,
+    candidates: &[Candidate],
+    segments: &[ExportSegment],
+    sets: &[Vec<u32>],
+    target: u64,
+) -> std::io::Result<()> {
+    let cands: Vec<ExportCandidate> = candidates
+        .iter()
+        .map(|c| ExportCandidate {
+            id: c.id.clone(),
+            cost_kzt: c.cost_kzt().max(0) as u64,
+            new: c.kind != Kind::Existing,
+            lon: c.lonlat[0],
+            lat: c.lonlat[1],
+            height_m: c.height_m,
+        })
+        .collect();
     let mut buf = Vec::new();
-    write_export_with_target(&mut buf, &cands, &segs, &rc.sets, Some(rc.target_m))?;
+    write_export_with_target(&mut buf, &cands, segments, sets, Some(target))?;
     write_atomic(path, &buf)
 }
