@@ -443,7 +443,9 @@ const STREAM_CHUNK: usize = 32;
 /// '\r's), and the same per-row work runs on them, so the output is the same.
 fn p2p_streamed(rows: &ItmRows<'_>, path: &Path) -> Option<Vec<Vec<u8>>> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path).ok()?;
+    // Only a regular file streams (a device such as /dev/zero never ends); a line longer
+    // than the whole-file path's limit goes that way too, which refuses it.
+    let (mut file, _) = fiberplan_io::text::open_regular(path).ok()?;
     let cases = &rows.table.t.rows;
     let mut bufs = Vec::new();
     let mut buf: Vec<u8> = Vec::with_capacity(2 * STREAM_BLOCK);
@@ -456,7 +458,7 @@ fn p2p_streamed(rows: &ItmRows<'_>, path: &Path) -> Option<Vec<Vec<u8>>> {
             .read_to_end(&mut buf)
             .ok()?;
         let eof = got < STREAM_BLOCK;
-        if !buf[before..].is_ascii() {
+        if !buf[before..].is_ascii() || buf.len() as u64 > fiberplan_io::text::LIMIT_CASES {
             return None;
         }
         // Complete lines: up to the last '\n', and at the end of the file the rest.

@@ -19,6 +19,11 @@ pub const LIMIT_TOML: u64 = 16 * MIB;
 /// Size limit of SteinLib `.stp` and PACE `.gr` instances (the largest public ones are
 /// about 100 MiB).
 pub const LIMIT_STP: u64 = 1024 * MIB;
+/// Size limit of radio case tables and profile files read whole (their line spans are
+/// 32-bit; `itm-p2p`'s streamed profile reader has no overall limit).
+pub const LIMIT_CASES: u64 = u32::MAX as u64 - 1;
+/// Size limit of DEM tiles (`.hgt`, GeoTIFF; a 1-arc-second SRTM tile is 25 MiB).
+pub const LIMIT_RASTER: u64 = 1024 * MIB;
 
 /// A human size: `512 MiB`, `16 MiB`.
 fn size(n: u64) -> String {

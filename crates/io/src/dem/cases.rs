@@ -45,8 +45,7 @@ impl CaseTable {
 
 /// Read a CSV case table. Every row must have as many cells as the header.
 pub fn read_case_table(path: &Path) -> Result<CaseTable, InputError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let bytes = crate::text::read_bounded(path, crate::text::LIMIT_CASES)?;
     if bytes.len() >= u32::MAX as usize {
         return Err(InputError::file(path, "a case table must be under 4 GB"));
     }
@@ -203,8 +202,7 @@ impl Lines {
 
 /// Read a text file of lines (profiles), dropping blank lines at the end.
 pub fn read_lines(path: &Path) -> Result<Lines, InputError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let text = crate::text::read_text_bounded(path, crate::text::LIMIT_CASES)?;
     let mut spans = Vec::new();
     let mut start = 0;
     for l in text.lines() {

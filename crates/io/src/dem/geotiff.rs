@@ -121,8 +121,7 @@ pub fn parse_geotiff(path: &Path, bytes: &[u8]) -> Result<Grid, InputError> {
 
 /// Read a GeoTIFF DEM.
 pub fn read_geotiff(path: &Path) -> Result<Grid, InputError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let bytes = crate::text::read_bounded(path, crate::text::LIMIT_RASTER)?;
     parse_geotiff(path, &bytes)
 }
 

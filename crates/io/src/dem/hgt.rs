@@ -82,8 +82,7 @@ pub fn read_hgt(path: &Path) -> Result<Grid, InputError> {
             "an .hgt name must give its south-west corner, like N44W072.hgt",
         )
     })?;
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let bytes = crate::text::read_bounded(path, crate::text::LIMIT_RASTER)?;
     parse_hgt(path, &bytes, lon, lat)
 }
 
