@@ -40,6 +40,11 @@ pub struct SolverArgs {
     /// Work multiplier (more constructions and local-search rounds).
     #[arg(long, default_value_t = Options::default().effort)]
     pub effort: u32,
+    /// Lean pipeline for about the time of one greedy solve: degree reductions only, one
+    /// construction (Mehlhorn; prizes: Goemans-Williamson with strong pruning), one
+    /// improvement pass, no lower bound (not with --effort, --prove, --quota or --budget).
+    #[arg(long, conflicts_with = "effort")]
+    pub fast: bool,
 }
 
 impl SolverArgs {
@@ -59,6 +64,7 @@ impl SolverArgs {
             time_limit,
             threads: self.threads,
             effort: self.effort.max(1),
+            fast: self.fast,
             trace: trace_from_env(),
             ..Options::default()
         })
@@ -175,6 +181,13 @@ fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
             "{}: --quota and --budget need an instance with prizes (TP lines)",
             a.file.display()
         );
+    }
+    if a.solver.fast && (a.prove || !matches!(mode, Mode::Steiner | Mode::Pcst)) {
+        return Err(super::BadInput(format!(
+            "{}: --fast is for Steiner and prize-collecting trees (not with --prove, --quota or --budget)",
+            a.file.display()
+        ))
+        .into());
     }
     if a.prove && !matches!(mode, Mode::Steiner) {
         return Err(super::BadInput(format!(

@@ -69,6 +69,9 @@ const PCST_LIGHT_VI_WORK: u64 = 125_000;
 /// ```
 pub fn solve_pcst(inst: &Instance, opts: &Options) -> Solution {
     with_threads(opts.threads, || {
+        if opts.fast {
+            return solve_fast(inst, opts);
+        }
         if !opts.reduce || inst.graph.num_nodes() == 0 {
             let (mut sol, lb) =
                 rayon::join(|| solve_inner(inst, opts), || rooted_bound(inst, opts));
@@ -289,6 +292,68 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
         },
     );
     sol.cut_short = deadline.was_hit();
+    sol
+}
+
+/// The lean pipeline of [`Options::fast`]: the degree and prize-leaf reductions only (no
+/// least-cost test), the Goemans-Williamson growth with strong pruning, one round of
+/// [`light_polish`] and regrowth kept when it lowers the objective, no bound. One core's
+/// work, about that of a single greedy solve (pcst_fast) plus one improvement pass.
+fn solve_fast(inst: &Instance, opts: &Options) -> Solution {
+    let g = &inst.graph;
+    let prizes = inst.prize_vec();
+    let red = (opts.reduce && g.num_nodes() > 0)
+        .then(|| reduce_pcst(g, &prizes, inst.root, 0))
+        .filter(|r| r.graph.num_nodes() > 0);
+    let rinst = match &red {
+        Some(r) => r.instance(inst),
+        None => inst.clone(),
+    };
+    let rg = &rinst.graph;
+    let rprizes = rinst.prize_vec();
+    let weights: Vec<Cost> = rg.edges().iter().map(|e| e.2).collect();
+    let total: Cost = rprizes.iter().sum();
+    let objective = |t: &[EdgeId], at: NodeId| -> Cost {
+        let p: Cost = if t.is_empty() {
+            rprizes[at as usize]
+        } else {
+            tree_nodes(rg, t).iter().map(|&v| rprizes[v as usize]).sum()
+        };
+        tree_cost(rg, t) + total - p
+    };
+    let (mut t, mut at) = if rg.num_nodes() == 0 {
+        (Vec::new(), 0)
+    } else {
+        gw_start(rg, &weights, &rprizes, &rprizes, rinst.root)
+            .unwrap_or((Vec::new(), rinst.root.unwrap_or(0)))
+    };
+    let mut name = String::from("gw+strongprune");
+    if opts.local_search && !t.is_empty() {
+        let t1 = light_polish(rg, &weights, &rprizes, &t, rinst.root, 1);
+        let nodes = tree_nodes(rg, &t1);
+        let grown = grow_from(rg, &weights, &rprizes, &nodes, &t1, GrowthRule::Profit);
+        let (t2, at2) = strong_prune(rg, &grown.edges, &rprizes, rinst.root);
+        let at2 = if t2.is_empty() { at } else { at2 };
+        if objective(&t2, at2) < objective(&t, at) {
+            (t, at) = (t2, at2);
+        }
+        name.push_str("+kpe+vi+regrow");
+    }
+    let (edges, single) = match &red {
+        Some(r) => (r.expand(&t), Some(r.old_of_new[at as usize])),
+        None => (t, (rg.num_nodes() > 0).then_some(at)),
+    };
+    let mut sol = make_solution(
+        inst,
+        edges,
+        single,
+        Objective::CostPlusMissedPrize,
+        &format!("fast+{}{name}", if red.is_some() { "red+" } else { "" }),
+    );
+    sol.reduced = red.as_ref().map(|r| ReducedSize {
+        nodes: r.graph.num_nodes(),
+        edges: r.graph.num_edges(),
+    });
     sol
 }
 

@@ -68,6 +68,11 @@ pub struct Options {
     /// a node budget that grows with `effort` (2,500 nodes per unit, fewer on graphs of
     /// more than 8,000 edges after reduction); [`Solution::optimal`] says whether it did.
     pub prove: bool,
+    /// The lean pipeline, for a time comparable to one greedy solve: cheap degree
+    /// reductions only, one construction (Mehlhorn for Steiner trees, Goemans-Williamson
+    /// with strong pruning for PCST), one improvement pass, no lower bound. `effort` and
+    /// `prove` are ignored; the quota and budget drivers are unchanged.
+    pub fast: bool,
     /// Where phase timings and search progress go (nowhere by default). The crate never
     /// prints: the caller decides, e.g. the CLI sends them to stderr.
     pub trace: Trace,
@@ -89,6 +94,7 @@ impl Default for Options {
             lower_bound: true,
             exact: true,
             prove: false,
+            fast: false,
             trace: Trace::off(),
             reductions: None,
         }

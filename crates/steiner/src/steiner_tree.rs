@@ -12,7 +12,7 @@ use crate::problem::{
     make_solution, reachable_split, splitmix, with_threads, Deadline, Instance, Objective, Options,
     ReducedSize, Solution,
 };
-use crate::reduce::reduce_steiner_traced;
+use crate::reduce::{reduce, reduce_steiner_traced};
 use crate::sph::sph;
 use crate::tree::{mst_and_prune, mst_on_nodes, tree_cost};
 use crate::vertex_insertion::vertex_insertion;
@@ -70,6 +70,11 @@ fn solve_inner(inst: &Instance, opts: &Options) -> Solution {
             "trivial",
         );
         s.lower_bound = Some(0);
+        s
+    } else if opts.fast {
+        let (edges, name, reduced) = fast_tree(g, &terms, opts);
+        let mut s = make_solution(inst, edges, None, Objective::Cost, &name);
+        s.reduced = reduced;
         s
     } else {
         let (edges, name, lb, reduced) = best_tree(g, &terms, inst.root, opts, &deadline);
@@ -161,6 +166,55 @@ pub(crate) fn best_tree(
         None => (tree, name, lb, None),
     }
 }
+
+/// The lean pipeline of [`Options::fast`] over `terms` (mutually reachable, at least
+/// two): the degree reductions only, Mehlhorn's construction, one key-path-exchange pass.
+/// Returns input edge ids, the solver's name and the reduced size. One core's work.
+fn fast_tree(
+    g: &Graph,
+    terms: &[NodeId],
+    opts: &Options,
+) -> (Vec<EdgeId>, String, Option<ReducedSize>) {
+    let mut keep = vec![false; g.num_nodes()];
+    for &t in terms {
+        keep[t as usize] = true;
+    }
+    let red = opts.reduce.then(|| reduce(g, &keep, 0));
+    let (rg, rterms) = match &red {
+        Some(r) => (&r.graph, r.terminals(terms)),
+        None => (g, terms.to_vec()),
+    };
+    let mut name = String::from("fast+mehlhorn");
+    let tree = if rterms.len() <= 1 {
+        Vec::new()
+    } else {
+        let weights: Vec<Cost> = rg.edges().iter().map(|e| e.2).collect();
+        let mut is_term = vec![false; rg.num_nodes()];
+        for &t in &rterms {
+            is_term[t as usize] = true;
+        }
+        let t = mst_and_prune(rg, &mehlhorn(rg, &weights, &rterms), &[], &is_term);
+        if opts.local_search {
+            name.push_str("+kpe");
+            key_path_exchange(rg, &weights, &t, &is_term, FAST_KPE_PASSES).0
+        } else {
+            t
+        }
+    };
+    match &red {
+        Some(r) => {
+            let size = ReducedSize {
+                nodes: r.graph.num_nodes(),
+                edges: r.graph.num_edges(),
+            };
+            (r.expand(&tree), format!("red+{name}"), Some(size))
+        }
+        None => (tree, name, None),
+    }
+}
+
+/// Key-path-exchange passes of the lean pipeline.
+const FAST_KPE_PASSES: usize = 1;
 
 /// Constructions, local search and recombination on a (reduced) graph.
 fn solve_reduced(
