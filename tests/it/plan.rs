@@ -548,3 +548,107 @@ fn villages_with_fibre_get_no_route_and_feed_their_neighbours() {
     );
     bad_input(&o, &["villages.csv:2", "`has_fibre` is \"maybe\""]);
 }
+
+/// A fibre line and villages across the antimeridian plan as they do anywhere else: the
+/// same layout shifted 10 degrees west costs the same to the tenge (before the line was cut
+/// at ±180 and the proxy unwrapped, the villages never reached the line). Routes that cross
+/// ±180 are cut there in plan.geojson (RFC 7946, 3.1.9): C and D, far from the line on
+/// either side of 180, share one route. Binary fractions of a degree keep the shift exact.
+#[test]
+fn plans_across_the_antimeridian_cost_what_they_cost_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = |shift: f64, tag: &str| {
+        let w = |lon: f64| {
+            let x = lon + shift;
+            if x > 180.0 {
+                x - 360.0
+            } else {
+                x
+            }
+        };
+        // The line runs 179.5 -> 180.25 (= -179.75); shifted, it gets a vertex where the
+        // original is cut, so both have the same joints.
+        let line: Vec<String> = [179.5, 179.75, 180.0, 180.25]
+            .iter()
+            .map(|&lon| format!("[{},65]", w(lon)))
+            .collect();
+        let backbone = dir.path().join(format!("backbone_{tag}.geojson"));
+        std::fs::write(
+            &backbone,
+            format!(
+                r#"{{"type":"FeatureCollection","features":[
+                {{"type":"Feature","properties":{{"id":"P"}},"geometry":{{"type":"Point","coordinates":[{},65]}}}},
+                {{"type":"Feature","properties":{{}},"geometry":{{"type":"LineString","coordinates":[{}]}}}}]}}"#,
+                w(179.5),
+                line.join(",")
+            ),
+        )
+        .unwrap();
+        let villages = dir.path().join(format!("villages_{tag}.csv"));
+        std::fs::write(
+            &villages,
+            format!(
+                "id,name,lon,lat,households\nA,Alpha,{},65.03125,100\nB,Beta,{},64.96875,50\nC,Gamma,{},65.25,30\nD,Delta,{},65.25,30\n",
+                w(179.875),
+                w(180.0625),
+                w(179.96875),
+                w(180.03125)
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join(format!("out_{tag}"));
+        ok(&run(&[
+            "plan",
+            "--out",
+            out.to_str().unwrap(),
+            "--villages",
+            villages.to_str().unwrap(),
+            "--backbone",
+            backbone.to_str().unwrap(),
+            "--costs",
+            "tests/fixtures/equator/costs.toml",
+            "--mode",
+            "connect-all",
+            "--no-last-mile",
+        ]));
+        out
+    };
+    let (across, away) = (plan(0.0, "across"), plan(-10.0, "away"));
+    let (s, t) = (
+        json(&across.join("summary.json")),
+        json(&away.join("summary.json")),
+    );
+    assert_eq!(s["villages_fibre"], 4, "{s}");
+    assert_eq!(
+        s["cost_breakdown_kzt"]["corridor"], t["cost_breakdown_kzt"]["corridor"],
+        "across ±180: {s}\naway: {t}"
+    );
+    assert_eq!(s["new_fibre_km"], t["new_fibre_km"]);
+    // No drawn segment spans ±180; the crossing route is a MultiLineString cut at 180.
+    let g = json(&across.join("plan.geojson"));
+    let mut cut = 0;
+    for f in g["features"].as_array().unwrap() {
+        let parts: Vec<&serde_json::Value> = match f["geometry"]["type"].as_str().unwrap() {
+            "LineString" => vec![&f["geometry"]["coordinates"]],
+            "MultiLineString" => {
+                cut += 1;
+                f["geometry"]["coordinates"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .collect()
+            }
+            _ => continue,
+        };
+        for part in parts {
+            let lons: Vec<f64> = part
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p[0].as_f64().unwrap())
+                .collect();
+            assert!(lons.windows(2).all(|w| (w[1] - w[0]).abs() <= 180.0), "{f}");
+        }
+    }
+    assert!(cut >= 1, "a route crosses 180 in this layout: {g}");
+}

@@ -1,9 +1,12 @@
 //! The existing fibre network from GeoJSON: Points are points of presence, LineStrings and
 //! MultiLineStrings are fibre lines a village may attach to anywhere along. An Open Fibre
 //! Data Standard file (JSON or GeoJSON form, told by its content) is read by [`crate::ofds`].
+//! Lines that cross the antimeridian are cut there (RFC 7946, 3.1.9), so that no segment of
+//! a backbone line spans ±180°.
 
 use crate::geojson_in::{geometry, lonlat, prop_string, read_features};
 use crate::{InputError, Where};
+use fiberplan_model::antimeridian::split_line;
 use fiberplan_model::{Backbone, Pop, PopSource};
 use geojson::GeometryValue;
 use std::collections::BTreeSet;
@@ -35,11 +38,11 @@ pub fn read_backbone(path: &Path) -> Result<Backbone, InputError> {
                 });
             }
             GeometryValue::LineString { coordinates } => {
-                bb.lines.push(line(path, i, coordinates)?);
+                bb.lines.extend(split_line(&line(path, i, coordinates)?));
             }
             GeometryValue::MultiLineString { coordinates } => {
                 for l in coordinates {
-                    bb.lines.push(line(path, i, l)?);
+                    bb.lines.extend(split_line(&line(path, i, l)?));
                 }
             }
             g => {

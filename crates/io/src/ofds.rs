@@ -15,6 +15,7 @@
 use crate::coords::check_lonlat;
 use crate::text::read_text;
 use crate::{InputError, Where};
+use fiberplan_model::antimeridian::split_line;
 use fiberplan_model::{Backbone, LonLat, Pop, PopSource};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -321,7 +322,8 @@ pub fn backbone_from_ofds(path: &Path, v: &Value) -> Result<Backbone, InputError
                 }
                 Some(g) => line_string(g).map_err(at)?,
             };
-            bb.lines.push(line);
+            // Cut at the antimeridian, as every backbone line is (RFC 7946, 3.1.9).
+            bb.lines.extend(split_line(&line));
         }
     }
     if bb.pops.is_empty() && bb.lines.is_empty() {

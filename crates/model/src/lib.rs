@@ -3,6 +3,7 @@
 //!
 //! Coordinates are WGS84 `[lon, lat]` in degrees. Money is whole tenge (`i64`).
 
+pub mod antimeridian;
 mod cost;
 pub mod last_mile;
 pub mod mobile;

@@ -10,6 +10,7 @@
 use crate::country_mask::CountryMask;
 use crate::geodesy::{distance_m, LocalProjection};
 use crate::{Corridor, CorridorKind, PlanningGraph};
+use fiberplan_model::antimeridian::LonFrame;
 use fiberplan_model::{Backbone, CostModel, Kzt, LonLat, Village};
 use spade::{DelaunayTriangulation, Point2, Triangulation};
 
@@ -61,12 +62,12 @@ pub fn line_joints(lines: &[Vec<LonLat>], spacing_m: f64) -> Vec<LonLat> {
     out
 }
 
-/// Where each village would attach to an existing line: its projection onto the nearest
-/// segment of any line, when that lies within `max_m` (metres). A village lying on a line
-/// gets a joint at its own position, so it attaches where it lies instead of at the nearest
-/// spaced joint. Distances in the local projection `proj`; output in `[lon, lat]`.
+/// Where each point (a village) would attach to an existing line: its projection onto the
+/// nearest segment of any line, when that lies within `max_m` (metres). A point lying on a
+/// line gets a joint at its own position, so it attaches where it lies instead of at the
+/// nearest spaced joint. Distances in the local projection `proj`; output in `[lon, lat]`.
 pub fn projection_joints(
-    villages: &[Village],
+    points: &[LonLat],
     lines: &[Vec<LonLat>],
     proj: &LocalProjection,
     max_m: f64,
@@ -83,15 +84,15 @@ pub fn projection_joints(
     }
     let tree = RTree::bulk_load(segments);
     let mut out = Vec::new();
-    for v in villages {
-        let q = proj.project(v.lonlat);
+    for &p in points {
+        let q = proj.project(p);
         let Some(seg) = tree.nearest_neighbor(&q) else {
             continue;
         };
         let d2 = seg.distance_2(&q);
         if d2 < 1.0 {
-            // On the line (within a metre): the village itself is the joint, one node.
-            out.push(v.lonlat);
+            // On the line (within a metre): the point itself is the joint, one node.
+            out.push(p);
         } else if d2 <= max_m * max_m {
             out.push(proj.unproject(seg.nearest_point(&q)));
         }
@@ -100,6 +101,9 @@ pub fn projection_joints(
 }
 
 /// Build the proxy planning graph.
+///
+/// Places that straddle the antimeridian are triangulated in an unwrapped longitude frame
+/// ([`LonFrame`]); node positions are the inputs' own, in `[-180, 180]`.
 pub fn build(
     villages: &[Village],
     backbone: &Backbone,
@@ -107,22 +111,42 @@ pub fn build(
     costs: &CostModel,
     opts: &ProxyOptions,
 ) -> PlanningGraph {
-    let mut joints = line_joints(&backbone.lines, opts.joint_spacing_m);
-    if !backbone.lines.is_empty() && !villages.is_empty() {
+    let frame = LonFrame::for_lons(
+        villages
+            .iter()
+            .map(|v| v.lonlat[0])
+            .chain(backbone.pops.iter().map(|p| p.lonlat[0]))
+            .chain(backbone.lines.iter().flatten().map(|p| p[0])),
+    );
+    let lines: Vec<Vec<LonLat>> = backbone
+        .lines
+        .iter()
+        .map(|l| l.iter().map(|p| frame.unwrap(*p)).collect())
+        .collect();
+    let village_at: Vec<LonLat> = villages.iter().map(|v| frame.unwrap(v.lonlat)).collect();
+    let mut joints = line_joints(&lines, opts.joint_spacing_m);
+    if !lines.is_empty() && !villages.is_empty() {
         let lat = villages.iter().map(|v| v.lonlat[1]).sum::<f64>() / villages.len() as f64;
         let near = LocalProjection::new(lat);
         joints.extend(projection_joints(
-            villages,
-            &backbone.lines,
+            &village_at,
+            &lines,
             &near,
             opts.joint_spacing_m,
         ));
     }
-    let all: Vec<LonLat> = villages
+    // Every point in the unwrapped frame (for the triangulation) and as a position.
+    let all: Vec<LonLat> = village_at
+        .iter()
+        .copied()
+        .chain(backbone.pops.iter().map(|p| frame.unwrap(p.lonlat)))
+        .chain(joints.iter().copied())
+        .collect();
+    let position: Vec<LonLat> = villages
         .iter()
         .map(|v| v.lonlat)
         .chain(backbone.pops.iter().map(|p| p.lonlat))
-        .chain(joints.iter().copied())
+        .chain(joints.iter().map(|p| frame.wrap(*p)))
         .collect();
     let mut g = PlanningGraph::default();
     if all.is_empty() {
@@ -143,7 +167,7 @@ pub fn build(
     g.nodes = vec![[0.0, 0.0]; tri.num_vertices()];
     // The first input point at a vertex gives the node its exact position.
     for (i, &n) in node_of_point.iter().enumerate().rev() {
-        g.nodes[n as usize] = all[i];
+        g.nodes[n as usize] = position[i];
     }
     let nv = villages.len();
     let np = backbone.pops.len();

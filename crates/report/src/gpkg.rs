@@ -180,20 +180,27 @@ fn coordinates(g: &Value) -> Vec<[f64; 2]> {
     out
 }
 
-/// GeoPackage binary of a GeoJSON Point or LineString (others: `None`, a NULL geometry):
-/// `GP`, version 0, flags (little-endian, envelope [minx, maxx, miny, maxy]), srs_id 4326,
-/// the envelope, then WKB.
+/// GeoPackage binary of a GeoJSON Point, LineString or MultiLineString (others: `None`, a
+/// NULL geometry): `GP`, version 0, flags (little-endian, envelope [minx, maxx, miny,
+/// maxy]), srs_id 4326, the envelope, then WKB.
 pub fn gpkg_geometry(g: &Value) -> Option<Vec<u8>> {
     let pts = coordinates(g);
-    let (wkb_type, is_line) = match g["type"].as_str()? {
-        "Point" => (1u32, false),
-        "LineString" => (2u32, true),
+    // Each part as its positions; a Point is one part of one position.
+    let parts: Vec<Vec<[f64; 2]>> = match g["type"].as_str()? {
+        "Point" => vec![pts.first().copied().into_iter().collect()],
+        "LineString" => vec![pts.clone()],
+        "MultiLineString" => g["coordinates"]
+            .as_array()?
+            .iter()
+            .map(|l| coordinates(&serde_json::json!({ "coordinates": l })))
+            .collect(),
         _ => return None,
     };
-    if pts.is_empty() || (is_line && pts.len() < 2) {
+    let kind = g["type"].as_str()?;
+    if pts.is_empty() || (kind != "Point" && parts.iter().any(|p| p.len() < 2)) {
         return None;
     }
-    let mut b = Vec::with_capacity(8 + 32 + 9 + 16 * pts.len());
+    let mut b = Vec::with_capacity(8 + 32 + 9 + 9 * parts.len() + 16 * pts.len());
     b.extend_from_slice(b"GP");
     b.push(0); // version 1 of the binary format
     b.push(0b0000_0011); // envelope type 1 (xy), little-endian
@@ -208,15 +215,33 @@ pub fn gpkg_geometry(g: &Value) -> Option<Vec<u8>> {
     for v in [x0, x1, y0, y1] {
         b.extend_from_slice(&v.to_le_bytes());
     }
-    b.push(1); // WKB little-endian
-    b.extend_from_slice(&wkb_type.to_le_bytes());
-    if is_line {
-        b.extend_from_slice(&(pts.len() as u32).to_le_bytes());
-    }
-    let pts = if is_line { &pts[..] } else { &pts[..1] };
-    for p in pts {
-        b.extend_from_slice(&p[0].to_le_bytes());
-        b.extend_from_slice(&p[1].to_le_bytes());
+    let positions = |b: &mut Vec<u8>, part: &[[f64; 2]]| {
+        for p in part {
+            b.extend_from_slice(&p[0].to_le_bytes());
+            b.extend_from_slice(&p[1].to_le_bytes());
+        }
+    };
+    let line = |b: &mut Vec<u8>, part: &[[f64; 2]]| {
+        b.push(1); // WKB little-endian
+        b.extend_from_slice(&2u32.to_le_bytes());
+        b.extend_from_slice(&(part.len() as u32).to_le_bytes());
+        positions(b, part);
+    };
+    match kind {
+        "Point" => {
+            b.push(1);
+            b.extend_from_slice(&1u32.to_le_bytes());
+            positions(&mut b, &parts[0]);
+        }
+        "LineString" => line(&mut b, &parts[0]),
+        _ => {
+            b.push(1);
+            b.extend_from_slice(&5u32.to_le_bytes());
+            b.extend_from_slice(&(parts.len() as u32).to_le_bytes());
+            for part in &parts {
+                line(&mut b, part);
+            }
+        }
     }
     Some(b)
 }
@@ -248,5 +273,21 @@ mod tests {
         assert_eq!(u32::from_le_bytes(b[41..45].try_into().unwrap()), 2);
         assert_eq!(u32::from_le_bytes(b[45..49].try_into().unwrap()), 3);
         assert_eq!(b.len(), 49 + 48);
+    }
+
+    #[test]
+    fn multiline_blob_holds_each_part_as_a_wkb_line() {
+        let g = json!({"type": "MultiLineString",
+                       "coordinates": [[[179.5, 1], [180, 2]], [[-180, 2], [-179, 3], [-178, 3]]]});
+        let b = gpkg_geometry(&g).unwrap();
+        let f = |i: usize| f64::from_le_bytes(b[i..i + 8].try_into().unwrap());
+        let u = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
+        assert_eq!([f(8), f(16), f(24), f(32)], [-180.0, 180.0, 1.0, 3.0]);
+        assert_eq!((b[40], u(41), u(45)), (1, 5, 2));
+        assert_eq!((b[49], u(50), u(54)), (1, 2, 2));
+        assert_eq!([f(58), f(66), f(74), f(82)], [179.5, 1.0, 180.0, 2.0]);
+        assert_eq!((b[90], u(91), u(95)), (1, 2, 3));
+        assert_eq!([f(99), f(107)], [-180.0, 2.0]);
+        assert_eq!(b.len(), 99 + 48);
     }
 }

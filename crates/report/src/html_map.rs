@@ -119,7 +119,9 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
             kinds.dedup();
             let types: Vec<String> = kinds.iter().map(|k| l.corridor_type_name(k)).collect();
             feature(
-                json!({"type": "LineString", "coordinates": r.geometry.iter().map(|q| pt(*q)).collect::<Vec<_>>()}),
+                json!(crate::plan_schema::PlanGeometry::line(
+                    r.geometry.iter().map(|q| [r5(q[0]), r5(q[1])]).collect()
+                )),
                 json!({"id": format!("route-{}", i + 1), "km": r3(r.costed_length_m / 1000.0),
                        "cost": r.cost_kzt, "phase": r.phase, "tech": "fibre",
                        "types": types.join(", "), "d": r.district}),

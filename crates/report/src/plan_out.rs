@@ -215,7 +215,7 @@ impl PlanContext<'_> {
             };
             let coordinates = r.geometry.iter().map(|q| rpos(*q)).collect();
             features.push(feature(
-                PlanGeometry::LineString { coordinates },
+                PlanGeometry::line(coordinates),
                 PlanProps::NewFibre(props),
             ));
         }

@@ -187,11 +187,30 @@ pub enum PlanGeometry {
         /// `[lon, lat]` positions.
         coordinates: Vec<[f64; 2]>,
     },
-    /// A route in several parts (written by other tools; fiberplan writes LineStrings).
+    /// A route in several parts: one that crosses the antimeridian, cut there (RFC 7946,
+    /// 3.1.9), or one written by another tool.
     MultiLineString {
         /// The parts.
         coordinates: Vec<Vec<[f64; 2]>>,
     },
+}
+
+impl PlanGeometry {
+    /// A route's geometry: a LineString, or a MultiLineString cut at the antimeridian when
+    /// it crosses ±180° (RFC 7946, 3.1.9: straight lines in `[lon, lat]` would otherwise go
+    /// the long way round).
+    pub fn line(coordinates: Vec<[f64; 2]>) -> PlanGeometry {
+        if coordinates
+            .windows(2)
+            .any(|w| fiberplan_model::antimeridian::crosses(w[0], w[1]))
+        {
+            PlanGeometry::MultiLineString {
+                coordinates: fiberplan_model::antimeridian::split_line(&coordinates),
+            }
+        } else {
+            PlanGeometry::LineString { coordinates }
+        }
+    }
 }
 
 /// One feature of `plan.geojson`.
