@@ -11,7 +11,7 @@ use fiberplan_io::osm::{
 use fiberplan_io::{read_backbone, read_costs, read_regions, read_villages, InputError, Region};
 use fiberplan_model::LonLat;
 use fiberplan_network::district_index::DistrictIndex;
-use fiberplan_network::roads::{build_road_graph_owned, RoadGraphOptions};
+use fiberplan_network::roads::{build_road_graph_owned, phase_rss, RoadGraphOptions};
 use std::path::Path;
 
 /// Reads the extract `osm_path` and the other inputs of `spec` (villages and backbone from the
@@ -24,6 +24,7 @@ pub(crate) fn load_osm(osm_path: &Path, spec: &InputSpec) -> Result<PlanInputs, 
         ..OsmReadOptions::default()
     };
     let mut osm = read_osm(osm_path, &ropts)?;
+    phase_rss("osm read");
     let (mut villages, villages_from) = match &spec.villages {
         Some(p) => {
             let v = read_villages(p, spec.settings.household_size)?;
@@ -73,6 +74,7 @@ pub(crate) fn load_osm(osm_path: &Path, spec: &InputSpec) -> Result<PlanInputs, 
         &costs.corridor,
         &RoadGraphOptions::default(),
     );
+    phase_rss("road graph");
     backbone.pops.extend(road.line_joints.iter().cloned());
     // Districts where the extract lies in the bundled country (Kazakhstan); elsewhere none.
     let regions = read_regions(&spec.data.join("kz"))?;

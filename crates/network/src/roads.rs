@@ -15,6 +15,10 @@
 //!    - power lines `power_line_per_km`, railways `railway_per_km`.
 //! 3. Degree-2 chains are contracted when both sides are of the same kind, class and
 //!    surface: geometry joined, lengths and costs added, way ids and names kept in order.
+//!    Steps 2 and 3 work on light pieces (ends, figures, runs of their ways' points); each
+//!    [`Corridor`] is made once, after contraction, and a way's points are freed once the
+//!    last corridor along it is made: a country extract's millions of pieces as whole
+//!    corridors took more memory than its ways (issue 19, BENCHMARKS.md).
 //! 4. Villages, points of presence and joints of existing lines are snapped
 //!    ([`crate::snap`]) to the nearest corridor segment: the foot of the perpendicular
 //!    becomes a node, the distance off the road an [`CorridorKind::Offroad`] corridor.
@@ -115,6 +119,29 @@ pub struct RoadGraph {
     /// Connected component of each graph node (after snapping), numbered by first node.
     pub node_component: Vec<u32>,
     pub stats: RoadGraphStats,
+}
+
+/// Memory diagnostics for the country-size benchmark (issue 19, BENCHMARKS.md): with the
+/// environment variable `FIBERPLAN_PHASE_RSS` set, prints the process's peak and current
+/// resident memory (`VmHWM`, `VmRSS` of Linux's `/proc/self/status`) after `phase`, one line
+/// on stderr; otherwise does nothing. Not an output: nothing else reads it.
+pub fn phase_rss(phase: &str) {
+    if std::env::var_os("FIBERPLAN_PHASE_RSS").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mib = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    eprintln!(
+        "fiberplan: phase {phase}: peak {} MiB, now {} MiB",
+        mib("VmHWM:"),
+        mib("VmRSS:")
+    );
 }
 
 /// Surface assumed when `surface` is untagged: paved for motorway, trunk, primary,
@@ -255,10 +282,9 @@ pub fn build_road_graph_owned(
 ) -> RoadGraph {
     ways.retain(|w| keeps(w, opts));
     let mut out = RoadGraph::default();
-    let (mut g, node_osm_id, crossings) = split_at_junctions(ways, costs, &mut out.stats);
+    let (mut g, mut node_osm_id, crossings) = split_and_contract(ways, costs, &mut out.stats);
+    phase_rss("road graph: split and contracted");
     out.stats.railway_crossings = crossings;
-    let mut node_osm_id = node_osm_id;
-    contract_chains(&mut g, &mut node_osm_id);
     out.stats.corridor_nodes = g.nodes.len();
     out.stats.corridors = g.corridors.len();
     let (comp, ncomp) = components(&g);
@@ -309,6 +335,7 @@ pub fn build_road_graph_owned(
     };
     let before = g.corridors.len();
     let placed = snap_points(&mut g, &points, &max_m, &snap_opts);
+    phase_rss("road graph: points snapped");
     node_osm_id.resize(g.nodes.len(), None);
     for c in &g.corridors[before..] {
         if c.kind == CorridorKind::Offroad {
@@ -350,9 +377,102 @@ pub fn build_road_graph_owned(
     out
 }
 
-/// Steps 1 and 2: junctions, pieces, costs. Returns the graph, OSM ids of its nodes, and
-/// the number of level crossings charged.
-fn split_at_junctions(
+/// A stretch of corridor before it becomes a [`Corridor`]: its ends, figures and where its
+/// points are, but no geometry, class or names of its own (its way holds those). A country
+/// extract cuts millions of these; as full corridors (a geometry, a class string,
+/// way and name lists each) they took more memory than the extract's ways.
+struct Piece {
+    a: u32,
+    b: u32,
+    /// The way it was cut from: its kind, class and surface (the same along a contracted
+    /// chain), and, until merged, its way id and names.
+    way: u32,
+    /// Its points: the way's points `from..=to`.
+    from: u32,
+    to: u32,
+    length_m: f64,
+    cost_kzt: Kzt,
+    bridges: u32,
+    tunnels: u32,
+    railway_crossings: u32,
+    /// Once contracted with another piece: its points and lists.
+    merged: Option<Box<Merged>>,
+}
+
+/// The points and lists of a contracted chain.
+struct Merged {
+    /// Runs of way points `(way, from, to)`, `from > to` read backwards, in order.
+    runs: Vec<[u32; 3]>,
+    osm_ways: Vec<i64>,
+    names: Vec<String>,
+}
+
+/// What a piece's corridor takes from its way.
+struct WayLook {
+    kind: CorridorKind,
+    paved: Option<bool>,
+}
+
+impl Piece {
+    fn runs(&self) -> Vec<[u32; 3]> {
+        match &self.merged {
+            Some(m) => m.runs.clone(),
+            None => vec![[self.way, self.from, self.to]],
+        }
+    }
+
+    fn lists(&self, w: &OsmWay) -> (Vec<i64>, Vec<String>) {
+        match &self.merged {
+            Some(m) => (m.osm_ways.clone(), m.names.clone()),
+            None => (vec![w.id], way_names(w)),
+        }
+    }
+}
+
+/// A way's names as a corridor lists them: `name`, then `ref`, the empty ones left out.
+/// Made with exactly the room it needs (a collected filter takes room for four).
+fn way_names(w: &OsmWay) -> Vec<String> {
+    let names = [&w.name, &w.reference];
+    let mut out = Vec::with_capacity(names.iter().filter(|s| !s.is_empty()).count());
+    out.extend(
+        names
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_string()),
+    );
+    out
+}
+
+/// Runs read from the other end.
+fn reverse_runs(runs: &mut [[u32; 3]]) {
+    runs.reverse();
+    for r in runs.iter_mut() {
+        r.swap(1, 2);
+    }
+}
+
+/// The points of `runs`, in order.
+fn run_points(ways: &[OsmWay], runs: &[[u32; 3]]) -> Vec<LonLat> {
+    let n: usize = runs.iter().map(|r| r[1].abs_diff(r[2]) as usize + 1).sum();
+    let mut out = Vec::with_capacity(n);
+    for &[w, from, to] in runs {
+        let c = &ways[w as usize].coords;
+        if from <= to {
+            out.extend_from_slice(&c[from as usize..=to as usize]);
+        } else {
+            out.extend(c[to as usize..=from as usize].iter().rev());
+        }
+    }
+    out
+}
+
+/// Steps 1 to 3: junctions, pieces, costs, and degree-2 chains contracted. Returns the
+/// graph, the OSM ids of its nodes, and the number of level crossings charged.
+///
+/// The pieces are light records pointing into the ways' points; corridors (geometry,
+/// class, lists) are made once, after contraction, so that the pieces of a chain are never
+/// whole corridors. Figures are added in the order a chain was contracted, as before.
+fn split_and_contract(
     mut ways: Vec<OsmWay>,
     costs: &CorridorCosts,
     stats: &mut RoadGraphStats,
@@ -395,23 +515,36 @@ fn split_at_junctions(
         }
     }
     let mut node_of = vec![u32::MAX; ids.len()];
-    let mut g = PlanningGraph::default();
+    let mut nodes: Vec<LonLat> = Vec::new();
     let mut osm_id = Vec::new();
     for (i, &u) in uses.iter().enumerate() {
         if u >= 2 {
-            node_of[i] = g.nodes.len() as u32;
-            g.nodes.push([f64::NAN; 2]);
+            node_of[i] = nodes.len() as u32;
+            nodes.push([f64::NAN; 2]);
             osm_id.push(Some(ids[i]));
         }
     }
+    drop(uses);
     let mut charged = vec![false; ids.len()];
     let mut rate: Vec<Kzt> = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::new();
     let mut crossings = 0usize;
-    for (w, wi) in ways.drain(..).zip(&way_idx) {
-        let kind = corridor_kind(w.kind);
+    let look: Vec<WayLook> = ways
+        .iter()
+        .map(|w| WayLook {
+            kind: corridor_kind(w.kind),
+            paved: if w.kind == OsmWayKind::Road {
+                Some(w.paved.unwrap_or_else(|| assume_paved(&w.class)))
+            } else {
+                None
+            },
+        })
+        .collect();
+    for (wn, (w, wi)) in ways.iter().zip(&way_idx).enumerate() {
+        let kind = look[wn].kind;
         let st = stats.by_class.entry((kind, w.class.clone())).or_default();
         st.ways += 1;
-        let per_km = way_per_km(&w, costs);
+        let per_km = way_per_km(w, costs);
         let mut start = 0usize;
         let mut k = 1usize;
         while k < wi.len() {
@@ -429,97 +562,180 @@ fn split_at_junctions(
             }
             let end = if a == b && k - start >= 2 {
                 let mid = start + (k - start) / 2;
-                node_of[wi[mid] as usize] = g.nodes.len() as u32;
-                g.nodes.push([f64::NAN; 2]);
+                node_of[wi[mid] as usize] = nodes.len() as u32;
+                nodes.push([f64::NAN; 2]);
                 osm_id.push(Some(ids[wi[mid] as usize]));
                 mid
             } else {
                 k
             };
-            let geometry: Vec<LonLat> = w.coords[start..=end].to_vec();
-            // Lengths and costs are filled in below, in parallel.
-            let length = 0.0;
-            let mut c = Corridor {
+            let mut p = Piece {
                 a: node_of[wi[start] as usize],
                 b: node_of[wi[end] as usize],
-                geometry,
-                length_m: length,
-                costed_length_m: length,
+                way: wn as u32,
+                from: start as u32,
+                to: end as u32,
+                // Lengths and costs are filled in below, in parallel.
+                length_m: 0.0,
                 cost_kzt: 0,
-                kind,
-                class: w.class.clone(),
-                paved: if w.kind == OsmWayKind::Road {
-                    Some(w.paved.unwrap_or_else(|| assume_paved(&w.class)))
-                } else {
-                    None
-                },
-                osm_ways: vec![w.id],
-                names: [&w.name, &w.reference]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .map(|s| s.to_string())
-                    .collect(),
                 bridges: w.bridge as u32,
                 tunnels: w.tunnel as u32,
                 railway_crossings: 0,
+                merged: None,
             };
             if w.kind == OsmWayKind::Road {
                 for i in [wi[start], wi[end]] {
                     if kinds[i as usize] == 3 && !charged[i as usize] {
                         charged[i as usize] = true;
                         crossings += 1;
-                        c.railway_crossings += 1;
+                        p.railway_crossings += 1;
                     }
                 }
             }
-            g.nodes[c.a as usize] = c.geometry[0];
-            g.nodes[c.b as usize] = *c.geometry.last().expect("two vertices at least");
-            g.corridors.push(c);
+            nodes[p.a as usize] = w.coords[start];
+            nodes[p.b as usize] = w.coords[end];
+            pieces.push(p);
             rate.push(per_km);
             start = end;
             k = end + 1;
         }
     }
-    // Geodesic lengths (the costly part: Karney's inverse per segment), order kept.
+    drop((way_idx, ids, kinds, node_of, charged));
+    // Geodesic lengths (the costly part), order kept.
     let crossing_kzt = costs.railway_crossing_kzt;
-    g.corridors
+    pieces
         .par_iter_mut()
         .zip(rate.par_iter())
-        .for_each(|(c, per_km)| {
-            c.length_m = polyline_length_m(&c.geometry);
-            c.costed_length_m = c.length_m;
-            c.cost_kzt = (c.length_m * *per_km as f64 / 1000.0).round() as Kzt
-                + c.railway_crossings as Kzt * crossing_kzt;
+        .for_each(|(p, per_km)| {
+            let c = &ways[p.way as usize].coords;
+            p.length_m = polyline_length_m(&c[p.from as usize..=p.to as usize]);
+            p.cost_kzt = (p.length_m * *per_km as f64 / 1000.0).round() as Kzt
+                + p.railway_crossings as Kzt * crossing_kzt;
         });
-    for c in &g.corridors {
-        if let Some(st) = stats.by_class.get_mut(&(c.kind, c.class.clone())) {
-            st.km += c.length_m / 1000.0;
+    drop(rate);
+    for p in &pieces {
+        let w = &ways[p.way as usize];
+        if let Some(st) = stats
+            .by_class
+            .get_mut(&(look[p.way as usize].kind, w.class.clone()))
+        {
+            st.km += p.length_m / 1000.0;
         }
     }
+    let (pieces, nodes, osm_id) = contract_chains(&ways, &look, pieces, nodes, osm_id);
+    // The corridors, made once, in piece order, a chunk at a time; a way's points (and
+    // strings) are freed once the last corridor running along it is made, so that the
+    // ways' points and the corridors' geometry are not held whole at once.
+    let mut runs_left = vec![0u32; ways.len()];
+    let way_runs = |p: &Piece| -> Vec<u32> {
+        match &p.merged {
+            Some(m) => m.runs.iter().map(|r| r[0]).collect(),
+            None => vec![p.way],
+        }
+    };
+    for p in &pieces {
+        for w in way_runs(p) {
+            runs_left[w as usize] += 1;
+        }
+    }
+    let mut corridors: Vec<Corridor> = Vec::with_capacity(pieces.len());
+    let mut rest = pieces.into_iter();
+    loop {
+        let chunk: Vec<Piece> = rest.by_ref().take(1 << 14).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        corridors.par_extend(chunk.par_iter().map(|p| {
+            let w = &ways[p.way as usize];
+            let (geometry, osm_ways, names) = match &p.merged {
+                // Cloned with exactly the room they need.
+                Some(m) => (
+                    run_points(&ways, &m.runs),
+                    m.osm_ways.clone(),
+                    m.names.clone(),
+                ),
+                None => (
+                    w.coords[p.from as usize..=p.to as usize].to_vec(),
+                    vec![w.id],
+                    way_names(w),
+                ),
+            };
+            Corridor {
+                a: p.a,
+                b: p.b,
+                geometry,
+                length_m: p.length_m,
+                costed_length_m: p.length_m,
+                cost_kzt: p.cost_kzt,
+                kind: look[p.way as usize].kind,
+                class: w.class.clone(),
+                paved: look[p.way as usize].paved,
+                osm_ways,
+                names,
+                bridges: p.bridges,
+                tunnels: p.tunnels,
+                railway_crossings: p.railway_crossings,
+            }
+        }));
+        for p in &chunk {
+            for w in way_runs(p) {
+                runs_left[w as usize] -= 1;
+                if runs_left[w as usize] == 0 {
+                    let w = &mut ways[w as usize];
+                    w.coords = Vec::new();
+                    (w.class, w.name, w.reference) = Default::default();
+                }
+            }
+        }
+    }
+    ways.clear();
+    let g = PlanningGraph {
+        nodes,
+        corridors,
+        ..PlanningGraph::default()
+    };
     (g, osm_id, crossings)
 }
 
-/// Step 3: contract degree-2 nodes between corridors of the same kind, class and surface.
-/// Removes the contracted nodes and renumbers the rest in their order.
-fn contract_chains(g: &mut PlanningGraph, osm_id: &mut Vec<Option<i64>>) {
-    let n = g.nodes.len();
-    let mut inc: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (i, c) in g.corridors.iter().enumerate() {
-        inc[c.a as usize].push(i as u32);
-        inc[c.b as usize].push(i as u32);
+/// Step 3: contract degree-2 nodes between pieces of the same kind, class and surface.
+/// Removes the contracted nodes and renumbers the rest in their order; returns the pieces
+/// left, the nodes and their OSM ids.
+fn contract_chains(
+    ways: &[OsmWay],
+    look: &[WayLook],
+    mut pieces: Vec<Piece>,
+    nodes: Vec<LonLat>,
+    osm_id: Vec<Option<i64>>,
+) -> (Vec<Piece>, Vec<LonLat>, Vec<Option<i64>>) {
+    let n = nodes.len();
+    // Incident pieces of each node while it has at most two (more are never contracted).
+    const MANY: u32 = u32::MAX;
+    let mut inc: Vec<[u32; 2]> = vec![[MANY, MANY]; n];
+    let mut deg = vec![0u8; n];
+    for (i, p) in pieces.iter().enumerate() {
+        for v in [p.a as usize, p.b as usize] {
+            if (deg[v] as usize) < 2 {
+                inc[v][deg[v] as usize] = i as u32;
+            }
+            deg[v] = deg[v].saturating_add(1);
+        }
     }
-    let mut alive = vec![true; g.corridors.len()];
+    let mut alive = vec![true; pieces.len()];
     let mut node_alive = vec![true; n];
     for v in 0..n {
-        if inc[v].len() != 2 {
+        if deg[v] != 2 {
             continue;
         }
         let (c1, c2) = (inc[v][0] as usize, inc[v][1] as usize);
         if c1 == c2 {
             continue;
         }
-        let (x, y) = (&g.corridors[c1], &g.corridors[c2]);
-        if x.kind != y.kind || x.class != y.class || x.paved != y.paved {
+        let (x, y) = (&pieces[c1], &pieces[c2]);
+        let (wx, wy) = (x.way as usize, y.way as usize);
+        if look[wx].kind != look[wy].kind
+            || ways[wx].class != ways[wy].class
+            || look[wx].paved != look[wy].paved
+        {
             continue;
         }
         let other1 = if x.a as usize == v { x.b } else { x.a };
@@ -527,51 +743,64 @@ fn contract_chains(g: &mut PlanningGraph, osm_id: &mut Vec<Option<i64>>) {
         if other1 == other2 {
             continue; // would make a loop
         }
-        // c1 oriented to end at v, c2 oriented to start at v.
-        let mut first = std::mem::take(&mut g.corridors[c1].geometry);
-        if g.corridors[c1].a as usize == v {
-            first.reverse();
+        // c1 oriented to end at v, c2 oriented to start at v; c2's first point (v) dropped.
+        let mut first = x.runs();
+        if x.a as usize == v {
+            reverse_runs(&mut first);
         }
-        let mut second = std::mem::take(&mut g.corridors[c2].geometry);
-        if g.corridors[c2].b as usize == v {
-            second.reverse();
+        let mut second = y.runs();
+        if y.b as usize == v {
+            reverse_runs(&mut second);
         }
-        first.extend_from_slice(&second[1..]);
-        let y = g.corridors[c2].clone();
-        let x = &mut g.corridors[c1];
-        let x_reversed = x.a as usize == v;
-        x.geometry = first;
-        x.a = other1;
-        x.b = other2;
-        x.length_m += y.length_m;
-        x.costed_length_m += y.costed_length_m;
-        x.cost_kzt += y.cost_kzt;
-        x.bridges += y.bridges;
-        x.tunnels += y.tunnels;
-        x.railway_crossings += y.railway_crossings;
-        let mut ways_y = y.osm_ways.clone();
-        let mut names_y = y.names.clone();
+        let r = &mut second[0];
+        if r[1] == r[2] {
+            second.remove(0);
+        } else if r[1] < r[2] {
+            r[1] += 1;
+        } else {
+            r[1] -= 1;
+        }
+        first.extend_from_slice(&second);
+        let (mut ways_y, mut names_y) = y.lists(&ways[wy]);
         if y.b as usize == v {
             ways_y.reverse();
             names_y.reverse();
         }
+        let x_reversed = x.a as usize == v;
+        let (mut ways_x, mut names_x) = x.lists(&ways[wx]);
         if x_reversed {
-            x.osm_ways.reverse();
-            x.names.reverse();
+            ways_x.reverse();
+            names_x.reverse();
         }
         for w in ways_y {
-            if !x.osm_ways.contains(&w) {
-                x.osm_ways.push(w);
+            if !ways_x.contains(&w) {
+                ways_x.push(w);
             }
         }
         for s in names_y {
-            if !x.names.contains(&s) {
-                x.names.push(s);
+            if !names_x.contains(&s) {
+                names_x.push(s);
             }
         }
+        let (length_m, cost_kzt) = (y.length_m, y.cost_kzt);
+        let (bridges, tunnels, crossings) = (y.bridges, y.tunnels, y.railway_crossings);
+        pieces[c2].merged = None;
+        let x = &mut pieces[c1];
+        x.a = other1;
+        x.b = other2;
+        x.length_m += length_m;
+        x.cost_kzt += cost_kzt;
+        x.bridges += bridges;
+        x.tunnels += tunnels;
+        x.railway_crossings += crossings;
+        x.merged = Some(Box::new(Merged {
+            runs: first,
+            osm_ways: ways_x,
+            names: names_x,
+        }));
         alive[c2] = false;
         node_alive[v] = false;
-        inc[v].clear();
+        deg[v] = 0;
         let o2 = other2 as usize;
         for e in inc[o2].iter_mut() {
             if *e as usize == c2 {
@@ -580,28 +809,26 @@ fn contract_chains(g: &mut PlanningGraph, osm_id: &mut Vec<Option<i64>>) {
         }
     }
     let mut new_id = vec![u32::MAX; n];
-    let mut nodes = Vec::new();
+    let mut kept_nodes = Vec::new();
     let mut ids = Vec::new();
     for v in 0..n {
         if node_alive[v] {
-            new_id[v] = nodes.len() as u32;
-            nodes.push(g.nodes[v]);
+            new_id[v] = kept_nodes.len() as u32;
+            kept_nodes.push(nodes[v]);
             ids.push(osm_id[v]);
         }
     }
-    let corridors = std::mem::take(&mut g.corridors);
-    g.corridors = corridors
+    let pieces = pieces
         .into_iter()
         .zip(alive)
         .filter(|(_, a)| *a)
-        .map(|(mut c, _)| {
-            c.a = new_id[c.a as usize];
-            c.b = new_id[c.b as usize];
-            c
+        .map(|(mut p, _)| {
+            p.a = new_id[p.a as usize];
+            p.b = new_id[p.b as usize];
+            p
         })
         .collect();
-    g.nodes = nodes;
-    *osm_id = ids;
+    (pieces, kept_nodes, ids)
 }
 
 /// Connected components: the component of each node (numbered in order of their smallest

@@ -431,74 +431,36 @@ impl Raw {
         };
         let mut stats = self.stats;
         let n_ways = self.ways.len();
-        // Resolve node references, ways in parallel (order kept): (pieces, missing refs).
-        // The raw ways are consumed, so that their refs are freed as the ways are built.
-        let resolved: Vec<(Vec<OsmWay>, u64)> = std::mem::take(&mut self.ways)
-            .into_par_iter()
-            .map(|(head, refs)| {
-                let mut hint = 0usize;
-                let mut pieces: Vec<(Vec<i64>, Vec<LonLat>)> = vec![(Vec::new(), Vec::new())];
-                let mut missing = 0;
-                for &r in &refs {
-                    match index.get_hinted(r, &mut hint).map(from_e7) {
-                        Some(p) => {
-                            let last = pieces.last_mut().expect("never empty");
-                            last.0.push(r);
-                            last.1.push(p);
-                        }
-                        None => {
-                            missing += 1;
-                            if !pieces.last().expect("never empty").0.is_empty() {
-                                pieces.push((Vec::new(), Vec::new()));
-                            }
-                        }
-                    }
-                }
-                drop(refs);
-                pieces.retain(|p| p.0.len() >= 2);
-                let n = pieces.len();
-                let mut head = Some(head);
-                let ways = pieces
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, (nodes, coords))| {
-                        // The last piece takes the head's strings, the others copy them.
-                        let h = if k + 1 == n {
-                            head.take().expect("taken once")
-                        } else {
-                            head.as_ref().expect("taken last").clone()
-                        };
-                        OsmWay {
-                            id: h.id,
-                            kind: h.kind,
-                            class: h.class,
-                            paved: h.paved,
-                            bridge: h.bridge,
-                            tunnel: h.tunnel,
-                            name: h.name,
-                            reference: h.reference,
-                            nodes,
-                            coords,
-                        }
-                    })
-                    .collect();
-                (ways, missing)
-            })
-            .collect();
         let mut ways = Vec::with_capacity(n_ways);
-        for (pieces, missing) in resolved {
-            if missing > 0 {
-                stats.missing_node_refs += missing;
-                if pieces.is_empty() {
-                    stats.ways_dropped += 1;
-                } else {
-                    stats.ways_clipped += 1;
-                }
-            } else if pieces.is_empty() {
-                stats.ways_dropped += 1;
+        // Resolve node references, ways in parallel (order kept), a chunk of ways at a time
+        // so that the pieces are made once, straight into `ways`, each with its exact size.
+        // The raw ways are consumed, so that their refs are freed as the ways are built.
+        const CHUNK: usize = 1 << 14;
+        let mut raw_ways = std::mem::take(&mut self.ways).into_iter();
+        loop {
+            let chunk: Vec<(WayHead, Vec<i64>)> = raw_ways.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
             }
-            ways.extend(pieces);
+            let resolved: Vec<(Vec<OsmWay>, u64)> = chunk
+                .into_par_iter()
+                .map(|(head, refs)| resolve_way(head, refs, &index))
+                .collect();
+            for (pieces, missing) in resolved {
+                if missing > 0 {
+                    stats.missing_node_refs += missing;
+                    if pieces.is_empty() {
+                        stats.ways_dropped += 1;
+                    } else {
+                        stats.ways_clipped += 1;
+                    }
+                } else if pieces.is_empty() {
+                    stats.ways_dropped += 1;
+                }
+                ways.extend(pieces);
+            }
         }
+        drop(raw_ways);
         let mut places = self.places;
         for (mut place, refs) in self.place_ways {
             let mut hint = 0usize;
@@ -533,6 +495,64 @@ impl Raw {
             stats,
         }
     }
+}
+
+/// The pieces of one corridor way whose nodes `index` has (a way clipped at the extract's
+/// edge falls into several; pieces of fewer than two nodes are dropped), each with exactly
+/// the room it needs, and the number of its refs the index lacks.
+fn resolve_way(head: WayHead, refs: Vec<i64>, index: &NodeIndex) -> (Vec<OsmWay>, u64) {
+    let mut hint = 0usize;
+    let found: Vec<Option<LonLat>> = refs
+        .iter()
+        .map(|&r| index.get_hinted(r, &mut hint).map(from_e7))
+        .collect();
+    let missing = found.iter().filter(|p| p.is_none()).count() as u64;
+    // Runs of found nodes, `start..end`, of two nodes at least.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < found.len() {
+        if found[i].is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < found.len() && found[i].is_some() {
+            i += 1;
+        }
+        if i - start >= 2 {
+            runs.push((start, i));
+        }
+    }
+    let n = runs.len();
+    let mut head = Some(head);
+    let ways = runs
+        .into_iter()
+        .enumerate()
+        .map(|(k, (start, end))| {
+            // The last piece takes the head's strings, the others copy them.
+            let h = if k + 1 == n {
+                head.take().expect("taken once")
+            } else {
+                head.as_ref().expect("taken last").clone()
+            };
+            OsmWay {
+                id: h.id,
+                kind: h.kind,
+                class: h.class,
+                paved: h.paved,
+                bridge: h.bridge,
+                tunnel: h.tunnel,
+                name: h.name,
+                reference: h.reference,
+                nodes: refs[start..end].to_vec(),
+                coords: found[start..end]
+                    .iter()
+                    .map(|p| p.expect("found"))
+                    .collect(),
+            }
+        })
+        .collect();
+    (ways, missing)
 }
 
 /// Node positions by id. A sorted file (ids ascending within and across blocks, the
