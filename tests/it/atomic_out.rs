@@ -456,3 +456,197 @@ fn a_hostile_district_code_writes_nothing_outside_out() {
     bad_input(&o, &["districts_2024.geojson: feature 0", "KATO", "evil"]);
     same(&before, &snapshot(d.path()), "hostile district code");
 }
+
+/// Names that look like paths, markup or spreadsheet formulas, in every input that carries
+/// a name: village ids and names (CSV), the backbone's ids and names (GeoJSON), district and
+/// oblast names of a `--data` folder, OSM place names and a scenario file's runs. `plan`
+/// with every format, `plan --osm` and `sweep --plans` write nothing outside `--out`, every
+/// output name is plain (a district folder keeps only the letters and digits of its English
+/// name), and the HTML pages carry the names escaped, never as markup.
+#[test]
+fn hostile_names_in_every_input_stay_inside_out_and_escaped() {
+    const EVIL: [&str; 6] = [
+        "../../../evil",
+        "/etc/passwd",
+        "..\\\\..\\\\win",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(2)>",
+        "=HYPERLINK(\"\"http://x\"\")",
+    ];
+    let d = tempfile::tempdir().unwrap();
+    let inputs = d.path().join("in");
+    let kz = inputs.join("data/kz");
+    std::fs::create_dir_all(&kz).unwrap();
+    std::fs::copy(
+        root().join("data/last_mile.toml"),
+        inputs.join("data/last_mile.toml"),
+    )
+    .unwrap();
+    let square = r#"{"type":"Polygon","coordinates":[[[-1,-1],[1,-1],[1,1],[-1,1],[-1,-1]]]}"#;
+    std::fs::write(
+        kz.join("districts_2024.geojson"),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"KATO":"196200000","ADM2_EN":"{}","ADM2_KK":"{}","ADM2_RU":"{}","ADM1_EN":"{}"}},"geometry":{square}}}]}}"#,
+            EVIL[0], EVIL[3], EVIL[2], EVIL[1]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        kz.join("oblasts_2024.geojson"),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"ADM1_EN":"{}"}},"geometry":{square}}}]}}"#,
+            EVIL[1]
+        ),
+    )
+    .unwrap();
+    // CSV quoting doubles the quotes of the formula; JSON escapes the backslashes.
+    let csv_name = |s: &str| format!("\"{}\"", s.replace("\\\\", "\\"));
+    std::fs::write(
+        inputs.join("villages.csv"),
+        format!(
+            "id,name,lon,lat,households\n{},{},0.01,0,100\n{},{},0.02,0,50\n{},{},0.01,0.01,10\n",
+            csv_name(EVIL[0]),
+            csv_name(EVIL[3]),
+            csv_name(EVIL[1]),
+            csv_name(EVIL[5]),
+            csv_name(EVIL[2]),
+            csv_name(EVIL[4]),
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("backbone.geojson"),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":"{}","name":"{}"}},"geometry":{{"type":"Point","coordinates":[0,0]}}}}]}}"#,
+            EVIL[0], EVIL[4]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("sweep.toml"),
+        format!(
+            "[inputs]\nvillages = {:?}\nbackbone = {:?}\ncosts = {:?}\n\n[scenario]\nmode = \"quota\"\ntarget_households = 110\n\n[grid]\ntarget_households = [50, 110]\n",
+            inputs.join("villages.csv"),
+            inputs.join("backbone.geojson"),
+            root().join("tests/fixtures/equator/costs.toml"),
+        ),
+    )
+    .unwrap();
+    // An OSM extract: a road and a village whose names are hostile.
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    std::fs::write(
+        inputs.join("roads.osm"),
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="test">
+  <node id="1" lat="0.0" lon="0.0"/>
+  <node id="2" lat="0.0" lon="0.02"/>
+  <node id="3" lat="0.0005" lon="0.02"><tag k="place" v="village"/><tag k="name" v="{}"/><tag k="name:kk" v="{}"/><tag k="population" v="300"/></node>
+  <node id="4" lat="0.0" lon="0.0"><tag k="telecom" v="exchange"/><tag k="name" v="{}"/></node>
+  <way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/><tag k="name" v="{}"/></way>
+</osm>
+"#,
+            esc(EVIL[0]),
+            esc(EVIL[3]),
+            esc(EVIL[4]),
+            esc(EVIL[1])
+        ),
+    )
+    .unwrap();
+    let work = d.path().join("a/b/c");
+    std::fs::create_dir_all(&work).unwrap();
+    let before = snapshot(d.path());
+    let s = |p: &Path| p.display().to_string();
+    let (plan_out, osm_out, sweep_out) = (work.join("plan"), work.join("osm"), work.join("sweep"));
+    let costs = s(&root().join("tests/fixtures/equator/costs.toml"));
+    ok(&run_s(&[
+        "plan".into(),
+        "--out".into(),
+        s(&plan_out),
+        "--villages".into(),
+        s(&inputs.join("villages.csv")),
+        "--backbone".into(),
+        s(&inputs.join("backbone.geojson")),
+        "--costs".into(),
+        costs.clone(),
+        "--data".into(),
+        s(&inputs.join("data")),
+        "--format".into(),
+        "geojson,gpkg,kmz,ofds".into(),
+        "--target-households".into(),
+        "110".into(),
+    ]));
+    ok(&run_s(&[
+        "plan".into(),
+        "--out".into(),
+        s(&osm_out),
+        "--osm".into(),
+        s(&inputs.join("roads.osm")),
+        "--costs".into(),
+        costs,
+        "--data".into(),
+        s(&inputs.join("data")),
+    ]));
+    ok(&run_s(&[
+        "sweep".into(),
+        s(&inputs.join("sweep.toml")),
+        "--plans".into(),
+        "--out".into(),
+        s(&sweep_out),
+    ]));
+    // Outside the three output folders nothing changed.
+    let mut after = snapshot(d.path());
+    let mut written = Vec::new();
+    after.retain(|k, _| {
+        let inside = ["a/b/c/plan", "a/b/c/osm", "a/b/c/sweep"]
+            .iter()
+            .any(|o| k.starts_with(&format!("{o}/")) || k == &format!("{o}/"));
+        if inside {
+            written.push(k.clone());
+        }
+        !inside
+    });
+    let mut before_outside = before.clone();
+    before_outside.insert("a/b/c/".into(), Vec::new());
+    same(&before_outside, &after, "hostile names");
+    assert!(written.len() > 30, "{written:?}");
+    // Output names come from fiberplan's own list and district codes with a cleaned
+    // English name (`196200000_evil`): plain characters, no climbing.
+    for k in &written {
+        let plain = k.split('/').filter(|c| !c.is_empty()).all(|c| {
+            c != ".."
+                && c.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch))
+        });
+        assert!(plain, "an output name taken unclean from an input: {k}");
+    }
+    // Markup from the inputs never reaches a page as markup: outside the pages' own script
+    // elements no input tag appears, and inside them (data as JSON) no input closes one.
+    let snap = snapshot(d.path());
+    let pages: Vec<&String> = snap.keys().filter(|k| k.ends_with(".html")).collect();
+    assert!(pages.len() >= 4, "{pages:?}");
+    for k in pages {
+        let html = String::from_utf8_lossy(&snap[k]).into_owned();
+        assert!(
+            !html.contains("alert(1)</script>"),
+            "{k}: an input closes a script element"
+        );
+        let mut markup = String::new();
+        let mut rest = html.as_str();
+        while let Some(i) = rest.find("<script") {
+            markup.push_str(&rest[..i]);
+            rest = rest[i..]
+                .find("</script>")
+                .map_or("", |j| &rest[i + j + "</script>".len()..]);
+        }
+        markup.push_str(rest);
+        for bad in ["<script>alert", "<img src=x"] {
+            assert!(!markup.contains(bad), "{k} holds {bad:?} as markup");
+        }
+    }
+}
