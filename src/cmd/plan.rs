@@ -74,6 +74,11 @@ pub struct PlanArgs {
     /// Skip the last mile (the GPON access network of every fibre village).
     #[arg(long)]
     pub no_last_mile: bool,
+    /// Take-up, percent of the households passed that connect (0, 100]: the last mile is
+    /// designed and priced at it (default: data/last_mile.toml's take_up_pct). A scenario
+    /// file's take_up_pct is the same figure.
+    #[arg(long, conflicts_with = "no_last_mile")]
+    pub take_up: Option<f64>,
     #[command(flatten)]
     pub mobile: super::coverage::PlanMobileArgs,
 }
@@ -149,9 +154,13 @@ fn scenario_of(a: &PlanArgs) -> Result<Scenario, BadInput> {
         corridor_cost_scale: a.corridor_cost_scale,
         fwa_cost_scale: a.fwa_cost_scale,
         satellite_cost_scale: a.satellite_cost_scale,
+        take_up_pct: a.take_up,
         phases: a.phases.clone(),
         seed: a.seed,
     };
+    if let Some(t) = a.take_up {
+        Scenario::check_take_up(t).map_err(|m| BadInput(format!("--take-up: {m}")))?;
+    }
     s.check()
         .map_err(|m| BadInput(format!("scenario: {m} (see --help)")))?;
     Ok(s)
@@ -328,6 +337,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let texts = fiberplan_report::PlanTexts {
         villages_csv: &csv,
         summary_json: &summary,
+        last_mile: last_mile.as_ref(),
     };
     fiberplan_report::write_plan(&mut out, &ctx, polygons, args.lang, PlanFiles::All, texts)
         .map_err(|e| out_fault(e.source))?;

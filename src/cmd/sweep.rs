@@ -78,9 +78,11 @@ pub(crate) fn read_scenarios(
     Ok((file, scenarios))
 }
 
-/// A warning per parameter the file varies that none of its modes uses.
-pub(crate) fn no_effect_warnings(path: &Path, file: &ScenarioFile) -> Vec<String> {
-    file.parameters_without_effect()
+/// A warning per parameter the file varies that none of its modes uses, and (at the flat
+/// household price, `last_mile: false`) a take-up set anywhere in the file. `validate
+/// --scenarios` checks a file as a default sweep runs it (`last_mile: true`).
+pub(crate) fn no_effect_warnings(path: &Path, file: &ScenarioFile, last_mile: bool) -> Vec<String> {
+    file.parameters_without_effect(last_mile)
         .into_iter()
         .map(|w| format!("{}: {w}", path.display()))
         .collect()
@@ -133,7 +135,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
         InputSpec::bundled(&data_dir(a.data.as_deref())).with_scenario_file(&a.file, &file)?;
     let inputs = load(&spec)?;
     let households: u64 = inputs.villages.iter().map(|v| v.households).sum();
-    for w in no_effect_warnings(&a.file, &file)
+    for w in no_effect_warnings(&a.file, &file, !a.no_last_mile)
         .into_iter()
         .chain(quota_warning(&a.file, &scenarios, households))
     {
@@ -149,17 +151,21 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
         spec.settings.circuity,
         a.effort
     );
-    // The last mile: each village designed once, its design re-priced by every scenario
-    // (only its bill is kept); the rows then depend on the last-mile model too.
+    // The last mile: each village laid out once and designed once per take-up, its design
+    // re-priced by every scenario at that take-up (only its bill is kept); the rows then
+    // depend on the last-mile model too. With more than one take-up the layouts (trench
+    // trees) are kept, so a new take-up re-designs on them without solving them again.
     let last_mile = if a.no_last_mile {
         None
     } else {
-        Some(super::village::last_mile_stage(
-            &inputs,
-            None,
-            a.data.as_deref(),
-            false,
-        )?)
+        let stage = super::village::last_mile_stage(&inputs, None, a.data.as_deref(), false)?;
+        let mut take_ups: Vec<u64> = scenarios
+            .iter()
+            .map(|(_, s)| s.take_up_pct.unwrap_or(stage.model().take_up_pct).to_bits())
+            .collect();
+        take_ups.sort_unstable();
+        take_ups.dedup();
+        Some(stage.keep_layouts(take_ups.len() > 1))
     };
     let last_mile_bytes = match &last_mile {
         Some(_) => {
@@ -218,12 +224,16 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
                 let texts = PlanTexts {
                     villages_csv: &csv,
                     summary_json: &summary,
+                    last_mile: None,
                 };
                 write_plan(&mut out, &ctx, polygons, Lang::Ru, PlanFiles::Data, texts)
                     .with_context(|| format!("in {}", dir.display()))?;
                 out.commit().map_err(super::plan::out_fault)?;
             }
-            let row = result_row(id, s, &plan) + "\n";
+            let take_up = last_mile
+                .as_ref()
+                .map(|stage| s.take_up_pct.unwrap_or(stage.model().take_up_pct));
+            let row = result_row(id, s, &plan, take_up) + "\n";
             store
                 .put(id, s, &row)
                 .with_context(|| format!("cannot write {}", store.row_path(id, s).display()))

@@ -31,7 +31,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     if let Some(s) = &args.scenarios {
         let (file, expanded) = read_scenarios(s)?;
         spec = spec.with_scenario_file(s, &file)?;
-        warnings.extend(no_effect_warnings(s, &file));
+        warnings.extend(no_effect_warnings(s, &file, true));
         scenarios = Some((s, expanded));
     }
     let checked = load(&spec)?;

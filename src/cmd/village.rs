@@ -231,13 +231,14 @@ fn design_and_price(
     stage: &LastMileStage,
     inputs: &fiberplan_load::PlanInputs,
     plan: &mut fiberplan_plan::Plan,
+    take_up_pct: f64,
 ) -> anyhow::Result<(Vec<Option<Arc<VillageDesign>>>, DesignedPricing)> {
     let fibre: Vec<usize> = (0..plan.villages.len())
         .filter(|&i| plan.villages[i].technology == fiberplan_plan::Technology::Fibre)
         .filter(|&i| stage.designable(i))
         .collect();
     let mut designs: Vec<Option<Arc<VillageDesign>>> = vec![None; plan.villages.len()];
-    for (&i, d) in fibre.iter().zip(stage.designs(&fibre)?) {
+    for (&i, d) in fibre.iter().zip(stage.designs_at(&fibre, take_up_pct)?) {
         designs[i] = Some(d);
     }
     let access: Vec<Option<DesignedAccess>> = designs
@@ -290,7 +291,10 @@ pub fn price_last_mile(
     plan: &mut fiberplan_plan::Plan,
 ) -> anyhow::Result<PlanLastMile> {
     let inputs = planner.inputs();
-    let (mut designs, mut pricing) = design_and_price(stage, inputs, plan)?;
+    // The scenario's take-up (`plan --take-up`, a scenario file's `take_up_pct`), else the
+    // last-mile model's.
+    let take_up = scenario.take_up_pct.unwrap_or(stage.model().take_up_pct);
+    let (mut designs, mut pricing) = design_and_price(stage, inputs, plan, take_up)?;
     let flat = &inputs.costs;
     let mut selection = json!({
         "prices": "the cost model's (costs.toml): quota, coverage and connect-all plans do not depend on village prices",
@@ -304,7 +308,7 @@ pub fn price_last_mile(
                 .map_err(BadInput)?;
         if calibrated != *flat {
             *plan = planner.plan_at(scenario, &calibrated)?;
-            (designs, pricing) = design_and_price(stage, inputs, plan)?;
+            (designs, pricing) = design_and_price(stage, inputs, plan, take_up)?;
         }
         selection = json!({
             "prices": "calibrated from the designs of a first plan at the cost model's prices: equipment = their mean OLT part per village, household price = their other parts per household passed",
@@ -317,7 +321,7 @@ pub fn price_last_mile(
     Ok(PlanLastMile {
         designs,
         drop_limit_m: model.drop_limit_m,
-        take_up_pct: model.take_up_pct,
+        take_up_pct: take_up,
         pricing: json!({
             "plan_costs": "each designed fibre village costs its design (OLT site share and ports as village equipment, the rest as household connections) instead of the cost model's village equipment and flat household price",
             "villages_designed": p.villages_designed,

@@ -350,6 +350,74 @@ fn the_plan_is_priced_by_its_designs_and_the_bills_add_up() {
         .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
         .collect();
     assert_eq!(ratios, national_ratios);
+
+    // The packages' villages.csv carry the national villages.csv's last-mile columns, row
+    // for row, and add up to the national totals; each package's report.html has the
+    // district's designed villages in its last-mile table, an access map each, modelled
+    // premises labelled as such.
+    let national_rows = csv_rows(&out.join("villages.csv"));
+    let by_id: std::collections::BTreeMap<&str, &std::collections::BTreeMap<String, String>> =
+        national_rows
+            .iter()
+            .map(|r| (r["id"].as_str(), r))
+            .collect();
+    let lm_cols = [
+        "last_mile_premises",
+        "last_mile_fill_pct",
+        "last_mile_trench_km",
+        "last_mile_trench_lower_bound_km",
+        "last_mile_cost_kzt",
+        "olt_site",
+    ];
+    let (mut pkg_rows, mut pkg_cost, mut pkg_premises, mut pkg_trench) = (0, 0i64, 0i64, 0f64);
+    let mut maps = 0;
+    for e in std::fs::read_dir(out.join("districts")).unwrap() {
+        let d = e.unwrap().path();
+        if !d.is_dir() {
+            continue;
+        }
+        let mut designed = 0;
+        for r in csv_rows(&d.join("villages.csv")) {
+            let n = by_id[r["id"].as_str()];
+            for c in lm_cols {
+                assert_eq!(r[c], n[c], "{} {}: {c}", d.display(), r["id"]);
+            }
+            pkg_rows += 1;
+            if !r["last_mile_cost_kzt"].is_empty() {
+                designed += 1;
+                pkg_cost += r["last_mile_cost_kzt"].parse::<i64>().unwrap();
+                pkg_premises += r["last_mile_premises"].parse::<i64>().unwrap();
+                pkg_trench += r["last_mile_trench_km"].parse::<f64>().unwrap();
+            }
+        }
+        let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+        let svgs = html.matches("<svg class=\"access-map\"").count();
+        assert_eq!(svgs, designed, "{}", d.display());
+        if designed > 0 {
+            let table = html.split("<table id=\"last-mile\">").nth(1).unwrap();
+            let table = table.split("</table>").next().unwrap();
+            // Header, a row a village, the total.
+            assert_eq!(
+                table.matches("<tr").count(),
+                designed + 2,
+                "{}",
+                d.display()
+            );
+            assert!(
+                html.contains("class=\"premises-modelled\""),
+                "{}",
+                d.display()
+            );
+            assert!(html.contains("<title>объект смоделирован (модель застройки)</title>"));
+        }
+        maps += svgs;
+    }
+    assert_eq!(maps as u64, fibre);
+    // Districts without work get no package; no village is in two.
+    assert!(pkg_rows <= national_rows.len());
+    assert_eq!(pkg_cost, lm["cost_kzt"].as_i64().unwrap());
+    assert_eq!(pkg_premises, lm["premises"].as_i64().unwrap());
+    assert!((pkg_trench - lm["trench_km"].as_f64().unwrap()).abs() < 1e-6);
 }
 
 /// Least-cost mode chooses at prices calibrated from designs, and the plan's totals stay
@@ -399,3 +467,108 @@ fn least_cost_selects_at_prices_calibrated_from_designs() {
         );
     }
 }
+
+/// Doubling the take-up (`plan --take-up 35` against `--take-up 70`) on the equator fixture
+/// (connect-all: A 100, B 50 and C 10 households, all on the layout model, one household a
+/// premise), prices of data/last_mile.toml:
+/// - connections floor(households x take-up) per village: 35 + 17 + 3 = 55 against
+///   70 + 35 + 7 = 112, so 57 more ONTs at 22,500 KZT = 1,282,500 KZT;
+/// - 57 more drops at 20,000 KZT installation, plus 300 KZT/m of drop cable: 30 KZT a
+///   decimetre x (16,124 - 8,050) dm (drop cable 1.6124 against 0.805 km) = 242,220 KZT;
+///   1,382,220 KZT;
+/// - splices (splitters + their used ports + drops): 2 + 57 + 57 = 116 more at 2,500 KZT
+///   = 290,000 KZT;
+/// - splitters: 2 x 1:2, 2 x 1:8, 2 x 1:16, 1 x 1:32 (105,000 KZT) against 1:2, 1:4,
+///   2 x 1:8, 3 x 1:16, 1:64 (142,500 KZT): 37,500 KZT; closures 15 against 17 at 30,000
+///   KZT: 60,000 KZT;
+/// - the OLT (4 B+ ports and the site), the street route, poles and trench are the same
+///   (held from the layout); cable: 159,004 KZT more (fibre counts and sizes, feeder and
+///   distribution along more of the tree).
+///
+/// Total: 3,211,224 KZT more, and the plan's cost moves by exactly that.
+#[test]
+fn doubling_take_up_changes_onts_and_cost_by_exact_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_at = |t: &str| {
+        let out = dir.path().join(t);
+        ok(&crate::common::plan_equator(
+            &out,
+            &["--mode", "connect-all", "--take-up", t],
+        ));
+        json(&out.join("summary.json"))
+    };
+    let (lo, hi) = (plan_at("35"), plan_at("70"));
+    let (a, b) = (&lo["last_mile"], &hi["last_mile"]);
+    let boq = |x: &serde_json::Value, k: &str| x["bill_of_quantities"][k].as_i64().unwrap();
+    let part = |x: &serde_json::Value, k: &str| x["cost_breakdown_kzt"][k].as_i64().unwrap();
+    assert_eq!(
+        (a["take_up_pct"].as_f64(), b["take_up_pct"].as_f64()),
+        (Some(35.0), Some(70.0))
+    );
+    assert_eq!(a["households_passed"], 160);
+    assert_eq!(b["households_passed"], 160);
+    assert_eq!((boq(a, "onts"), boq(b, "onts")), (55, 112));
+    assert_eq!((boq(a, "drops"), boq(b, "drops")), (55, 112));
+    assert_eq!(part(b, "onts") - part(a, "onts"), 1_282_500);
+    let drop_dm =
+        |x: &serde_json::Value| (x["cable_km"]["drop"].as_f64().unwrap() * 1e4).round() as i64;
+    assert_eq!((drop_dm(a), drop_dm(b)), (8_050, 16_124));
+    assert_eq!(
+        part(b, "drops") - part(a, "drops"),
+        57 * 20_000 + 30 * (16_124 - 8_050)
+    );
+    assert_eq!(boq(b, "splices") - boq(a, "splices"), 116);
+    assert_eq!(part(b, "splices") - part(a, "splices"), 290_000);
+    let ratios = |x: &serde_json::Value| x["splitters_by_ratio"].to_string();
+    assert_eq!(ratios(a), r#"{"1:2":2,"1:8":2,"1:16":2,"1:32":1}"#);
+    assert_eq!(ratios(b), r#"{"1:2":1,"1:4":1,"1:8":2,"1:16":3,"1:64":1}"#);
+    assert_eq!(part(b, "splitters") - part(a, "splitters"), 37_500);
+    assert_eq!((boq(a, "closures"), boq(b, "closures")), (15, 17));
+    assert_eq!(part(b, "closures") - part(a, "closures"), 60_000);
+    assert_eq!(part(a, "olt"), part(b, "olt"));
+    assert_eq!(part(b, "cable") - part(a, "cable"), 159_004);
+    // The trench is the street route plus the connected drops: the route is held.
+    let route_dm = |x: &serde_json::Value| {
+        (x["trench_km"].as_f64().unwrap() * 1e4).round() as i64 - drop_dm(x)
+    };
+    assert_eq!(route_dm(a), route_dm(b));
+    assert_eq!(
+        a["bill_of_quantities"]["street_route_km"],
+        b["bill_of_quantities"]["street_route_km"]
+    );
+    assert_eq!(part(a, "poles_and_trenches"), part(b, "poles_and_trenches"));
+    // The rest of the difference: splitters, OLT ports, closures, cables and splices that
+    // the design installs for 112 connections instead of 55 (each part exact).
+    let diff = |k: &str| part(b, k) - part(a, k);
+    let total = b["cost_kzt"].as_i64().unwrap() - a["cost_kzt"].as_i64().unwrap();
+    assert_eq!(
+        total,
+        [
+            "olt",
+            "splitters",
+            "closures",
+            "cable",
+            "poles_and_trenches",
+            "drops",
+            "onts",
+            "splices"
+        ]
+        .iter()
+        .map(|k| diff(k))
+        .sum::<i64>()
+    );
+    assert_eq!(total, TAKE_UP_DOUBLING_KZT, "{a}\n{b}");
+    // The plan's cost moves by the same figure (corridors unchanged).
+    assert_eq!(
+        hi["cost_total_kzt"].as_i64().unwrap() - lo["cost_total_kzt"].as_i64().unwrap(),
+        total
+    );
+    // --take-up is checked like a scenario file's take_up_pct.
+    for bad in ["0", "100.5", "NaN", "inf"] {
+        let o = crate::common::plan_equator(&dir.path().join("bad"), &["--take-up", bad]);
+        crate::common::bad_input(&o, &["--take-up", "take_up_pct"]);
+    }
+}
+
+/// The cost difference of [`doubling_take_up_changes_onts_and_cost_by_exact_figures`].
+const TAKE_UP_DOUBLING_KZT: i64 = 3_211_224;

@@ -373,3 +373,96 @@ fn plan_and_sweep_agree_on_every_seed_scenario() {
         }
     }
 }
+
+/// Take-up is a scenario parameter (issue 13): a sweep over take-ups and corridor prices on
+/// the equator fixture, with the last mile, lays each village out once and designs it once
+/// per take-up; every row is the `fiberplan plan --take-up` of the same scenario, and
+/// results.csv carries the take-up. Byte-identical at one and two threads.
+#[test]
+fn take_up_rows_equal_plans_at_that_take_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = root().join("tests/fixtures/equator");
+    let file = dir.path().join("take_up.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[inputs]\nvillages = {:?}\nbackbone = {:?}\ncosts = {:?}\n\n\
+             [scenario]\nmode = \"connect_all\"\ntake_up_pct = 50.0\n\n\
+             [grid]\ncorridor_cost_scale = [1.0, 2.0]\ntake_up_pct = [35.0, 70.0]\n",
+            fx.join("villages.csv"),
+            fx.join("backbone.geojson"),
+            fx.join("costs.toml")
+        ),
+    )
+    .unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let f = file.to_str().unwrap();
+    sweep(f, &a, &["--threads", "1"]);
+    sweep(f, &b, &["--threads", "2"]);
+    assert_eq!(results(&a), results(&b));
+    let mut rdr = csv::Reader::from_path(a.join("results.csv")).unwrap();
+    let header = rdr.headers().unwrap().clone();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let take_ups: Vec<&str> = rows.iter().map(|r| &r[col("take_up_pct")]).collect();
+    assert_eq!(take_ups, ["35.0000", "70.0000", "35.0000", "70.0000"]);
+    let cost = |r: &csv::StringRecord| r[col("cost_total_kzt")].parse::<i64>().unwrap();
+    // Take-up changes the cost (more connections), not the fibre plan.
+    assert!(cost(&rows[1]) > cost(&rows[0]));
+    assert_eq!(rows[0][col("new_fibre_km")], rows[1][col("new_fibre_km")]);
+    for row in &rows {
+        let get = |n: &str| row[col(n)].to_string();
+        let out = dir.path().join(get("scenario_id"));
+        ok(&plan_equator(
+            &out,
+            &[
+                "--mode",
+                "connect-all",
+                "--corridor-cost-scale",
+                &get("corridor_cost_scale"),
+                "--take-up",
+                &get("take_up_pct"),
+            ],
+        ));
+        let s = json(&out.join("summary.json"));
+        for key in [
+            "households_fibre",
+            "villages_fibre",
+            "cost_total_kzt",
+            "households_fwa",
+            "households_satellite",
+        ] {
+            assert_eq!(
+                s[key].to_string(),
+                get(key),
+                "{}: {key}",
+                get("scenario_id")
+            );
+        }
+        assert_eq!(
+            s["last_mile"]["take_up_pct"].as_f64().unwrap(),
+            get("take_up_pct").parse::<f64>().unwrap()
+        );
+    }
+    // At the flat household price take-up plays no part: the column is empty and the
+    // sweep says the key has no effect.
+    let flat = dir.path().join("flat");
+    let o = run(&[
+        "sweep",
+        f,
+        "--no-last-mile",
+        "--out",
+        flat.to_str().unwrap(),
+    ]);
+    ok(&o);
+    assert!(
+        stderr(&o).contains("take_up_pct is set but has no effect at the flat household price"),
+        "{}",
+        stderr(&o)
+    );
+    let text = results(&flat);
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    assert!(rdr
+        .records()
+        .all(|r| r.unwrap()[col("take_up_pct")].is_empty()));
+}

@@ -191,6 +191,10 @@ pub struct VillageDesign {
     pub mixed_ratios: bool,
     /// How the last-stage splitters were clustered.
     pub clustering: Clustering,
+    /// The village's streets as laid out (OSM ways or the generated layout), for maps.
+    pub streets: Vec<Vec<LonLat>>,
+    /// Whether any of those streets is an OSM way (not the generated layout).
+    pub streets_from_osm: bool,
     pub boq: Boq,
 }
 
@@ -722,6 +726,8 @@ pub fn design(
         split: net.split,
         mixed_ratios: net.shrunk,
         clustering: net.clustering,
+        streets: layout.streets.iter().map(|s| s.coords.clone()).collect(),
+        streets_from_osm: layout.streets.iter().any(|s| s.class != "generated"),
         boq,
     })
 }

@@ -87,7 +87,17 @@ pub fn design_one(
     job: VillageJob,
     model: &LastMileModel,
 ) -> Result<(VillageLayout, VillageDesign), AccessError> {
-    let mut input = job.input;
+    let lay = lay_out_job(job.input, model)?;
+    let d = design(&lay, model, &job.sites)?;
+    Ok((lay, d))
+}
+
+/// The take-up- and price-independent part of [`design_one`]: the village's streets (the
+/// generated layout when it has none) and its trench tree.
+pub fn lay_out_job(
+    mut input: VillageInput,
+    model: &LastMileModel,
+) -> Result<VillageLayout, AccessError> {
     if input.streets.is_empty() {
         let (streets, premises) = layout::generated_layout(
             input.feed,
@@ -108,7 +118,5 @@ pub fn design_one(
         });
     }
     let id = input.id.clone();
-    let lay = lay_out(input, 0).ok_or(AccessError::NoSite { village: id })?;
-    let d = design(&lay, model, &job.sites)?;
-    Ok((lay, d))
+    lay_out(input, 0).ok_or(AccessError::NoSite { village: id })
 }

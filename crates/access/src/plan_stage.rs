@@ -2,22 +2,44 @@
 //! designed at most once however many scenarios ask for it.
 //!
 //! A village's design depends only on the village (its premises and streets, or the layout
-//! model for its households), the last-mile model and where its OLT may stand: at the
-//! nearest point of presence of the existing network (fibre along the declared circuity
-//! [`DETOUR`] x the geodesic distance; line joints are not sites) or in the village. It does
-//! not depend on the scenario, so a sweep's scenarios reuse the designs and only re-price:
-//! [`LastMileStage::designs`] designs the villages not yet designed (in parallel, results
-//! in the order asked) and hands back the stored ones.
+//! model for its households), the last-mile model, the take-up and where its OLT may stand:
+//! at the nearest point of presence of the existing network (fibre along the declared
+//! circuity [`DETOUR`] x the geodesic distance; line joints are not sites) or in the
+//! village. A sweep's scenarios reuse the designs: [`LastMileStage::designs_at`] designs
+//! the villages not yet designed at that take-up (in parallel, results in the order asked)
+//! and hands back the stored ones.
+//!
+//! What a scenario's take-up re-prices, and what it holds. The village's layout (premises,
+//! which are modelled, streets), its trench tree with the certified lower bound, the street
+//! route's placement (aerial on existing or new poles, underground) and civil cost, every
+//! drop's length and the OLT site options are held: laid out once per village
+//! ([`crate::lay_out_job`], the Steiner solve, the expensive part) and kept when the stage
+//! is asked to ([`LastMileStage::keep_layouts`]: a sweep with more than one take-up).
+//! Re-priced at the take-up by [`crate::design`] on that layout: connected households per
+//! premise (`floor(passed x take-up)`, spread along the streets), ONTs (= connected
+//! households), drops and their cable (= connected premises), the splitters the design
+//! installs for those connections (clustering, ratios, fill), the OLT's PON ports, the
+//! site, split and optics class chosen again under the optical budget, feeder and
+//! distribution fibre counts and cable sizes, closures, splices and every price. Designs
+//! are kept by (village, take-up in 0.1 %: the resolution of [`crate::design::connections`]),
+//! so scenarios that differ only in corridor or wireless prices re-use them as they are.
 //!
 //! Settlements above [`MAX_DESIGN_HOUSEHOLDS`] are cities: the village model does not apply
 //! and they keep the cost model's flat household price ([`LastMileStage::designable`]).
 
 use crate::local::distance_m;
-use crate::{design_one, AccessError, OltSite, Premise, SiteOption, VillageDesign, VillageInput};
+use crate::{
+    design, lay_out_job, AccessError, OltSite, Premise, SiteOption, VillageDesign, VillageInput,
+    VillageLayout,
+};
 use fiberplan_model::last_mile::LastMileModel;
 use fiberplan_model::{LonLat, Pop, PopSource, Village};
 use rayon::prelude::*;
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// One stored design (or why the village could not be designed).
+type Stored = Arc<OnceLock<Result<Arc<VillageDesign>, AccessError>>>;
 
 /// Circuity of the fibre from a point of presence to the village (as the proxy corridors').
 pub const DETOUR: f64 = fiberplan_model::PlanSettings::CIRCUITY;
@@ -44,7 +66,11 @@ pub struct LastMileStage {
     pops: Vec<(String, LonLat)>,
     /// Keep cables and premises (`false`: a sweep that only prices keeps the bill alone).
     keep_geometry: bool,
-    designs: Vec<OnceLock<Result<Arc<VillageDesign>, AccessError>>>,
+    /// Keep each village's layout (its trench tree) for designs at other take-ups.
+    keep_layouts: bool,
+    layouts: Vec<OnceLock<Result<Arc<VillageLayout>, AccessError>>>,
+    /// Designs by village, then by take-up in 0.1 % steps.
+    designs: Vec<Mutex<BTreeMap<u64, Stored>>>,
 }
 
 impl LastMileStage {
@@ -76,8 +102,19 @@ impl LastMileStage {
                 .map(|p| (p.id.clone(), p.lonlat))
                 .collect(),
             keep_geometry,
-            designs: (0..villages.len()).map(|_| OnceLock::new()).collect(),
+            keep_layouts: false,
+            layouts: (0..villages.len()).map(|_| OnceLock::new()).collect(),
+            designs: (0..villages.len()).map(|_| Mutex::default()).collect(),
         }
+    }
+
+    /// Keep every village's layout once laid out, so that a design at another take-up
+    /// starts from its trench tree instead of solving it again (a sweep over take-ups).
+    /// Without it a design at a new take-up lays the village out again: the same design,
+    /// more time, less memory.
+    pub fn keep_layouts(mut self, keep: bool) -> Self {
+        self.keep_layouts = keep;
+        self
     }
 
     pub fn model(&self) -> &LastMileModel {
@@ -125,28 +162,75 @@ impl LastMileStage {
         }
     }
 
-    /// The designs of villages `which` (each designable), in that order: stored ones as they
-    /// are, the others designed now in parallel and stored. The same village always gets the
-    /// same design, whichever scenario asks first.
+    /// The designs of villages `which` (each designable) at the model's take-up.
+    ///
+    /// # Errors
+    /// As [`LastMileStage::designs_at`].
+    pub fn designs(&self, which: &[usize]) -> Result<Vec<Arc<VillageDesign>>, AccessError> {
+        self.designs_at(which, self.model.take_up_pct)
+    }
+
+    /// The take-up key of the stored designs: 0.1 % steps, as [`crate::design::connections`]
+    /// resolves the take-up.
+    fn take_up_key(take_up_pct: f64) -> u64 {
+        (take_up_pct * 10.0).round().clamp(0.0, 1000.0) as u64
+    }
+
+    /// The designs of villages `which` (each designable) at `take_up_pct` (percent of the
+    /// households passed), in that order: stored ones as they are, the others designed now
+    /// in parallel and stored. The same village at the same take-up always gets the same
+    /// design, whichever scenario asks first, and the design of `plan` at that take-up.
     ///
     /// # Errors
     /// The first failing village in `which` order (a missing model figure, an overflow).
-    pub fn designs(&self, which: &[usize]) -> Result<Vec<Arc<VillageDesign>>, AccessError> {
-        let got: Vec<&Result<Arc<VillageDesign>, AccessError>> = which
+    pub fn designs_at(
+        &self,
+        which: &[usize],
+        take_up_pct: f64,
+    ) -> Result<Vec<Arc<VillageDesign>>, AccessError> {
+        let key = Self::take_up_key(take_up_pct);
+        let mut owned = None;
+        let model: &LastMileModel = if Self::take_up_key(self.model.take_up_pct) == key {
+            &self.model
+        } else {
+            owned.insert(LastMileModel {
+                take_up_pct,
+                ..self.model.clone()
+            })
+        };
+        let got: Vec<Result<Arc<VillageDesign>, AccessError>> = which
             .par_iter()
             .map(|&i| {
-                self.designs[i].get_or_init(|| {
-                    let (_, mut d) = design_one(self.job(i), &self.model)?;
+                let slot: Stored = {
+                    let mut m = self.designs[i].lock().unwrap_or_else(|e| e.into_inner());
+                    m.entry(key).or_default().clone()
+                };
+                slot.get_or_init(|| {
+                    let layout = self.layout(i)?;
+                    let mut d = design(&layout, model, &self.sites(i))?;
                     if !self.keep_geometry {
                         d.cables = Vec::new();
                         d.premises = Vec::new();
                         d.splitters = Vec::new();
+                        d.streets = Vec::new();
                     }
                     Ok(Arc::new(d))
                 })
+                .clone()
             })
             .collect();
-        got.into_iter().cloned().collect()
+        got.into_iter().collect()
+    }
+
+    /// Village `i`'s layout and trench tree: the stored one, or laid out now (and stored
+    /// when the stage keeps layouts).
+    fn layout(&self, i: usize) -> Result<Arc<VillageLayout>, AccessError> {
+        let make = || lay_out_job(self.job(i).input, &self.model).map(Arc::new);
+        if self.keep_layouts {
+            self.layouts[i].get_or_init(make).clone()
+        } else {
+            make()
+        }
     }
 }
 

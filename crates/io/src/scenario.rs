@@ -100,7 +100,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(
-            f.parameters_without_effect(),
+            f.parameters_without_effect(true),
             ["fwa_cost_scale varies but has no effect in mode quota: its values give the same plans"]
         );
         // A Monte Carlo draw of the satellite price, and a budget list, in quota mode.
@@ -109,7 +109,7 @@ mod tests {
              [monte_carlo.vary.satellite_cost_scale]\ndistribution = \"uniform\"\nmin = 0.5\nmax = 2.0\n"
         ))
         .unwrap();
-        let w = f.parameters_without_effect();
+        let w = f.parameters_without_effect(true);
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(w[0].starts_with("budget_kzt") && w[1].starts_with("satellite_cost_scale"));
         // One value is no variation; a mode list with least_cost uses the FWA price.
@@ -118,6 +118,45 @@ mod tests {
              mode = [\"quota\", \"least_cost\"]\n"
         ))
         .unwrap();
-        assert!(f.parameters_without_effect().is_empty());
+        assert!(f.parameters_without_effect(true).is_empty());
+    }
+
+    #[test]
+    fn take_up_is_a_parameter_checked_by_key() {
+        let quota = "[scenario]\nmode = \"quota\"\ntarget_households = 5\n";
+        let f = parse_scenario_file(&format!(
+            "{quota}take_up_pct = 35.0\n[grid]\ntake_up_pct = [35.0, 70.0]\n"
+        ))
+        .unwrap();
+        assert_eq!(f.scenario.take_up_pct, Some(35.0));
+        assert_eq!(f.check().unwrap(), 2);
+        // Take-up changes every mode's cost with the last mile, none at the flat price.
+        assert!(f.parameters_without_effect(true).is_empty());
+        let w = f.parameters_without_effect(false);
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].starts_with("take_up_pct is set but has no effect"),
+            "{w:?}"
+        );
+        for (text, key) in [
+            ("take_up_pct = 0.0\n", "scenario.take_up_pct"),
+            ("take_up_pct = 100.5\n", "scenario.take_up_pct"),
+            ("take_up_pct = nan\n", "scenario.take_up_pct"),
+            ("take_up_pct = -inf\n", "scenario.take_up_pct"),
+            ("[grid]\ntake_up_pct = [50.0, 120.0]\n", "grid.take_up_pct"),
+            (
+                "[monte_carlo]\nsamples = 2\nseed = 1\n[monte_carlo.vary.take_up_pct]\n\
+                 distribution = \"uniform\"\nmin = 50.0\nmax = 110.0\n",
+                "monte_carlo.vary.take_up_pct",
+            ),
+        ] {
+            let e = parse_scenario_file(&format!("{quota}{text}")).unwrap_err();
+            assert_eq!(e.0, Where::Key(key.into()), "{text}: {}", e.1);
+        }
+        let e = parse_scenario_file(&format!("{quota}take_up_pct = 0.0\n")).unwrap_err();
+        assert_eq!(
+            e.1,
+            "take_up_pct 0 must be a percentage of households passed above 0 and at most 100"
+        );
     }
 }

@@ -73,6 +73,11 @@ pub struct Scenario {
     pub fwa_cost_scale: f64,
     #[serde(default = "one")]
     pub satellite_cost_scale: f64,
+    /// Take-up: share of households passed that take a connection, percent (0, 100].
+    /// `None`: the last-mile model's `take_up_pct` (`data/last_mile.toml`), the one
+    /// default. Read only when fibre villages are priced by their last-mile designs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub take_up_pct: Option<f64>,
     /// Yearly budgets that phase the plan (the plan itself is set by `mode`).
     #[serde(default)]
     pub phases: Vec<Phase>,
@@ -99,6 +104,7 @@ impl Scenario {
             corridor_cost_scale: 1.0,
             fwa_cost_scale: 1.0,
             satellite_cost_scale: 1.0,
+            take_up_pct: None,
             phases: Vec::new(),
             seed: 1,
         }
@@ -126,6 +132,17 @@ impl Scenario {
         })
     }
 
+    /// Why a take-up (percent) is not one: it must be finite, above 0 and at most 100.
+    pub fn check_take_up(t: f64) -> Result<(), String> {
+        if t.is_finite() && t > 0.0 && t <= 100.0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "take_up_pct {t} must be a percentage of households passed above 0 and at most 100"
+            ))
+        }
+    }
+
     /// Why the scenario cannot be planned, if it cannot.
     pub fn check(&self) -> Result<(), String> {
         self.objective()?;
@@ -147,6 +164,9 @@ impl Scenario {
             if !(v.is_finite() && v > 0.0 && v <= 100.0) {
                 return Err(format!("{k} {v} must be a positive factor (at most 100)"));
             }
+        }
+        if let Some(t) = self.take_up_pct {
+            Self::check_take_up(t)?;
         }
         let mut years: Vec<u16> = self.phases.iter().map(|p| p.year).collect();
         let n = years.len();
@@ -187,6 +207,9 @@ impl ScenarioFile {
     /// ([`Scenario::check`]) when the grid is expanded.
     pub fn check(&self) -> Result<u64, (String, String)> {
         const MAX: u64 = ScenarioFile::MAX_SCENARIOS;
+        if let Some(t) = self.scenario.take_up_pct {
+            Scenario::check_take_up(t).map_err(|m| ("scenario.take_up_pct".to_string(), m))?;
+        }
         self.scenario
             .check()
             .map_err(|m| ("scenario".to_string(), m))?;
@@ -215,6 +238,7 @@ impl ScenarioFile {
                     "satellite_cost_scale",
                     g.satellite_cost_scale.as_ref().map(Vec::len),
                 ),
+                ("take_up_pct", g.take_up_pct.as_ref().map(Vec::len)),
                 ("seed", g.seed.as_ref().map(Vec::len)),
             ];
             if lens.iter().all(|(_, n)| n.is_none()) {
@@ -236,6 +260,9 @@ impl ScenarioFile {
                     .filter(|c| *c <= MAX)
                     .ok_or_else(|| too_many("grid"))?;
             }
+            for &t in g.take_up_pct.iter().flatten() {
+                Scenario::check_take_up(t).map_err(|m| ("grid.take_up_pct".to_string(), m))?;
+            }
         }
         if let Some(mc) = &self.monte_carlo {
             let v = &mc.vary;
@@ -248,6 +275,10 @@ impl ScenarioFile {
                     d.check()
                         .map_err(|m| (format!("monte_carlo.vary.{k}"), m))?;
                 }
+            }
+            if let Some(d) = &v.take_up_pct {
+                d.check_take_up()
+                    .map_err(|m| ("monte_carlo.vary.take_up_pct".to_string(), m))?;
             }
             if mc.samples == 0 {
                 return Err(("monte_carlo.samples".into(), "must be at least 1".into()));
@@ -265,7 +296,10 @@ impl ScenarioFile {
     /// One line per parameter the file varies (a grid list of two or more values, or a
     /// Monte Carlo draw) that no mode of the file uses ([`Mode::uses`]): its values give the
     /// same plans, so the sweep spends its time on duplicates.
-    pub fn parameters_without_effect(&self) -> Vec<String> {
+    ///
+    /// `last_mile: false` (a sweep at the flat household price, `--no-last-mile`): a
+    /// take-up set anywhere in the file is named too, since nothing is priced by it.
+    pub fn parameters_without_effect(&self, last_mile: bool) -> Vec<String> {
         let mut modes = vec![self.scenario.mode];
         let mut varied: Vec<&str> = Vec::new();
         if let Some(g) = &self.grid {
@@ -305,7 +339,7 @@ impl ScenarioFile {
         modes.sort();
         modes.dedup();
         let names: Vec<&str> = modes.iter().map(|m| m.as_str()).collect();
-        varied
+        let mut out: Vec<String> = varied
             .into_iter()
             .filter(|k| !modes.iter().any(|m| m.uses(k)))
             .map(|k| {
@@ -314,7 +348,19 @@ impl ScenarioFile {
                     names.join(", ")
                 )
             })
-            .collect()
+            .collect();
+        let take_up_set = self.scenario.take_up_pct.is_some()
+            || self.grid.as_ref().is_some_and(|g| g.take_up_pct.is_some())
+            || self
+                .monte_carlo
+                .as_ref()
+                .is_some_and(|mc| mc.vary.take_up_pct.is_some());
+        if !last_mile && take_up_set {
+            out.push(
+                "take_up_pct is set but has no effect at the flat household price (--no-last-mile): only the last-mile designs are priced by take-up".into(),
+            );
+        }
+        out
     }
 }
 
@@ -340,6 +386,8 @@ pub struct Grid {
     pub corridor_cost_scale: Option<Vec<f64>>,
     pub fwa_cost_scale: Option<Vec<f64>>,
     pub satellite_cost_scale: Option<Vec<f64>>,
+    /// Take-up percentages (each in (0, 100]).
+    pub take_up_pct: Option<Vec<f64>>,
     pub seed: Option<Vec<u64>>,
 }
 
@@ -352,13 +400,16 @@ pub struct MonteCarlo {
     pub vary: Vary,
 }
 
-/// Which factors vary and how.
+/// Which factors vary and how. The price factors' draws multiply the grid point's factor;
+/// the take-up is drawn as the percentage itself (`min`, `max` in percent, at most 100),
+/// kept to the 0.1 % the design resolves.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Vary {
     pub corridor_cost_scale: Option<Distribution>,
     pub fwa_cost_scale: Option<Distribution>,
     pub satellite_cost_scale: Option<Distribution>,
+    pub take_up_pct: Option<Distribution>,
 }
 
 /// A distribution of a cost factor.
@@ -387,6 +438,20 @@ impl Distribution {
                 }
             }
         }
+    }
+
+    /// [`Distribution::check`] for a take-up drawn in percent: also at most 100.
+    pub fn check_take_up(&self) -> Result<(), String> {
+        self.check()?;
+        let max = match *self {
+            Distribution::Uniform { max, .. } | Distribution::Triangular { max, .. } => max,
+        };
+        if max > 100.0 {
+            return Err(format!(
+                "max {max} must be at most 100: a take-up is drawn in percent of households passed"
+            ));
+        }
+        Ok(())
     }
 
     pub fn check(&self) -> Result<(), String> {

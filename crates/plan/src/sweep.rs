@@ -33,6 +33,11 @@ pub fn expand(file: &ScenarioFile) -> Result<Vec<(String, Scenario)>, String> {
                     if let Some(d) = &mc.vary.satellite_cost_scale {
                         s.satellite_cost_scale = row_precision(s.satellite_cost_scale * draw(3, d));
                     }
+                    // Take-up is drawn as the percentage itself (not a factor: the base may
+                    // be the last-mile model's, unknown here), at least 0.0001 %.
+                    if let Some(d) = &mc.vary.take_up_pct {
+                        s.take_up_pct = Some(row_precision(draw(4, d)).max(1e-4));
+                    }
                     let _ = k;
                     out.push(s);
                 }
@@ -86,6 +91,7 @@ fn grid_points(base: &Scenario, g: &Grid) -> Vec<Scenario> {
     pts = vary(pts, &g.satellite_cost_scale, |s, v| {
         s.satellite_cost_scale = v
     });
+    pts = vary(pts, &g.take_up_pct, |s, v| s.take_up_pct = Some(v));
     pts = vary(pts, &g.seed, |s, v| s.seed = v);
     pts
 }
@@ -115,12 +121,14 @@ pub fn content_key(parts: &[&[u8]]) -> String {
 
 /// The header of `results.csv`.
 pub const RESULTS_HEADER: &str = "scenario_id,mode,target_households,budget_kzt,coverage_target,corridor_cost_scale,\
-fwa_cost_scale,satellite_cost_scale,seed,households_fibre,villages_fibre,households_fwa,villages_fwa,\
+fwa_cost_scale,satellite_cost_scale,take_up_pct,seed,households_fibre,villages_fibre,households_fwa,villages_fwa,\
 households_satellite,villages_satellite,coverage_share,new_fibre_km,cost_fibre_kzt,cost_fwa_kzt,\
 cost_satellite_kzt,cost_total_kzt,cost_per_household_kzt,target_met,phase_spend_kzt,villages_unphased,solver_objective,solver_gap_pct";
 
-/// One line of `results.csv` (no newline) for a solved scenario.
-pub fn result_row(id: &str, s: &Scenario, plan: &Plan) -> String {
+/// One line of `results.csv` (no newline) for a solved scenario. `take_up_pct`: the take-up
+/// the last mile was priced at (the scenario's, else the last-mile model's); `None` at the
+/// flat household price, where take-up plays no part (the column is empty).
+pub fn result_row(id: &str, s: &Scenario, plan: &Plan, take_up_pct: Option<f64>) -> String {
     let m = &plan.summary;
     let opt = |x: Option<String>| x.unwrap_or_default();
     let served = m.households_fibre + m.households_fwa + m.households_satellite;
@@ -139,6 +147,7 @@ pub fn result_row(id: &str, s: &Scenario, plan: &Plan) -> String {
         format!("{:.4}", s.corridor_cost_scale),
         format!("{:.4}", s.fwa_cost_scale),
         format!("{:.4}", s.satellite_cost_scale),
+        opt(take_up_pct.map(|t| format!("{t:.4}"))),
         s.seed.to_string(),
         m.households_fibre.to_string(),
         m.villages_fibre.to_string(),
@@ -166,7 +175,7 @@ pub fn result_row(id: &str, s: &Scenario, plan: &Plan) -> String {
     .join(",")
 }
 
-/// A drawn scale kept to the 4 decimals that `results.csv` prints, so that `fiberplan plan`
+/// A drawn scale (or take-up) kept to the 4 decimals that `results.csv` prints, so that `fiberplan plan`
 /// given a row's figures solves exactly that row's scenario.
 fn row_precision(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
@@ -233,6 +242,47 @@ mod tests {
             1,
             "draws differ"
         );
+    }
+
+    #[test]
+    fn take_up_is_a_grid_key_and_a_direct_draw() {
+        let g = Grid {
+            corridor_cost_scale: Some(vec![1.0, 2.0]),
+            take_up_pct: Some(vec![35.0, 70.0]),
+            ..Default::default()
+        };
+        let s = expand(&file(Some(g), None)).unwrap();
+        let got: Vec<(f64, Option<f64>)> = s
+            .iter()
+            .map(|(_, x)| (x.corridor_cost_scale, x.take_up_pct))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1.0, Some(35.0)),
+                (1.0, Some(70.0)),
+                (2.0, Some(35.0)),
+                (2.0, Some(70.0))
+            ]
+        );
+        let mc = MonteCarlo {
+            samples: 100,
+            seed: 3,
+            vary: Vary {
+                take_up_pct: Some(Distribution::Uniform {
+                    min: 40.0,
+                    max: 90.0,
+                }),
+                ..Default::default()
+            },
+        };
+        let s = expand(&file(None, Some(mc))).unwrap();
+        let t: Vec<f64> = s.iter().map(|(_, x)| x.take_up_pct.unwrap()).collect();
+        assert!(t.iter().all(|x| (40.0..=90.0).contains(x)), "{t:?}");
+        // Kept to the 4 decimals results.csv prints.
+        assert!(t
+            .iter()
+            .all(|x| format!("{x:.4}").parse::<f64>().unwrap() == *x));
     }
 
     #[test]

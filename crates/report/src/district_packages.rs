@@ -188,10 +188,15 @@ fn district_props(m: &mut Map<String, Value>, d: Option<&District>) {
 
 /// Every file of every package, as (path relative to the output folder, contents), in a
 /// fixed order. `polygons`: the district polygons, same index as `ctx.districts`.
+///
+/// `texts`: the plan's final `villages.csv` (with the last mile's columns when `plan`
+/// designed it), whose rows the packages' `villages.csv` copy, and the last mile's designs
+/// for the per-village bill of quantities and access maps of `report.html`.
 pub fn district_packages(
     ctx: &PlanContext,
     polygons: &[Vec<Vec<Vec<LonLat>>>],
     lang: Lang,
+    texts: crate::PlanTexts,
 ) -> Vec<(String, Vec<u8>)> {
     let clipper = DistrictClipper::new(polygons);
     let works = split_by_district(ctx, &clipper);
@@ -202,8 +207,7 @@ pub fn district_packages(
     let features = national.features;
     let n_routes = ctx.plan.routes.len();
     let n_villages = ctx.villages.len();
-    let csv_text = ctx.villages_csv();
-    let mut rdr = csv::ReaderBuilder::new().from_reader(csv_text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new().from_reader(texts.villages_csv.as_bytes());
     let mut header = rdr.headers().expect("own CSV").clone();
     let add_phase = !header.iter().any(|h| h == "phase");
     if add_phase {
@@ -362,7 +366,7 @@ pub fn district_packages(
         let poly = w.district.map(|i| &polygons[i][..]).unwrap_or(&[]);
         files.push((
             format!("{folder}/report.html"),
-            report_html::district_report(ctx, d, w, &t, poly, lang).into_bytes(),
+            report_html::district_report(ctx, d, w, &t, poly, lang, texts.last_mile).into_bytes(),
         ));
 
         let ds = |f: fn(&District) -> &String| d.map(|d| f(d).clone()).unwrap_or_default();

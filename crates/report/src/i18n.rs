@@ -478,6 +478,147 @@ pub static EN: Labels = Labels {
     yes: "yes",
 };
 
+/// Labels of the last mile's part of a district report: the per-village bill of quantities
+/// and the access map.
+pub struct LastMileLabels {
+    pub title: &'static str,
+    /// Under the title: `{take_up}` stands for the take-up in per cent.
+    pub intro: &'static str,
+    pub olt_site: &'static str,
+    pub site_pop: &'static str,
+    pub site_village: &'static str,
+    pub site_remote: &'static str,
+    pub reason: &'static str,
+    pub splitters: &'static str,
+    pub feeder_km: &'static str,
+    pub distribution_km: &'static str,
+    pub drop_km: &'static str,
+    pub onts: &'static str,
+    pub worst_margin_db: &'static str,
+    pub lines_flagged: &'static str,
+    pub premises_mapped: &'static str,
+    pub premises_modelled: &'static str,
+    pub map: &'static str,
+    pub streets: &'static str,
+    pub feeder: &'static str,
+    pub distribution: &'static str,
+    pub splitter: &'static str,
+    pub premise_mapped: &'static str,
+    pub premise_modelled: &'static str,
+    pub not_connected: &'static str,
+    pub modelled_note: &'static str,
+    pub osm_attribution: &'static str,
+}
+
+impl Lang {
+    /// The last mile's labels in this language.
+    pub fn last_mile_labels(self) -> &'static LastMileLabels {
+        match self {
+            Lang::Ru => &LM_RU,
+            Lang::Kk => &LM_KK,
+            Lang::En => &LM_EN,
+        }
+    }
+}
+
+impl LastMileLabels {
+    /// Label of an OLT site kind (`pop`, `village`, `remote`).
+    pub fn site_name(&self, site: &str) -> &'static str {
+        match site {
+            "pop" => self.site_pop,
+            "village" => self.site_village,
+            _ => self.site_remote,
+        }
+    }
+}
+
+pub static LM_RU: LastMileLabels = LastMileLabels {
+    title: "Последняя миля: ведомость объёмов по населённым пунктам",
+    intro: "Сеть доступа GPON каждого населённого пункта с оптикой, рассчитанная при уровне подключения {take_up} % домохозяйств.",
+    olt_site: "Размещение OLT",
+    site_pop: "точка присутствия",
+    site_village: "в населённом пункте",
+    site_remote: "выносной",
+    reason: "Обоснование",
+    splitters: "Сплиттеры по коэффициенту деления",
+    feeder_km: "Магистральный кабель, км",
+    distribution_km: "Распределительный кабель, км",
+    drop_km: "Абонентский кабель (дроп), км",
+    onts: "Терминалы ONT",
+    worst_margin_db: "Наименьший оптический запас, дБ",
+    lines_flagged: "Линии с отметкой",
+    premises_mapped: "Объекты по карте (OSM)",
+    premises_modelled: "Объекты смоделированы",
+    map: "Схема сети доступа",
+    streets: "улицы",
+    feeder: "магистральный кабель",
+    distribution: "распределительный кабель",
+    splitter: "сплиттер",
+    premise_mapped: "объект (здание OSM)",
+    premise_modelled: "объект смоделирован (модель застройки)",
+    not_connected: "не подключён",
+    modelled_note: "Смоделированные объекты (нет зданий на карте) размещены по заявленной модели застройки вдоль улиц: это оценка, а не съёмка.",
+    osm_attribution: "(c) OpenStreetMap contributors (участники OpenStreetMap), ODbL 1.0",
+};
+
+pub static LM_KK: LastMileLabels = LastMileLabels {
+    title: "Соңғы миля: елді мекендер бойынша көлемдер ведомосі",
+    intro: "Оптикасы бар әр елді мекеннің GPON қол жеткізу желісі үй шаруашылықтарының {take_up} % қосылу деңгейінде есептелген.",
+    olt_site: "OLT орны",
+    site_pop: "қатысу нүктесі",
+    site_village: "елді мекенде",
+    site_remote: "қашықтағы",
+    reason: "Негіздеме",
+    splitters: "Бөлу коэффициенті бойынша сплиттерлер",
+    feeder_km: "Магистральдық кабель, км",
+    distribution_km: "Тарату кабелі, км",
+    drop_km: "Абоненттік кабель (дроп), км",
+    onts: "ONT терминалдары",
+    worst_margin_db: "Ең аз оптикалық қор, дБ",
+    lines_flagged: "Белгіленген желілер",
+    premises_mapped: "Картадағы нысандар (OSM)",
+    premises_modelled: "Модельденген нысандар",
+    map: "Қол жеткізу желісінің сызбасы",
+    streets: "көшелер",
+    feeder: "магистральдық кабель",
+    distribution: "тарату кабелі",
+    splitter: "сплиттер",
+    premise_mapped: "нысан (OSM ғимараты)",
+    premise_modelled: "нысан модельденген (құрылыс моделі)",
+    not_connected: "қосылмаған",
+    modelled_note: "Модельденген нысандар (картада ғимарат жоқ) көшелер бойымен мәлімделген құрылыс моделі бойынша орналастырылған: бұл бағалау, түсірілім емес.",
+    osm_attribution: "(c) OpenStreetMap contributors (OpenStreetMap қатысушылары), ODbL 1.0",
+};
+
+pub static LM_EN: LastMileLabels = LastMileLabels {
+    title: "Last mile: bill of quantities by village",
+    intro: "The GPON access network of every fibre village, designed at a take-up of {take_up} % of households.",
+    olt_site: "OLT site",
+    site_pop: "point of presence",
+    site_village: "in the village",
+    site_remote: "remote",
+    reason: "Reason",
+    splitters: "Splitters by ratio",
+    feeder_km: "Feeder cable, km",
+    distribution_km: "Distribution cable, km",
+    drop_km: "Drop cable, km",
+    onts: "ONTs",
+    worst_margin_db: "Worst optical margin, dB",
+    lines_flagged: "Lines flagged",
+    premises_mapped: "Premises mapped (OSM)",
+    premises_modelled: "Premises modelled",
+    map: "Access network map",
+    streets: "streets",
+    feeder: "feeder cable",
+    distribution: "distribution cable",
+    splitter: "splitter",
+    premise_mapped: "premise (OSM building)",
+    premise_modelled: "premise, modelled (layout model)",
+    not_connected: "not connected",
+    modelled_note: "Modelled premises (no buildings mapped) are placed by the declared layout model along the streets: estimates, not a survey.",
+    osm_attribution: "(c) OpenStreetMap contributors, ODbL 1.0",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

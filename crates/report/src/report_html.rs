@@ -1,10 +1,13 @@
 //! `report.html` of a district package: a page an akimat officer can read and print —
-//! summary, villages by phase and technology, bill of quantities, village list and a small
+//! summary, villages by phase and technology, bill of quantities, the last mile's bill of
+//! quantities per fibre village with a small access map of each, village list and a small
 //! inline SVG map. No scripts, no external resources.
 
 use crate::district_packages::{DistrictTotals, DistrictWork};
 use crate::i18n::{Labels, Lang};
+use crate::last_mile_out::PlanLastMile;
 use crate::plan_out::PlanContext;
+use fiberplan_access::{CableType, VillageDesign};
 use fiberplan_model::{District, LonLat};
 use fiberplan_plan::Technology;
 use geo::{Coord, LineString, Simplify};
@@ -129,6 +132,7 @@ pub fn district_report(
     t: &DistrictTotals,
     polygons: &[Vec<Vec<LonLat>>],
     lang: Lang,
+    last_mile: Option<&PlanLastMile>,
 ) -> String {
     let l = lang.labels();
     let name = d
@@ -293,6 +297,10 @@ pub fn district_report(
         esc(l.cost_kzt),
         int(lang, t.cost_total_kzt)
     );
+
+    if let Some(lm) = last_mile {
+        h.push_str(&last_mile_section(ctx, w, lm, lang));
+    }
 
     // Village list: connected first (by phase), then the rest, by name.
     let mut order: Vec<usize> = w.villages.clone();
@@ -578,6 +586,313 @@ fn svg_map(ctx: &PlanContext, w: &DistrictWork, polygons: &[Vec<Vec<LonLat>>]) -
             "<rect class=\"pop\" x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"6\" fill=\"{POP_COLOUR}\"/>",
             x - 3.0,
             y - 3.0
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// The last mile's part of a district report: one row per designed fibre village of the
+/// district (OLT site, splitters by ratio, feeder / distribution / drop cable km, ONTs,
+/// worst optical margin, flagged lines, premises mapped and modelled, cost) with the
+/// district's total, then per village the OLT's site and reason and its access map
+/// ([`access_map_svg`]). Empty when the district has no designed village.
+pub fn last_mile_section(
+    ctx: &PlanContext,
+    w: &DistrictWork,
+    lm: &PlanLastMile,
+    lang: Lang,
+) -> String {
+    let (l, m) = (lang.labels(), lang.last_mile_labels());
+    let design = |i: usize| lm.designs.get(i).and_then(Option::as_deref);
+    let mut order: Vec<usize> = w
+        .villages
+        .iter()
+        .copied()
+        .filter(|&i| design(i).is_some())
+        .collect();
+    if order.is_empty() {
+        return String::new();
+    }
+    let vname = |i: usize| lang.village_name(&ctx.villages[i]);
+    order.sort_by_cached_key(|&i| (vname(i), ctx.villages[i].id.clone()));
+    let mut h = String::new();
+    let take_up = {
+        let t = format!("{}", lm.take_up_pct);
+        if lang == Lang::En {
+            t
+        } else {
+            t.replace('.', ",")
+        }
+    };
+    let _ = writeln!(
+        h,
+        "<h2>{}</h2>\n<p>{}</p>\n<table id=\"last-mile\">",
+        esc(m.title),
+        esc(&m.intro.replace("{take_up}", &take_up))
+    );
+    let _ = write!(h, "<tr>");
+    for head in [
+        l.name,
+        l.village_id,
+        m.olt_site,
+        m.splitters,
+        m.feeder_km,
+        m.distribution_km,
+        m.drop_km,
+        m.onts,
+        m.worst_margin_db,
+        m.lines_flagged,
+        m.premises_mapped,
+        m.premises_modelled,
+        l.cost_kzt,
+    ] {
+        let _ = write!(h, "<th>{}</th>", esc(head));
+    }
+    let _ = writeln!(h, "</tr>");
+    let cells = |b: &fiberplan_access::Boq| {
+        let km_of = |t: CableType| km(lang, b.cable_type_dm(t) as f64 / 10_000.0);
+        format!(
+            "<td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+            esc(&b.splitters_label()),
+            km_of(CableType::Feeder),
+            km_of(CableType::Distribution),
+            km_of(CableType::Drop),
+            int(lang, b.onts as i64),
+            b.worst_margin_db.map_or("—".to_string(), |x| dec2(lang, x)),
+            int(lang, b.lines_flagged as i64),
+            int(lang, (b.premises - b.premises_modelled) as i64),
+            int(lang, b.premises_modelled as i64),
+            int(lang, b.cost.total_kzt)
+        )
+    };
+    for &i in &order {
+        let d = design(i).expect("filtered above");
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td>{}</tr>",
+            esc(&vname(i)),
+            esc(&ctx.villages[i].id),
+            esc(m.site_name(d.olt.site.as_str())),
+            cells(&d.boq)
+        );
+    }
+    // The district's sum; a sum beyond 64 bits cannot happen here (the national sum, which
+    // holds it, was checked first), and would only leave the row out.
+    if let Ok(t) = lm.total(order.iter().copied()) {
+        let _ = writeln!(
+            h,
+            "<tr class=\"total\"><td colspan=\"3\">{}</td>{}</tr>",
+            esc(l.total),
+            cells(&t)
+        );
+    }
+    h.push_str("</table>\n");
+    let (mut modelled, mut osm) = (false, false);
+    for &i in &order {
+        let d = design(i).expect("filtered above");
+        modelled |= d.boq.premises_modelled > 0;
+        osm |= d.streets_from_osm || d.boq.premises > d.boq.premises_modelled;
+        let _ = writeln!(
+            h,
+            "<details class=\"access\"><summary>{} ({}): {}</summary>\n<p><b>{}:</b> {} — {}</p>",
+            esc(&vname(i)),
+            esc(&ctx.villages[i].id),
+            esc(m.map),
+            esc(m.olt_site),
+            esc(m.site_name(d.olt.site.as_str())),
+            esc(&d.olt.reason)
+        );
+        h.push_str(&access_map_svg(d, lang));
+        h.push_str("</details>\n");
+    }
+    let _ = writeln!(
+        h,
+        "<p class=\"note\"><span style=\"color:{STREET_COLOUR}\">━</span> {} &nbsp; <span style=\"color:{FEEDER_COLOUR}\">━</span> {} &nbsp; <span style=\"color:{DISTRIBUTION_COLOUR}\">━</span> {} &nbsp; <span style=\"color:{SPLITTER_COLOUR}\">■</span> {} &nbsp; <span style=\"color:{PREMISE_COLOUR}\">●</span> {} &nbsp; <span style=\"color:{MODELLED_COLOUR}\">●</span> {} &nbsp; <span style=\"color:{IDLE_COLOUR}\">●</span> {}</p>",
+        esc(m.streets),
+        esc(m.feeder),
+        esc(m.distribution),
+        esc(m.splitter),
+        esc(m.premise_mapped),
+        esc(m.premise_modelled),
+        esc(m.not_connected)
+    );
+    if modelled {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(m.modelled_note));
+    }
+    if osm {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(m.osm_attribution));
+    }
+    h
+}
+
+/// An SVG path of `lines` in whole pixels (`xy`), each simplified with tolerance `eps` in
+/// degrees and repeated pixels dropped.
+fn pixel_path(
+    lines: &mut dyn Iterator<Item = &Vec<LonLat>>,
+    xy: &dyn Fn(LonLat) -> (i64, i64),
+    eps: f64,
+) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let mut last = None;
+        for p in simplify(line, eps) {
+            let q = xy(p);
+            if last == Some(q) {
+                continue;
+            }
+            let _ = write!(
+                out,
+                "{}{} {}",
+                if last.is_none() { "M" } else { "L" },
+                q.0,
+                q.1
+            );
+            last = Some(q);
+        }
+    }
+    out
+}
+
+/// Streets of an access map.
+pub const STREET_COLOUR: &str = "#bbbbbb";
+/// Feeder cable (OLT to the first-stage splitters).
+pub const FEEDER_COLOUR: &str = "#d7191c";
+/// Distribution cable (splitters to the premises' street points).
+pub const DISTRIBUTION_COLOUR: &str = "#1a9641";
+pub const SPLITTER_COLOUR: &str = "#7b3294";
+/// Premises from mapped buildings, connected.
+pub const PREMISE_COLOUR: &str = "#333333";
+/// Premises of the declared layout model, connected.
+pub const MODELLED_COLOUR: &str = "#f28e2b";
+/// Premises passed but not connected at the take-up.
+pub const IDLE_COLOUR: &str = "#c8c8c8";
+
+/// A village's access network as a small inline SVG (240 x 240): its streets, feeder and
+/// distribution cables, splitters (with their ratio), the OLT when it stands in the village,
+/// and its premises, mapped and modelled in their own colours and labelled (`<title>`).
+/// Coordinates are whole pixels and premises falling on the same pixel are drawn once, so
+/// a village of thousands of premises stays a few kilobytes; drops are not drawn.
+pub fn access_map_svg(d: &VillageDesign, lang: Lang) -> String {
+    const S: f64 = 240.0;
+    const PAD: f64 = 8.0;
+    let m = lang.last_mile_labels();
+    let mut pts: Vec<LonLat> = d.premises.iter().map(|p| p.lonlat).collect();
+    pts.extend(d.splitters.iter().map(|s| s.lonlat));
+    for c in &d.cables {
+        if c.cable_type != CableType::Drop {
+            pts.extend_from_slice(&c.coords);
+        }
+    }
+    pts.extend(d.streets.iter().flatten().copied());
+    let Some(&first) = pts.first() else {
+        return String::new();
+    };
+    let (mut lo, mut hi) = (first, first);
+    for p in &pts {
+        lo = [lo[0].min(p[0]), lo[1].min(p[1])];
+        hi = [hi[0].max(p[0]), hi[1].max(p[1])];
+    }
+    let kx = ((lo[1] + hi[1]) / 2.0).to_radians().cos().max(0.1);
+    let span = ((hi[0] - lo[0]) * kx).max(hi[1] - lo[1]).max(1e-6);
+    let k = (S - 2.0 * PAD) / span;
+    let xy = |p: LonLat| -> (i64, i64) {
+        (
+            (PAD + (p[0] - lo[0]) * kx * k).round() as i64,
+            (S - PAD - (p[1] - lo[1]) * k).round() as i64,
+        )
+    };
+    let eps = span / kx.max(1e-9) / 400.0;
+    let line_path = |lines: &mut dyn Iterator<Item = &Vec<LonLat>>| pixel_path(lines, &xy, eps);
+    let mut svg = format!(
+        "<svg class=\"access-map\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{S}\" height=\"{S}\" viewBox=\"0 0 {S} {S}\">\n"
+    );
+    let layer = |svg: &mut String, d_attr: String, colour: &str, width: f64, title: &str| {
+        if !d_attr.is_empty() {
+            let _ = writeln!(
+                svg,
+                "<path d=\"{d_attr}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" stroke-linecap=\"round\"><title>{}</title></path>",
+                esc(title)
+            );
+        }
+    };
+    let streets = line_path(&mut d.streets.iter());
+    layer(&mut svg, streets, STREET_COLOUR, 1.0, m.streets);
+    for (t, colour, width, title) in [
+        (
+            CableType::Distribution,
+            DISTRIBUTION_COLOUR,
+            1.5,
+            m.distribution,
+        ),
+        (CableType::Feeder, FEEDER_COLOUR, 2.0, m.feeder),
+    ] {
+        let lines = line_path(
+            &mut d
+                .cables
+                .iter()
+                .filter(|c| c.cable_type == t)
+                .map(|c| &c.coords),
+        );
+        layer(&mut svg, lines, colour, width, title);
+    }
+    // Premises: one dot per pixel and kind (mapped or modelled, connected or not).
+    let mut dots: std::collections::BTreeMap<(bool, bool), std::collections::BTreeSet<(i64, i64)>> =
+        Default::default();
+    for p in &d.premises {
+        dots.entry((p.modelled, p.connected_households > 0))
+            .or_default()
+            .insert(xy(p.lonlat));
+    }
+    for ((modelled, connected), set) in &dots {
+        let colour = match (modelled, connected) {
+            (_, false) => IDLE_COLOUR,
+            (false, true) => PREMISE_COLOUR,
+            (true, true) => MODELLED_COLOUR,
+        };
+        let mut path = String::new();
+        for (x, y) in set {
+            let _ = write!(path, "M{x} {y}h0");
+        }
+        let what = if *modelled {
+            m.premise_modelled
+        } else {
+            m.premise_mapped
+        };
+        let title = if *connected {
+            what.to_string()
+        } else {
+            format!("{what}, {}", m.not_connected)
+        };
+        let class = if *modelled {
+            "premises-modelled"
+        } else {
+            "premises"
+        };
+        let _ = writeln!(
+            svg,
+            "<path class=\"{class}\" d=\"{path}\" stroke=\"{colour}\" stroke-width=\"3\" stroke-linecap=\"round\"><title>{}</title></path>",
+            esc(&title)
+        );
+    }
+    for s in &d.splitters {
+        let (x, y) = xy(s.lonlat);
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{}\" y=\"{}\" width=\"5\" height=\"5\" fill=\"{SPLITTER_COLOUR}\"><title>{} 1:{}</title></rect>",
+            x - 2,
+            y - 2,
+            esc(m.splitter),
+            s.ratio
+        );
+    }
+    if d.olt.site == fiberplan_access::OltSite::Village {
+        let (x, y) = xy(d.olt.lonlat);
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{}\" y=\"{}\" width=\"8\" height=\"8\" fill=\"{FEEDER_COLOUR}\"><title>OLT</title></rect>",
+            x - 4,
+            y - 4
         );
     }
     svg.push_str("</svg>\n");

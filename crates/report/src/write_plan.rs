@@ -26,11 +26,13 @@ pub struct WriteError {
 
 /// The plan's final `villages.csv` and `summary.json` texts: [`PlanContext::villages_csv`]
 /// and [`PlanContext::summary_json`], or those with a stage's columns and figures added
-/// (`plan` adds the last mile's and the mobile sites').
+/// (`plan` adds the last mile's and the mobile sites'), and the last mile's designs when
+/// `plan` made them (the district reports' per-village bill of quantities and access maps).
 #[derive(Clone, Copy, Debug)]
 pub struct PlanTexts<'a> {
     pub villages_csv: &'a str,
     pub summary_json: &'a str,
+    pub last_mile: Option<&'a crate::last_mile_out::PlanLastMile>,
 }
 
 /// Stage the plan's `files` in `out` (committed by the caller, with any files of its own:
@@ -57,7 +59,7 @@ pub fn write_plan(
     }
     write("summary.json", texts.summary_json.as_bytes())?;
     if all {
-        for (name, body) in district_packages(ctx, district_polygons, lang) {
+        for (name, body) in district_packages(ctx, district_polygons, lang, texts) {
             write(&name, &body)?;
         }
         write(
