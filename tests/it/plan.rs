@@ -652,3 +652,50 @@ fn plans_across_the_antimeridian_cost_what_they_cost_elsewhere() {
     }
     assert!(cut >= 1, "a route crosses 180 in this layout: {g}");
 }
+
+/// Along OSM roads too, a village on a fibre line attaches where it lies: a 5.5 km road with
+/// fibre along it (joints every 921 m) and a village on it 1.44 km along. Its foot on the
+/// line is a joint at its own road node, so the plan has no route at all (before, a 406 m
+/// route along the road to the nearer spaced joint).
+#[test]
+fn villages_attach_to_a_fibre_line_where_they_lie_along_osm_roads() {
+    let dir = tempfile::tempdir().unwrap();
+    let osm = dir.path().join("road.osm");
+    std::fs::write(
+        &osm,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="test">
+  <node id="1" lat="0.0" lon="0.0"/>
+  <node id="2" lat="0.0" lon="0.05"/>
+  <node id="3" lat="0.0" lon="0.013"><tag k="place" v="village"/><tag k="name" v="Alpha"/><tag k="population" v="350"/></node>
+  <way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="tertiary"/></way>
+</osm>
+"#,
+    )
+    .unwrap();
+    let backbone = dir.path().join("backbone.geojson");
+    std::fs::write(
+        &backbone,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"L1"},"geometry":{"type":"LineString","coordinates":[[0,0],[0.05,0]]}}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    ok(&run(&[
+        "plan",
+        "--out",
+        out.to_str().unwrap(),
+        "--osm",
+        osm.to_str().unwrap(),
+        "--backbone",
+        backbone.to_str().unwrap(),
+        "--costs",
+        "tests/fixtures/equator/costs.toml",
+        "--mode",
+        "connect-all",
+        "--no-last-mile",
+    ]));
+    let s = json(&out.join("summary.json"));
+    assert_eq!(s["villages_fibre"], 1, "{s}");
+    assert_eq!(s["routes"], 0, "the village lies at a joint: {s}");
+    assert_eq!(s["cost_breakdown_kzt"]["corridor"], 0, "{s}");
+}

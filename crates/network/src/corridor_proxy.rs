@@ -65,13 +65,14 @@ pub fn line_joints(lines: &[Vec<LonLat>], spacing_m: f64) -> Vec<LonLat> {
 /// Where each point (a village) would attach to an existing line: its projection onto the
 /// nearest segment of any line, when that lies within `max_m` (metres). A point lying on a
 /// line gets a joint at its own position, so it attaches where it lies instead of at the
-/// nearest spaced joint. Distances in the local projection `proj`; output in `[lon, lat]`.
+/// nearest spaced joint. Distances in the local projection `proj`; output: the point's
+/// index and the joint in `[lon, lat]`. The proxy and the OSM road graph both use it.
 pub fn projection_joints(
     points: &[LonLat],
     lines: &[Vec<LonLat>],
     proj: &LocalProjection,
     max_m: f64,
-) -> Vec<LonLat> {
+) -> Vec<(usize, LonLat)> {
     use rstar::primitives::Line;
     use rstar::{PointDistance, RTree};
     let segments: Vec<Line<[f64; 2]>> = lines
@@ -84,7 +85,7 @@ pub fn projection_joints(
     }
     let tree = RTree::bulk_load(segments);
     let mut out = Vec::new();
-    for &p in points {
+    for (i, &p) in points.iter().enumerate() {
         let q = proj.project(p);
         let Some(seg) = tree.nearest_neighbor(&q) else {
             continue;
@@ -92,9 +93,9 @@ pub fn projection_joints(
         let d2 = seg.distance_2(&q);
         if d2 < 1.0 {
             // On the line (within a metre): the point itself is the joint, one node.
-            out.push(p);
+            out.push((i, p));
         } else if d2 <= max_m * max_m {
-            out.push(proj.unproject(seg.nearest_point(&q)));
+            out.push((i, proj.unproject(seg.nearest_point(&q))));
         }
     }
     out
@@ -128,12 +129,11 @@ pub fn build(
     if !lines.is_empty() && !villages.is_empty() {
         let lat = villages.iter().map(|v| v.lonlat[1]).sum::<f64>() / villages.len() as f64;
         let near = LocalProjection::new(lat);
-        joints.extend(projection_joints(
-            &village_at,
-            &lines,
-            &near,
-            opts.joint_spacing_m,
-        ));
+        joints.extend(
+            projection_joints(&village_at, &lines, &near, opts.joint_spacing_m)
+                .into_iter()
+                .map(|(_, p)| p),
+        );
     }
     // Every point in the unwrapped frame (for the triangulation) and as a position.
     let all: Vec<LonLat> = village_at

@@ -28,7 +28,8 @@
 //! Architecture invariant: the same [`OsmData`] gives the same graph, byte for byte, whatever
 //! the thread count: nodes are numbered in OSM node id order, corridors in way order.
 
-use crate::geodesy::distance_m;
+use crate::corridor_proxy::projection_joints;
+use crate::geodesy::{distance_m, LocalProjection};
 use crate::snap::{snap_points, SnapOptions};
 use crate::{Corridor, CorridorKind, PlanningGraph};
 use fiberplan_model::osm::{OsmData, OsmWay, OsmWayKind};
@@ -248,7 +249,8 @@ fn corridor_kind(k: OsmWayKind) -> CorridorKind {
 /// - `villages`: placed in order into `graph.village_node`.
 /// - `backbone`: its pops are placed into `graph.pop_node`; vertices of its lines within
 ///   `opts.line_joint_m` of a corridor (and points every `opts.line_joint_spacing_m`
-///   between them) become extra pops ([`RoadGraph::line_joints`]), one per graph node.
+///   between them), and each village's foot on its nearest line within that spacing, become
+///   extra pops ([`RoadGraph::line_joints`]), one per graph node.
 /// - `costs`: the corridor part of the cost model (`&cost_model.corridor`).
 ///
 /// # Complexity
@@ -318,6 +320,18 @@ pub fn build_road_graph_owned(
             }
         }
     }
+    // Each village's foot on its nearest line within the spacing is a joint too, so that a
+    // village beside a line attaches where it lies, not at a spaced joint (the proxy does
+    // the same). Marked `usize::MAX` in place of a vertex: `vi` is then the village.
+    if !backbone.lines.is_empty() && !villages.is_empty() && opts.line_joint_spacing_m > 0.0 {
+        let lat = villages.iter().map(|v| v.lonlat[1]).sum::<f64>() / villages.len() as f64;
+        let at: Vec<LonLat> = villages.iter().map(|v| v.lonlat).collect();
+        let proj = LocalProjection::new(lat);
+        for (i, p) in projection_joints(&at, &backbone.lines, &proj, opts.line_joint_spacing_m) {
+            joint_src.push((usize::MAX, i, 0));
+            points.push(p);
+        }
+    }
     let nv = villages.len();
     let np = backbone.pops.len();
     let max_m: Vec<f64> = (0..points.len())
@@ -352,7 +366,9 @@ pub fn build_road_graph_owned(
         if let Some(node) = placed[nv + np + k] {
             if seen.insert(node) {
                 out.line_joints.push(Pop {
-                    id: if step == 0 {
+                    id: if li == usize::MAX {
+                        format!("foot/{}", villages[vi].id)
+                    } else if step == 0 {
                         format!("line{li}/v{vi}")
                     } else {
                         format!("line{li}/v{vi}+{step}")
