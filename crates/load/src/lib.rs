@@ -18,8 +18,10 @@ mod error;
 pub mod existing_fibre;
 mod inputs;
 mod osm_inputs;
+mod phase_rss;
 mod planner;
 
 pub use error::LoadError;
 pub use inputs::{load, unreachable_villages, InputSpec, PlanInputs};
+pub use phase_rss::phase_rss;
 pub use planner::{Planner, SolverPolicy};

@@ -4,6 +4,7 @@
 //! towns (a declared proxy), else its most populous village.
 
 use crate::inputs::check_swapped;
+use crate::phase_rss;
 use crate::{InputSpec, LoadError, PlanInputs};
 use fiberplan_io::osm::{
     backbone_from_osm, read_osm, villages_from_places, OsmReadOptions, VillageOptions,
@@ -11,7 +12,7 @@ use fiberplan_io::osm::{
 use fiberplan_io::{read_backbone, read_costs, read_regions, read_villages, InputError, Region};
 use fiberplan_model::LonLat;
 use fiberplan_network::district_index::DistrictIndex;
-use fiberplan_network::roads::{build_road_graph_owned, phase_rss, RoadGraphOptions};
+use fiberplan_network::roads::{build_road_graph_owned, RoadGraphOptions};
 use std::path::Path;
 
 /// Reads the extract `osm_path` and the other inputs of `spec` (villages and backbone from the

@@ -110,6 +110,7 @@ impl<'a> Planner<'a> {
             cache: Some(&self.cache),
         });
         plan.assign_districts(&self.districts);
+        crate::phase_rss("solve");
         Ok(plan)
     }
 }

@@ -122,29 +122,6 @@ pub struct RoadGraph {
     pub stats: RoadGraphStats,
 }
 
-/// Memory diagnostics for the country-size benchmark (issue 19, BENCHMARKS.md): with the
-/// environment variable `FIBERPLAN_PHASE_RSS` set, prints the process's peak and current
-/// resident memory (`VmHWM`, `VmRSS` of Linux's `/proc/self/status`) after `phase`, one line
-/// on stderr; otherwise does nothing. Not an output: nothing else reads it.
-pub fn phase_rss(phase: &str) {
-    if std::env::var_os("FIBERPLAN_PHASE_RSS").is_none() {
-        return;
-    }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let mib = |key: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map_or(0, |kb| kb / 1024)
-    };
-    eprintln!(
-        "fiberplan: phase {phase}: peak {} MiB, now {} MiB",
-        mib("VmHWM:"),
-        mib("VmRSS:")
-    );
-}
-
 /// Surface assumed when `surface` is untagged: paved for motorway, trunk, primary,
 /// secondary, tertiary and their links; unpaved below.
 pub fn assume_paved(class: &str) -> bool {
@@ -285,7 +262,6 @@ pub fn build_road_graph_owned(
     ways.retain(|w| keeps(w, opts));
     let mut out = RoadGraph::default();
     let (mut g, mut node_osm_id, crossings) = split_and_contract(ways, costs, &mut out.stats);
-    phase_rss("road graph: split and contracted");
     out.stats.railway_crossings = crossings;
     out.stats.corridor_nodes = g.nodes.len();
     out.stats.corridors = g.corridors.len();
@@ -349,7 +325,6 @@ pub fn build_road_graph_owned(
     };
     let before = g.corridors.len();
     let placed = snap_points(&mut g, &points, &max_m, &snap_opts);
-    phase_rss("road graph: points snapped");
     node_osm_id.resize(g.nodes.len(), None);
     for c in &g.corridors[before..] {
         if c.kind == CorridorKind::Offroad {

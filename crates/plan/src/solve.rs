@@ -5,17 +5,12 @@
 use crate::fibre_tree::{fibre_tree, Prepared};
 use crate::outcome::outcome;
 use crate::types::{Plan, PlanRequest};
-use fiberplan_network::roads::phase_rss;
 
 /// Solve one plan.
 pub fn solve_plan(req: &PlanRequest) -> Plan {
     let p = Prepared::new(req);
-    phase_rss("solve: prepared");
     let tree = fibre_tree(&p);
-    phase_rss("solve: fibre tree");
-    let plan = outcome(&p, &tree);
-    phase_rss("solve: outcome");
-    plan
+    outcome(&p, &tree)
 }
 
 #[cfg(test)]
