@@ -159,12 +159,13 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
         None
     } else {
         let stage = super::village::last_mile_stage(&inputs, None, a.data.as_deref(), false)?;
-        let mut take_ups: Vec<u64> = scenarios
+        // Distinct take-ups as the stage tells them apart (its design keys).
+        let take_ups: std::collections::BTreeSet<u64> = scenarios
             .iter()
-            .map(|(_, s)| s.take_up_pct.unwrap_or(stage.model().take_up_pct).to_bits())
+            .map(|(_, s)| {
+                fiberplan_access::plan_stage::LastMileStage::take_up_key(stage.take_up_of(s))
+            })
             .collect();
-        take_ups.sort_unstable();
-        take_ups.dedup();
         Some(stage.keep_layouts(take_ups.len() > 1))
     };
     let last_mile_bytes = match &last_mile {
@@ -232,7 +233,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
             }
             let take_up = last_mile
                 .as_ref()
-                .map(|stage| s.take_up_pct.unwrap_or(stage.model().take_up_pct));
+                .map(|stage| stage.take_up_of(s));
             let row = result_row(id, s, &plan, take_up) + "\n";
             store
                 .put(id, s, &row)

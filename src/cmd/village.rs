@@ -291,9 +291,7 @@ pub fn price_last_mile(
     plan: &mut fiberplan_plan::Plan,
 ) -> anyhow::Result<PlanLastMile> {
     let inputs = planner.inputs();
-    // The scenario's take-up (`plan --take-up`, a scenario file's `take_up_pct`), else the
-    // last-mile model's.
-    let take_up = scenario.take_up_pct.unwrap_or(stage.model().take_up_pct);
+    let take_up = stage.take_up_of(scenario);
     let (mut designs, mut pricing) = design_and_price(stage, inputs, plan, take_up)?;
     let flat = &inputs.costs;
     let mut selection = json!({

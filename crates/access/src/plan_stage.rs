@@ -33,7 +33,7 @@ use crate::{
     VillageLayout,
 };
 use fiberplan_model::last_mile::LastMileModel;
-use fiberplan_model::{LonLat, Pop, PopSource, Village};
+use fiberplan_model::{LonLat, Pop, PopSource, Scenario, Village};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -121,6 +121,12 @@ impl LastMileStage {
         &self.model
     }
 
+    /// The take-up `scenario` is designed and priced at: its own (`plan --take-up`, a
+    /// scenario file's `take_up_pct`), else the model's.
+    pub fn take_up_of(&self, scenario: &Scenario) -> f64 {
+        scenario.take_up_pct.unwrap_or(self.model.take_up_pct)
+    }
+
     /// Whether village `i` is designed (a city above [`MAX_DESIGN_HOUSEHOLDS`] is not).
     pub fn designable(&self, i: usize) -> bool {
         self.villages[i].households <= MAX_DESIGN_HOUSEHOLDS
@@ -171,8 +177,8 @@ impl LastMileStage {
     }
 
     /// The take-up key of the stored designs: 0.1 % steps, as [`crate::design::connections`]
-    /// resolves the take-up.
-    fn take_up_key(take_up_pct: f64) -> u64 {
+    /// resolves the take-up; take-ups with one key get one design.
+    pub fn take_up_key(take_up_pct: f64) -> u64 {
         (take_up_pct * 10.0).round().clamp(0.0, 1000.0) as u64
     }
 

@@ -19,7 +19,7 @@ pub fn expand(file: &ScenarioFile) -> Result<Vec<(String, Scenario)>, String> {
         match &file.monte_carlo {
             None => out.push(base),
             Some(mc) => {
-                for k in 0..mc.samples {
+                for _ in 0..mc.samples {
                     let mut s = base.clone();
                     let draw_no = (out.len() as u64) << 8;
                     let draw =
@@ -38,7 +38,6 @@ pub fn expand(file: &ScenarioFile) -> Result<Vec<(String, Scenario)>, String> {
                     if let Some(d) = &mc.vary.take_up_pct {
                         s.take_up_pct = Some(row_precision(draw(4, d)).max(1e-4));
                     }
-                    let _ = k;
                     out.push(s);
                 }
             }
