@@ -218,6 +218,19 @@ fn corridor_kind(k: OsmWayKind) -> CorridorKind {
     }
 }
 
+/// Where a joint of an existing line comes from (its pop's id says so).
+#[derive(Clone, Copy)]
+enum JointSrc {
+    /// Vertex `vertex` of line `line` (`step` 0), or the `step`-th spaced point after it.
+    Along {
+        line: usize,
+        vertex: usize,
+        step: usize,
+    },
+    /// Village `.0`'s foot on its nearest line.
+    Foot(usize),
+}
+
 /// Build the planning graph of an extract.
 ///
 /// # Arguments
@@ -276,11 +289,14 @@ pub fn build_road_graph_owned(
     // Points to place: villages, then pops, then line vertices (joints).
     let mut points: Vec<LonLat> = villages.iter().map(|v| v.lonlat).collect();
     points.extend(backbone.pops.iter().map(|p| p.lonlat));
-    // (line, vertex, step): step 0 is the vertex, k > 0 the k-th point after it.
-    let mut joint_src: Vec<(usize, usize, usize)> = Vec::new();
+    let mut joint_src: Vec<JointSrc> = Vec::new();
     for (li, line) in backbone.lines.iter().enumerate() {
         for (vi, p) in line.iter().enumerate() {
-            joint_src.push((li, vi, 0));
+            joint_src.push(JointSrc::Along {
+                line: li,
+                vertex: vi,
+                step: 0,
+            });
             points.push(*p);
             if let Some(q) = line.get(vi + 1) {
                 let steps = if opts.line_joint_spacing_m > 0.0 {
@@ -290,7 +306,11 @@ pub fn build_road_graph_owned(
                 };
                 for k in 1..steps {
                     let t = k as f64 / steps as f64;
-                    joint_src.push((li, vi, k));
+                    joint_src.push(JointSrc::Along {
+                        line: li,
+                        vertex: vi,
+                        step: k,
+                    });
                     points.push([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])]);
                 }
             }
@@ -298,13 +318,18 @@ pub fn build_road_graph_owned(
     }
     // Each village's foot on its nearest line within the spacing is a joint too, so that a
     // village beside a line attaches where it lies, not at a spaced joint (the proxy does
-    // the same). Marked `usize::MAX` in place of a vertex: `vi` is then the village.
+    // the same).
     if !backbone.lines.is_empty() && !villages.is_empty() && opts.line_joint_spacing_m > 0.0 {
         let lat = villages.iter().map(|v| v.lonlat[1]).sum::<f64>() / villages.len() as f64;
-        let at: Vec<LonLat> = villages.iter().map(|v| v.lonlat).collect();
         let proj = LocalProjection::new(lat);
-        for (i, p) in projection_joints(&at, &backbone.lines, &proj, opts.line_joint_spacing_m) {
-            joint_src.push((usize::MAX, i, 0));
+        let feet = projection_joints(
+            &points[..villages.len()],
+            &backbone.lines,
+            &proj,
+            opts.line_joint_spacing_m,
+        );
+        for (i, p) in feet {
+            joint_src.push(JointSrc::Foot(i));
             points.push(p);
         }
     }
@@ -337,16 +362,20 @@ pub fn build_road_graph_owned(
     g.pop_node = placed[nv..nv + np].to_vec();
     // Joints: one pop per graph node reached, in line order.
     let mut seen = std::collections::BTreeSet::new();
-    for (k, &(li, vi, step)) in joint_src.iter().enumerate() {
+    for (k, src) in joint_src.iter().enumerate() {
         if let Some(node) = placed[nv + np + k] {
             if seen.insert(node) {
                 out.line_joints.push(Pop {
-                    id: if li == usize::MAX {
-                        format!("foot/{}", villages[vi].id)
-                    } else if step == 0 {
-                        format!("line{li}/v{vi}")
-                    } else {
-                        format!("line{li}/v{vi}+{step}")
+                    id: match *src {
+                        JointSrc::Along {
+                            line,
+                            vertex,
+                            step: 0,
+                        } => format!("line{line}/v{vertex}"),
+                        JointSrc::Along { line, vertex, step } => {
+                            format!("line{line}/v{vertex}+{step}")
+                        }
+                        JointSrc::Foot(v) => format!("foot/{}", villages[v].id),
                     },
                     name: String::new(),
                     lonlat: points[nv + np + k],

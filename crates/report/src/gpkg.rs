@@ -160,8 +160,9 @@ fn write_layer(db: &Connection, l: &Layer) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Every position of a GeoJSON geometry (Point, LineString, MultiLineString, Polygon).
-fn coordinates(g: &Value) -> Vec<[f64; 2]> {
+/// Every position under a GeoJSON `coordinates` value (of a Point, LineString,
+/// MultiLineString or Polygon, or one part of them).
+fn positions_of(coordinates: &Value) -> Vec<[f64; 2]> {
     fn walk(v: &Value, out: &mut Vec<[f64; 2]>) {
         let Some(a) = v.as_array() else { return };
         if let (Some(x), Some(y)) = (
@@ -176,27 +177,32 @@ fn coordinates(g: &Value) -> Vec<[f64; 2]> {
         }
     }
     let mut out = Vec::new();
-    walk(&g["coordinates"], &mut out);
+    walk(coordinates, &mut out);
     out
+}
+
+/// Every position of a GeoJSON geometry.
+fn coordinates(g: &Value) -> Vec<[f64; 2]> {
+    positions_of(&g["coordinates"])
 }
 
 /// GeoPackage binary of a GeoJSON Point, LineString or MultiLineString (others: `None`, a
 /// NULL geometry): `GP`, version 0, flags (little-endian, envelope [minx, maxx, miny,
 /// maxy]), srs_id 4326, the envelope, then WKB.
 pub fn gpkg_geometry(g: &Value) -> Option<Vec<u8>> {
+    let kind = g["type"].as_str()?;
     let pts = coordinates(g);
     // Each part as its positions; a Point is one part of one position.
-    let parts: Vec<Vec<[f64; 2]>> = match g["type"].as_str()? {
+    let parts: Vec<Vec<[f64; 2]>> = match kind {
         "Point" => vec![pts.first().copied().into_iter().collect()],
         "LineString" => vec![pts.clone()],
         "MultiLineString" => g["coordinates"]
             .as_array()?
             .iter()
-            .map(|l| coordinates(&serde_json::json!({ "coordinates": l })))
+            .map(positions_of)
             .collect(),
         _ => return None,
     };
-    let kind = g["type"].as_str()?;
     if pts.is_empty() || (kind != "Point" && parts.iter().any(|p| p.len() < 2)) {
         return None;
     }
