@@ -79,6 +79,11 @@ pub struct PlanArgs {
     /// file's take_up_pct is the same figure.
     #[arg(long, conflicts_with = "no_last_mile")]
     pub take_up: Option<f64>,
+    /// Multiplies every last-mile unit price of the designs (equipment, cable, trench and
+    /// poles, labour, OLT site), > 0 and at most 100; the designs are re-priced, not redone.
+    /// A scenario file's last_mile_cost_scale is the same figure.
+    #[arg(long, conflicts_with = "no_last_mile", default_value_t = 1.0)]
+    pub last_mile_cost_scale: f64,
     #[command(flatten)]
     pub mobile: super::coverage::PlanMobileArgs,
 }
@@ -155,12 +160,15 @@ fn scenario_of(a: &PlanArgs) -> Result<Scenario, BadInput> {
         fwa_cost_scale: a.fwa_cost_scale,
         satellite_cost_scale: a.satellite_cost_scale,
         take_up_pct: a.take_up,
+        last_mile_cost_scale: a.last_mile_cost_scale,
         phases: a.phases.clone(),
         seed: a.seed,
     };
     if let Some(t) = a.take_up {
         Scenario::check_take_up(t).map_err(|m| BadInput(format!("--take-up: {m}")))?;
     }
+    Scenario::check_scale("last_mile_cost_scale", a.last_mile_cost_scale)
+        .map_err(|m| BadInput(format!("--last-mile-cost-scale: {m}")))?;
     s.check()
         .map_err(|m| BadInput(format!("scenario: {m} (see --help)")))?;
     Ok(s)

@@ -174,10 +174,12 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
         }
         None => b"flat household price".to_vec(),
     };
+    // The header too: rows written under another set of columns are not taken.
     let digest = content_key(&[
         &fiberplan_io::text::files_bytes(&spec.files())?,
         settings.as_bytes(),
         &last_mile_bytes,
+        RESULTS_HEADER.as_bytes(),
     ]);
     let store = SweepStore::open(&a.out, digest)
         .with_context(|| format!("cannot create {}", a.out.join("results.d").display()))?;

@@ -9,7 +9,7 @@
 use super::{data_dir, init_threads, BadInput};
 use fiberplan_access::plan_stage::{olt_sites, LastMileStage, DETOUR};
 use fiberplan_access::village_input::{from_osm, VillageFacts};
-use fiberplan_access::{design_villages, VillageDesign, VillageJob};
+use fiberplan_access::{design_villages, PriceScale, VillageDesign, VillageJob};
 use fiberplan_io::last_mile::read_last_mile;
 use fiberplan_io::osm::{
     place_id, read_buildings, read_osm, villages_from_places, OsmReadOptions, VillageOptions,
@@ -232,6 +232,7 @@ fn design_and_price(
     inputs: &fiberplan_load::PlanInputs,
     plan: &mut fiberplan_plan::Plan,
     take_up_pct: f64,
+    scale: PriceScale,
 ) -> anyhow::Result<(Vec<Option<Arc<VillageDesign>>>, DesignedPricing)> {
     let fibre: Vec<usize> = (0..plan.villages.len())
         .filter(|&i| plan.villages[i].technology == fiberplan_plan::Technology::Fibre)
@@ -239,7 +240,18 @@ fn design_and_price(
         .collect();
     let mut designs: Vec<Option<Arc<VillageDesign>>> = vec![None; plan.villages.len()];
     for (&i, d) in fibre.iter().zip(stage.designs_at(&fibre, take_up_pct)?) {
-        designs[i] = Some(d);
+        // The stored design at the model's prices, re-priced at the scenario's scale (the
+        // same rule for plan and every sweep row); an overflow is the inputs' fault.
+        designs[i] = Some(if scale == PriceScale::ONE {
+            d
+        } else {
+            Arc::new(d.repriced(scale).map_err(|e| {
+                BadInput(format!(
+                    "last_mile_cost_scale {}: {e}",
+                    scale.0 as f64 / 1e6
+                ))
+            })?)
+        });
     }
     let access: Vec<Option<DesignedAccess>> = designs
         .iter()
@@ -292,7 +304,8 @@ pub fn price_last_mile(
 ) -> anyhow::Result<PlanLastMile> {
     let inputs = planner.inputs();
     let take_up = stage.take_up_of(scenario);
-    let (mut designs, mut pricing) = design_and_price(stage, inputs, plan, take_up)?;
+    let scale = PriceScale::of(scenario.last_mile_cost_scale);
+    let (mut designs, mut pricing) = design_and_price(stage, inputs, plan, take_up, scale)?;
     let flat = &inputs.costs;
     let mut selection = json!({
         "prices": "the cost model's (costs.toml): quota, coverage and connect-all plans do not depend on village prices",
@@ -306,7 +319,7 @@ pub fn price_last_mile(
                 .map_err(BadInput)?;
         if calibrated != *flat {
             *plan = planner.plan_at(scenario, &calibrated)?;
-            (designs, pricing) = design_and_price(stage, inputs, plan, take_up)?;
+            (designs, pricing) = design_and_price(stage, inputs, plan, take_up, scale)?;
         }
         selection = json!({
             "prices": "calibrated from the designs of a first plan at the cost model's prices: equipment = their mean OLT part per village, household price = their other parts per household passed",
@@ -316,11 +329,7 @@ pub fn price_last_mile(
     }
     let p = &pricing;
     let model = stage.model();
-    Ok(PlanLastMile {
-        designs,
-        drop_limit_m: model.drop_limit_m,
-        take_up_pct: take_up,
-        pricing: json!({
+    let mut pricing = json!({
             "plan_costs": "each designed fibre village costs its design (OLT site share and ports as village equipment, the rest as household connections) instead of the cost model's village equipment and flat household price",
             "villages_designed": p.villages_designed,
             "villages_flat_price": p.villages_flat,
@@ -329,6 +338,15 @@ pub fn price_last_mile(
             "designed_villages_by_design_kzt": p.designed_kzt,
             "selection": selection,
             "olt_sites": format!("the nearest point of presence of the existing network (fibre = geodesic distance x {DETOUR}, declared circuity; line joints are not sites) or the village"),
-        }),
+    });
+    if scale != PriceScale::ONE {
+        pricing["last_mile_cost_scale"] = json!(scenario.last_mile_cost_scale);
+        pricing["last_mile_cost_scale_rule"] = json!("every last-mile unit price of the designs x the scale (to the nearest millionth), rounded half to even to whole tenge, then times its quantity; the designs are those at the model's prices, re-priced; cities at the flat price are not scaled");
+    }
+    Ok(PlanLastMile {
+        designs,
+        drop_limit_m: model.drop_limit_m,
+        take_up_pct: take_up,
+        pricing,
     })
 }

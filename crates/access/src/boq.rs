@@ -199,6 +199,147 @@ pub(crate) struct Fixed {
     pub drop_dm: i64,
     pub onts: u64,
     pub drops: u64,
+    /// Each underground and each new-pole street section, decimetres (civil works are
+    /// priced section by section, rounded down each).
+    pub underground_sections_dm: Vec<i64>,
+    pub new_pole_sections_dm: Vec<i64>,
+}
+
+/// A scale factor of last-mile prices in millionths (1,000,000 is 1): a scenario's
+/// `last_mile_cost_scale` taken to the nearest millionth ([`PriceScale::of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PriceScale(pub i64);
+
+impl PriceScale {
+    /// The model's own prices.
+    pub const ONE: PriceScale = PriceScale(1_000_000);
+
+    /// `factor` (finite, positive, at most 100 as scenarios are checked) in millionths.
+    pub fn of(factor: f64) -> PriceScale {
+        PriceScale((factor * 1e6).round() as i64)
+    }
+
+    /// A unit price scaled: `price x factor` rounded half to even to whole tenge, exactly
+    /// (in integers: the factor is whole millionths). `None` beyond 64 bits.
+    pub fn unit(self, price: Kzt) -> Option<Kzt> {
+        const M: i128 = 1_000_000;
+        let x = price as i128 * self.0 as i128;
+        let (q, r) = (x.div_euclid(M), x.rem_euclid(M));
+        let q = if 2 * r > M || (2 * r == M && q % 2 != 0) {
+            q + 1
+        } else {
+            q
+        };
+        Kzt::try_from(q).ok()
+    }
+}
+
+/// What a design's price is made of: each unit price of the model it was priced at and the
+/// quantity that price multiplies. [`PriceBasis::price`] prices the same design at scaled
+/// prices without designing it again, by the rule of [`bill`]: every unit price scaled
+/// and rounded once ([`PriceScale::unit`]), then multiplied by its quantity; lengths in
+/// decimetres priced per km and rounded down once per part (civil works once per street
+/// section), as at the model's own prices.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PriceBasis {
+    /// OLT: the chosen class's port price and ports, the site's price.
+    pub port_kzt: Kzt,
+    pub ports: u64,
+    pub site_kzt: Kzt,
+    /// Splitters: (unit price, count), by ratio ascending.
+    pub splitters: Vec<(Kzt, u64)>,
+    pub closure_kzt: Kzt,
+    pub closures: u64,
+    /// Street cables: base, per fibre and aerial placing per km, and the lengths they
+    /// multiply (sum of sections; sum of section x installed fibres; aerial sections).
+    pub cable_base_per_km_kzt: Kzt,
+    pub cable_per_fibre_km_kzt: Kzt,
+    pub aerial_per_km_kzt: Kzt,
+    pub cable_dm: i128,
+    pub cable_fibre_dm: i128,
+    pub cable_aerial_dm: i128,
+    /// Civil works per km and the sections they are paid on.
+    pub underground_per_km_kzt: Kzt,
+    pub underground_sections_dm: Vec<i64>,
+    pub new_poles_per_km_kzt: Kzt,
+    pub new_pole_sections_dm: Vec<i64>,
+    pub drop_per_m_kzt: Kzt,
+    pub drop_dm: i64,
+    pub drop_install_kzt: Kzt,
+    pub drops: u64,
+    pub ont_kzt: Kzt,
+    pub onts: u64,
+    pub splice_kzt: Kzt,
+    pub splices: u64,
+}
+
+impl PriceBasis {
+    /// The cost parts at every unit price scaled by `scale` (at [`PriceScale::ONE`]: the
+    /// design's own bill).
+    ///
+    /// # Errors
+    /// A price or a part beyond 64-bit tenge ([`AccessError::Overflow`] naming `village`).
+    pub fn price(&self, scale: PriceScale, village: &str) -> Result<CostParts, AccessError> {
+        let over = || AccessError::Overflow {
+            village: village.to_string(),
+        };
+        let u = |p: Kzt| scale.unit(p).map(|x| x as i128).ok_or_else(over);
+        let times = |p: Kzt, q: u64| -> Result<i128, AccessError> { Ok(u(p)? * q as i128) };
+        let olt = times(self.port_kzt, self.ports)? + u(self.site_kzt)?;
+        let mut splitters: i128 = 0;
+        for &(p, n) in &self.splitters {
+            splitters += times(p, n)?;
+        }
+        let cable = (u(self.cable_base_per_km_kzt)? * self.cable_dm
+            + u(self.cable_per_fibre_km_kzt)? * self.cable_fibre_dm
+            + u(self.aerial_per_km_kzt)? * self.cable_aerial_dm)
+            / 10_000;
+        let (ug, np) = (
+            u(self.underground_per_km_kzt)?,
+            u(self.new_poles_per_km_kzt)?,
+        );
+        let civil: i128 = self
+            .underground_sections_dm
+            .iter()
+            .map(|&l| l as i128 * ug / 10_000)
+            .chain(
+                self.new_pole_sections_dm
+                    .iter()
+                    .map(|&l| l as i128 * np / 10_000),
+            )
+            .sum();
+        let drops = self.drop_dm as i128 * (u(self.drop_per_m_kzt)? * 1000) / 10_000
+            + times(self.drop_install_kzt, self.drops)?;
+        let k = |x: i128| Kzt::try_from(x).map_err(|_| over());
+        let c = CostParts {
+            olt_kzt: k(olt)?,
+            splitters_kzt: k(splitters)?,
+            closures_kzt: k(times(self.closure_kzt, self.closures)?)?,
+            cable_kzt: k(cable)?,
+            civil_kzt: k(civil)?,
+            drops_kzt: k(drops)?,
+            onts_kzt: k(times(self.ont_kzt, self.onts)?)?,
+            splices_kzt: k(times(self.splice_kzt, self.splices)?)?,
+            total_kzt: 0,
+        };
+        let total = [
+            c.olt_kzt,
+            c.splitters_kzt,
+            c.closures_kzt,
+            c.cable_kzt,
+            c.civil_kzt,
+            c.drops_kzt,
+            c.onts_kzt,
+            c.splices_kzt,
+        ]
+        .iter()
+        .map(|&x| x as i128)
+        .sum::<i128>();
+        Ok(CostParts {
+            total_kzt: k(total)?,
+            ..c
+        })
+    }
 }
 
 fn per_km(dm: i128, price: Kzt) -> i128 {
@@ -239,14 +380,19 @@ pub(crate) fn fixed_parts(
     let mut route_dm: BTreeMap<Placement, i64> = BTreeMap::new();
     let mut new_pole_dm = 0i64;
     let mut civil: i128 = 0;
+    let (mut underground_sections_dm, mut new_pole_sections_dm) = (Vec::new(), Vec::new());
     for &v in &layout.order[1..] {
         let len = layout.graph.edges[layout.parent_edge[v as usize] as usize].length_dm;
         let (pl, poles) = placement(layout, v, model);
         *route_dm.entry(pl).or_default() += len;
         match pl {
-            Placement::Underground => civil += per_km(len as i128, c.underground_per_km_kzt),
+            Placement::Underground => {
+                underground_sections_dm.push(len);
+                civil += per_km(len as i128, c.underground_per_km_kzt)
+            }
             Placement::Aerial if !poles => {
                 new_pole_dm += len;
+                new_pole_sections_dm.push(len);
                 civil += per_km(len as i128, c.new_poles_per_km_kzt);
             }
             Placement::Aerial => {}
@@ -278,6 +424,8 @@ pub(crate) fn fixed_parts(
         drop_dm,
         onts,
         drops,
+        underground_sections_dm,
+        new_pole_sections_dm,
     })
 }
 
@@ -385,7 +533,7 @@ pub(crate) fn bill(
     site: &SiteOption,
     fixed: &Fixed,
     model: &LastMileModel,
-) -> Result<Boq, AccessError> {
+) -> Result<(Boq, PriceBasis), AccessError> {
     let id = &layout.id;
     let parts = net_cost_parts(layout, net, model, fixed.drops)?;
     let mut boq = Boq {
@@ -436,43 +584,96 @@ pub(crate) fn bill(
             .entry((c.cable_type, c.fibres, c.placement))
             .or_default() += c.length_dm;
     }
-    let port = match olt.class {
-        OpticsClass::BPlus => model.costs.olt_port_b_plus_kzt,
-        OpticsClass::CPlus => model.costs.olt_port_c_plus_kzt,
-    };
-    let olt_kzt = kzt(
-        port as i128 * olt.ports_used as i128 + site.site_kzt as i128,
-        id,
-    )?;
-    let c = CostParts {
-        olt_kzt,
-        splitters_kzt: parts.splitters_kzt,
-        closures_kzt: parts.closures_kzt,
-        cable_kzt: parts.cable_kzt,
-        civil_kzt: fixed.civil_kzt,
-        drops_kzt: fixed.drops_kzt,
-        onts_kzt: fixed.onts_kzt,
-        splices_kzt: parts.splices_kzt,
-        total_kzt: 0,
-    };
-    let total = [
-        c.olt_kzt,
-        c.splitters_kzt,
-        c.closures_kzt,
-        c.cable_kzt,
-        c.civil_kzt,
-        c.drops_kzt,
-        c.onts_kzt,
-        c.splices_kzt,
-    ]
-    .iter()
-    .map(|&x| x as i128)
-    .sum::<i128>();
-    boq.cost = CostParts {
-        total_kzt: kzt(total, id)?,
-        ..c
-    };
-    Ok(boq)
+    let basis = price_basis(layout, net, olt, site, fixed, &parts, model)?;
+    boq.cost = basis.price(PriceScale::ONE, id)?;
+    // The parts the design compared its choices by, summed the same way.
+    debug_assert_eq!(
+        (
+            boq.cost.splitters_kzt,
+            boq.cost.closures_kzt,
+            boq.cost.cable_kzt,
+            boq.cost.civil_kzt,
+            boq.cost.drops_kzt,
+            boq.cost.onts_kzt,
+            boq.cost.splices_kzt
+        ),
+        (
+            parts.splitters_kzt,
+            parts.closures_kzt,
+            parts.cable_kzt,
+            fixed.civil_kzt,
+            fixed.drops_kzt,
+            fixed.onts_kzt,
+            parts.splices_kzt
+        )
+    );
+    Ok((boq, basis))
+}
+
+/// The quantities and unit prices of a design ([`PriceBasis`]).
+fn price_basis(
+    layout: &VillageLayout,
+    net: &NetParts,
+    olt: &OltOut,
+    site: &SiteOption,
+    fixed: &Fixed,
+    parts: &NetCost,
+    model: &LastMileModel,
+) -> Result<PriceBasis, AccessError> {
+    let c = &model.costs;
+    let mut by_ratio: BTreeMap<u32, u64> = BTreeMap::new();
+    for &(_, ratio, _, _) in &net.splitters {
+        *by_ratio.entry(ratio).or_default() += 1;
+    }
+    let mut splitters = Vec::with_capacity(by_ratio.len());
+    for (ratio, n) in by_ratio {
+        let price = model
+            .splitter_price(ratio)
+            .ok_or(AccessError::MissingRatio {
+                ratio,
+                what: "costs.splitter_kzt",
+            })?;
+        splitters.push((price, n));
+    }
+    let (mut cable_dm, mut cable_fibre_dm, mut cable_aerial_dm) = (0i128, 0i128, 0i128);
+    for &(v, _, f, _) in net.edge_cables {
+        let len = layout.graph.edges[layout.parent_edge[v as usize] as usize].length_dm as i128;
+        let (size,) = cable_size(f, c);
+        cable_dm += len;
+        cable_fibre_dm += len * size as i128;
+        if placement(layout, v, model).0 == Placement::Aerial {
+            cable_aerial_dm += len;
+        }
+    }
+    Ok(PriceBasis {
+        port_kzt: match olt.class {
+            OpticsClass::BPlus => c.olt_port_b_plus_kzt,
+            OpticsClass::CPlus => c.olt_port_c_plus_kzt,
+        },
+        ports: olt.ports_used as u64,
+        site_kzt: site.site_kzt,
+        splitters,
+        closure_kzt: c.closure_kzt,
+        closures: parts.closures,
+        cable_base_per_km_kzt: c.cable_base_per_km_kzt,
+        cable_per_fibre_km_kzt: c.cable_per_fibre_km_kzt,
+        aerial_per_km_kzt: c.aerial_per_km_kzt,
+        cable_dm,
+        cable_fibre_dm,
+        cable_aerial_dm,
+        underground_per_km_kzt: c.underground_per_km_kzt,
+        underground_sections_dm: fixed.underground_sections_dm.clone(),
+        new_poles_per_km_kzt: c.new_poles_per_km_kzt,
+        new_pole_sections_dm: fixed.new_pole_sections_dm.clone(),
+        drop_per_m_kzt: c.drop_per_m_kzt,
+        drop_dm: fixed.drop_dm,
+        drop_install_kzt: c.drop_install_kzt,
+        drops: fixed.drops,
+        ont_kzt: c.ont_kzt,
+        onts: fixed.onts,
+        splice_kzt: c.splice_kzt,
+        splices: parts.splices,
+    })
 }
 
 #[cfg(test)]

@@ -196,6 +196,26 @@ pub struct VillageDesign {
     /// Whether any of those streets is an OSM way (not the generated layout).
     pub streets_from_osm: bool,
     pub boq: Boq,
+    /// Its quantities and unit prices, to price it again at scaled prices.
+    pub price_basis: crate::boq::PriceBasis,
+}
+
+impl VillageDesign {
+    /// The same design priced at every last-mile unit price scaled by `scale`
+    /// ([`crate::boq::PriceBasis::price`]): quantities, choices and geometry unchanged, the
+    /// bill's cost replaced. Every choice of [`design`] compares last-mile prices with one
+    /// another only (site, ports, splitters, cables, civil works: the fibre from a point of
+    /// presence enters the optical budget, not the cost), so a common factor leaves them
+    /// as they are in exact arithmetic; the design is kept, not redone, so that whole-tenge
+    /// rounding of the scaled prices cannot tip a near tie either.
+    ///
+    /// # Errors
+    /// A scaled price or part beyond 64-bit tenge.
+    pub fn repriced(&self, scale: crate::boq::PriceScale) -> Result<VillageDesign, AccessError> {
+        let mut d = self.clone();
+        d.boq.cost = self.price_basis.price(scale, &self.village_id)?;
+        Ok(d)
+    }
 }
 
 /// Connected households per premise at the take-up rate: premises in tree order, each gets
@@ -707,7 +727,7 @@ pub fn design(
             });
         }
     }
-    let boq = crate::boq::bill(
+    let (boq, price_basis) = crate::boq::bill(
         layout,
         &premises,
         &net_parts(net),
@@ -729,6 +749,7 @@ pub fn design(
         streets: layout.streets.iter().map(|s| s.coords.clone()).collect(),
         streets_from_osm: layout.streets.iter().any(|s| s.class != "generated"),
         boq,
+        price_basis,
     })
 }
 

@@ -42,7 +42,7 @@ pub mod street_graph;
 pub mod trench;
 pub mod village_input;
 
-pub use boq::Boq;
+pub use boq::{Boq, PriceBasis, PriceScale};
 pub use design::{design, CableType, OltSite, Placement, SiteOption, VillageDesign};
 pub use optics::OpticsClass;
 pub use premises::{premises_from_buildings, Premise};

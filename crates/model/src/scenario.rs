@@ -78,6 +78,12 @@ pub struct Scenario {
     /// default. Read only when fibre villages are priced by their last-mile designs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub take_up_pct: Option<f64>,
+    /// Multiplies every last-mile unit price (equipment, cable, trench and poles, labour,
+    /// OLT site) of the designed fibre villages; the designs are re-priced, not redone
+    /// (`fiberplan_access::PriceBasis`). Left out of serialised scenarios at its default of
+    /// 1, so outputs at the default do not change.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub last_mile_cost_scale: f64,
     /// Yearly budgets that phase the plan (the plan itself is set by `mode`).
     #[serde(default)]
     pub phases: Vec<Phase>,
@@ -87,6 +93,10 @@ pub struct Scenario {
 
 fn one() -> f64 {
     1.0
+}
+
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
 }
 
 fn default_seed() -> u64 {
@@ -105,6 +115,7 @@ impl Scenario {
             fwa_cost_scale: 1.0,
             satellite_cost_scale: 1.0,
             take_up_pct: None,
+            last_mile_cost_scale: 1.0,
             phases: Vec::new(),
             seed: 1,
         }
@@ -143,6 +154,16 @@ impl Scenario {
         }
     }
 
+    /// Why a price scale factor (`key` its TOML name) is not one: it must be finite, above 0
+    /// and at most 100, as every scale of a scenario.
+    pub fn check_scale(key: &str, v: f64) -> Result<(), String> {
+        if v.is_finite() && v > 0.0 && v <= 100.0 {
+            Ok(())
+        } else {
+            Err(format!("{key} {v} must be a positive factor (at most 100)"))
+        }
+    }
+
     /// Why the scenario cannot be planned, if it cannot.
     pub fn check(&self) -> Result<(), String> {
         self.objective()?;
@@ -160,10 +181,9 @@ impl Scenario {
             ("corridor_cost_scale", self.corridor_cost_scale),
             ("fwa_cost_scale", self.fwa_cost_scale),
             ("satellite_cost_scale", self.satellite_cost_scale),
+            ("last_mile_cost_scale", self.last_mile_cost_scale),
         ] {
-            if !(v.is_finite() && v > 0.0 && v <= 100.0) {
-                return Err(format!("{k} {v} must be a positive factor (at most 100)"));
-            }
+            Self::check_scale(k, v)?;
         }
         if let Some(t) = self.take_up_pct {
             Self::check_take_up(t)?;
@@ -210,6 +230,9 @@ impl ScenarioFile {
         if let Some(t) = self.scenario.take_up_pct {
             Scenario::check_take_up(t).map_err(|m| ("scenario.take_up_pct".to_string(), m))?;
         }
+        let lm = self.scenario.last_mile_cost_scale;
+        Scenario::check_scale("last_mile_cost_scale", lm)
+            .map_err(|m| ("scenario.last_mile_cost_scale".to_string(), m))?;
         self.scenario
             .check()
             .map_err(|m| ("scenario".to_string(), m))?;
@@ -239,6 +262,10 @@ impl ScenarioFile {
                     g.satellite_cost_scale.as_ref().map(Vec::len),
                 ),
                 ("take_up_pct", g.take_up_pct.as_ref().map(Vec::len)),
+                (
+                    "last_mile_cost_scale",
+                    g.last_mile_cost_scale.as_ref().map(Vec::len),
+                ),
                 ("seed", g.seed.as_ref().map(Vec::len)),
             ];
             if lens.iter().all(|(_, n)| n.is_none()) {
@@ -263,6 +290,10 @@ impl ScenarioFile {
             for &t in g.take_up_pct.iter().flatten() {
                 Scenario::check_take_up(t).map_err(|m| ("grid.take_up_pct".to_string(), m))?;
             }
+            for &v in g.last_mile_cost_scale.iter().flatten() {
+                Scenario::check_scale("last_mile_cost_scale", v)
+                    .map_err(|m| ("grid.last_mile_cost_scale".to_string(), m))?;
+            }
         }
         if let Some(mc) = &self.monte_carlo {
             let v = &mc.vary;
@@ -270,6 +301,7 @@ impl ScenarioFile {
                 ("corridor_cost_scale", &v.corridor_cost_scale),
                 ("fwa_cost_scale", &v.fwa_cost_scale),
                 ("satellite_cost_scale", &v.satellite_cost_scale),
+                ("last_mile_cost_scale", &v.last_mile_cost_scale),
             ] {
                 if let Some(d) = d {
                     d.check()
@@ -360,6 +392,20 @@ impl ScenarioFile {
                 "take_up_pct is set but has no effect at the flat household price (--no-last-mile): only the last-mile designs are priced by take-up".into(),
             );
         }
+        let scale_set = self.scenario.last_mile_cost_scale != 1.0
+            || self
+                .grid
+                .as_ref()
+                .is_some_and(|g| g.last_mile_cost_scale.is_some())
+            || self
+                .monte_carlo
+                .as_ref()
+                .is_some_and(|mc| mc.vary.last_mile_cost_scale.is_some());
+        if !last_mile && scale_set {
+            out.push(
+                "last_mile_cost_scale is set but has no effect at the flat household price (--no-last-mile): it scales the last-mile designs' prices".into(),
+            );
+        }
         out
     }
 }
@@ -388,6 +434,7 @@ pub struct Grid {
     pub satellite_cost_scale: Option<Vec<f64>>,
     /// Take-up percentages (each in (0, 100]).
     pub take_up_pct: Option<Vec<f64>>,
+    pub last_mile_cost_scale: Option<Vec<f64>>,
     pub seed: Option<Vec<u64>>,
 }
 
@@ -410,6 +457,7 @@ pub struct Vary {
     pub fwa_cost_scale: Option<Distribution>,
     pub satellite_cost_scale: Option<Distribution>,
     pub take_up_pct: Option<Distribution>,
+    pub last_mile_cost_scale: Option<Distribution>,
 }
 
 /// A distribution of a cost factor.

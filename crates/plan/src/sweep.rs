@@ -38,6 +38,9 @@ pub fn expand(file: &ScenarioFile) -> Result<Vec<(String, Scenario)>, String> {
                     if let Some(d) = &mc.vary.take_up_pct {
                         s.take_up_pct = Some(row_precision(draw(4, d)).max(1e-4));
                     }
+                    if let Some(d) = &mc.vary.last_mile_cost_scale {
+                        s.last_mile_cost_scale = row_precision(s.last_mile_cost_scale * draw(5, d));
+                    }
                     out.push(s);
                 }
             }
@@ -91,6 +94,9 @@ fn grid_points(base: &Scenario, g: &Grid) -> Vec<Scenario> {
         s.satellite_cost_scale = v
     });
     pts = vary(pts, &g.take_up_pct, |s, v| s.take_up_pct = Some(v));
+    pts = vary(pts, &g.last_mile_cost_scale, |s, v| {
+        s.last_mile_cost_scale = v
+    });
     pts = vary(pts, &g.seed, |s, v| s.seed = v);
     pts
 }
@@ -120,13 +126,14 @@ pub fn content_key(parts: &[&[u8]]) -> String {
 
 /// The header of `results.csv`.
 pub const RESULTS_HEADER: &str = "scenario_id,mode,target_households,budget_kzt,coverage_target,corridor_cost_scale,\
-fwa_cost_scale,satellite_cost_scale,take_up_pct,seed,households_fibre,villages_fibre,households_fwa,villages_fwa,\
+fwa_cost_scale,satellite_cost_scale,take_up_pct,last_mile_cost_scale,seed,households_fibre,villages_fibre,households_fwa,villages_fwa,\
 households_satellite,villages_satellite,coverage_share,new_fibre_km,cost_fibre_kzt,cost_fwa_kzt,\
 cost_satellite_kzt,cost_total_kzt,cost_per_household_kzt,target_met,phase_spend_kzt,villages_unphased,solver_objective,solver_gap_pct";
 
 /// One line of `results.csv` (no newline) for a solved scenario. `take_up_pct`: the take-up
 /// the last mile was priced at (the scenario's, else the last-mile model's); `None` at the
-/// flat household price, where take-up plays no part (the column is empty).
+/// flat household price, where take-up plays no part (the column is empty, as is
+/// `last_mile_cost_scale`'s, which scales only the designs' prices).
 pub fn result_row(id: &str, s: &Scenario, plan: &Plan, take_up_pct: Option<f64>) -> String {
     let m = &plan.summary;
     let opt = |x: Option<String>| x.unwrap_or_default();
@@ -147,6 +154,7 @@ pub fn result_row(id: &str, s: &Scenario, plan: &Plan, take_up_pct: Option<f64>)
         format!("{:.4}", s.fwa_cost_scale),
         format!("{:.4}", s.satellite_cost_scale),
         opt(take_up_pct.map(|t| format!("{t:.4}"))),
+        opt(take_up_pct.map(|_| format!("{:.4}", s.last_mile_cost_scale))),
         s.seed.to_string(),
         m.households_fibre.to_string(),
         m.villages_fibre.to_string(),
@@ -279,6 +287,33 @@ mod tests {
         let t: Vec<f64> = s.iter().map(|(_, x)| x.take_up_pct.unwrap()).collect();
         assert!(t.iter().all(|x| (40.0..=90.0).contains(x)), "{t:?}");
         // Kept to the 4 decimals results.csv prints.
+        assert!(t
+            .iter()
+            .all(|x| format!("{x:.4}").parse::<f64>().unwrap() == *x));
+    }
+
+    #[test]
+    fn last_mile_cost_scale_is_a_grid_key_and_a_factor_draw() {
+        let g = Grid {
+            last_mile_cost_scale: Some(vec![0.5, 2.0]),
+            ..Default::default()
+        };
+        let s = expand(&file(Some(g), None)).unwrap();
+        let got: Vec<f64> = s.iter().map(|(_, x)| x.last_mile_cost_scale).collect();
+        assert_eq!(got, vec![0.5, 2.0]);
+        let mc = MonteCarlo {
+            samples: 50,
+            seed: 5,
+            vary: Vary {
+                last_mile_cost_scale: Some(Distribution::Uniform { min: 0.9, max: 1.2 }),
+                ..Default::default()
+            },
+        };
+        let s = expand(&file(None, Some(mc))).unwrap();
+        let t: Vec<f64> = s.iter().map(|(_, x)| x.last_mile_cost_scale).collect();
+        assert!(t.iter().all(|x| (0.9..=1.2).contains(x)), "{t:?}");
+        // Other factors are not drawn.
+        assert!(s.iter().all(|(_, x)| x.corridor_cost_scale == 1.0));
         assert!(t
             .iter()
             .all(|x| format!("{x:.4}").parse::<f64>().unwrap() == *x));
