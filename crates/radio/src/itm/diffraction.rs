@@ -4,7 +4,7 @@
 //! `HeightFunction`, `FresnelIntegral`).
 
 use super::longley_rice::Path;
-use super::{Mode, A_0_M, THIRD};
+use super::{c_min, Mode, A_0_M, THIRD};
 
 /// Terrain irregularity over a distance: [ERL 79-ITS 67, Eqn 3] in metres.
 pub(crate) fn terrain_roughness(d_m: f64, delta_h_m: f64) -> f64 {
@@ -63,7 +63,10 @@ impl<'a> Diffraction<'a> {
     pub(crate) fn new(p: &'a Path, a_e: f64, theta_los: f64, d_sml: f64) -> Self {
         // Clutter factor [ERL 79-ITS 67, Eqn 3.38c], roughness taken at d_sML.
         let sigma = sigma_h(terrain_roughness(d_sml, p.delta_h_m));
-        let a_fo = (5.0 * (1.0 + 1e-5 * p.h_m[0] * p.h_m[1] * p.f_mhz * sigma).log10()).min(15.0);
+        let a_fo = c_min(
+            15.0,
+            5.0 * (1.0 + 1e-5 * p.h_m[0] * p.h_m[1] * p.f_mhz * sigma).log10(),
+        );
         let mut q = p.h_m[0] * p.h_m[1];
         let qk = p.h_e_m[0] * p.h_e_m[1] - q;
         // For low antennas with known path parameters, C ~= 10 [ERL 79-ITS 67, p. 3-8].
@@ -127,7 +130,7 @@ impl<'a> Diffraction<'a> {
         let delta_h_d = terrain_roughness(d, p.delta_h_m);
         let d_ml = p.d_hzn_m[0] + p.d_hzn_m[1];
         let q = (self.term1 + (-self.theta_los * self.a_e + d_ml) / d)
-            * (delta_h_d * p.f_mhz / 47.7).min(6283.2);
+            * c_min(delta_h_d * p.f_mhz / 47.7, 6283.2);
         let w = 25.1 / (25.1 + q.sqrt());
         w * a_se + (1.0 - w) * a_k + self.a_fo
     }

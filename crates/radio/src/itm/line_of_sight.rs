@@ -2,7 +2,7 @@
 //! with the extended diffraction line (NTIA's `LineOfSightLoss`).
 
 use super::diffraction::{sigma_h, terrain_roughness};
-use super::Complex;
+use super::{c_max, c_min, Complex};
 use std::f64::consts::PI;
 
 pub(crate) struct LineOfSight {
@@ -25,7 +25,7 @@ impl LineOfSight {
         let sin_psi = hh / (d * d + hh * hh).sqrt();
         let s = Complex::new(sin_psi, 0.0);
         let mut r_e =
-            ((s - self.z_g) / (s + self.z_g)).scale((-(wn * sigma * sin_psi).min(10.0)).exp());
+            ((s - self.z_g) / (s + self.z_g)).scale((-c_min(10.0, wn * sigma * sin_psi)).exp());
         let q = r_e.norm_sqr();
         if q < 0.25 || q < sin_psi {
             r_e = r_e.scale((sin_psi / q).sqrt());
@@ -38,7 +38,7 @@ impl LineOfSight {
         let rr = Complex::new(delta_phi.cos(), -delta_phi.sin()) + r_e;
         let a_t = -10.0 * rr.norm_sqr().log10();
         let a_d = self.m_d * d + self.a_d0;
-        let w = 1.0 / (1.0 + self.f_mhz * self.delta_h_m / self.d_sml_m.max(10e3));
+        let w = 1.0 / (1.0 + self.f_mhz * self.delta_h_m / c_max(10e3, self.d_sml_m));
         w * a_t + (1.0 - w) * a_d
     }
 }

@@ -3,7 +3,8 @@
 //! the diffraction-troposcatter transition distance.
 
 use super::{
-    diffraction, line_of_sight, troposcatter, Complex, ItmError, Mode, PropMode, Warnings,
+    c_max, c_min, diffraction, line_of_sight, troposcatter, Complex, ItmError, Mode, PropMode,
+    Warnings,
 };
 
 /// Everything the reference attenuation depends on.
@@ -42,7 +43,7 @@ pub(crate) fn reference_attenuation(
     ];
     let d_sml = d_hzn_s[0] + d_hzn_s[1]; // smooth earth line-of-sight distance
     let d_ml = p.d_hzn_m[0] + p.d_hzn_m[1]; // line-of-sight distance of the path
-    let theta_los = -(p.theta_hzn[0] + p.theta_hzn[1]).max(-d_ml / a_e);
+    let theta_los = -c_max(p.theta_hzn[0] + p.theta_hzn[1], -d_ml / a_e);
 
     if p.theta_hzn[0].abs() > 200e-3 {
         w.set(Warnings::TX_HORIZON_ANGLE);
@@ -81,7 +82,7 @@ pub(crate) fn reference_attenuation(
     let diff = diffraction::Diffraction::new(p, a_e, theta_los, d_sml);
     // Two distances far into the diffraction region give the diffraction line.
     let scale = (a_e * a_e / p.f_mhz).powf(super::THIRD);
-    let d_3 = d_sml.max(d_ml + 5.0 * scale);
+    let d_3 = c_max(d_sml, d_ml + 5.0 * scale);
     let d_4 = d_3 + 10.0 * scale;
     let a_3 = diff.loss(d_3);
     let a_4 = diff.loss(d_4);
@@ -117,10 +118,10 @@ pub(crate) fn reference_attenuation(
         // [ERL 79-ITS 67, Eqns 3.16a, 3.16d]
         let mut d_0 = 0.04 * p.f_mhz * p.h_e_m[0] * p.h_e_m[1];
         let d_1 = if a_d0 >= 0.0 {
-            d_0 = d_0.min(0.5 * d_ml);
+            d_0 = c_min(d_0, 0.5 * d_ml);
             d_0 + 0.25 * (d_ml - d_0)
         } else {
-            (-a_d0 / m_d).max(0.25 * d_ml)
+            c_max(-a_d0 / m_d, 0.25 * d_ml)
         };
         let a_1 = los.loss(d_1);
         let mut fitted = false;
@@ -130,9 +131,11 @@ pub(crate) fn reference_attenuation(
             let a_0 = los.loss(d_0);
             let q = (d_sml / d_0).ln();
             // [ERL 79-ITS 67, Eqn 3.20]
-            k_2 = (((d_sml - d_0) * (a_1 - a_0) - (d_1 - d_0) * (a_sml - a_0))
-                / ((d_sml - d_0) * (d_1 / d_0).ln() - (d_1 - d_0) * q))
-                .max(0.0);
+            k_2 = c_max(
+                0.0,
+                ((d_sml - d_0) * (a_1 - a_0) - (d_1 - d_0) * (a_sml - a_0))
+                    / ((d_sml - d_0) * (d_1 / d_0).ln() - (d_1 - d_0) * q),
+            );
             fitted = a_d0 > 0.0 || k_2 > 0.0;
             if fitted {
                 // [ERL 79-ITS 67, Eqn 3.21]
@@ -165,9 +168,10 @@ pub(crate) fn reference_attenuation(
         let a_5 = tropo.loss(d_5, &mut h0);
         let (m_s, a_s0, d_x) = if a_5 < 1000.0 {
             let m_s = (a_6 - a_5) / 200e3;
-            let d_x = d_sml
-                .max(d_ml + 1.088 * scale * p.f_mhz.ln())
-                .max((a_5 - a_d0 - m_s * d_5) / (m_d - m_s));
+            let d_x = c_max(
+                c_max(d_sml, d_ml + 1.088 * scale * p.f_mhz.ln()),
+                (a_5 - a_d0 - m_s * d_5) / (m_d - m_s),
+            );
             (m_s, (m_d - m_s) * d_x + a_d0, d_x)
         } else {
             // No usable troposcatter: the diffraction line continues.
@@ -179,5 +183,5 @@ pub(crate) fn reference_attenuation(
             (m_d * d + a_d0, PropMode::Diffraction)
         }
     };
-    Ok((a_ref.max(0.0), mode))
+    Ok((c_max(a_ref, 0.0), mode))
 }

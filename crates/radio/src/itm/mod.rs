@@ -40,6 +40,29 @@ pub(crate) const A_0_M: f64 = 6370e3;
 pub(crate) const A_9000_M: f64 = 9000e3;
 pub(crate) const THIRD: f64 = 1.0 / 3.0;
 
+/// NTIA's `MAX(x, y)` macro, `x > y ? x : y`. Unlike `f64::max` it gives `y` when either
+/// is NaN: on degenerate paths (a diffraction line that is NaN) NTIA's mode and loss
+/// follow from that, so every MAX and MIN of NTIA's is written with these, arguments in
+/// NTIA's order.
+#[inline(always)]
+pub(crate) fn c_max(x: f64, y: f64) -> f64 {
+    if x > y {
+        x
+    } else {
+        y
+    }
+}
+
+/// NTIA's `MIN(x, y)` macro, `x < y ? x : y` (see [`c_max`]).
+#[inline(always)]
+pub(crate) fn c_min(x: f64, y: f64) -> f64 {
+    if x < y {
+        x
+    } else {
+        y
+    }
+}
+
 /// Radio climate (NTIA's codes 1-7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Climate {

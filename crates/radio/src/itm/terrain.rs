@@ -6,14 +6,16 @@
 //! A profile here is `z`: n + 1 elevations at `xi` metres apart (NTIA's `pfl` is
 //! `[n, xi, z...]`).
 
-use super::Siting;
+use super::{c_max, c_min, Siting};
 
-/// C's `fdim`: the positive difference.
+/// C's `fdim`: the positive difference, NaN when either is NaN.
 fn fdim(x: f64, y: f64) -> f64 {
     if x > y {
         x - y
-    } else {
+    } else if x <= y {
         0.0
+    } else {
+        x + y
     }
 }
 
@@ -437,8 +439,8 @@ impl Quick {
         let np = z.len() - 1;
         let d = np as f64 * xi;
         // Terrain is considered from 15 tower heights (or a tenth of the horizon) out.
-        let d_start = (15.0 * h[0]).min(0.1 * d_hzn[0]);
-        let d_end = d - (15.0 * h[1]).min(0.1 * d_hzn[1]);
+        let d_start = c_min(15.0 * h[0], 0.1 * d_hzn[0]);
+        let d_end = d - c_min(15.0 * h[1], 0.1 * d_hzn[1]);
         Quick {
             theta,
             d_hzn,
@@ -476,7 +478,7 @@ impl Quick {
         } = self;
         let np = z.len() - 1;
         let horizon =
-            |h_e: f64| (2.0 * h_e * a_e).sqrt() * (-0.07 * (dh / h_e.max(5.0)).sqrt()).exp();
+            |h_e: f64| (2.0 * h_e * a_e).sqrt() * (-0.07 * (dh / c_max(h_e, 5.0)).sqrt()).exp();
         let mut h_e = [0.0; 2];
         if self.los {
             let (fit_tx, fit_rx) = fits.0;
@@ -530,11 +532,11 @@ pub(crate) fn initialize_area(
                 if h[i] < 5.0 {
                     b *= (0.1 * std::f64::consts::PI * h[i]).sin();
                 }
-                h[i] + (1.0 + b) * (-(2.0 * h[i] / dh.max(1e-3)).min(20.0)).exp()
+                h[i] + (1.0 + b) * (-c_min(20.0, 2.0 * h[i] / c_max(1e-3, dh))).exp()
             }
         };
         let d_ls = (2.0 * h_e[i] / gamma_e).sqrt();
-        d_hzn[i] = d_ls * (-0.07 * (dh / h_e[i].max(5.0)).sqrt()).exp();
+        d_hzn[i] = d_ls * (-0.07 * (dh / c_max(h_e[i], 5.0)).sqrt()).exp();
         theta[i] = (0.65 * dh * (d_ls / d_hzn[i] - 1.0) - 2.0 * h_e[i]) / d_ls;
     }
     (h_e, d_hzn, theta)

@@ -1,6 +1,7 @@
 //! Troposcatter loss (NTIA's `TroposcatterLoss`, `FFunction`, `H0Function`).
 
 use super::longley_rice::Path;
+use super::{c_max, c_min};
 
 /// The attenuation function F(theta d) [Algorithm, 6.9].
 fn f_function(td: f64) -> f64 {
@@ -24,7 +25,7 @@ fn h0_curve(j: usize, r: f64) -> f64 {
 
 /// Frequency gain function H_0(r, eta_s) [TN101v1, 9.2], eta_s clamped to 1-5.
 fn h0_function(r: f64, eta_s: f64) -> f64 {
-    let eta_s = eta_s.clamp(1.0, 5.0);
+    let eta_s = c_min(c_max(eta_s, 1.0), 5.0);
     let i = eta_s as usize;
     let q = eta_s - i as f64;
     let mut result = h0_curve(i - 1, r);
@@ -66,17 +67,20 @@ impl<'a> Troposcatter<'a> {
                 return 1001.0;
             }
             let mut s = (d - ad) / (d + ad); // asymmetry
-            let q = (rr / s).clamp(0.1, 10.0);
-            s = s.max(0.1);
+            let q = c_min(c_max(0.1, rr / s), 10.0);
+            s = c_max(0.1, s);
             let h_0_m = (d - ad) * (d + ad) * theta * 0.25 / d; // height of the cross-over
             let n_s = p.n_s;
             let eta_s = (h_0_m / 1.7556e3)
                 * (1.0
                     + (0.031 - n_s * 2.32e-3 + n_s * n_s * 5.67e-6)
-                        * (-(h_0_m / 8.0e3).min(1.7).powi(6)).exp());
+                        * (-c_min(1.7, h_0_m / 8.0e3).powi(6)).exp());
             let h_00 = (h0_function(r_1, eta_s) + h0_function(r_2, eta_s)) / 2.0;
-            let delta = h_00.min(6.0 * (0.6 - eta_s.max(1.0).log10()) * s.log10() * q.log10());
-            let mut h_0 = (h_00 + delta).max(0.0);
+            let delta = c_min(
+                h_00,
+                6.0 * (0.6 - c_max(eta_s, 1.0).log10()) * s.log10() * q.log10(),
+            );
+            let mut h_0 = c_max(h_00 + delta, 0.0);
             if eta_s < 1.0 {
                 let sq2 = std::f64::consts::SQRT_2;
                 h_0 = eta_s * h_0
