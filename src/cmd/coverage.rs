@@ -7,7 +7,7 @@ use fiberplan_cover::Options;
 use fiberplan_io::dem::{Dem, Profile};
 use fiberplan_io::mobile::read_mobile;
 use fiberplan_io::mobile_inputs::{read_existing_sites, read_ref_classes, read_roads_geojson};
-use fiberplan_io::osm::{read_osm, OsmReadOptions};
+use fiberplan_io::osm::{read_masts, read_osm, OsmReadOptions, ANTENNA_MAX_M};
 use fiberplan_load::{load, PlanInputs};
 use fiberplan_mobile::backhaul::{join, Backhaul, Hub, Network, SiteToJoin};
 use fiberplan_mobile::candidates::Kind;
@@ -15,7 +15,7 @@ use fiberplan_mobile::radio_link::{Pattern, ProfileFn, Propagation, Radio};
 use fiberplan_mobile::road_coverage::{plan_roads, RoadCoverage, RoadInput};
 use fiberplan_mobile::roads::{class_of, normalise_ref, RoadClass};
 use fiberplan_mobile::sample::Road;
-use fiberplan_model::mobile::{MobileModel, RadioBudget, RoadLine};
+use fiberplan_model::mobile::{ExistingSite, MobileModel, RadioBudget, RoadLine};
 use fiberplan_model::osm::OsmWayKind;
 use fiberplan_model::{LonLat, PlanSettings};
 use fiberplan_radio::itm::ItmParams;
@@ -61,7 +61,8 @@ pub struct RadioArgs {
     /// Mobile model (TOML). Default: data/mobile.toml.
     #[arg(long)]
     pub mobile: Option<PathBuf>,
-    /// Existing masts (GeoJSON Points or CSV id,lon,lat,height_m[,technologies]).
+    /// Existing masts: GeoJSON Points, CSV id,lon,lat,height_m[,technologies], or an OSM
+    /// extract (.pbf, .osm, .osm.gz) whose telecom masts and towers are read.
     #[arg(long)]
     pub existing: Option<PathBuf>,
     /// Worker threads (default: RAYON_NUM_THREADS, else all cores).
@@ -80,7 +81,8 @@ pub struct PlanMobileArgs {
     /// Share of road km to cover with --mobile-roads.
     #[arg(long, default_value_t = 0.95)]
     pub mobile_target: f64,
-    /// Existing masts for --mobile-roads (GeoJSON Points or CSV id,lon,lat,height_m[,technologies]).
+    /// Existing masts for --mobile-roads (GeoJSON Points, CSV id,lon,lat,height_m[,technologies],
+    /// or an OSM extract whose telecom masts are read).
     #[arg(long)]
     pub mobile_existing: Option<PathBuf>,
     /// DEM tiles for --mobile-roads (ITM over terrain; without: ITM area mode, flat terrain).
@@ -243,6 +245,44 @@ pub fn radio_from(
         pattern,
         range_m: range_km * 1000.0,
     })
+}
+
+/// Existing masts of `--existing`: GeoJSON or CSV, or the telecom masts of an OSM extract
+/// (`.pbf`, `.osm`, `.osm.gz`), whose heights default to the model's mast height; with the
+/// assumption that reading them made, to be declared.
+fn existing_sites(
+    a: &RadioArgs,
+    model: &MobileModel,
+) -> anyhow::Result<(Vec<ExistingSite>, Option<String>)> {
+    let Some(p) = &a.existing else {
+        return Ok((Vec::new(), None));
+    };
+    let name = p.to_string_lossy().to_ascii_lowercase();
+    if !(name.ends_with(".pbf") || name.ends_with(".osm") || name.ends_with(".osm.gz")) {
+        return Ok((read_existing_sites(p)?, None));
+    }
+    let m = read_masts(p, model.candidates.mast_height_m)?;
+    let note = format!(
+        "existing masts: {} from OpenStreetMap (man_made=mast/tower/communications_tower with \
+         tower:type=communication or communication:*=yes; (c) OpenStreetMap contributors); \
+         {} without a usable height tag taken at the model's {} m (estimate); {} taller than \
+         {ANTENNA_MAX_M} m with their antennas taken at {ANTENNA_MAX_M} m (estimate); their \
+         technologies are unknown, so each is an upgrade candidate; {} drawn twice and {} \
+         incomplete ways skipped",
+        m.sites.len(),
+        m.height_defaulted,
+        model.candidates.mast_height_m,
+        m.height_capped,
+        m.ways_duplicate,
+        m.ways_incomplete
+    );
+    Ok((m.sites, Some(note)))
+}
+
+fn push_note(notes: &mut serde_json::Value, note: Option<String>) {
+    if let (Some(a), Some(n)) = (notes.as_array_mut(), note) {
+        a.push(n.into());
+    }
 }
 
 fn mobile_model(a: &RadioArgs, data: &Path) -> anyhow::Result<(PathBuf, MobileModel)> {
@@ -418,10 +458,7 @@ pub fn run_roads(job: RoadsJob<'_>) -> anyhow::Result<RoadsRun> {
         None => BTreeMap::new(),
     };
     let roads = classed_roads(job.lines, &overrides);
-    let existing = match &job.radio.existing {
-        Some(p) => read_existing_sites(p)?,
-        None => Vec::new(),
-    };
+    let (existing, existing_note) = existing_sites(job.radio, &model)?;
     let radio = radio_from(job.radio, &model.roads, "itm", 35.0, Pattern::Boresight)?;
     let terrain = Terrain {
         dem: if job.radio.dem.is_empty() {
@@ -476,7 +513,7 @@ pub fn run_roads(job: RoadsJob<'_>) -> anyhow::Result<RoadsRun> {
     } else {
         format!("the existing network, along {}", inputs.corridors)
     };
-    let notes = serde_json::json!([
+    let mut notes = serde_json::json!([
         "every cost is an estimate from the mobile model file; replace with the operator's prices",
         "a road segment counts as covered when its midpoint receives the threshold",
         if terrain.dem.is_some() { "terrain: bare-earth DEM profiles (no clutter)".to_string() }
@@ -495,6 +532,7 @@ pub fn run_roads(job: RoadsJob<'_>) -> anyhow::Result<RoadsRun> {
         "backhaul_network": network,
         "backbone": inputs.backbone.description,
     });
+    push_note(&mut notes, existing_note);
     summary["assumptions"] = notes.clone();
     let geojson = mobile_out::road_geojson(&rc, &backhaul, Some(&inputs.graph), &notes);
     Ok(RoadsRun {
@@ -652,10 +690,7 @@ fn city(a: CityArgs) -> anyhow::Result<ExitCode> {
     let data = data_dir(a.data.as_deref());
     let (model_path, model) = mobile_model(&a.radio, &data)?;
     let (city_name, polys) = city_polygons(&a, &data)?;
-    let existing = match &a.radio.existing {
-        Some(p) => read_existing_sites(p)?,
-        None => Vec::new(),
-    };
+    let (existing, existing_note) = existing_sites(&a.radio, &model)?;
     let radio = radio_from(
         &a.radio,
         &model.city,
@@ -681,13 +716,14 @@ fn city(a: CityArgs) -> anyhow::Result<ExitCode> {
         options: Options::default(),
     })
     .map_err(|e| anyhow::Error::new(BadInput(e.to_string())))?;
-    let notes = serde_json::json!([
+    let mut notes = serde_json::json!([
         "every cost is an estimate from the mobile model file; replace with the operator's prices",
         "a grid cell counts as covered when its centre receives the threshold",
         format!("path loss: {} (3GPP TR 38.901; NLOS is max(PL_LOS, PL_NLOS)); no terrain, no building data", radio.model_name()),
         "sites have three sectors at 0/120/240 degrees",
         "backhaul of city sites is not costed: an urban site is assumed within reach of the city's fibre",
     ]);
+    push_note(&mut notes, existing_note);
     let mut summary = mobile_out::city_summary(&cc, a.target);
     summary["radio"] = radio.summary();
     summary["inputs"] = serde_json::json!({

@@ -736,6 +736,56 @@ fn existing_masts_are_free_and_upgrades_cost_equipment() {
     }
 }
 
+#[test]
+fn masts_of_an_osm_extract_are_existing_sites() {
+    // The Almaty extract maps its television tower twice (node 681341192, 371.5 m, and way
+    // 54044085 around it) and no other telecom mast.
+    let d = tempfile::tempdir().unwrap();
+    let mut args = roads_args("almaty_2013.osm.pbf", "2", d.path());
+    args.extend(["--existing".into(), "data/osm/almaty_2013.osm.pbf".into()]);
+    ok(&run_owned(&args));
+    let r = check_roads(&d.path().join("out"));
+    let masts: Vec<&Value> = of_kind(&r.geojson, "site")
+        .filter(|f| {
+            f["properties"]["candidate_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("existing:")
+        })
+        .collect();
+    assert_eq!(masts.len(), 1, "the tower drawn twice is one site");
+    let p = &masts[0]["properties"];
+    assert_eq!(p["candidate_id"], "existing:n681341192");
+    // Technologies unknown: an upgrade; the antenna capped at 100 m on a 371.5 m tower.
+    assert_eq!(p["site_type"], "upgrade");
+    assert_eq!(p["height_m"], 100.0);
+    assert_eq!(p["estimated"], true);
+    let note = r.summary["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|n| n.starts_with("existing masts:"))
+        .expect("the OSM masts are declared");
+    for part in [
+        "1 from OpenStreetMap",
+        "(c) OpenStreetMap contributors",
+        "0 without a usable height tag",
+        "1 taller than 100 m",
+        "1 drawn twice",
+    ] {
+        assert!(note.contains(part), "{part:?} missing from {note:?}");
+    }
+    let e = parse_export(&d.path().join("cover.txt"));
+    let c = e
+        .cands
+        .iter()
+        .find(|c| c.0 == "existing:n681341192")
+        .expect("the mast is a candidate in the export");
+    assert_eq!((c.1, c.2, c.5), (25_000_000, true, 100.0));
+    check_export(&e, &r);
+}
+
 /// `coverage verify DIR`: exit code and its JSON line.
 fn verify(dir: &Path) -> (Option<i32>, Value) {
     let o = run(&["coverage", "verify", s(dir), "--threads", "2"]);

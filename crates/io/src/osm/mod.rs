@@ -23,12 +23,15 @@
 //! `.osm` twin give identical [`OsmData`].
 
 mod buildings;
+mod feature_pass;
+mod masts;
 mod pbf_osmpbf;
 mod places;
 mod wire;
 mod xml;
 
 pub use buildings::{read_buildings, BuildingsRead};
+pub use masts::{parse_height_m, read_masts, MastsRead, ANTENNA_MAX_M, SAME_MAST_M};
 pub use places::{
     backbone_from_osm, place_id, pops_from_places, villages_from_places, PlaceFallback,
     VillageOptions, DEFAULT_POPULATION,
