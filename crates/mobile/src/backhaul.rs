@@ -373,15 +373,15 @@ mod tests {
         Corridor {
             a,
             b,
-            geometry: vec![g[a as usize], g[b as usize]],
+            geometry: vec![g[a as usize], g[b as usize]].into(),
             length_m,
             costed_length_m: length_m,
             cost_kzt: (per_km as f64 * length_m / 1000.0).round() as Kzt,
             kind: CorridorKind::Road,
             class: "primary".into(),
             paved: Some(true),
-            osm_ways: vec![],
-            names: vec![],
+            osm_ways: Default::default(),
+            names: Default::default(),
             bridges: 0,
             tunnels: 0,
             railway_crossings: 0,
@@ -421,6 +421,7 @@ mod tests {
             village_node: vec![],
             pop_node: vec![Some(0)],
             line_joints: vec![],
+            ..Default::default()
         };
         let site = SiteToJoin {
             name: "s".into(),
@@ -481,6 +482,7 @@ mod tests {
             village_node: vec![],
             pop_node: vec![Some(0)],
             line_joints: vec![],
+            ..Default::default()
         };
         let net = Network {
             graph: &graph,

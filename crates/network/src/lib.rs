@@ -15,4 +15,4 @@ pub mod road_proxy;
 pub mod roads;
 pub mod snap;
 
-pub use planning_graph::{Corridor, CorridorKind, PlanningGraph, SteinerView};
+pub use planning_graph::{Corridor, CorridorKind, Geometry, ListRange, PlanningGraph, SteinerView};

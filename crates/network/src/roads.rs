@@ -31,11 +31,12 @@
 use crate::corridor_proxy::projection_joints;
 use crate::geodesy::{distance_m, LocalProjection};
 use crate::snap::{snap_points, SnapOptions};
-use crate::{Corridor, CorridorKind, PlanningGraph};
+use crate::{Corridor, CorridorKind, Geometry, PlanningGraph};
 use fiberplan_model::osm::{OsmData, OsmWay, OsmWayKind};
 use fiberplan_model::{Backbone, CorridorCosts, Kzt, LonLat, Pop, PopSource, Village};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Choices when building the road graph.
 #[derive(Clone, Debug, PartialEq)]
@@ -431,6 +432,8 @@ struct Merged {
 struct WayLook {
     kind: CorridorKind,
     paved: Option<bool>,
+    /// Its class in the table of distinct classes (shared by the corridors).
+    class: u32,
 }
 
 impl Piece {
@@ -549,6 +552,9 @@ fn split_and_contract(
     let mut rate: Vec<Kzt> = Vec::new();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut crossings = 0usize;
+    // Distinct classes, one shared string each, numbered in order of first use.
+    let mut class_ids: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut classes: Vec<Arc<str>> = Vec::new();
     let look: Vec<WayLook> = ways
         .iter()
         .map(|w| WayLook {
@@ -558,8 +564,13 @@ fn split_and_contract(
             } else {
                 None
             },
+            class: *class_ids.entry(&w.class).or_insert_with(|| {
+                classes.push(Arc::from(w.class.as_str()));
+                classes.len() as u32 - 1
+            }),
         })
         .collect();
+    drop(class_ids);
     for (wn, (w, wi)) in ways.iter().zip(&way_idx).enumerate() {
         let kind = look[wn].kind;
         let st = stats.by_class.entry((kind, w.class.clone())).or_default();
@@ -658,45 +669,77 @@ fn split_and_contract(
             runs_left[w as usize] += 1;
         }
     }
-    let mut corridors: Vec<Corridor> = Vec::with_capacity(pieces.len());
+    let mut g = PlanningGraph {
+        nodes,
+        corridors: Vec::with_capacity(pieces.len()),
+        ..PlanningGraph::default()
+    };
+    // Names interned: one string each in `g.name_table`.
+    let mut name_index: std::collections::HashMap<Arc<str>, u32> = Default::default();
+    let mut name_ids: Vec<u32> = Vec::new();
     let mut rest = pieces.into_iter();
     loop {
         let chunk: Vec<Piece> = rest.by_ref().take(1 << 14).collect();
         if chunk.is_empty() {
             break;
         }
-        corridors.par_extend(chunk.par_iter().map(|p| {
+        let made: Vec<Corridor> = chunk
+            .par_iter()
+            .map(|p| {
+                let w = &ways[p.way as usize];
+                let geometry = match &p.merged {
+                    Some(m) => Geometry::from(run_points(&ways, &m.runs)),
+                    None => Geometry::from(&w.coords[p.from as usize..=p.to as usize]),
+                };
+                Corridor {
+                    a: p.a,
+                    b: p.b,
+                    geometry,
+                    length_m: p.length_m,
+                    costed_length_m: p.length_m,
+                    cost_kzt: p.cost_kzt,
+                    kind: look[p.way as usize].kind,
+                    class: classes[look[p.way as usize].class as usize].clone(),
+                    paved: look[p.way as usize].paved,
+                    // The lists are added below, in order.
+                    osm_ways: Default::default(),
+                    names: Default::default(),
+                    bridges: p.bridges,
+                    tunnels: p.tunnels,
+                    railway_crossings: p.railway_crossings,
+                }
+            })
+            .collect();
+        for (mut c, p) in made.into_iter().zip(&chunk) {
             let w = &ways[p.way as usize];
-            let (geometry, osm_ways, names) = match &p.merged {
-                // Cloned with exactly the room they need.
-                Some(m) => (
-                    run_points(&ways, &m.runs),
-                    m.osm_ways.clone(),
-                    m.names.clone(),
-                ),
+            let (ids, names): (&[i64], Vec<&str>) = match &p.merged {
+                Some(m) => (&m.osm_ways, m.names.iter().map(|s| s.as_str()).collect()),
                 None => (
-                    w.coords[p.from as usize..=p.to as usize].to_vec(),
-                    vec![w.id],
-                    way_names(w),
+                    std::slice::from_ref(&w.id),
+                    [w.name.as_str(), w.reference.as_str()]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect(),
                 ),
             };
-            Corridor {
-                a: p.a,
-                b: p.b,
-                geometry,
-                length_m: p.length_m,
-                costed_length_m: p.length_m,
-                cost_kzt: p.cost_kzt,
-                kind: look[p.way as usize].kind,
-                class: w.class.clone(),
-                paved: look[p.way as usize].paved,
-                osm_ways,
-                names,
-                bridges: p.bridges,
-                tunnels: p.tunnels,
-                railway_crossings: p.railway_crossings,
+            c.osm_ways = g.push_way_ids(ids);
+            name_ids.clear();
+            for n in names {
+                let id = match name_index.get(n) {
+                    Some(&id) => id,
+                    None => {
+                        let id = g.name_table.len() as u32;
+                        let s: Arc<str> = Arc::from(n);
+                        g.name_table.push(s.clone());
+                        name_index.insert(s, id);
+                        id
+                    }
+                };
+                name_ids.push(id);
             }
-        }));
+            c.names = g.push_name_ids(&name_ids);
+            g.corridors.push(c);
+        }
         for p in &chunk {
             for w in way_runs(p) {
                 runs_left[w as usize] -= 1;
@@ -709,11 +752,8 @@ fn split_and_contract(
         }
     }
     ways.clear();
-    let g = PlanningGraph {
-        nodes,
-        corridors,
-        ..PlanningGraph::default()
-    };
+    g.way_ids.shrink_to_fit();
+    g.name_ids.shrink_to_fit();
     (g, osm_id, crossings)
 }
 
@@ -753,7 +793,7 @@ fn contract_chains(
         let (x, y) = (&pieces[c1], &pieces[c2]);
         let (wx, wy) = (x.way as usize, y.way as usize);
         if look[wx].kind != look[wy].kind
-            || ways[wx].class != ways[wy].class
+            || look[wx].class != look[wy].class
             || look[wx].paved != look[wy].paved
         {
             continue;
@@ -968,9 +1008,9 @@ mod tests {
     fn check_invariants(g: &PlanningGraph) {
         for c in &g.corridors {
             assert_ne!(c.a, c.b, "no loops");
-            assert_eq!(c.geometry[0], g.nodes[c.a as usize]);
-            assert_eq!(*c.geometry.last().unwrap(), g.nodes[c.b as usize]);
-            assert!((c.length_m - length_m(&c.geometry)).abs() < 1e-6);
+            assert_eq!(c.geometry.get(0), g.nodes[c.a as usize]);
+            assert_eq!(c.geometry.last().unwrap(), g.nodes[c.b as usize]);
+            assert!((c.length_m - length_m(&c.geometry.to_vec())).abs() < 1e-6);
         }
     }
 
@@ -1001,7 +1041,7 @@ mod tests {
         // Untagged residential is taken as unpaved: 800 per km.
         assert_eq!(g.corridors[0].cost_kzt, (len_ax * 0.8).round() as Kzt);
         assert_eq!(g.corridors[0].paved, Some(false));
-        assert_eq!(g.corridors[0].names, vec!["w10".to_string()]);
+        assert_eq!(g.names(&g.corridors[0]).collect::<Vec<_>>(), ["w10"]);
         assert_eq!(r.stats.components, 1);
         let st = &r.stats.by_class[&(CorridorKind::Road, "residential".to_string())];
         assert_eq!(st.ways, 2);
@@ -1023,8 +1063,8 @@ mod tests {
         assert_eq!((g.nodes.len(), g.corridors.len()), (2, 1));
         let c = &g.corridors[0];
         assert_eq!(c.geometry, vec![A.1, X.1, B.1]);
-        assert_eq!(c.osm_ways, vec![10, 11]);
-        assert_eq!(c.names, vec!["w10".to_string(), "w11".to_string()]);
+        assert_eq!(r.graph.osm_ways(c), [10, 11]);
+        assert_eq!(r.graph.names(c).collect::<Vec<_>>(), ["w10", "w11"]);
         assert_eq!(
             c.cost_kzt,
             (distance_m(A.1, X.1) * 0.8).round() as Kzt

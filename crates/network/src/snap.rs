@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A foot this close to a corridor vertex is moved onto the vertex, metres.
 pub const VERTEX_M: f64 = 0.5;
@@ -78,8 +79,8 @@ impl SegmentIndex {
             .map(|(ci, c)| {
                 let mut lo = [f64::INFINITY; 2];
                 let mut hi = [f64::NEG_INFINITY; 2];
-                for p in &c.geometry {
-                    let q = proj.project(*p);
+                for p in c.geometry.iter() {
+                    let q = proj.project(p);
                     lo = [lo[0].min(q[0]), lo[1].min(q[1])];
                     hi = [hi[0].max(q[0]), hi[1].max(q[1])];
                 }
@@ -103,7 +104,7 @@ impl SegmentIndex {
                 break;
             }
             let ci = env.data;
-            let geom = &g.corridors[ci as usize].geometry;
+            let geom = g.corridors[ci as usize].geometry.to_vec();
             let mut a = self.proj.project(geom[0]);
             for (si, w) in geom.windows(2).enumerate() {
                 let b = self.proj.project(w[1]);
@@ -128,7 +129,7 @@ impl SegmentIndex {
         }
         let (_, ci, si, t) = best?;
         let geom = &g.corridors[ci as usize].geometry;
-        let (ga, gb) = (geom[si as usize], geom[si as usize + 1]);
+        let (ga, gb) = (geom.get(si as usize), geom.get(si as usize + 1));
         let foot = [ga[0] + t * (gb[0] - ga[0]), ga[1] + t * (gb[1] - ga[1])];
         Some(SnapTarget {
             corridor: ci,
@@ -177,17 +178,18 @@ pub fn snap_points(
         let Some(t) = t else { continue };
         let geom = &g.corridors[t.corridor as usize].geometry;
         let s = t.segment as usize;
-        let cut = if distance_m(t.foot, geom[s]) <= VERTEX_M {
+        let (gs, gs1) = (geom.get(s), geom.get(s + 1));
+        let cut = if distance_m(t.foot, gs) <= VERTEX_M {
             Cut {
                 v: s,
                 t: 0.0,
-                point: geom[s],
+                point: gs,
             }
-        } else if distance_m(t.foot, geom[s + 1]) <= VERTEX_M {
+        } else if distance_m(t.foot, gs1) <= VERTEX_M {
             Cut {
                 v: s + 1,
                 t: 0.0,
-                point: geom[s + 1],
+                point: gs1,
             }
         } else {
             Cut {
@@ -208,7 +210,8 @@ pub fn snap_points(
                 .then(x.1.cmp(&y.1))
         });
         let c = g.corridors[ci as usize].clone();
-        let last = c.geometry.len() - 1;
+        let cg = c.geometry.to_vec();
+        let last = cg.len() - 1;
         // Distinct interior cuts in order, and the node of each point.
         let mut interior: Vec<Cut> = Vec::new();
         let mut interior_node: Vec<u32> = Vec::new();
@@ -240,7 +243,7 @@ pub fn snap_points(
         let mut from = Cut {
             v: 0,
             t: 0.0,
-            point: c.geometry[0],
+            point: cg[0],
         };
         let mut from_node = c.a;
         let ends = interior
@@ -251,7 +254,7 @@ pub fn snap_points(
                 Cut {
                     v: last,
                     t: 0.0,
-                    point: c.geometry[last],
+                    point: cg[last],
                 },
                 c.b,
             )));
@@ -261,7 +264,7 @@ pub fn snap_points(
             let mut geometry = vec![from.point];
             let upto = if to.t > 0.0 { to.v + 1 } else { to.v };
             if from.v + 1 < upto {
-                geometry.extend_from_slice(&c.geometry[from.v + 1..upto]);
+                geometry.extend_from_slice(&cg[from.v + 1..upto]);
             }
             geometry.push(to.point);
             let len = length_m(&geometry);
@@ -285,15 +288,15 @@ pub fn snap_points(
             pieces.push(Corridor {
                 a: from_node,
                 b: to_node,
-                geometry,
+                geometry: geometry.into(),
                 length_m: len,
                 costed_length_m: costed,
                 cost_kzt: cost_to - done_cost,
                 kind: c.kind,
                 class: c.class.clone(),
                 paved: c.paved,
-                osm_ways: c.osm_ways.clone(),
-                names: c.names.clone(),
+                osm_ways: c.osm_ways,
+                names: c.names,
                 bridges: if k == 0 { c.bridges } else { 0 },
                 tunnels: if k == 0 { c.tunnels } else { 0 },
                 railway_crossings: if k == 0 { c.railway_crossings } else { 0 },
@@ -324,15 +327,15 @@ pub fn snap_points(
         g.corridors.push(Corridor {
             a: p,
             b: node,
-            geometry: vec![points[i], at],
+            geometry: vec![points[i], at].into(),
             length_m: d,
             costed_length_m: d,
             cost_kzt: (d * opts.offroad_per_km as f64 / 1000.0).round() as Kzt,
             kind: CorridorKind::Offroad,
-            class: String::new(),
+            class: Arc::default(),
             paved: None,
-            osm_ways: vec![],
-            names: vec![],
+            osm_ways: Default::default(),
+            names: Default::default(),
             bridges: 0,
             tunnels: 0,
             railway_crossings: 0,
@@ -352,15 +355,15 @@ mod tests {
         Corridor {
             a,
             b,
-            geometry,
+            geometry: geometry.into(),
             length_m: l,
             costed_length_m: l,
             cost_kzt: (l * per_km / 1000.0).round() as Kzt,
             kind: CorridorKind::Road,
             class: "track".into(),
             paved: Some(false),
-            osm_ways: vec![1],
-            names: vec![],
+            osm_ways: Default::default(),
+            names: Default::default(),
             bridges: 1,
             tunnels: 0,
             railway_crossings: 0,
@@ -392,8 +395,8 @@ mod tests {
             prop_assert_eq!(road, before);
             prop_assert_eq!(g.corridors.iter().map(|c| c.bridges).sum::<u32>(), 1);
             for c in &g.corridors {
-                prop_assert_eq!(c.geometry[0], g.nodes[c.a as usize]);
-                prop_assert_eq!(*c.geometry.last().unwrap(), g.nodes[c.b as usize]);
+                prop_assert_eq!(c.geometry.get(0), g.nodes[c.a as usize]);
+                prop_assert_eq!(c.geometry.last().unwrap(), g.nodes[c.b as usize]);
                 prop_assert!(c.cost_kzt >= 0);
             }
             for (i, p) in placed.iter().enumerate() {

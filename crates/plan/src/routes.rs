@@ -66,7 +66,7 @@ pub fn split_routes(g: &PlanningGraph, corridors: &[u32], key: &[bool]) -> Vec<R
             used[c as usize] = true;
             let cor = &g.corridors[c as usize];
             let forward = cor.a == v;
-            let mut geom = cor.geometry.clone();
+            let mut geom = cor.geometry.to_vec();
             if !forward {
                 geom.reverse();
             }

@@ -54,15 +54,15 @@ mod tests {
         Corridor {
             a,
             b,
-            geometry: vec![[lons[0], 0.0], [lons[1], 0.0]],
+            geometry: vec![[lons[0], 0.0], [lons[1], 0.0]].into(),
             length_m: 1000.0,
             costed_length_m: 1000.0,
             cost_kzt,
             kind: CorridorKind::Proxy,
-            class: String::new(),
+            class: Default::default(),
             paved: None,
-            osm_ways: Vec::new(),
-            names: Vec::new(),
+            osm_ways: Default::default(),
+            names: Default::default(),
             bridges: 0,
             tunnels: 0,
             railway_crossings: 0,
@@ -103,6 +103,7 @@ mod tests {
             village_node: vec![Some(1), Some(2), Some(3)],
             pop_node: vec![Some(0)],
             line_joints: Vec::new(),
+            ..Default::default()
         };
         let road = RoadClassCost {
             paved_per_km: 1,

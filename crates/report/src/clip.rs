@@ -153,7 +153,7 @@ impl DistrictClipper {
         let mut at = r.from;
         for &c in &r.corridors {
             let cor = &g.corridors[c as usize];
-            let mut geom = cor.geometry.clone();
+            let mut geom = cor.geometry.to_vec();
             if cor.a != at {
                 geom.reverse();
             }

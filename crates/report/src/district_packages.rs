@@ -187,23 +187,27 @@ fn district_props(m: &mut Map<String, Value>, d: Option<&District>) {
 }
 
 /// Every file of every package, as (path relative to the output folder, contents), in a
-/// fixed order. `polygons`: the district polygons, same index as `ctx.districts`.
+/// fixed order, each handed to `emit` as soon as it is made (a country plan's packages
+/// are a hundred megabytes; they are never held whole). `polygons`: the district polygons,
+/// same index as `ctx.districts`; `national_text`: the plan's own `plan.geojson`
+/// ([`PlanContext::geojson`]), whose features the packages copy.
 ///
 /// `texts`: the plan's final `villages.csv` (with the last mile's columns when `plan`
 /// designed it), whose rows the packages' `villages.csv` copy, and the last mile's designs
 /// for the per-village bill of quantities and access maps of `report.html`.
-pub fn district_packages(
+pub fn district_packages<E>(
     ctx: &PlanContext,
     polygons: &[Vec<Vec<Vec<LonLat>>>],
     lang: Lang,
     texts: crate::PlanTexts,
-) -> Vec<(String, Vec<u8>)> {
+    national_text: &str,
+    mut emit: impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
     let clipper = DistrictClipper::new(polygons);
     let works = split_by_district(ctx, &clipper);
     // The national files, so package features and rows carry exactly the national properties.
     // Features kept as raw JSON text: only route pieces are re-built.
-    let national_text = ctx.geojson(lang);
-    let national: RawCollection = serde_json::from_str(&national_text).expect("own GeoJSON parses");
+    let national: RawCollection = serde_json::from_str(national_text).expect("own GeoJSON parses");
     let features = national.features;
     let n_routes = ctx.plan.routes.len();
     let n_villages = ctx.villages.len();
@@ -215,7 +219,6 @@ pub fn district_packages(
     }
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("own CSV")).collect();
 
-    let mut files = Vec::new();
     let mut index = csv::Writer::from_writer(Vec::new());
     index
         .write_record([
@@ -304,7 +307,7 @@ pub fn district_packages(
             serde_json::to_string(&ctx.backbone.description).expect("JSON"),
             feats.join(",")
         );
-        files.push((format!("{folder}/plan.geojson"), body.into_bytes()));
+        emit(format!("{folder}/plan.geojson"), body.into_bytes())?;
 
         // villages.csv
         let mut cw = csv::Writer::from_writer(Vec::new());
@@ -340,18 +343,18 @@ pub fn district_packages(
         ];
         let xlsx = office::workbook(&sheets, &office::notes(ctx))
             .expect("a workbook of in-memory tables is written");
-        files.push((
+        emit(
             format!("{folder}/villages.csv"),
             office::with_bom(&villages_csv).into_bytes(),
-        ));
-        files.push((
+        )?;
+        emit(
             format!("{folder}/routes.csv"),
             office::with_bom(&routes_csv).into_bytes(),
-        ));
-        files.push((format!("{folder}/plan.xlsx"), xlsx));
+        )?;
+        emit(format!("{folder}/plan.xlsx"), xlsx)?;
 
         // summary.json
-        files.push((
+        emit(
             format!("{folder}/summary.json"),
             summary_json(
                 d,
@@ -360,14 +363,14 @@ pub fn district_packages(
                 lang,
             )
             .into_bytes(),
-        ));
+        )?;
 
         // report.html
         let poly = w.district.map(|i| &polygons[i][..]).unwrap_or(&[]);
-        files.push((
+        emit(
             format!("{folder}/report.html"),
             report_html::district_report(ctx, d, w, &t, poly, lang, texts.last_mile).into_bytes(),
-        ));
+        )?;
 
         let ds = |f: fn(&District) -> &String| d.map(|d| f(d).clone()).unwrap_or_default();
         index
@@ -388,14 +391,13 @@ pub fn district_packages(
             ])
             .expect("in-memory CSV");
     }
-    files.push((
+    emit(
         "districts/index.csv".to_string(),
         office::with_bom(
             &String::from_utf8(index.into_inner().expect("in-memory CSV")).expect("UTF-8"),
         )
         .into_bytes(),
-    ));
-    files
+    )
 }
 
 /// A district's `routes.csv`: one row per route stretch inside it (a route crossing the

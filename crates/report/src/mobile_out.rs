@@ -88,7 +88,7 @@ fn backhaul_features(
                 let mut at = *node;
                 for &e in corridors {
                     let cor = &g.corridors[e as usize];
-                    let mut geom = cor.geometry.clone();
+                    let mut geom = cor.geometry.to_vec();
                     if cor.a != at {
                         geom.reverse();
                     }

@@ -170,15 +170,15 @@ impl PlanContext<'_> {
             let (mut bridges, mut tunnels, mut rail) = (0, 0, 0);
             for &c in &r.corridors {
                 let cor = &self.graph.corridors[c as usize];
-                if !cor.class.is_empty() && !classes.contains(&cor.class.as_str()) {
+                if !cor.class.is_empty() && !classes.contains(&&*cor.class) {
                     classes.push(&cor.class);
                 }
-                for n in &cor.names {
-                    if !names.contains(&n.as_str()) {
+                for n in self.graph.names(cor) {
+                    if !names.contains(&n) {
                         names.push(n);
                     }
                 }
-                for w in &cor.osm_ways {
+                for w in self.graph.osm_ways(cor) {
                     if ways.last() != Some(w) {
                         ways.push(*w);
                     }

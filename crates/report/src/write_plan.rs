@@ -52,16 +52,24 @@ pub fn write_plan(
             source,
         })
     };
-    write("plan.geojson", ctx.geojson(lang).as_bytes())?;
+    // Made once: the packages copy its features.
+    let national = ctx.geojson(lang);
+    write("plan.geojson", national.as_bytes())?;
     let all = files == PlanFiles::All;
     for (name, body) in office::plan_office_files(ctx, texts.villages_csv, lang, all) {
         write(name, &body)?;
     }
     write("summary.json", texts.summary_json.as_bytes())?;
     if all {
-        for (name, body) in district_packages(ctx, district_polygons, lang, texts) {
-            write(&name, &body)?;
-        }
+        district_packages(
+            ctx,
+            district_polygons,
+            lang,
+            texts,
+            &national,
+            |name, body| write(&name, &body),
+        )?;
+        drop(national);
         write(
             "plan.html",
             plan_html(ctx, district_polygons, lang).as_bytes(),
