@@ -9,7 +9,13 @@ from the NASADEM tile data/dem/N44W072.hgt (bilinear, straight lines in lon/lat)
 random heights, frequencies, climates and percentages.
 
 usage: ~/.cache/fiberplan-peers/bin/python tools/radio_peers.py [--cases N] [--peer-cases M]
-       [--bin target/release/fiberplan] [--repeat R]
+       [--bin target/release/fiberplan] [--repeat R] [--ntia-bin DRIVER]
+
+--ntia-bin: a build of NTIA's own C++ ITM (github.com/NTIA/itm) with a driver that takes
+`p2p CASES PFLS` and prints the case table with A__db (2 decimals), mode and warnings, like
+`fiberplan radio itm-p2p`, and with `--bench R` prints its rate over the ITM calls alone
+(profiles parsed beforehand). Not part of fiberplan (BENCHMARKS.md says how it was built);
+timed on the same cases, and its output compared with fiberplan's line by line.
 
 --repeat R times every program R times and keeps each one's least CPU time (fiberplan and
 the peers alike): on a shared machine the CPU time of one run varies with the load, which
@@ -145,6 +151,20 @@ def run_fiberplan(binary, args, repeat=1):
     return best, out
 
 
+def run_ntia(binary, cases_csv, pfls, repeat):
+    """NTIA's C++ ITM through its driver, timed as run_fiberplan times fiberplan."""
+    best, out = None, None
+    for _ in range(repeat):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        o = subprocess.run([binary, 'p2p', cases_csv, pfls], capture_output=True, text=True, check=True).stdout
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        best, out = (t if best is None else min(best, t)), o
+    bench = subprocess.run([binary, 'p2p', cases_csv, pfls, '--bench', str(max(repeat, 3))],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    return best, out, bench
+
+
 def timed(f, repeat):
     """Least CPU time of this process over `repeat` calls of f, and f's last result."""
     best, res = None, None
@@ -162,6 +182,7 @@ def main():
     ap.add_argument('--peer-cases', type=int, default=20000)
     ap.add_argument('--bin', default=os.path.join(ROOT, 'target/release/fiberplan'))
     ap.add_argument('--repeat', type=int, default=1)
+    ap.add_argument('--ntia-bin', default=None)
     a = ap.parse_args()
     # The box is shared: the load average goes with every figure (before and after).
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({time.strftime('%H:%M:%S', time.gmtime())} UTC)")
@@ -173,6 +194,13 @@ def main():
         ours = [(float(r[12]), int(r[13])) for r in rows]
         print(f"fiberplan radio itm-p2p: {len(cs)} cases (200-point profiles) in {wall:.3f} s of CPU on 1 thread (least of {a.repeat}), "
               f"process start, reading, parsing and output included: {len(cs) / wall:,.0f} evaluations/s")
+        if a.ntia_bin:
+            t_ntia, out_ntia, bench = run_ntia(a.ntia_bin, cases_csv, pfls, a.repeat)
+            same = out_ntia.strip().split('\n')[1:] == out.strip().split('\n')[1:]
+            print(f"NTIA C++ ITM (driver: read, strtod, ITM_P2P_TLS_Ex, print): {len(cs)} cases in {t_ntia:.3f} s of CPU "
+                  f"(least of {a.repeat}): {len(cs) / t_ntia:,.0f} evaluations/s (fiberplan / NTIA = {t_ntia / wall:.2f}x); "
+                  f"output {'identical to' if same else 'DIFFERENT from'} fiberplan's")
+            print(f"  {bench}")
         # area cases from the same parameters
         area_csv = os.path.join(d, 'area.csv')
         rng = random.Random(15)
