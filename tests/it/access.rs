@@ -570,5 +570,72 @@ fn doubling_take_up_changes_onts_and_cost_by_exact_figures() {
     }
 }
 
+/// `--last-mile-cost-scale 2` re-prices the equator fixture's designs at doubled unit prices
+/// (issue 13): the same bill of quantities; every part that is a whole price times a count
+/// (OLT ports and sites, splitters, closures, ONTs, splices) exactly doubles; the parts
+/// priced per km (cable, civil works, drop cable) are rounded down once on the doubled
+/// prices, so each is twice its figure at scale 1 or up to one tenge per rounding more; the
+/// plan's total moves by exactly the last mile's difference (corridors unchanged).
+#[test]
+fn doubling_last_mile_prices_doubles_the_bill_by_its_rounding_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_at = |s: &str| {
+        let out = dir.path().join(s);
+        ok(&crate::common::plan_equator(
+            &out,
+            &["--mode", "connect-all", "--last-mile-cost-scale", s],
+        ));
+        json(&out.join("summary.json"))
+    };
+    let (one, two) = (plan_at("1"), plan_at("2"));
+    let (a, b) = (&one["last_mile"], &two["last_mile"]);
+    assert_eq!(a["bill_of_quantities"], b["bill_of_quantities"]);
+    let part = |x: &serde_json::Value, k: &str| x["cost_breakdown_kzt"][k].as_i64().unwrap();
+    // The fixture's figures at the model's prices (connect-all: 4 B+ ports and the site;
+    // 17 closures at 30,000; 112 ONTs at 22,500; 236 splices at 2,500) and doubled.
+    for (k, at_one) in [
+        ("olt", 1_800_000),
+        ("splitters", 142_500),
+        ("closures", 510_000),
+        ("onts", 2_520_000),
+        ("splices", 590_000),
+    ] {
+        assert_eq!((part(a, k), part(b, k)), (at_one, 2 * at_one), "{k}");
+    }
+    // Cable: one rounding per village; civil: one per street section; drops: one per
+    // village (the installation part is a whole price times the drops).
+    let villages = a["villages"].as_i64().unwrap();
+    for k in ["cable", "drops"] {
+        let extra = part(b, k) - 2 * part(a, k);
+        assert!((0..=villages).contains(&extra), "{k}: {extra}");
+    }
+    assert!(part(b, "poles_and_trenches") >= 2 * part(a, "poles_and_trenches"));
+    let parts = [
+        "olt",
+        "splitters",
+        "closures",
+        "cable",
+        "poles_and_trenches",
+        "drops",
+        "onts",
+        "splices",
+    ];
+    let total = |x: &serde_json::Value| parts.iter().map(|k| part(x, k)).sum::<i64>();
+    assert_eq!(total(a), a["cost_kzt"].as_i64().unwrap());
+    assert_eq!(total(b), b["cost_kzt"].as_i64().unwrap());
+    assert!(total(b) >= 2 * total(a));
+    assert_eq!(
+        two["cost_total_kzt"].as_i64().unwrap() - one["cost_total_kzt"].as_i64().unwrap(),
+        total(b) - total(a)
+    );
+    assert_eq!(two["new_fibre_km"], one["new_fibre_km"]);
+    // The flag is checked like a scenario file's last_mile_cost_scale.
+    for bad in ["0", "-1", "100.5", "NaN", "inf"] {
+        let flag = format!("--last-mile-cost-scale={bad}");
+        let o = crate::common::plan_equator(&dir.path().join("bad"), &[flag.as_str()]);
+        crate::common::bad_input(&o, &["--last-mile-cost-scale", "last_mile_cost_scale"]);
+    }
+}
+
 /// The cost difference of [`doubling_take_up_changes_onts_and_cost_by_exact_figures`].
 const TAKE_UP_DOUBLING_KZT: i64 = 3_211_224;

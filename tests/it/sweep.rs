@@ -466,3 +466,108 @@ fn take_up_rows_equal_plans_at_that_take_up() {
         .records()
         .all(|r| r.unwrap()[col("take_up_pct")].is_empty()));
 }
+
+/// Last-mile prices are a scenario parameter (issue 13): a sweep over
+/// `last_mile_cost_scale` in two modes on the equator fixture re-prices the same designs;
+/// every row is the `fiberplan plan --last-mile-cost-scale` of the same scenario, field by
+/// field and in its last-mile cost, and results.csv carries the scale. Byte-identical at one
+/// and two threads. In connect-all mode the fibre plan does not move with the scale, so the
+/// difference of two rows' totals is exactly the difference of their last-mile costs.
+#[test]
+fn last_mile_cost_scale_rows_equal_plans_at_that_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = root().join("tests/fixtures/equator");
+    let file = dir.path().join("scale.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[inputs]\nvillages = {:?}\nbackbone = {:?}\ncosts = {:?}\n\n\
+             [scenario]\nmode = \"connect_all\"\n\n\
+             [grid]\nmode = [\"connect_all\", \"least_cost\"]\nlast_mile_cost_scale = [1.0, 2.0, 0.75]\n",
+            fx.join("villages.csv"),
+            fx.join("backbone.geojson"),
+            fx.join("costs.toml")
+        ),
+    )
+    .unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let f = file.to_str().unwrap();
+    sweep(f, &a, &["--threads", "1"]);
+    sweep(f, &b, &["--threads", "2"]);
+    assert_eq!(results(&a), results(&b));
+    let mut rdr = csv::Reader::from_path(a.join("results.csv")).unwrap();
+    let header = rdr.headers().unwrap().clone();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let scales: Vec<&str> = rows
+        .iter()
+        .map(|r| &r[col("last_mile_cost_scale")])
+        .collect();
+    assert_eq!(
+        scales,
+        ["1.0000", "2.0000", "0.7500", "1.0000", "2.0000", "0.7500"]
+    );
+    let mut last_mile = Vec::new();
+    for row in &rows {
+        let get = |n: &str| row[col(n)].to_string();
+        let out = dir.path().join(get("scenario_id"));
+        ok(&plan_equator(
+            &out,
+            &[
+                "--mode",
+                &get("mode").replace('_', "-"),
+                "--last-mile-cost-scale",
+                &get("last_mile_cost_scale"),
+            ],
+        ));
+        let s = json(&out.join("summary.json"));
+        for key in [
+            "households_fibre",
+            "villages_fibre",
+            "households_fwa",
+            "villages_fwa",
+            "households_satellite",
+            "villages_satellite",
+            "cost_total_kzt",
+        ] {
+            assert_eq!(
+                s[key].to_string(),
+                get(key),
+                "{}: {key}",
+                get("scenario_id")
+            );
+        }
+        last_mile.push(s["last_mile"]["cost_kzt"].as_i64().unwrap());
+    }
+    let cost = |r: &csv::StringRecord| r[col("cost_total_kzt")].parse::<i64>().unwrap();
+    assert!(last_mile[1] > last_mile[0] && last_mile[2] < last_mile[0]);
+    for k in [1, 2] {
+        assert_eq!(rows[k][col("new_fibre_km")], rows[0][col("new_fibre_km")]);
+        assert_eq!(
+            cost(&rows[k]) - cost(&rows[0]),
+            last_mile[k] - last_mile[0],
+            "connect-all row {k}"
+        );
+    }
+    // At the flat household price the scale plays no part: the column is empty and the
+    // sweep says the key has no effect.
+    let flat = dir.path().join("flat");
+    let o = run(&[
+        "sweep",
+        f,
+        "--no-last-mile",
+        "--out",
+        flat.to_str().unwrap(),
+    ]);
+    ok(&o);
+    assert!(
+        stderr(&o).contains("last_mile_cost_scale is set but has no effect"),
+        "{}",
+        stderr(&o)
+    );
+    let text = results(&flat);
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    assert!(rdr
+        .records()
+        .all(|r| r.unwrap()[col("last_mile_cost_scale")].is_empty()));
+}

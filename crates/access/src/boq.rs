@@ -693,6 +693,122 @@ mod tests {
         assert_eq!(b.splitters_label(), "3 x 1:64 + 1 x 1:16 + 2 x 1:4");
     }
 
+    /// A hand-checkable basis: every part at scale 1, 2 and 0.5 by hand.
+    fn basis() -> PriceBasis {
+        PriceBasis {
+            port_kzt: 150_001,
+            ports: 2,
+            site_kzt: 1_000_000,
+            splitters: vec![(7_500, 3), (25_001, 1)],
+            closure_kzt: 30_000,
+            closures: 4,
+            cable_base_per_km_kzt: 90_000,
+            cable_per_fibre_km_kzt: 1_500,
+            aerial_per_km_kzt: 60_001,
+            // 1.2345 km of cable, 12 fibres on all of it, 1 km aerial.
+            cable_dm: 12_345,
+            cable_fibre_dm: 12 * 12_345,
+            cable_aerial_dm: 10_000,
+            underground_per_km_kzt: 5_000_001,
+            underground_sections_dm: vec![3, 5],
+            new_poles_per_km_kzt: 1_200_000,
+            new_pole_sections_dm: vec![1_001],
+            drop_per_m_kzt: 31,
+            drop_dm: 805,
+            drop_install_kzt: 20_001,
+            drops: 5,
+            ont_kzt: 22_501,
+            onts: 6,
+            splice_kzt: 2_500,
+            splices: 20,
+        }
+    }
+
+    #[test]
+    fn scaled_prices_round_half_to_even_once_per_unit_price() {
+        let s = PriceScale::of(0.5);
+        assert_eq!(s, PriceScale(500_000));
+        // 7.5 -> 8, 6.5 -> 6, 2.5 -> 2, 3.5 -> 4: ties to the even tenge.
+        assert_eq!([15, 13, 5, 7].map(|p| s.unit(p).unwrap()), [8, 6, 2, 4]);
+        assert_eq!(PriceScale::of(1.15).unit(1_000_001), Some(1_150_001));
+        assert_eq!(PriceScale::ONE.unit(Kzt::MAX), Some(Kzt::MAX));
+        assert_eq!(PriceScale::of(2.0).unit(Kzt::MAX), None);
+    }
+
+    #[test]
+    fn a_basis_prices_to_hand_computed_figures_at_any_scale() {
+        let b = basis();
+        let at = |f: f64| b.price(PriceScale::of(f), "v").unwrap();
+        // Scale 1: olt 2 x 150,001 + 1,000,000; splitters 3 x 7,500 + 25,001; closures
+        // 4 x 30,000; cable (90,000 x 12,345 + 1,500 x 148,140 + 60,001 x 10,000) / 10^4
+        // = (1,111,050,000 + 222,210,000 + 600,010,000) / 10^4 = 193,327;
+        // civil 3 x 5,000,001 / 10^4 = 1,500 + 5 x 5,000,001 / 10^4 = 2,500 + 1,001 x
+        // 1,200,000 / 10^4 = 120,120; drops 805 x 31,000 / 10^4 = 2,495 + 5 x 20,001;
+        // ONTs 6 x 22,501; splices 20 x 2,500.
+        let one = at(1.0);
+        assert_eq!(
+            (
+                one.olt_kzt,
+                one.splitters_kzt,
+                one.closures_kzt,
+                one.cable_kzt,
+                one.civil_kzt,
+                one.drops_kzt,
+                one.onts_kzt,
+                one.splices_kzt
+            ),
+            (1_300_002, 47_501, 120_000, 193_327, 124_120, 102_500, 135_006, 50_000)
+        );
+        assert_eq!(one.total_kzt, 2_072_456);
+        // Scale 2 doubles every unit price exactly; the per-km parts are rounded down once
+        // on the doubled prices: cable 386,654 and civil 3,000 + 5,000 + 240,240 = 248,240
+        // (exactly twice), drops 805 x 62,000 / 10^4 = 4,991 + 5 x 40,002 = 205,001 (not
+        // twice 102,500: 2,495.5 was rounded down at scale 1, 4,991 is whole).
+        let two = at(2.0);
+        assert_eq!(
+            (two.olt_kzt, two.cable_kzt, two.civil_kzt, two.drops_kzt),
+            (2_600_004, 386_654, 248_240, 205_001)
+        );
+        assert_eq!(two.total_kzt, 4_144_913);
+        // Scale 0.5: 150,001 -> 75,000 (75,000.5 to even), 25,001 -> 12,500, 60,001 ->
+        // 30,000, 5,000,001 -> 2,500,000, 31 -> 16 (15.5 to even), 20,001 -> 10,000,
+        // 22,501 -> 11,250.
+        let half = at(0.5);
+        assert_eq!(
+            (
+                half.olt_kzt,
+                half.splitters_kzt,
+                half.closures_kzt,
+                half.cable_kzt,
+                half.civil_kzt,
+                half.drops_kzt,
+                half.onts_kzt,
+                half.splices_kzt
+            ),
+            (
+                2 * 75_000 + 500_000,
+                3 * 3_750 + 12_500,
+                60_000,
+                (45_000 * 12_345 + 750 * 148_140 + 30_000 * 10_000) / 10_000,
+                3 * 2_500_000 / 10_000 + 5 * 2_500_000 / 10_000 + 1_001 * 600_000 / 10_000,
+                805 * 16_000 / 10_000 + 5 * 10_000,
+                6 * 11_250,
+                20 * 1_250
+            )
+        );
+        // Beyond 64 bits: an error naming the village, never a wrapped figure.
+        let huge = PriceBasis {
+            onts: u64::MAX / 2,
+            ..basis()
+        };
+        assert_eq!(
+            huge.price(PriceScale::ONE, "v"),
+            Err(AccessError::Overflow {
+                village: "v".into()
+            })
+        );
+    }
+
     #[test]
     fn sums_of_bills_are_checked() {
         let mut a = Boq::default();
