@@ -36,7 +36,7 @@ fn height_function(x_km: f64, k: f64) -> f64 {
                 -117.0
             }
         } else {
-            2.5e-5 * x_km * x_km / k - 8.686 * w - 15.0
+            2.5e-5 * (x_km * x_km) / k - 8.686 * w - 15.0
         }
     } else {
         let mut r = 0.05751 * x_km - 4.343 * x_km.ln();
@@ -88,7 +88,7 @@ impl<'a> Diffraction<'a> {
         let d_ml = p.d_hzn_m[0] + p.d_hzn_m[1];
         let theta_nlos = d / self.a_e - self.theta_los;
         let d_nlos = d - d_ml;
-        let k = 0.0795775 * (p.f_mhz / 47.7) * theta_nlos * theta_nlos;
+        let k = 0.0795775 * (p.f_mhz / 47.7) * (theta_nlos * theta_nlos); // NTIA's grouping
         let v_1 = k * p.d_hzn_m[0] * d_nlos / (d_nlos + p.d_hzn_m[0]);
         let v_2 = k * p.d_hzn_m[1] * d_nlos / (d_nlos + p.d_hzn_m[1]);
         fresnel_integral(v_1) + fresnel_integral(v_2)
@@ -115,7 +115,7 @@ impl<'a> Diffraction<'a> {
         for i in 0..3 {
             let c_0 = ((4.0 / 3.0) * A_0_M / radius[i]).powf(THIRD);
             k[i] = 0.017778 * c_0 * f_mthird / self.abs_z_g;
-            x[i] = (1.607 - k[i]) * c_0 * c_0 * f_third * d_km[i];
+            x[i] = (1.607 - k[i]) * (c_0 * c_0) * f_third * d_km[i]; // NTIA's grouping
         }
         let x_0 = x[0] + x[1] + x[2];
         let g = 0.05751 * x_0 - 10.0 * x_0.log10();

@@ -20,7 +20,7 @@ fn h0_curve(j: usize, r: f64) -> f64 {
     const A: [f64; 5] = [25.0, 80.0, 177.0, 395.0, 705.0];
     const B: [f64; 5] = [24.0, 45.0, 68.0, 80.0, 105.0];
     let inv = 1.0 / r;
-    10.0 * (1.0 + A[j] * inv.powi(4) + B[j] * inv * inv).log10()
+    10.0 * (1.0 + A[j] * inv.powi(4) + B[j] * (inv * inv)).log10()
 }
 
 /// Frequency gain function H_0(r, eta_s) [TN101v1, 9.2], eta_s clamped to 1-5.
