@@ -272,7 +272,14 @@ pub(crate) fn multiplier_steps(g: &Graph, opts: &Options) -> u32 {
 }
 
 /// Drops pendant branches (a leaf and the zero-prize degree-2 path above it) while the
-/// prize stays at or above `quota`, best saved cost per prize lost first.
+/// prize stays at or above `quota`, best saved cost per prize lost first (ties: the leaf of
+/// the smallest node id).
+///
+/// Branches wait in a heap by that order; removing one changes only the branches that end
+/// where it ended (their walk may now pass through), so those are walked again and the
+/// rest keep their place: O((k + removals) log k) instead of a scan of every branch per
+/// removal. Trees with a leaf of no prize (the ratio order needs a prize lost) take the
+/// scan ([`trim_scan`]); both drop the same branches in the same order.
 pub(crate) fn trim_to_quota(
     g: &Graph,
     edges: &[EdgeId],
@@ -287,39 +294,242 @@ pub(crate) fn trim_to_quota(
     let k = adj.nodes.len();
     let mut deg: Vec<usize> = adj.nodes.iter().map(|&u| adj.degree(u)).collect();
     let mut removed = vec![false; edges.len()];
-    let mut prize: Cost = adj.nodes.iter().map(|&u| prizes[u as usize]).sum();
+    let prize: Cost = adj.nodes.iter().map(|&u| prizes[u as usize]).sum();
+    let is_leaf = |deg: &[usize], i: usize| deg[i] == 1 && adj.nodes[i] != root;
+    if (0..k).any(|i| is_leaf(&deg, i) && prizes[adj.nodes[i] as usize] <= 0) {
+        trim_scan(
+            g,
+            &adj,
+            edges,
+            &mut deg,
+            &mut removed,
+            prizes,
+            root,
+            quota,
+            prize,
+        );
+    } else {
+        trim_heap(
+            g,
+            &adj,
+            edges,
+            &mut deg,
+            &mut removed,
+            prizes,
+            root,
+            quota,
+            prize,
+        );
+    }
+    let mut out: Vec<EdgeId> = edges
+        .iter()
+        .zip(&removed)
+        .filter(|(_, &r)| !r)
+        .map(|(&e, _)| e)
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// The branch above leaf `i` (local index): the cost it saves, its edges (positions in the
+/// tree's edge list) and the local node it ends at.
+#[allow(clippy::too_many_arguments)]
+fn branch(
+    g: &Graph,
+    adj: &TreeAdj,
+    deg: &[usize],
+    removed: &[bool],
+    prizes: &[Cost],
+    root: NodeId,
+    i: usize,
+    path: &mut Vec<usize>,
+) -> (Cost, usize) {
+    path.clear();
+    let mut saved = 0;
+    let mut cur = i;
+    let mut prev_edge = usize::MAX;
     loop {
-        // best branch: (saved * lost_other > ...) compare saved/lost
+        let mut next = None;
+        for (pos, (v, e)) in adj.incident(adj.nodes[cur]) {
+            if !removed[pos] && pos != prev_edge {
+                next = Some((pos, v, e));
+                break;
+            }
+        }
+        let Some((pos, v, e)) = next else { break };
+        saved += g.weight(e);
+        path.push(pos);
+        prev_edge = pos;
+        let j = adj.local(v);
+        if deg[j] != 2 || prizes[v as usize] > 0 || v == root {
+            return (saved, j);
+        }
+        cur = j;
+    }
+    (saved, cur)
+}
+
+/// Removes a branch's edges.
+fn cut(
+    g: &Graph,
+    adj: &TreeAdj,
+    edges: &[EdgeId],
+    deg: &mut [usize],
+    removed: &mut [bool],
+    path: &[usize],
+) {
+    for &pos in path {
+        removed[pos] = true;
+        let (a, b, _) = g.edge(edges[pos]);
+        deg[adj.local(a)] -= 1;
+        deg[adj.local(b)] -= 1;
+    }
+}
+
+/// A branch waiting in the heap: greater is better (higher saved / lost, then the smaller
+/// leaf). `lost` > 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Branch {
+    saved: Cost,
+    lost: Cost,
+    leaf: usize,
+    version: u32,
+}
+
+impl Ord for Branch {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        ((self.saved as i128) * (o.lost as i128))
+            .cmp(&((o.saved as i128) * (self.lost as i128)))
+            .then(o.leaf.cmp(&self.leaf))
+            .then(self.version.cmp(&o.version))
+    }
+}
+
+impl PartialOrd for Branch {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+/// [`trim_to_quota`] by a heap of branches (every leaf has a prize).
+#[allow(clippy::too_many_arguments)]
+fn trim_heap(
+    g: &Graph,
+    adj: &TreeAdj,
+    edges: &[EdgeId],
+    deg: &mut [usize],
+    removed: &mut [bool],
+    prizes: &[Cost],
+    root: NodeId,
+    quota: Cost,
+    mut prize: Cost,
+) {
+    let k = adj.nodes.len();
+    let mut version = vec![0u32; k];
+    let mut top = vec![usize::MAX; k];
+    // Leaves by the node their branch ends at (stale entries skipped on use).
+    let mut ending: Vec<Vec<usize>> = vec![Vec::new(); k];
+    let mut heap = std::collections::BinaryHeap::new();
+    let mut path = Vec::new();
+    let push = |i: usize,
+                deg: &[usize],
+                removed: &[bool],
+                version: &mut [u32],
+                top: &mut [usize],
+                ending: &mut [Vec<usize>],
+                heap: &mut std::collections::BinaryHeap<Branch>,
+                path: &mut Vec<usize>| {
+        let (saved, t) = branch(g, adj, deg, removed, prizes, root, i, path);
+        version[i] += 1;
+        top[i] = t;
+        ending[t].push(i);
+        heap.push(Branch {
+            saved,
+            lost: prizes[adj.nodes[i] as usize],
+            leaf: i,
+            version: version[i],
+        });
+    };
+    for i in 0..k {
+        if deg[i] == 1 && adj.nodes[i] != root {
+            push(
+                i,
+                deg,
+                removed,
+                &mut version,
+                &mut top,
+                &mut ending,
+                &mut heap,
+                &mut path,
+            );
+        }
+    }
+    while let Some(b) = heap.pop() {
+        if b.version != version[b.leaf] || deg[b.leaf] != 1 {
+            continue;
+        }
+        // Prize only falls: a branch too dear for the quota now stays so.
+        if prize - b.lost < quota {
+            continue;
+        }
+        let (_, t) = branch(g, adj, deg, removed, prizes, root, b.leaf, &mut path);
+        prize -= b.lost;
+        cut(g, adj, edges, deg, removed, &path);
+        version[b.leaf] += 1;
+        // Branches that ended at t may now run through it; t may have become a leaf.
+        for i in std::mem::take(&mut ending[t]) {
+            if top[i] == t && deg[i] == 1 && i != b.leaf {
+                push(
+                    i,
+                    deg,
+                    removed,
+                    &mut version,
+                    &mut top,
+                    &mut ending,
+                    &mut heap,
+                    &mut path,
+                );
+            }
+        }
+        if deg[t] == 1 && adj.nodes[t] != root {
+            push(
+                t,
+                deg,
+                removed,
+                &mut version,
+                &mut top,
+                &mut ending,
+                &mut heap,
+                &mut path,
+            );
+        }
+    }
+}
+
+/// [`trim_to_quota`] by scanning every branch before each removal (any prizes).
+#[allow(clippy::too_many_arguments)]
+fn trim_scan(
+    g: &Graph,
+    adj: &TreeAdj,
+    edges: &[EdgeId],
+    deg: &mut [usize],
+    removed: &mut [bool],
+    prizes: &[Cost],
+    root: NodeId,
+    quota: Cost,
+    mut prize: Cost,
+) {
+    let k = adj.nodes.len();
+    let mut path = Vec::new();
+    loop {
         let mut best: Option<(Cost, Cost, Vec<usize>)> = None;
         for i in 0..k {
             let u = adj.nodes[i];
             if deg[i] != 1 || u == root {
                 continue;
             }
-            // walk up the branch
             let lost = prizes[u as usize];
-            let mut saved = 0;
-            let mut path = Vec::new();
-            let mut cur = i;
-            let mut prev_edge = usize::MAX;
-            loop {
-                let mut next = None;
-                for (pos, (v, e)) in adj.incident(adj.nodes[cur]) {
-                    if !removed[pos] && pos != prev_edge {
-                        next = Some((pos, v, e));
-                        break;
-                    }
-                }
-                let Some((pos, v, e)) = next else { break };
-                saved += g.weight(e);
-                path.push(pos);
-                prev_edge = pos;
-                let j = adj.local(v);
-                if deg[j] != 2 || prizes[v as usize] > 0 || v == root {
-                    break;
-                }
-                cur = j;
-            }
+            let (saved, _) = branch(g, adj, deg, removed, prizes, root, i, &mut path);
             if prize - lost < quota || path.is_empty() {
                 continue;
             }
@@ -330,24 +540,61 @@ pub(crate) fn trim_to_quota(
                 }
             };
             if better {
-                best = Some((saved, lost, path));
+                best = Some((saved, lost, path.clone()));
             }
         }
         let Some((_, lost, path)) = best else { break };
         prize -= lost;
-        for pos in path {
-            removed[pos] = true;
-            let (a, b, _) = g.edge(edges[pos]);
-            deg[adj.local(a)] -= 1;
-            deg[adj.local(b)] -= 1;
+        cut(g, adj, edges, deg, removed, &path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The heap drops exactly the branches the scan drops, on random trees with many
+        /// equal ratios and zero-prize chains.
+        #[test]
+        fn heap_trims_as_the_scan_does(
+            parents in prop::collection::vec((any::<u32>(), 0i64..6, 0i64..4), 1..45),
+            root_pick in any::<u32>(),
+            quota_pct in 0i64..=100,
+        ) {
+            let n = parents.len() + 1;
+            let edges: Vec<(NodeId, NodeId, Cost)> = parents
+                .iter()
+                .enumerate()
+                .map(|(i, &(p, w, _))| (p % (i as u32 + 1), i as u32 + 1, w))
+                .collect();
+            let g = Graph::from_edges(n, &edges);
+            let mut prizes: Vec<Cost> = std::iter::once(1)
+                .chain(parents.iter().map(|&(_, _, p)| p))
+                .collect();
+            let root = root_pick % n as u32;
+            // Every leaf gets a prize (the heap's domain).
+            let mut d = vec![0; n];
+            for &(a, b, _) in &edges {
+                d[a as usize] += 1;
+                d[b as usize] += 1;
+            }
+            for v in 0..n {
+                if d[v] == 1 && prizes[v] == 0 {
+                    prizes[v] = 1 + (v as Cost % 3);
+                }
+            }
+            let ids: Vec<EdgeId> = (0..edges.len() as EdgeId).collect();
+            let total: Cost = prizes.iter().sum();
+            let quota = total * quota_pct / 100;
+            let adj = TreeAdj::new(&g, &ids);
+            let deg0: Vec<usize> = adj.nodes.iter().map(|&u| adj.degree(u)).collect();
+            let (mut d1, mut d2) = (deg0.clone(), deg0);
+            let (mut r1, mut r2) = (vec![false; ids.len()], vec![false; ids.len()]);
+            trim_heap(&g, &adj, &ids, &mut d1, &mut r1, &prizes, root, quota, total);
+            trim_scan(&g, &adj, &ids, &mut d2, &mut r2, &prizes, root, quota, total);
+            prop_assert_eq!(r1, r2);
         }
     }
-    let mut out: Vec<EdgeId> = edges
-        .iter()
-        .zip(&removed)
-        .filter(|(_, &r)| !r)
-        .map(|(&e, _)| e)
-        .collect();
-    out.sort_unstable();
-    out
 }
