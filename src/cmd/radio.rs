@@ -332,37 +332,6 @@ const ITM_INTS: [&str; 5] = [
     "rx_siting_criteria",
 ];
 
-const P2P_COLUMNS: [&str; 12] = [
-    "h_tx__meter",
-    "h_rx__meter",
-    "epsilon",
-    "sigma",
-    "N_0",
-    "f__mhz",
-    "pol",
-    "climate",
-    "time",
-    "location",
-    "situation",
-    "mdvar",
-];
-
-/// ITM's parameters from a point-to-point row's values (in `P2P_COLUMNS` order).
-fn p2p_params(v: &[f64]) -> ItmParams {
-    ItmParams {
-        epsilon: v[2],
-        sigma: v[3],
-        n_0: v[4],
-        f_mhz: v[5],
-        pol: v[6] as i32,
-        climate: v[7] as i32,
-        time: v[8],
-        location: v[9],
-        situation: v[10],
-        mdvar: v[11] as i32,
-    }
-}
-
 /// A point-to-point case for `itm::p2p_pair`: a row's heights, its profile and parameters.
 fn pair_case<'a>(v: &[f64], p: &'a Pfl, params: &'a ItmParams) -> itm::P2pCase<'a> {
     itm::P2pCase {
@@ -374,8 +343,8 @@ fn pair_case<'a>(v: &[f64], p: &'a Pfl, params: &'a ItmParams) -> itm::P2pCase<'
     }
 }
 
-/// One point-to-point case: the row's values (in `P2P_COLUMNS` order) over the profile
-/// `line`, parsed into `pfl` (reused from row to row).
+/// One point-to-point case: the row's values (in `itm::cases::P2P_COLUMNS` order) over the
+/// profile `line`, parsed into `pfl` (reused from row to row).
 fn p2p_case(
     pfl: &mut Pfl,
     v: &[f64],
@@ -387,7 +356,7 @@ fn p2p_case(
         v[1],
         &pfl.elevations,
         pfl.interval_m,
-        &p2p_params(v),
+        &itm::cases::p2p_params(v),
     ))
 }
 
@@ -395,7 +364,7 @@ fn itm_p2p(args: ItmP2pArgs) -> anyhow::Result<ExitCode> {
     init_threads(args.threads)?;
     let table = Table::read(&args.cases)?;
     let spec = ItmCases {
-        columns: &P2P_COLUMNS,
+        columns: &itm::cases::P2P_COLUMNS,
         ints: &ITM_INTS,
         with_mode: true,
     };
@@ -499,7 +468,7 @@ fn p2p_streamed(rows: &ItmRows<'_>, path: &Path) -> Option<Vec<Vec<u8>>> {
                         let v1 = rows.values(r1, w1).ok()?;
                         parse_pfl_bytes(line(k), p0).ok()?;
                         parse_pfl_bytes(line(k + 1), p1).ok()?;
-                        let (q0, q1) = (p2p_params(v0), p2p_params(v1));
+                        let (q0, q1) = (itm::cases::p2p_params(v0), itm::cases::p2p_params(v1));
 
                         let [a0, a1] =
                             itm::p2p_pair(&pair_case(v0, p0, &q0), &pair_case(v1, p1, &q1));
@@ -528,61 +497,15 @@ fn p2p_streamed(rows: &ItmRows<'_>, path: &Path) -> Option<Vec<Vec<u8>>> {
     (next == cases.len()).then_some(bufs)
 }
 
-const AREA_COLUMNS: [&str; 16] = [
-    "h_tx__meter",
-    "h_rx__meter",
-    "delta_h__meter",
-    "mdvar",
-    "d__km",
-    "tx_siting_criteria",
-    "rx_siting_criteria",
-    "epsilon",
-    "sigma",
-    "N_0",
-    "f__mhz",
-    "pol",
-    "climate",
-    "time",
-    "location",
-    "situation",
-];
-
 fn itm_area(args: ItmAreaArgs) -> anyhow::Result<ExitCode> {
     init_threads(args.threads)?;
     let table = Table::read(&args.cases)?;
     let spec = ItmCases {
-        columns: &AREA_COLUMNS,
+        columns: &itm::cases::AREA_COLUMNS,
         ints: &ITM_INTS,
         with_mode: false,
     };
-    run_itm_cases(
-        &table,
-        spec,
-        || (),
-        |_, _, v| {
-            let params = ItmParams {
-                mdvar: v[3] as i32,
-                epsilon: v[7],
-                sigma: v[8],
-                n_0: v[9],
-                f_mhz: v[10],
-                pol: v[11] as i32,
-                climate: v[12] as i32,
-                time: v[13],
-                location: v[14],
-                situation: v[15],
-            };
-            Ok(itm::area(
-                v[0],
-                v[1],
-                v[5] as i32,
-                v[6] as i32,
-                v[4],
-                v[2],
-                &params,
-            ))
-        },
-    )
+    run_itm_cases(&table, spec, || (), |_, _, v| Ok(itm::cases::area_row(v)))
 }
 
 #[derive(clap::Args, Debug)]

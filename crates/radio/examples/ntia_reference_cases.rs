@@ -18,9 +18,8 @@
 #[path = "../tests/common/ntia_cases.rs"]
 mod ntia_cases;
 
-use ntia_cases::{
-    profile_line, read_tile, SplitMix, AREA_INPUTS, NTIA_OUTPUTS, P2P_INPUTS, SHAPES,
-};
+use fiberplan_radio::itm::cases::{AREA_COLUMNS, P2P_COLUMNS};
+use ntia_cases::{profile_line, read_tile, SplitMix, NTIA_OUTPUTS, SHAPES};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -188,8 +187,8 @@ fn gen(dir: &Path) {
     let dem = read_tile();
     let mut r = SplitMix(14);
     let (mut spec, mut cases, mut pfls) = (String::new(), String::new(), String::new());
-    writeln!(spec, "profile,{}", P2P_INPUTS.join(",")).unwrap();
-    writeln!(cases, "{}", P2P_INPUTS.join(",")).unwrap();
+    writeln!(spec, "profile,{}", P2P_COLUMNS.join(",")).unwrap();
+    writeln!(cases, "{}", P2P_COLUMNS.join(",")).unwrap();
     for i in 0..DEM_CASES + SYN_CASES {
         // DEM and synthetic rows alternate until the DEM ones run out.
         let p = if i % 2 == 0 && i / 2 < DEM_CASES {
@@ -205,7 +204,7 @@ fn gen(dir: &Path) {
             vec![height(&mut r), height(&mut r)]
         };
         v.extend(common(&mut r));
-        spoil(&mut r, &P2P_INPUTS, &mut v);
+        spoil(&mut r, &P2P_COLUMNS, &mut v);
         let line = profile_line(&p, &dem);
         writeln!(spec, "{p},{}", v.join(",")).unwrap();
         writeln!(cases, "{}", v.join(",")).unwrap();
@@ -216,7 +215,7 @@ fn gen(dir: &Path) {
     std::fs::write(dir.join("pfls.csv"), pfls).unwrap();
 
     let mut area = String::new();
-    writeln!(area, "{}", AREA_INPUTS.join(",")).unwrap();
+    writeln!(area, "{}", AREA_COLUMNS.join(",")).unwrap();
     for _ in 0..AREA_CASES {
         let c = common(&mut r);
         let delta_h = match r.range(0, 5) {
@@ -234,7 +233,7 @@ fn gen(dir: &Path) {
             r.range(0, 2).to_string(),
         ];
         v.extend(c[..9].iter().cloned());
-        spoil(&mut r, &AREA_INPUTS, &mut v);
+        spoil(&mut r, &AREA_COLUMNS, &mut v);
         writeln!(area, "{}", v.join(",")).unwrap();
     }
     std::fs::write(dir.join("area.csv"), area).unwrap();

@@ -11,8 +11,9 @@
 
 mod common;
 
-use common::ntia_cases::{area_params, p2p_params, profile, read_tile, NTIA_OUTPUTS};
-use fiberplan_radio::itm::{area, p2p, p2p_pair, ItmError, ItmResult, P2pCase};
+use common::ntia_cases::{profile, read_tile, NTIA_OUTPUTS};
+use fiberplan_radio::itm::cases::{area_row, p2p_params};
+use fiberplan_radio::itm::{p2p, p2p_pair, ItmError, ItmResult, P2pCase};
 use fiberplan_radio::pfl::Pfl;
 use std::path::Path;
 
@@ -230,15 +231,7 @@ fn area_agrees_with_ntia_on_two_thousand_cases() {
     let mut all = Agreement::default();
     for (i, row) in t.rows.iter().enumerate() {
         let v = nums(&row[..16]);
-        let ours = area(
-            v[0],
-            v[1],
-            v[5] as i32,
-            v[6] as i32,
-            v[4],
-            v[2],
-            &area_params(&v),
-        );
+        let ours = area_row(&v);
         all.add(i + 1, &ours, ntia(row));
     }
     all.report("area mode");

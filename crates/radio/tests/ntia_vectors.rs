@@ -2,7 +2,8 @@
 //! losses are rounded to 2 decimals and area losses to 1, so an exact port is within
 //! 0.005 dB and 0.05 dB of them.
 
-use fiberplan_radio::itm::{area, p2p, ItmParams};
+use fiberplan_radio::itm::cases::{area_row, p2p_params};
+use fiberplan_radio::itm::p2p;
 use fiberplan_radio::pfl::parse_pfl;
 
 fn data(name: &str) -> String {
@@ -28,18 +29,7 @@ fn p2p_matches_ntia_vectors() {
     assert_eq!(cases.len(), 5);
     for (i, c) in cases.iter().enumerate() {
         let pfl = parse_pfl(pfls[i]).unwrap();
-        let params = ItmParams {
-            epsilon: c[2],
-            sigma: c[3],
-            n_0: c[4],
-            f_mhz: c[5],
-            pol: c[6] as i32,
-            climate: c[7] as i32,
-            time: c[8],
-            location: c[9],
-            situation: c[10],
-            mdvar: c[11] as i32,
-        };
+        let params = p2p_params(c);
         let r = p2p(c[0], c[1], &pfl.elevations, pfl.interval_m, &params).unwrap();
         let published = c[12];
         assert!(
@@ -57,19 +47,7 @@ fn area_matches_ntia_vectors() {
     let cases = rows(&data("area.csv"));
     assert_eq!(cases.len(), 5);
     for (i, c) in cases.iter().enumerate() {
-        let params = ItmParams {
-            mdvar: c[3] as i32,
-            epsilon: c[7],
-            sigma: c[8],
-            n_0: c[9],
-            f_mhz: c[10],
-            pol: c[11] as i32,
-            climate: c[12] as i32,
-            time: c[13],
-            location: c[14],
-            situation: c[15],
-        };
-        let r = area(c[0], c[1], c[5] as i32, c[6] as i32, c[4], c[2], &params).unwrap();
+        let r = area_row(c).unwrap();
         let published = c[16];
         assert!(
             (r.a_db - published).abs() <= 0.05 + 1e-9,

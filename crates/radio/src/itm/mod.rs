@@ -20,6 +20,7 @@
 //! # let _ = (Climate::ContinentalTemperate, Polarization::Vertical);
 //! ```
 
+pub mod cases;
 mod complex;
 mod diffraction;
 mod line_of_sight;

@@ -15,7 +15,6 @@
 #![allow(dead_code)] // each user takes part of it
 
 use fiberplan_io::dem::Dem;
-use fiberplan_radio::itm::ItmParams;
 use fiberplan_radio::pfl::{format_pfl, parse_pfl, Pfl};
 use std::path::{Path, PathBuf};
 
@@ -154,74 +153,6 @@ pub fn profile(spec: &str, dem: &Dem) -> Pfl {
     parse_pfl(&profile_line(spec, dem)).unwrap_or_else(|e| panic!("profile {spec}: {e}"))
 }
 
-/// The p2p columns after the profile, in NTIA's `p2p.csv` order.
-pub const P2P_INPUTS: [&str; 12] = [
-    "h_tx__meter",
-    "h_rx__meter",
-    "epsilon",
-    "sigma",
-    "N_0",
-    "f__mhz",
-    "pol",
-    "climate",
-    "time",
-    "location",
-    "situation",
-    "mdvar",
-];
-
-/// The area columns, in NTIA's `area.csv` order.
-pub const AREA_INPUTS: [&str; 16] = [
-    "h_tx__meter",
-    "h_rx__meter",
-    "delta_h__meter",
-    "mdvar",
-    "d__km",
-    "tx_siting_criteria",
-    "rx_siting_criteria",
-    "epsilon",
-    "sigma",
-    "N_0",
-    "f__mhz",
-    "pol",
-    "climate",
-    "time",
-    "location",
-    "situation",
-];
-
 /// NTIA's results as its driver printed them: return code (0 success, 1 with warnings,
 /// 1000+ an error), loss, mode (p2p only; 0 when not computed), warning bits.
 pub const NTIA_OUTPUTS: [&str; 4] = ["ntia_rtn", "ntia_A__db", "ntia_mode", "ntia_warnings"];
-
-/// ITM's parameters from a p2p row's 12 inputs.
-pub fn p2p_params(v: &[f64]) -> ItmParams {
-    ItmParams {
-        epsilon: v[2],
-        sigma: v[3],
-        n_0: v[4],
-        f_mhz: v[5],
-        pol: v[6] as i32,
-        climate: v[7] as i32,
-        time: v[8],
-        location: v[9],
-        situation: v[10],
-        mdvar: v[11] as i32,
-    }
-}
-
-/// ITM's parameters from an area row's 16 inputs.
-pub fn area_params(v: &[f64]) -> ItmParams {
-    ItmParams {
-        mdvar: v[3] as i32,
-        epsilon: v[7],
-        sigma: v[8],
-        n_0: v[9],
-        f_mhz: v[10],
-        pol: v[11] as i32,
-        climate: v[12] as i32,
-        time: v[13],
-        location: v[14],
-        situation: v[15],
-    }
-}
