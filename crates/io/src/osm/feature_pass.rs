@@ -3,9 +3,11 @@
 //!
 //! The format is told by the first bytes as in `read_osm`: PBF through the osmpbf crate,
 //! XML and `.osm.gz` streamed with quick-xml. Node positions are rounded to the PBF's
-//! 1e-7 degrees in both, so a `.pbf` and its `.osm` twin give the same features.
+//! 1e-7 degrees in both, so a `.pbf` and its `.osm` twin give the same features. A node
+//! without a position inside WGS84's range is an error, as in the corridor pass: this pass
+//! may be the only reader of its file (`--existing masts.osm.pbf`).
 
-use crate::InputError;
+use crate::{InputError, Where};
 use fiberplan_model::LonLat;
 use std::io::{BufRead, Read};
 use std::path::Path;
@@ -72,6 +74,19 @@ pub(super) fn read_features<T: FeatureTags>(path: &Path) -> Result<Pass<T>, Inpu
     Ok(c)
 }
 
+/// A node position inside WGS84's lon/lat range.
+fn in_range(p: LonLat) -> bool {
+    (-180.0..=180.0).contains(&p[0]) && (-90.0..=90.0).contains(&p[1])
+}
+
+fn bad_node(path: &Path, id: i64) -> InputError {
+    InputError::new(
+        path,
+        Where::Osm { kind: "node", id },
+        "missing or out-of-range lat/lon",
+    )
+}
+
 fn pbf<T: FeatureTags>(path: &Path) -> Result<Pass<T>, InputError> {
     use osmpbf::{Element, ElementReader};
     let reader = ElementReader::from_path(path)
@@ -81,6 +96,7 @@ fn pbf<T: FeatureTags>(path: &Path) -> Result<Pass<T>, InputError> {
         node_hits: Vec::new(),
         way_hits: Vec::new(),
     };
+    let mut bad: Option<i64> = None;
     let tags_of = |it: &mut dyn Iterator<Item = (&str, &str)>| {
         let mut t = T::default();
         for (k, v) in it {
@@ -92,6 +108,9 @@ fn pbf<T: FeatureTags>(path: &Path) -> Result<Pass<T>, InputError> {
         .for_each(|el| match el {
             Element::Node(nd) => {
                 let p = [nd.lon(), nd.lat()];
+                if !in_range(p) {
+                    bad.get_or_insert(nd.id());
+                }
                 c.nodes.push((nd.id(), p));
                 let t = tags_of(&mut nd.tags());
                 if t.wanted() {
@@ -100,6 +119,9 @@ fn pbf<T: FeatureTags>(path: &Path) -> Result<Pass<T>, InputError> {
             }
             Element::DenseNode(nd) => {
                 let p = [nd.lon(), nd.lat()];
+                if !in_range(p) {
+                    bad.get_or_insert(nd.id());
+                }
                 c.nodes.push((nd.id(), p));
                 let t = tags_of(&mut nd.tags());
                 if t.wanted() {
@@ -115,7 +137,10 @@ fn pbf<T: FeatureTags>(path: &Path) -> Result<Pass<T>, InputError> {
             Element::Relation(_) => {}
         })
         .map_err(|e| InputError::file(path, format!("corrupt or truncated OSM PBF: {e}")))?;
-    Ok(c)
+    match bad {
+        Some(id) => Err(bad_node(path, id)),
+        None => Ok(c),
+    }
 }
 
 fn xml<T: FeatureTags, R: BufRead>(path: &Path, input: R) -> Result<Pass<T>, InputError> {
@@ -182,8 +207,8 @@ fn xml<T: FeatureTags, R: BufRead>(path: &Path, input: R) -> Result<Pass<T>, Inp
                     }
                     if kind == 1 {
                         match (num(b"lon"), num(b"lat")) {
-                            (Some(lon), Some(lat)) => pos = [lon, lat],
-                            _ => kind = 3,
+                            (Some(lon), Some(lat)) if in_range([lon, lat]) => pos = [lon, lat],
+                            _ => return Err(bad_node(path, id)),
                         }
                     }
                     if empty {
