@@ -10,7 +10,7 @@ use crate::problem::{
 };
 use crate::quota_bound::quota_lower_bound;
 use crate::reduce::{reduce, Reduction};
-use crate::tree::{mst_and_prune, tree_cost, tree_nodes, TreeAdj};
+use crate::tree::{kept_sorted, mst_and_prune, tree_cost, tree_nodes, TreeAdj};
 
 /// The least edge cost tree containing the root whose nodes' prizes (the root's own
 /// included) add up to at least `quota`. When the reachable prize falls short of the
@@ -321,14 +321,7 @@ pub(crate) fn trim_to_quota(
             prize,
         );
     }
-    let mut out: Vec<EdgeId> = edges
-        .iter()
-        .zip(&removed)
-        .filter(|(_, &r)| !r)
-        .map(|(&e, _)| e)
-        .collect();
-    out.sort_unstable();
-    out
+    kept_sorted(edges, &removed)
 }
 
 /// The branch above leaf `i` (local index): the cost it saves, its edges (positions in the

@@ -148,9 +148,14 @@ pub fn prune_leaves(g: &Graph, edges: &[EdgeId], keep: &[bool]) -> Vec<EdgeId> {
             }
         }
     }
+    kept_sorted(edges, &removed)
+}
+
+/// The edges of `edges` not marked in `removed` (same positions), sorted by id.
+pub(crate) fn kept_sorted(edges: &[EdgeId], removed: &[bool]) -> Vec<EdgeId> {
     let mut out: Vec<EdgeId> = edges
         .iter()
-        .zip(&removed)
+        .zip(removed)
         .filter(|(_, &r)| !r)
         .map(|(&e, _)| e)
         .collect();
