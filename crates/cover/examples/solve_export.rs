@@ -50,6 +50,13 @@ fn main() -> ExitCode {
             "lagrangian_bnb_max_candidates" => o.lagrangian_bnb_max_candidates = n as usize,
             "lagrangian_bnb_iterations" => o.lagrangian_bnb_iterations = n as u32,
             "lagrangian_bnb_work" => o.lagrangian_bnb_work = n,
+            "lns_passes" => o.lns_passes = n as usize,
+            "lns_region_sites" => o.lns_region_sites = n as usize,
+            "lns_pool" => o.lns_pool = n as usize,
+            "lns_batch" => o.lns_batch = n as usize,
+            "lns_node_limit" => o.lns_node_limit = n,
+            "lns_work" => o.lns_work = n,
+            "lns_bnb_nodes" => o.lns_bnb_nodes = n,
             _ => {
                 eprintln!("solve_export: unknown option {k:?}");
                 return ExitCode::from(2);
@@ -101,7 +108,7 @@ fn main() -> ExitCode {
     };
     println!(
         "candidates {} elements {} target {} cost {} sites {} bound {} gap {:.2} % greedy {} \
-         proven {} root_bound {} bnb_nodes {} lagrangian_bnb_nodes {} window_moves {} {:.2} s",
+         proven {} root_bound {} bnb_nodes {} lagrangian_bnb_nodes {} window_moves {} lns_regions {} lns_moves {} {:.2} s",
         inst.costs.len(),
         inst.weights.len(),
         target,
@@ -115,6 +122,8 @@ fn main() -> ExitCode {
         sol.stats.bnb_nodes,
         sol.stats.lagrangian_bnb_nodes,
         sol.stats.window_moves,
+        sol.stats.lns_regions,
+        sol.stats.lns_moves,
         secs
     );
     ExitCode::SUCCESS

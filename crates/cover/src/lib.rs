@@ -70,6 +70,7 @@ pub mod export;
 pub mod greedy;
 pub mod instance;
 pub mod lagrangian;
+pub mod lns;
 pub mod local_search;
 mod state;
 
@@ -132,6 +133,23 @@ pub struct Options {
     /// elements of the node's reduced instance) x (iterations + 1). The default is a few
     /// seconds of a release build.
     pub lagrangian_bnb_work: u64,
+    /// Passes of the regional large-neighbourhood search ([`lns`]) over the chosen sites
+    /// (0: none). It runs after the window search while the gap is open.
+    pub lns_passes: usize,
+    /// Chosen sites dropped and re-solved together in each region.
+    pub lns_region_sites: usize,
+    /// At most this many candidates in a region's sub-instance.
+    pub lns_pool: usize,
+    /// Regions computed together against one snapshot (in parallel) and then applied in
+    /// order; the result does not depend on the thread count.
+    pub lns_batch: usize,
+    /// Node limit of each region's depth-first branch and bound.
+    pub lns_node_limit: u64,
+    /// Work limit of each region's depth-first branch and bound (as
+    /// [`Options::exact_work`]).
+    pub lns_work: u64,
+    /// Node limit of each region's best-first Lagrangian branch and bound.
+    pub lns_bnb_nodes: u64,
 }
 
 impl Default for Options {
@@ -154,6 +172,46 @@ impl Default for Options {
             lagrangian_bnb_max_candidates: 1_000,
             lagrangian_bnb_iterations: 60,
             lagrangian_bnb_work: 200_000_000,
+            lns_passes: 3,
+            lns_region_sites: 8,
+            lns_pool: 200,
+            lns_batch: 8,
+            lns_node_limit: 20_000,
+            lns_work: 100_000_000,
+            lns_bnb_nodes: 100,
+        }
+    }
+}
+
+impl Options {
+    /// Every search off (no Lagrangian, no local, window or regional search, no branch and
+    /// bound): the base of the sub-solves' options.
+    fn none() -> Options {
+        Options {
+            local_search: false,
+            lagrangian_iterations: 0,
+            heuristic_every: 0,
+            local_search_passes: 0,
+            local_search_starts: 1,
+            exact_node_limit: 0,
+            exact_max_candidates: 0,
+            exact_work: 0,
+            window_search: false,
+            window_pool: 0,
+            window_passes: 0,
+            window_depth: 0,
+            window_node_limit: 0,
+            lagrangian_bnb_nodes: 0,
+            lagrangian_bnb_max_candidates: 0,
+            lagrangian_bnb_iterations: 0,
+            lagrangian_bnb_work: 0,
+            lns_passes: 0,
+            lns_region_sites: 0,
+            lns_pool: 0,
+            lns_batch: 1,
+            lns_node_limit: 0,
+            lns_work: 0,
+            lns_bnb_nodes: 0,
         }
     }
 }
@@ -201,6 +259,10 @@ pub struct Stats {
     pub bnb_nodes: u64,
     /// Best-first Lagrangian branch and bound nodes evaluated.
     pub lagrangian_bnb_nodes: u64,
+    /// Regions re-solved by the regional search.
+    pub lns_regions: u64,
+    /// Improving regional moves applied.
+    pub lns_moves: u64,
 }
 
 impl Solution {
@@ -401,6 +463,7 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
                 lagrangian_bnb_max_candidates: 0,
                 lagrangian_bnb_iterations: 0,
                 lagrangian_bnb_work: 0,
+                ..Options::none()
             },
         };
         let mut st = CoverState::with(&r, &best);
@@ -408,6 +471,40 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
         if opts.local_search && stats.window_moves > 0 {
             stats.local_search_moves += local_search::improve(&mut st, opts.local_search_passes);
         }
+        if st.cost < best_cost {
+            best_cost = st.cost;
+            best = st.chosen_list();
+        }
+    }
+
+    // Regional large-neighbourhood search from the best cover.
+    if opts.lns_passes > 0 && lower_bound < best_cost {
+        let pool = opts.lns_pool.max(2);
+        let lopts = lns::LnsOptions {
+            region_sites: opts.lns_region_sites.max(1),
+            pool,
+            passes: opts.lns_passes,
+            batch: opts.lns_batch.max(1),
+            sub: Options {
+                local_search: true,
+                lagrangian_iterations: 200,
+                heuristic_every: 10,
+                local_search_passes: 5,
+                local_search_starts: 2,
+                exact_node_limit: opts.lns_node_limit,
+                exact_max_candidates: pool,
+                exact_work: opts.lns_work,
+                lagrangian_bnb_nodes: opts.lns_bnb_nodes,
+                lagrangian_bnb_max_candidates: pool,
+                lagrangian_bnb_iterations: 40,
+                lagrangian_bnb_work: opts.lns_work,
+                ..Options::none()
+            },
+        };
+        let mut st = CoverState::with(&r, &best);
+        let l = lns::lns(&mut st, &lopts);
+        stats.lns_regions = l.regions;
+        stats.lns_moves = l.moves;
         if st.cost < best_cost {
             best_cost = st.cost;
             best = st.chosen_list();

@@ -348,3 +348,109 @@ proptest! {
         prop_assert!(sol.lower_bound <= opt && opt <= sol.cost);
     }
 }
+
+/// Every search but the regional one off, so that what it does is seen alone.
+fn lns_only(passes: usize, region_sites: usize, pool: usize) -> Options {
+    Options {
+        local_search: false,
+        lagrangian_iterations: 0,
+        window_search: false,
+        exact_node_limit: 0,
+        lagrangian_bnb_nodes: 0,
+        lns_passes: passes,
+        lns_region_sites: region_sites,
+        lns_pool: pool,
+        lns_batch: 2,
+        ..Options::default()
+    }
+}
+
+/// The greedy trap again, with the regional search the only improvement: the three blocks
+/// greedy takes (300) are one region (each shares elements with the rows, which link them),
+/// and its exact re-solve gives the two rows (202) in one move.
+#[test]
+fn regional_search_escapes_the_greedy_trap() {
+    let inst = Instance {
+        costs: vec![101, 101, 100, 100, 100],
+        weights: vec![1; 16],
+        sets: vec![
+            (0..8).collect(),
+            (8..16).collect(),
+            vec![0, 8],
+            vec![1, 2, 9, 10],
+            vec![3, 4, 5, 6, 7, 11, 12, 13, 14, 15],
+        ],
+        target: 16,
+    };
+    let without = solve(&inst, &lns_only(0, 3, 10)).unwrap();
+    assert_eq!((without.cost, without.chosen.clone()), (300, vec![2, 3, 4]));
+    let sol = solve(&inst, &lns_only(2, 3, 10)).unwrap();
+    assert_eq!(sol.chosen, vec![0, 1]);
+    assert_eq!(sol.cost, 202);
+    assert_eq!(sol.covered_weight, 16);
+    // Pass 1: seeds b1 and b2 (one batch of 2, one snapshot) both find the move, b2's is
+    // stale once b1's is in; b3 is gone. Pass 2: the two rows, no move. 4 regions, 1 move.
+    assert_eq!((sol.stats.lns_regions, sol.stats.lns_moves), (4, 1));
+    // A region of one site cannot trade three blocks for two rows: no move.
+    let sol = solve(&inst, &lns_only(2, 1, 10)).unwrap();
+    assert_eq!((sol.cost, sol.stats.lns_moves), (300, 0));
+}
+
+/// Road-like random instances large enough for regions to matter (sets are intervals).
+fn arb_interval_instance() -> impl Strategy<Value = Instance> {
+    (4usize..=30, 10usize..=80, any::<u64>(), 300u64..=1000).prop_map(|(n, m, seed, pm)| {
+        let mut rng = common::Rng(seed);
+        let mut costs = Vec::new();
+        let mut sets = Vec::new();
+        for _ in 0..n {
+            let a = rng.range(0, m as u64 - 1) as u32;
+            let len = rng.range(1, 12) as u32;
+            sets.push((a..(a + len).min(m as u32)).collect());
+            costs.push(if rng.range(0, 9) == 0 {
+                0
+            } else {
+                rng.range(5, 12) * 10
+            });
+        }
+        let weights = (0..m).map(|_| rng.range(1, 9)).collect();
+        common::with_share(
+            Instance {
+                costs,
+                weights,
+                sets,
+                target: 0,
+            },
+            pm,
+        )
+    })
+}
+
+proptest! {
+    /// The regional search never worsens the cover it starts from (the same run without
+    /// it) and keeps the target; small random instances are also checked against the
+    /// brute-force optimum.
+    #[test]
+    fn regional_search_never_worsens(inst in arb_interval_instance(), k in 1usize..=4, pool in 2usize..=12) {
+        let before = solve(&inst, &lns_only(0, k, pool)).unwrap();
+        let after = solve(&inst, &lns_only(3, k, pool)).unwrap();
+        check_solution(&inst, &after);
+        prop_assert!(after.cost <= before.cost, "{} > {}", after.cost, before.cost);
+        if inst.costs.len() <= 16 {
+            prop_assert!(after.cost >= brute_force(&inst));
+        }
+    }
+
+    /// Byte-identical solutions at one and at two threads (batches do not depend on the
+    /// thread count).
+    #[test]
+    fn regional_search_is_thread_count_independent(inst in arb_interval_instance(), k in 1usize..=4) {
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| solve(&inst, &lns_only(3, k, 8)).unwrap())
+        };
+        prop_assert_eq!(run(1), run(2));
+    }
+}
