@@ -290,6 +290,12 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    // The rooted view and the solver's caches are not needed to write: a country's graph
+    // is hundreds of MiB in them, freed before the outputs are built (issue 19).
+    let stp = args.export_stp.as_ref().map(|_| {
+        fiberplan_io::stp::write_stp(&planner.view().instance, "fiberplan planning graph: root = node 1 (points of presence contracted), TP = households, weights = corridor cost in KZT")
+    });
+    drop(planner);
     let (villages, backbone, regions, graph) = (
         &inputs.villages,
         &inputs.backbone,
@@ -381,8 +387,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     fiberplan_report::formats::write_formats(&ctx, f, lang, &mut out, "")
         .and_then(|()| fiberplan_report::formats::write_district_formats(&ctx, f, lang, &mut out))
         .context("cannot write the --format files")?;
-    if let Some(p) = &args.export_stp {
-        let body = fiberplan_io::stp::write_stp(&planner.view().instance, "fiberplan planning graph: root = node 1 (points of presence contracted), TP = households, weights = corridor cost in KZT");
+    if let (Some(p), Some(body)) = (&args.export_stp, stp) {
         // Part of the commit: staged now, in place with the folder (inside it when under --out).
         out.write_file(p, body.as_bytes()).map_err(out_fault)?;
     }

@@ -428,6 +428,15 @@ struct Merged {
     names: Vec<String>,
 }
 
+/// What the corridors still take from a way once its pieces are cut and costed: its points,
+/// id and names. The rest of the `OsmWay` (1.5 M of them in a country) is freed first.
+struct WayRest {
+    coords: Vec<LonLat>,
+    id: i64,
+    name: String,
+    reference: String,
+}
+
 /// What a piece's corridor takes from its way.
 struct WayLook {
     kind: CorridorKind,
@@ -444,7 +453,7 @@ impl Piece {
         }
     }
 
-    fn lists(&self, w: &OsmWay) -> (Vec<i64>, Vec<String>) {
+    fn lists(&self, w: &WayRest) -> (Vec<i64>, Vec<String>) {
         match &self.merged {
             Some(m) => (m.osm_ways.clone(), m.names.clone()),
             None => (vec![w.id], way_names(w)),
@@ -454,7 +463,7 @@ impl Piece {
 
 /// A way's names as a corridor lists them: `name`, then `ref`, the empty ones left out.
 /// Made with exactly the room it needs (a collected filter takes room for four).
-fn way_names(w: &OsmWay) -> Vec<String> {
+fn way_names(w: &WayRest) -> Vec<String> {
     let names = [&w.name, &w.reference];
     let mut out = Vec::with_capacity(names.iter().filter(|s| !s.is_empty()).count());
     out.extend(
@@ -475,7 +484,7 @@ fn reverse_runs(runs: &mut [[u32; 3]]) {
 }
 
 /// The points of `runs`, in order.
-fn run_points(ways: &[OsmWay], runs: &[[u32; 3]]) -> Vec<LonLat> {
+fn run_points(ways: &[WayRest], runs: &[[u32; 3]]) -> Vec<LonLat> {
     let n: usize = runs.iter().map(|r| r[1].abs_diff(r[2]) as usize + 1).sum();
     let mut out = Vec::with_capacity(n);
     for &[w, from, to] in runs {
@@ -653,6 +662,16 @@ fn split_and_contract(
             st.km += p.length_m / 1000.0;
         }
     }
+    let mut ways: Vec<WayRest> = ways
+        .into_iter()
+        .map(|w| WayRest {
+            coords: w.coords,
+            id: w.id,
+            name: w.name,
+            reference: w.reference,
+        })
+        .collect();
+    ways.shrink_to_fit();
     let (pieces, nodes, osm_id) = contract_chains(&ways, &look, pieces, nodes, osm_id);
     // The corridors, made once, in piece order, a chunk at a time; a way's points (and
     // strings) are freed once the last corridor running along it is made, so that the
@@ -677,12 +696,9 @@ fn split_and_contract(
     // Names interned: one string each in `g.name_table`.
     let mut name_index: std::collections::HashMap<Arc<str>, u32> = Default::default();
     let mut name_ids: Vec<u32> = Vec::new();
-    let mut rest = pieces.into_iter();
-    loop {
-        let chunk: Vec<Piece> = rest.by_ref().take(1 << 14).collect();
-        if chunk.is_empty() {
-            break;
-        }
+    // In chunks, each freed once its corridors are made: the one buffer of a country's
+    // pieces (about 200 MiB) would otherwise be held whole to the end.
+    for chunk in into_chunks(pieces, 1 << 14) {
         let made: Vec<Corridor> = chunk
             .par_iter()
             .map(|p| {
@@ -746,7 +762,7 @@ fn split_and_contract(
                 if runs_left[w as usize] == 0 {
                     let w = &mut ways[w as usize];
                     w.coords = Vec::new();
-                    (w.class, w.name, w.reference) = Default::default();
+                    (w.name, w.reference) = Default::default();
                 }
             }
         }
@@ -757,11 +773,25 @@ fn split_and_contract(
     (g, osm_id, crossings)
 }
 
+/// `v` cut into consecutive chunks of `n` items (the last one shorter), in order. The chunks
+/// are cut from the end and `v` gives its room back as it goes, so that `v` and its chunks
+/// are never held whole at once.
+fn into_chunks<T>(mut v: Vec<T>, n: usize) -> Vec<Vec<T>> {
+    let n = n.max(1);
+    let mut out = Vec::with_capacity(v.len().div_ceil(n));
+    while !v.is_empty() {
+        out.push(v.split_off((v.len() - 1) / n * n));
+        v.shrink_to_fit();
+    }
+    out.reverse();
+    out
+}
+
 /// Step 3: contract degree-2 nodes between pieces of the same kind, class and surface.
 /// Removes the contracted nodes and renumbers the rest in their order; returns the pieces
 /// left, the nodes and their OSM ids.
 fn contract_chains(
-    ways: &[OsmWay],
+    ways: &[WayRest],
     look: &[WayLook],
     mut pieces: Vec<Piece>,
     nodes: Vec<LonLat>,
@@ -930,6 +960,17 @@ mod tests {
     use crate::geodesy::{distance_m, length_m};
     use fiberplan_model::RoadClassCost;
     use proptest::prelude::*;
+
+    #[test]
+    fn chunks_keep_order_and_sizes() {
+        assert!(into_chunks(Vec::<u8>::new(), 3).is_empty());
+        let v: Vec<u32> = (0..10).collect();
+        let c = into_chunks(v.clone(), 4);
+        assert_eq!(c, vec![vec![0, 1, 2, 3], vec![4, 5, 6, 7], vec![8, 9]]);
+        assert_eq!(into_chunks(v.clone(), 5).len(), 2);
+        assert_eq!(into_chunks(v.clone(), 1).len(), 10);
+        assert_eq!(into_chunks(v.clone(), 64), vec![v]);
+    }
 
     fn costs() -> CorridorCosts {
         CorridorCosts {

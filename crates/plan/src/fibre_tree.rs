@@ -85,7 +85,7 @@ fn node_prizes(req: &PlanRequest, f: impl Fn(usize) -> Cost) -> Vec<Cost> {
 pub(crate) fn fibre_tree(p: &Prepared) -> FibreTree {
     let req = p.req;
     let inst = &req.view.instance;
-    let (econ, vc, reach) = (&p.econ, &p.vc, &p.reach);
+    let (econ, vc) = (&p.econ, &p.vc);
     // The existing network can serve FWA from the start.
     let near_existing = Nearby::new(fibre_points(req, &[], &[]));
 
@@ -130,11 +130,10 @@ pub(crate) fn fibre_tree(p: &Prepared) -> FibreTree {
             Objective::Quota { target_households } => {
                 solve_quota(inst, target_households as Cost, &req.solver)
             }
-            Objective::ConnectAll => {
-                let mut sub = inst.clone();
-                sub.terminals.retain(|&t| reach[t as usize]);
-                solve_steiner(&sub, &req.solver)
-            }
+            // The solver leaves out the terminals the root cannot reach (listed in
+            // `Solution::unreachable`, which nothing here reads) and solves over the rest:
+            // the same tree as on an instance without them, and no copy of a country's graph.
+            Objective::ConnectAll => solve_steiner(inst, &req.solver),
             Objective::Budget { budget_kzt } => solve_fibre_budget(req, econ, vc, budget_kzt),
             Objective::Coverage { coverage_share } => {
                 solve_coverage(req, econ, &near_existing, coverage_share)
@@ -442,4 +441,47 @@ fn reachable_from_root(inst: &Instance) -> Vec<bool> {
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use fiberplan_steiner::{solve_steiner, Graph, Instance, Options};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Connect-all solves the whole rooted instance, unreachable terminals and all: the
+        /// same tree as the copy without them that it used to build (issue 19).
+        #[test]
+        fn connect_all_needs_no_copy_without_unreachable_terminals(
+            n in 4usize..24,
+            raw in prop::collection::vec((0u32..24, 0u32..24, 1i64..50), 1..60),
+            terms in prop::collection::vec(1u32..24, 1..8),
+            seed in 0u64..4,
+        ) {
+            let edges: Vec<_> = raw
+                .iter()
+                .map(|&(u, v, w)| (u % n as u32, v % n as u32, w))
+                .collect();
+            let mut terminals: Vec<u32> = terms.iter().map(|t| t % n as u32).filter(|&t| t != 0).collect();
+            terminals.sort_unstable();
+            terminals.dedup();
+            let inst = Instance {
+                graph: Graph::from_edges(n, &edges),
+                terminals,
+                root: Some(0),
+                prizes: Vec::new(),
+            };
+            let reach = super::reachable_from_root(&inst);
+            let mut sub = inst.clone();
+            sub.terminals.retain(|&t| reach[t as usize]);
+            let opts = Options { seed, ..Options::default() };
+            let (a, b) = (solve_steiner(&inst, &opts), solve_steiner(&sub, &opts));
+            prop_assert_eq!(&a.edges, &b.edges);
+            prop_assert_eq!(&a.nodes, &b.nodes);
+            prop_assert_eq!((a.cost, a.lower_bound, &a.solver), (b.cost, b.lower_bound, &b.solver));
+            let left_out: Vec<u32> = inst.terminals.iter().copied().filter(|&t| !reach[t as usize]).collect();
+            prop_assert_eq!(a.unreachable, left_out);
+        }
+    }
 }
