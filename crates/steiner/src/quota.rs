@@ -8,7 +8,7 @@ use crate::problem::{
     make_solution, reachable_split, with_threads, Deadline, Instance, Objective, Options,
     ReducedSize, Solution,
 };
-use crate::quota_bound::quota_lower_bound;
+use crate::quota_bound::{quota_lower_bound, BoundWork};
 use crate::reduce::{reduce, Reduction};
 use crate::tree::{kept_sorted, mst_and_prune, tree_cost, tree_nodes, TreeAdj};
 
@@ -228,16 +228,11 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
     }
     let bound = (opts.lower_bound && !deadline.expired()).then(|| {
         let known = (tree_cost(g, &best), prize_of(&best));
-        let work = QUOTA_BOUND_WORK_PER_EFFORT * opts.effort as u64;
-        quota_lower_bound(
-            g,
-            &prizes,
-            root,
-            quota,
-            known,
-            QUOTA_BOUND_EVALUATIONS,
-            work,
-        )
+        let work = BoundWork {
+            ascent: QUOTA_BOUND_WORK_PER_EFFORT * opts.effort as u64,
+            rounds: QUOTA_BOUND_ROUNDS,
+        };
+        quota_lower_bound(g, &prizes, root, quota, known, work)
     });
     let mut sol = make_solution(inst, best, Some(root), Objective::Cost, &name);
     sol.lower_bound = bound.map(|b| b.min(sol.cost));
@@ -255,9 +250,10 @@ pub(crate) fn large_graph(g: &Graph, opts: &Options) -> bool {
     g.num_edges() > opts.effort as usize * LARGE_PRIZE_EDGES_PER_EFFORT
 }
 
-/// Ascents of the Lagrangian quota bound, and scanned arcs of each per unit of effort.
-const QUOTA_BOUND_EVALUATIONS: usize = 6;
+/// The Lagrangian quota bound: scanned arcs of each ascent per unit of effort, and the
+/// trisection rounds of its multiplier search.
 const QUOTA_BOUND_WORK_PER_EFFORT: u64 = 3_000_000;
+const QUOTA_BOUND_ROUNDS: u32 = 3;
 
 /// Edges per unit of effort above which a prize graph counts as large.
 const LARGE_PRIZE_EDGES_PER_EFFORT: usize = 25_000;

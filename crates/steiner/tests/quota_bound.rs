@@ -1,0 +1,108 @@
+//! The Lagrangian quota bound (`quota_bound`) against the exact oracle on many small
+//! random graphs (never above the optimum, whatever multiplier scale it is given), by hand
+//! on a star, and the same at any thread count.
+
+use fiberplan_steiner::exact::{brute_force, Problem};
+use fiberplan_steiner::quota_bound::{quota_lower_bound, BoundWork};
+use fiberplan_steiner::{solve_quota, Cost, Graph, Instance, Options};
+use proptest::prelude::*;
+
+mod common;
+use common::arb_instance;
+
+const DEFAULT: BoundWork = BoundWork {
+    ascent: 12_000_000,
+    rounds: 3,
+};
+
+/// Root 0; leaves 1, 2, 3 behind edges of 2, 4, 5 with prizes 3, 8, 4 (P = 15); quota 12.
+/// The optimum is {2, 3} at 9. The ascent is exact on a star, so the Lagrangian value is
+/// `min(2, 3l) + min(4, 8l) + min(5, 4l) - 3l`: 4 + 4l up to l = 2/3, then 6 + l up to
+/// l = 5/4, then 11 - 3l; its maximum 7.25 at l = 5/4 (a duality gap of 1.75). In integers
+/// (prizes rounded down, `3l` up) the bound is 7 for l in [5/4, 4/3] and 6 at the
+/// bracket's two points l = 3/4 and 3/2 (the known tree's cost per prize, and twice it).
+fn star() -> Instance {
+    Instance {
+        graph: Graph::from_edges(4, &[(0, 1, 2), (0, 2, 4), (0, 3, 5)]),
+        terminals: vec![],
+        root: Some(0),
+        prizes: vec![0, 3, 8, 4],
+    }
+}
+
+#[test]
+fn bound_by_hand_on_a_star() {
+    let inst = star();
+    let bound = |rounds| {
+        let work = BoundWork { rounds, ..DEFAULT };
+        quota_lower_bound(&inst.graph, &inst.prizes, 0, 12, (9, 12), work)
+    };
+    assert_eq!(bound(0), 6);
+    // Trisection on the joined prize: l = 0.945 and 1.19 join 8 and 11 (below the quota),
+    // then l = 1.286 reaches 7.
+    assert_eq!(bound(3), 7);
+    let sol = solve_quota(&inst, 12, &Options::default());
+    assert_eq!((sol.cost, sol.prize, sol.lower_bound), (9, 12, Some(7)));
+    assert!(!sol.optimal);
+}
+
+#[test]
+fn quota_out_of_reach_bounds_the_tree_of_everything_reachable() {
+    // Node 3 is cut off: the quota 15 cannot be met; the tree of 1 and 2 (cost 6, prize
+    // 11) is the answer, and the bound is for prize 11 (slack 4, node 3's prize): the
+    // value `min(2, 3l) + min(4, 8l) + 4l - 4l` is 6 from l = 2/3 on, but in integers the
+    // prize 4l is rounded down and the slack 4l up, one apart unless 4l is whole. For the
+    // quota 15 itself (slack 0) the value would grow with l without end.
+    let inst = Instance {
+        graph: Graph::from_edges(4, &[(0, 1, 2), (0, 2, 4)]),
+        terminals: vec![],
+        root: Some(0),
+        prizes: vec![0, 3, 8, 4],
+    };
+    let sol = solve_quota(&inst, 15, &Options::default());
+    assert_eq!((sol.cost, sol.prize), (6, 11));
+    assert_eq!(sol.lower_bound, Some(5));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Certified: below the optimum for the solver's own tree as the multiplier's scale and
+    /// for arbitrary scales, with the full search and with a tiny ascent budget.
+    #[test]
+    fn bound_never_exceeds_the_optimum(
+        inst in arb_instance(10),
+        frac in 0u32..=100,
+        scale in (1 as Cost..1000, 1 as Cost..100),
+        ascent in prop_oneof![Just(u64::MAX), 1u64..40],
+    ) {
+        let mut inst = inst;
+        let root = inst.terminals[0];
+        inst.root = Some(root);
+        let reach = solve_quota(&inst, Cost::MAX, &Options::default()).prize;
+        let quota = reach * frac as Cost / 100;
+        let Some(opt) = brute_force(&inst, Problem::Quota(quota)) else {
+            return Ok(());
+        };
+        let sol = solve_quota(&inst, quota, &Options::default());
+        prop_assert!(sol.lower_bound.is_some_and(|b| b <= opt), "{:?} > {opt}", sol.lower_bound);
+        let prizes = inst.prize_vec();
+        let work = BoundWork { ascent, rounds: 6 };
+        for known in [(sol.cost.max(1), sol.prize.max(1)), scale] {
+            let lb = quota_lower_bound(&inst.graph, &prizes, root, quota, known, work);
+            prop_assert!(lb <= opt, "bound {lb} > optimum {opt} with scale {known:?}");
+            prop_assert!(lb >= 0);
+        }
+    }
+
+    /// Two threads evaluate the multiplier's pairs in parallel; one evaluates them in turn.
+    #[test]
+    fn same_bound_at_any_thread_count(inst in arb_instance(14), frac in 0u32..=100) {
+        let mut inst = inst;
+        inst.root = Some(inst.terminals[0]);
+        let quota = inst.total_prize() * frac as Cost / 100;
+        let a = solve_quota(&inst, quota, &Options { threads: Some(1), ..Options::default() });
+        let b = solve_quota(&inst, quota, &Options { threads: Some(2), ..Options::default() });
+        prop_assert_eq!(a, b);
+    }
+}
