@@ -57,6 +57,7 @@ fn main() -> ExitCode {
             "lns_node_limit" => o.lns_node_limit = n,
             "lns_work" => o.lns_work = n,
             "lns_bnb_nodes" => o.lns_bnb_nodes = n,
+            "lns_min_gap_ppm" => o.lns_min_gap_ppm = n,
             _ => {
                 eprintln!("solve_export: unknown option {k:?}");
                 return ExitCode::from(2);
