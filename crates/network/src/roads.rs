@@ -558,7 +558,6 @@ fn split_and_contract(
     }
     drop(uses);
     let mut charged = vec![false; ids.len()];
-    let mut rate: Vec<Kzt> = Vec::new();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut crossings = 0usize;
     // Distinct classes, one shared string each, numbered in order of first use.
@@ -580,11 +579,30 @@ fn split_and_contract(
         })
         .collect();
     drop(class_ids);
+    // What the cutting reads of a way besides its points: its rate and flags. The rest of
+    // the `OsmWay`s (136-byte records and their class strings, about 250 MiB in a country)
+    // is freed before the pieces are cut.
+    let per_km: Vec<Kzt> = ways.iter().map(|w| way_per_km(w, costs)).collect();
+    let flags: Vec<(bool, bool)> = ways.iter().map(|w| (w.bridge, w.tunnel)).collect();
+    for (w, l) in ways.iter().zip(&look) {
+        stats
+            .by_class
+            .entry((l.kind, w.class.clone()))
+            .or_default()
+            .ways += 1;
+    }
+    let mut ways: Vec<WayRest> = ways
+        .into_iter()
+        .map(|w| WayRest {
+            coords: w.coords,
+            id: w.id,
+            name: w.name,
+            reference: w.reference,
+        })
+        .collect();
+    ways.shrink_to_fit();
     for (wn, (w, wi)) in ways.iter().zip(&way_idx).enumerate() {
-        let kind = look[wn].kind;
-        let st = stats.by_class.entry((kind, w.class.clone())).or_default();
-        st.ways += 1;
-        let per_km = way_per_km(w, costs);
+        let (bridge, tunnel) = flags[wn];
         let mut start = 0usize;
         let mut k = 1usize;
         while k < wi.len() {
@@ -618,12 +636,12 @@ fn split_and_contract(
                 // Lengths and costs are filled in below, in parallel.
                 length_m: 0.0,
                 cost_kzt: 0,
-                bridges: w.bridge as u32,
-                tunnels: w.tunnel as u32,
+                bridges: bridge as u32,
+                tunnels: tunnel as u32,
                 railway_crossings: 0,
                 merged: None,
             };
-            if w.kind == OsmWayKind::Road {
+            if look[wn].kind == CorridorKind::Road {
                 for i in [wi[start], wi[end]] {
                     if kinds[i as usize] == 3 && !charged[i as usize] {
                         charged[i as usize] = true;
@@ -635,43 +653,35 @@ fn split_and_contract(
             nodes[p.a as usize] = w.coords[start];
             nodes[p.b as usize] = w.coords[end];
             pieces.push(p);
-            rate.push(per_km);
             start = end;
             k = end + 1;
         }
     }
-    drop((way_idx, ids, kinds, node_of, charged));
+    drop((way_idx, ids, kinds, node_of, charged, flags));
     // Geodesic lengths (the costly part), order kept.
     let crossing_kzt = costs.railway_crossing_kzt;
-    pieces
-        .par_iter_mut()
-        .zip(rate.par_iter())
-        .for_each(|(p, per_km)| {
-            let c = &ways[p.way as usize].coords;
-            p.length_m = polyline_length_m(&c[p.from as usize..=p.to as usize]);
-            p.cost_kzt = (p.length_m * *per_km as f64 / 1000.0).round() as Kzt
-                + p.railway_crossings as Kzt * crossing_kzt;
-        });
-    drop(rate);
+    pieces.par_iter_mut().for_each(|p| {
+        let c = &ways[p.way as usize].coords;
+        p.length_m = polyline_length_m(&c[p.from as usize..=p.to as usize]);
+        p.cost_kzt = (p.length_m * per_km[p.way as usize] as f64 / 1000.0).round() as Kzt
+            + p.railway_crossings as Kzt * crossing_kzt;
+    });
+    drop(per_km);
+    // Kilometres by kind and class, summed in piece order as before (each class's sum
+    // starts from 0, so the same figures to the bit).
+    let mut km: BTreeMap<(CorridorKind, u32), f64> = BTreeMap::new();
     for p in &pieces {
-        let w = &ways[p.way as usize];
+        let l = &look[p.way as usize];
+        *km.entry((l.kind, l.class)).or_default() += p.length_m / 1000.0;
+    }
+    for ((kind, class), km) in km {
         if let Some(st) = stats
             .by_class
-            .get_mut(&(look[p.way as usize].kind, w.class.clone()))
+            .get_mut(&(kind, classes[class as usize].to_string()))
         {
-            st.km += p.length_m / 1000.0;
+            st.km += km;
         }
     }
-    let mut ways: Vec<WayRest> = ways
-        .into_iter()
-        .map(|w| WayRest {
-            coords: w.coords,
-            id: w.id,
-            name: w.name,
-            reference: w.reference,
-        })
-        .collect();
-    ways.shrink_to_fit();
     let (pieces, nodes, osm_id) = contract_chains(&ways, &look, pieces, nodes, osm_id);
     // The corridors, made once, in piece order, a chunk at a time; a way's points (and
     // strings) are freed once the last corridor running along it is made, so that the
