@@ -649,4 +649,31 @@ fn hostile_names_in_every_input_stay_inside_out_and_escaped() {
             assert!(!markup.contains(bad), "{k} holds {bad:?} as markup");
         }
     }
+    // No CSV cell is a spreadsheet formula: text that starts with = + - @ (or a tab or
+    // carriage return) is written after an apostrophe; numbers stay numbers.
+    let mut formulas_defused = 0;
+    let outputs = snap
+        .iter()
+        .filter(|(k, _)| k.starts_with("a/b/c/") && k.ends_with(".csv"));
+    for (k, body) in outputs {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body.as_slice());
+        for rec in r.records() {
+            for cell in rec.unwrap().iter() {
+                let cell = cell.trim_start_matches('\u{feff}');
+                let first = cell.chars().next();
+                let formula = matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r'))
+                    && cell.parse::<f64>().is_err();
+                assert!(!formula, "{k}: the cell {cell:?} would run as a formula");
+                if cell == "'=HYPERLINK(\"http://x\")" {
+                    formulas_defused += 1;
+                }
+            }
+        }
+    }
+    // The village named by the formula is in the national and the district villages.csv of
+    // `plan` and of each of the sweep's two plans.
+    assert!(formulas_defused >= 2, "{formulas_defused}");
 }

@@ -434,3 +434,67 @@ fn every_imputed_figure_carries_its_estimate_mark(out: &Path) {
     let map = std::fs::read_to_string(out.join("plan.html")).unwrap();
     assert_eq!(map.matches("\"est\":true").count(), imputed.len());
 }
+
+/// Villages named like formulas reach LibreOffice Calc as text. Calc opens the plan's
+/// `villages.csv` and holds no formula in it, while the input file, whose names are the same
+/// bare text, opens with them computed: the check itself can fail.
+#[test]
+fn names_that_look_like_formulas_open_as_text_in_libreoffice() {
+    let Some(soffice) = soffice() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let villages = dir.path().join("formulas.csv");
+    std::fs::write(
+        &villages,
+        "id,name,lon,lat,households\nA,=1+2,0.01,0,100\nB,@SUM(4;5),0.02,0,50\nC,+6*7,0.01,0.01,10\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let fixture = root().join("tests/fixtures/equator");
+    let s = |p: &Path| p.display().to_string();
+    ok(&run(&[
+        "plan",
+        "--villages",
+        &s(&villages),
+        "--backbone",
+        &s(&fixture.join("backbone.geojson")),
+        "--costs",
+        &s(&fixture.join("costs.toml")),
+        "--out",
+        &s(&out),
+        "--no-last-mile",
+    ]));
+    let work = dir.path().join("lo");
+    let opened = |csv: &Path| -> String {
+        std::fs::create_dir_all(&work).unwrap();
+        let profile = format!("file://{}", work.join("profile").display());
+        let o = std::process::Command::new(&soffice)
+            .arg(format!("-env:UserInstallation={profile}"))
+            .args([
+                "--headless",
+                "--infilter=CSV:44,34,76,1",
+                "--convert-to",
+                "fods",
+            ])
+            .arg(csv)
+            .arg("--outdir")
+            .arg(&work)
+            .output()
+            .expect("run soffice");
+        assert!(o.status.success(), "soffice: {}", stderr(&o));
+        let stem = csv.file_stem().unwrap().to_str().unwrap();
+        std::fs::read_to_string(work.join(format!("{stem}.fods"))).unwrap()
+    };
+    let input = opened(&villages);
+    assert!(
+        input.contains("table:formula=\"of:=1+2\""),
+        "control: {input}"
+    );
+    let output = opened(&out.join("villages.csv"));
+    assert!(!output.contains("table:formula"), "{output}");
+    for name in ["=1+2", "@SUM(4;5)", "+6*7"] {
+        assert!(
+            output.contains(&format!("<text:p>&apos;{name}</text:p>")),
+            "{name} is not text in {output}"
+        );
+    }
+}

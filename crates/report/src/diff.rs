@@ -10,6 +10,7 @@
 
 use crate::plan_out::ATTRIBUTION;
 use crate::plan_schema::{PlanCollection, PlanGeometry};
+use crate::spreadsheet_safe::SafeCsv;
 use fiberplan_network::geodesy::distance_m;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -344,7 +345,7 @@ impl PlanDiff {
 
     /// `diff.csv`: one row per changed village and stretch.
     pub fn csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = SafeCsv::new();
         w.write_record([
             "kind",
             "change",
@@ -360,8 +361,7 @@ impl PlanDiff {
             "length_km",
             "drawn_length_km",
             "district_kato",
-        ])
-        .expect("in-memory CSV");
+        ]);
         let opt = |p: Option<i64>| p.map(|p| p.to_string()).unwrap_or_default();
         for v in &self.villages {
             w.write_record([
@@ -379,8 +379,7 @@ impl PlanDiff {
                 String::new(),
                 String::new(),
                 v.district_kato.clone().unwrap_or_default(),
-            ])
-            .expect("in-memory CSV");
+            ]);
         }
         for s in &self.stretches {
             w.write_record([
@@ -398,10 +397,9 @@ impl PlanDiff {
                 format!("{}", r3(s.costed_length_m / 1000.0)),
                 format!("{}", r3(s.length_m / 1000.0)),
                 String::new(),
-            ])
-            .expect("in-memory CSV");
+            ]);
         }
-        String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8")
+        w.into_string()
     }
 
     /// `summary.json`: counts and kilometres per change, households and village cost deltas;

@@ -12,6 +12,7 @@ use crate::i18n::Lang;
 use crate::office;
 use crate::plan_out::{r3, PlanContext, ATTRIBUTION};
 use crate::report_html;
+use crate::spreadsheet_safe::{restore, SafeCsv};
 use fiberplan_model::{District, Kzt, LonLat};
 use fiberplan_plan::Technology;
 use serde_json::{json, Map, Value};
@@ -217,26 +218,28 @@ pub fn district_packages<E>(
     if add_phase {
         header.push_field("phase");
     }
-    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("own CSV")).collect();
+    // Cells as they were before `SafeCsv` defused them: the package writer defuses again.
+    let rows: Vec<csv::StringRecord> = rdr
+        .records()
+        .map(|r| r.expect("own CSV").iter().map(restore).collect())
+        .collect();
 
-    let mut index = csv::Writer::from_writer(Vec::new());
-    index
-        .write_record([
-            "folder",
-            "district_kato",
-            "district_en",
-            "district_kk",
-            "district_ru",
-            "oblast_en",
-            "villages_connected",
-            "households_connected",
-            "new_fibre_km",
-            "route_sections",
-            "cost_corridor_kzt",
-            "cost_villages_kzt",
-            "cost_total_kzt",
-        ])
-        .expect("in-memory CSV");
+    let mut index = SafeCsv::new();
+    index.write_record([
+        "folder",
+        "district_kato",
+        "district_en",
+        "district_kk",
+        "district_ru",
+        "oblast_en",
+        "villages_connected",
+        "households_connected",
+        "new_fibre_km",
+        "route_sections",
+        "cost_corridor_kzt",
+        "cost_villages_kzt",
+        "cost_total_kzt",
+    ]);
     for w in &works {
         let d = w.district.map(|i| &ctx.districts[i]);
         let folder = format!("districts/{}", folder_name(d));
@@ -310,8 +313,8 @@ pub fn district_packages<E>(
         emit(format!("{folder}/plan.geojson"), body.into_bytes())?;
 
         // villages.csv
-        let mut cw = csv::Writer::from_writer(Vec::new());
-        cw.write_record(&header).expect("in-memory CSV");
+        let mut cw = SafeCsv::new();
+        cw.write_record(&header);
         for &i in &w.villages {
             let mut row = rows[i].clone();
             if add_phase {
@@ -319,10 +322,9 @@ pub fn district_packages<E>(
                     &crate::plan_schema::phase_value(ctx.plan.villages[i].phase).to_string(),
                 );
             }
-            cw.write_record(&row).expect("in-memory CSV");
+            cw.write_record(&row);
         }
-        let villages_csv =
-            String::from_utf8(cw.into_inner().expect("in-memory CSV")).expect("UTF-8");
+        let villages_csv = cw.into_string();
 
         // routes.csv, the bill of quantities and the workbook
         let routes_csv = pieces_csv(ctx, w);
@@ -373,37 +375,32 @@ pub fn district_packages<E>(
         )?;
 
         let ds = |f: fn(&District) -> &String| d.map(|d| f(d).clone()).unwrap_or_default();
-        index
-            .write_record([
-                folder_name(d),
-                ds(|d| &d.kato),
-                ds(|d| &d.name_en),
-                ds(|d| &d.name_kk),
-                ds(|d| &d.name_ru),
-                ds(|d| &d.oblast_en),
-                t.villages_connected.to_string(),
-                t.households_connected.to_string(),
-                format!("{}", r3(t.new_fibre_km)),
-                t.route_sections.to_string(),
-                t.cost_corridor_kzt.to_string(),
-                t.cost_villages_kzt.to_string(),
-                t.cost_total_kzt.to_string(),
-            ])
-            .expect("in-memory CSV");
+        index.write_record([
+            folder_name(d),
+            ds(|d| &d.kato),
+            ds(|d| &d.name_en),
+            ds(|d| &d.name_kk),
+            ds(|d| &d.name_ru),
+            ds(|d| &d.oblast_en),
+            t.villages_connected.to_string(),
+            t.households_connected.to_string(),
+            format!("{}", r3(t.new_fibre_km)),
+            t.route_sections.to_string(),
+            t.cost_corridor_kzt.to_string(),
+            t.cost_villages_kzt.to_string(),
+            t.cost_total_kzt.to_string(),
+        ]);
     }
     emit(
         "districts/index.csv".to_string(),
-        office::with_bom(
-            &String::from_utf8(index.into_inner().expect("in-memory CSV")).expect("UTF-8"),
-        )
-        .into_bytes(),
+        office::with_bom(&index.into_string()).into_bytes(),
     )
 }
 
 /// A district's `routes.csv`: one row per route stretch inside it (a route crossing the
 /// boundary has a part in each district; the parts' costs add up to the route's).
 fn pieces_csv(ctx: &PlanContext, w: &DistrictWork) -> String {
-    let mut cw = csv::Writer::from_writer(Vec::new());
+    let mut cw = SafeCsv::new();
     cw.write_record([
         "id",
         "part",
@@ -413,8 +410,7 @@ fn pieces_csv(ctx: &PlanContext, w: &DistrictWork) -> String {
         "year",
         "route_length_km",
         "route_cost_kzt",
-    ])
-    .expect("in-memory CSV");
+    ]);
     for p in &w.pieces {
         let r = &ctx.plan.routes[p.route];
         cw.write_record([
@@ -426,10 +422,9 @@ fn pieces_csv(ctx: &PlanContext, w: &DistrictWork) -> String {
             crate::plan_schema::phase_value(r.phase).to_string(),
             format!("{}", r3(r.costed_length_m / 1000.0)),
             r.cost_kzt.to_string(),
-        ])
-        .expect("in-memory CSV");
+        ]);
     }
-    String::from_utf8(cw.into_inner().expect("in-memory CSV")).expect("UTF-8")
+    cw.into_string()
 }
 
 /// A district's bill of quantities, as the plan's ([`office::Boq`]).

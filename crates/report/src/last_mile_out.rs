@@ -7,6 +7,7 @@
 
 use crate::atomic::AtomicDir;
 use crate::plan_out::ATTRIBUTION;
+use crate::spreadsheet_safe::{restore, SafeCsv};
 use fiberplan_access::boq::BoqOverflow;
 use fiberplan_access::design::SplitterOut;
 use fiberplan_access::{Boq, CableType, VillageDesign};
@@ -262,10 +263,11 @@ pub fn with_village_columns(villages_csv: &str, designs: &[Option<&VillageDesign
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(villages_csv.as_bytes());
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = SafeCsv::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.expect("our own CSV");
-        let mut row: Vec<String> = rec.iter().map(str::to_string).collect();
+        // Undo the defusing of the first write: `w` defuses again.
+        let mut row: Vec<String> = rec.iter().map(|f| restore(f).to_string()).collect();
         if i == 0 {
             row.extend(VILLAGE_COLUMNS.iter().map(|s| s.to_string()));
         } else {
@@ -274,9 +276,9 @@ pub fn with_village_columns(villages_csv: &str, designs: &[Option<&VillageDesign
                 None => row.extend(std::iter::repeat_n(String::new(), VILLAGE_COLUMNS.len())),
             }
         }
-        w.write_record(&row).expect("in-memory CSV");
+        w.write_record(&row);
     }
-    String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8 in, UTF-8 out")
+    w.into_string()
 }
 
 /// `summary.json` with the `last_mile` object added (after the existing members).
@@ -430,8 +432,8 @@ pub fn boq_csv(
     lm: &PlanLastMile,
     which: &[usize],
 ) -> Result<String, BoqOverflow> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(BOQ_COLUMNS).expect("in-memory CSV");
+    let mut w = SafeCsv::new();
+    w.write_record(BOQ_COLUMNS);
     for &i in which {
         let Some(d) = lm.designs.get(i).and_then(Option::as_ref) else {
             continue;
@@ -444,13 +446,11 @@ pub fn boq_csv(
             d.olt.class.as_str(),
             &d.split.label(),
             &d.boq,
-        ))
-        .expect("in-memory CSV");
+        ));
     }
     let t = lm.total(which.iter().copied())?;
-    w.write_record(boq_row("TOTAL", "", "", "", "", &t))
-        .expect("in-memory CSV");
-    Ok(String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8 in, UTF-8 out"))
+    w.write_record(boq_row("TOTAL", "", "", "", "", &t));
+    Ok(w.into_string())
 }
 
 /// The last mile's files of the district packages: `districts/<folder>/last_mile_boq.csv`

@@ -22,6 +22,7 @@ mod plan_out;
 pub mod plan_schema;
 pub mod radio_map;
 pub mod report_html;
+pub mod spreadsheet_safe;
 pub mod sweep_store;
 mod write_plan;
 

@@ -9,6 +9,7 @@
 use crate::clip::corridor_type;
 use crate::plan_out::{r3, PlanContext};
 use crate::plan_schema::phase_value;
+use crate::spreadsheet_safe::SafeCsv;
 use fiberplan_model::{District, Kzt};
 use fiberplan_plan::Technology;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
@@ -76,6 +77,8 @@ pub fn workbook(sheets: &[Sheet], notes: &[String]) -> Result<Vec<u8>, XlsxError
             let row = u32::try_from(r)
                 .map_err(|_| XlsxError::ParameterError(format!("{}: too many rows", s.name)))?;
             for (c, field) in rec.iter().enumerate() {
+                // Text cells of a workbook are never formulas: show the text as it was.
+                let field = crate::spreadsheet_safe::restore(field);
                 let col = u16::try_from(c).map_err(|_| {
                     XlsxError::ParameterError(format!("{}: too many columns", s.name))
                 })?;
@@ -432,7 +435,7 @@ impl PlanContext<'_> {
     /// year and the district of its midpoint.
     pub fn routes_csv(&self) -> String {
         let served = self.served_beyond();
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = SafeCsv::new();
         w.write_record([
             "id",
             "end_village_id",
@@ -448,8 +451,7 @@ impl PlanContext<'_> {
             "district_kk",
             "district_en",
             "oblast_en",
-        ])
-        .expect("in-memory CSV");
+        ]);
         for (i, r) in self.plan.routes.iter().enumerate() {
             let d = r.district.and_then(|d| self.districts.get(d));
             let ds = |f: fn(&District) -> &String| d.map(|d| f(d).clone()).unwrap_or_default();
@@ -470,10 +472,9 @@ impl PlanContext<'_> {
                 ds(|d| &d.name_kk),
                 ds(|d| &d.name_en),
                 ds(|d| &d.oblast_en),
-            ])
-            .expect("in-memory CSV");
+            ]);
         }
-        String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8 in, UTF-8 out")
+        w.into_string()
     }
 
     /// For each route: the fibre villages and households that its fibre reaches, counting
@@ -545,7 +546,7 @@ impl PlanContext<'_> {
 
     /// The totals tables as CSV: by district (with its codes and names) and by oblast.
     pub fn totals_csvs(&self, t: &Totals) -> (String, String) {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = SafeCsv::new();
         let mut header = vec![
             "district_kato",
             "district_ru",
@@ -554,7 +555,7 @@ impl PlanContext<'_> {
             "oblast_en",
         ];
         header.extend(AreaTotals::HEADER);
-        w.write_record(&header).expect("in-memory CSV");
+        w.write_record(&header);
         for (d, a) in &t.by_district {
             let d = d.map(|d| &self.districts[d]);
             let ds = |f: fn(&District) -> &String| d.map(|d| f(d).clone()).unwrap_or_default();
@@ -566,19 +567,19 @@ impl PlanContext<'_> {
                 ds(|d| &d.oblast_en),
             ];
             row.extend(a.fields());
-            w.write_record(&row).expect("in-memory CSV");
+            w.write_record(&row);
         }
-        let districts = String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8");
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let districts = w.into_string();
+        let mut w = SafeCsv::new();
         let mut header = vec!["oblast_en"];
         header.extend(AreaTotals::HEADER);
-        w.write_record(&header).expect("in-memory CSV");
+        w.write_record(&header);
         for (o, a) in &t.by_oblast {
             let mut row = vec![o.clone().unwrap_or_default()];
             row.extend(a.fields());
-            w.write_record(&row).expect("in-memory CSV");
+            w.write_record(&row);
         }
-        let oblasts = String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8");
+        let oblasts = w.into_string();
         (districts, oblasts)
     }
 
@@ -632,18 +633,16 @@ impl PlanContext<'_> {
 /// A bill of quantities as CSV (`item,unit,quantity,cost_kzt`): fibre by corridor type,
 /// the corridors' total and crossings, the rows the caller adds, then the total. The plan
 /// and each district package write theirs through it.
-pub(crate) struct Boq(csv::Writer<Vec<u8>>);
+pub(crate) struct Boq(SafeCsv);
 
 impl Boq {
     /// Start with one row of fibre kilometres per corridor type.
     pub(crate) fn new(km_by_type: &BTreeMap<String, f64>) -> Self {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(["item", "unit", "quantity", "cost_kzt"])
-            .expect("in-memory CSV");
+        let mut w = SafeCsv::new();
+        w.write_record(["item", "unit", "quantity", "cost_kzt"]);
         for (kind, km) in km_by_type {
             let q = format!("{}", r3(*km));
-            w.write_record([&format!("fibre along {kind}"), "km", &q, ""])
-                .expect("in-memory CSV");
+            w.write_record([&format!("fibre along {kind}"), "km", &q, ""]);
         }
         Boq(w)
     }
@@ -652,15 +651,13 @@ impl Boq {
     pub(crate) fn corridors(&mut self, km: f64, cost: Kzt, [bridges, tunnels, rail]: [u64; 3]) {
         let q = format!("{}", r3(km));
         let w = &mut self.0;
-        w.write_record(["fibre corridors, all", "km", &q, &cost.to_string()])
-            .expect("in-memory CSV");
+        w.write_record(["fibre corridors, all", "km", &q, &cost.to_string()]);
         for (item, n) in [
             ("bridge crossings", bridges),
             ("tunnels", tunnels),
             ("railway crossings", rail),
         ] {
-            w.write_record([item, "count", &n.to_string(), ""])
-                .expect("in-memory CSV");
+            w.write_record([item, "count", &n.to_string(), ""]);
         }
     }
 
@@ -674,16 +671,14 @@ impl Boq {
     ) {
         let cost = cost.map(|c| c.to_string()).unwrap_or_default();
         self.0
-            .write_record([item, unit, &quantity.to_string(), &cost])
-            .expect("in-memory CSV");
+            .write_record([item, unit, &quantity.to_string(), &cost]);
     }
 
     /// The total row, and the CSV text.
     pub(crate) fn finish(mut self, total: Kzt) -> String {
         self.0
-            .write_record(["total", "KZT", "", &total.to_string()])
-            .expect("in-memory CSV");
-        String::from_utf8(self.0.into_inner().expect("in-memory CSV")).expect("UTF-8")
+            .write_record(["total", "KZT", "", &total.to_string()]);
+        self.0.into_string()
     }
 }
 

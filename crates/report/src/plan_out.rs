@@ -5,6 +5,7 @@ use crate::plan_schema::{
     phase_value, DistrictProps, PlanCollection, PlanFeature, PlanGeometry, PlanProps, PopProps,
     RouteProps, VillageProps,
 };
+use crate::spreadsheet_safe::SafeCsv;
 use fiberplan_model::{Backbone, District, LonLat, Village};
 use fiberplan_network::PlanningGraph;
 use fiberplan_plan::Plan;
@@ -315,7 +316,7 @@ impl PlanContext<'_> {
 
     /// `villages.csv`: one row per input village, the same properties as the GeoJSON.
     pub fn villages_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = SafeCsv::new();
         let header = [
             "id",
             "name",
@@ -345,7 +346,7 @@ impl PlanContext<'_> {
             "district_ru",
             "oblast_en",
         ];
-        w.write_record(header).expect("in-memory CSV");
+        w.write_record(header);
         for (i, v) in self.villages.iter().enumerate() {
             let vp = &self.plan.villages[i];
             let d = v.district.and_then(|i| self.districts.get(i));
@@ -382,10 +383,9 @@ impl PlanContext<'_> {
                 ds(|d| &d.name_kk),
                 ds(|d| &d.name_ru),
                 ds(|d| &d.oblast_en),
-            ])
-            .expect("in-memory CSV");
+            ]);
         }
-        String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("UTF-8 in, UTF-8 out")
+        w.into_string()
     }
 
     /// `summary.json`: totals, cost breakdown, solver facts, inputs, attribution.
