@@ -6,31 +6,33 @@
 //!
 //! Around a chosen seed site, the region's sites are the chosen sites nearest to it in the
 //! overlap graph (breadth first; two chosen sites are neighbours when some candidate covers
-//! an element of each: on a map, sites one cell range apart), at most
-//! [`LnsOptions::region_sites`], ties by index. Dropping them leaves every other site in
-//! place; the sub-instance is
-//! - candidates: those covering an element of a dropped site (the dropped ones always,
-//!   the others by newly covered weight per tenge, at most [`LnsOptions::pool`]);
+//! an element of each: on a map, sites a few cell ranges apart), at most
+//! [`crate::Options::lns_region_sites`], the most strongly linked first, ties by index.
+//! Dropping them leaves every other site in place; the sub-instance is
+//! - candidates: those covering an element of a dropped site (the dropped ones always, the
+//!   others by newly covered weight per tenge, at most [`crate::Options::lns_pool`]);
 //! - elements: the elements those candidates cover that no kept site covers;
 //! - target: the weight the whole cover lacks once the region's sites are dropped.
 //!
 //! Any cover of the sub-instance together with the kept sites meets the global target, and
-//! the dropped sites are one such cover, so the sub-solve ([`crate::solve`], whose depth-first
-//! and best-first branch and bound finish on regions of a few hundred candidates) can only
-//! find a cover as cheap or cheaper. A move is kept when it is strictly cheaper, or as cheap
-//! and covering strictly more weight (slack that a later redundancy removal or region can
-//! spend); both orders are well founded, so the search ends. It never worsens a cover and
-//! never loses the target: each move is checked again on the whole state when it is applied.
+//! the dropped sites are one such cover, so the sub-solve ([`crate::solve`]: exact when its
+//! depth-first or best-first branch and bound finishes within its limits, as it does on
+//! most regions of a few hundred candidates) can only find a cover as cheap or cheaper. A
+//! move is kept when it is strictly cheaper, or as cheap and covering strictly more weight
+//! (slack that a later redundancy removal or region can spend); (cost, -covered) falls
+//! strictly with every move, so the search ends. It never worsens a cover and never loses
+//! the target: each move is checked again on the whole state when it is applied.
 //!
 //! # Parallel and deterministic
 //!
-//! Seeds are the chosen sites in index order, taken in batches of [`LnsOptions::batch`].
-//! Each batch's moves are computed in parallel against the same snapshot of the cover and
-//! applied in seed order; a move whose dropped sites are no longer all chosen, or which no
-//! longer improves or keeps the target once the earlier moves are in, is skipped (its seed
-//! comes round again next pass). The batches do not depend on the thread count, so neither
-//! does the result. The work is bounded by counts only: passes x chosen sites regions, each
-//! sub-solve bounded by its own node and work limits.
+//! Seeds are the chosen sites in index order, taken in batches of
+//! [`crate::Options::lns_batch`]. Each batch's moves are computed in parallel against the
+//! same snapshot of the cover and applied in seed order; a move whose dropped sites are no
+//! longer all chosen, or which no longer improves or keeps the target once the earlier
+//! moves are in, is skipped (its seed comes round again next pass). The batches do not
+//! depend on the thread count, so neither does the result. The work is bounded by counts
+//! only: passes x chosen sites regions, each sub-solve bounded by its own node and work
+//! limits.
 //!
 //! P. Shaw (1998), Using constraint programming and local search methods to solve vehicle
 //! routing problems. CP-98, LNCS 1520. D. Pisinger, S. Ropke (2010), Large neighborhood
@@ -109,7 +111,10 @@ fn region(st: &CoverState, seed: usize, k: usize) -> Vec<u32> {
                 }
             }
         }
-        next.sort_unstable_by(|&a, &b| links[b as usize].cmp(&links[a as usize]).then(a.cmp(&b)));
+        next.sort_unstable_by(|&a, &b| {
+            let (la, lb) = (links[a as usize], links[b as usize]);
+            lb.cmp(&la).then(a.cmp(&b))
+        });
         for &l in &next {
             links[l as usize] = 0;
         }
