@@ -79,11 +79,22 @@ impl ArcGraph {
     /// edges plus the prizes it leaves out, so its bound is a bound on that objective.
     /// Returns the graph and the new terminals.
     pub fn prize_collecting(g: &Graph, prizes: &[Cost], root: NodeId) -> (ArcGraph, Vec<NodeId>) {
-        let (arcs, terms) = prize_collecting_arcs(g, prizes, root);
-        (
-            ArcGraph::from_arcs(g.num_nodes() + terms.len(), &arcs),
-            terms,
-        )
+        let n = g.num_nodes();
+        let mut arcs = Vec::with_capacity(2 * g.num_edges() + 2 * n);
+        for &(a, b, w) in g.edges() {
+            arcs.push((a, b, w));
+            arcs.push((b, a, w));
+        }
+        let mut terms = Vec::new();
+        for (v, &p) in prizes.iter().enumerate() {
+            if p > 0 && v as NodeId != root {
+                let t = (n + terms.len()) as NodeId;
+                arcs.push((v as NodeId, t, 0));
+                arcs.push((root, t, p));
+                terms.push(t);
+            }
+        }
+        (ArcGraph::from_arcs(n + terms.len(), &arcs), terms)
     }
 
     /// Number of nodes.
@@ -94,32 +105,6 @@ impl ArcGraph {
     fn into(&self, v: NodeId) -> &[u32] {
         &self.in_arcs[self.in_start[v as usize] as usize..self.in_start[v as usize + 1] as usize]
     }
-}
-
-/// The arcs of [`ArcGraph::prize_collecting`] as a list, for callers that drop arcs and
-/// build the graph again: arcs `2e` and `2e + 1` are edge `e`'s two directions, then for
-/// the i-th new terminal arc `2m + 2i` from its prize node and `2m + 2i + 1` from the root.
-pub fn prize_collecting_arcs(
-    g: &Graph,
-    prizes: &[Cost],
-    root: NodeId,
-) -> (Vec<(NodeId, NodeId, Cost)>, Vec<NodeId>) {
-    let n = g.num_nodes();
-    let mut arcs = Vec::with_capacity(2 * g.num_edges() + 2 * n);
-    for &(a, b, w) in g.edges() {
-        arcs.push((a, b, w));
-        arcs.push((b, a, w));
-    }
-    let mut terms = Vec::new();
-    for (v, &p) in prizes.iter().enumerate() {
-        if p > 0 && v as NodeId != root {
-            let t = (n + terms.len()) as NodeId;
-            arcs.push((v as NodeId, t, 0));
-            arcs.push((root, t, p));
-            terms.push(t);
-        }
-    }
-    (arcs, terms)
 }
 
 /// The bound and the reduced arc costs it leaves (indexed like the arcs).

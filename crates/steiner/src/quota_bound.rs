@@ -26,7 +26,7 @@
 //!
 //! [`dual_ascent`]: crate::dual_ascent
 
-use crate::dual_ascent::{ascend, prize_collecting_arcs, ArcGraph};
+use crate::dual_ascent::{ascend, ArcGraph};
 use crate::graph::{Cost, Graph, NodeId};
 
 /// How much the bound may spend: counts, no clock.
@@ -46,7 +46,7 @@ pub struct BoundWork {
 ///
 /// # Complexity
 /// At most `2 (rounds + 8)` ascents of at most `work.ascent` scanned arcs each, two at a
-/// time in parallel.
+/// time in parallel; two when the budget cuts the first ascents short.
 pub fn quota_lower_bound(
     g: &Graph,
     prizes: &[Cost],
@@ -64,16 +64,13 @@ pub fn quota_lower_bound(
         .map_or(0, |b| b.clamp(0, Cost::MAX as i128) as Cost)
 }
 
-/// The arborescence form with the prizes unscaled, and what the multiplier needs.
+/// The relaxation's data: the graph, the prizes and what the multiplier needs. The arc
+/// graph is built per evaluation (never kept: on large graphs it is most of the memory).
 struct Lagrangian<'a> {
+    g: &'a Graph,
     prizes: &'a [Cost],
     root: NodeId,
     quota: Cost,
-    num_nodes: usize,
-    num_edges: usize,
-    /// Arcs as [`prize_collecting_arcs`] lists them, root arcs at the raw prize.
-    arcs: Vec<(NodeId, NodeId, Cost)>,
-    terms: Vec<NodeId>,
     /// `P - H`, and the known tree's cost and prize: `l = cost * s / (prize * 1024)`.
     slack: i128,
     cost: i128,
@@ -82,33 +79,31 @@ struct Lagrangian<'a> {
     work: u64,
 }
 
-/// One evaluation: the multiplier's scale `s`, the quota bound there, and the prize the
-/// ascent joins through the graph (the sign of the bound's slope).
+/// One evaluation: the multiplier's scale `s`, the quota bound there, the prize the
+/// ascent joins through the graph (the sign of the bound's slope), and whether the ascent
+/// finished (a cut one counts every prize node it never reached as joined).
 struct Eval {
     s: i128,
     bound: i128,
     joined: Cost,
+    complete: bool,
 }
 
 impl<'a> Lagrangian<'a> {
     fn new(
-        g: &Graph,
+        g: &'a Graph,
         prizes: &'a [Cost],
         root: NodeId,
         quota: Cost,
         known: (Cost, Cost),
         work: u64,
     ) -> Lagrangian<'a> {
-        let (arcs, terms) = prize_collecting_arcs(g, prizes, root);
         let total: Cost = prizes.iter().sum();
         Lagrangian {
+            g,
             prizes,
             root,
             quota,
-            num_nodes: g.num_nodes(),
-            num_edges: g.num_edges(),
-            arcs,
-            terms,
             slack: (total - quota).max(0) as i128,
             cost: known.0 as i128,
             held: known.1.max(1) as i128,
@@ -119,20 +114,21 @@ impl<'a> Lagrangian<'a> {
     /// The ascent at scale `s`.
     fn evaluate(&self, s: i128) -> Eval {
         let (ln, ld) = (self.cost * s, self.held * 1024);
-        let m2 = 2 * self.num_edges;
-        // Arcs 2m + 2i + 1 run from the root to the i-th copy: the scaled prize.
-        let mut arcs = self.arcs.clone();
-        for a in arcs[m2..].iter_mut().skip(1).step_by(2) {
-            a.2 = ((a.2 as i128 * ln) / ld).min(Cost::MAX as i128 / 4) as Cost;
-        }
-        let ag = ArcGraph::from_arcs(self.num_nodes + self.terms.len(), &arcs);
-        let ascent = ascend(&ag, &self.terms, self.root, self.work);
+        let scaled: Vec<Cost> = self
+            .prizes
+            .iter()
+            .map(|&p| ((p as i128 * ln) / ld).min(Cost::MAX as i128 / 4) as Cost)
+            .collect();
+        let (ag, terms) = ArcGraph::prize_collecting(self.g, &scaled, self.root);
+        let ascent = ascend(&ag, &terms, self.root, self.work);
         // Joined through the graph: the root's arc to the copy kept a positive reduced
-        // cost. The copies follow the prize nodes in id order.
+        // cost. The copies follow the scaled prize nodes in id order, each with its arc
+        // from the node, then the arc from the root, after the edges' two arcs.
+        let root_arcs = ascent.reduced[2 * self.g.num_edges()..].iter().skip(1);
         let joined: Cost = self.prizes[self.root as usize]
-            + (0..self.num_nodes as NodeId)
-                .filter(|&v| self.prizes[v as usize] > 0 && v != self.root)
-                .zip(ascent.reduced[m2..].iter().skip(1).step_by(2))
+            + (0..self.g.num_nodes() as NodeId)
+                .filter(|&v| scaled[v as usize] > 0 && v != self.root)
+                .zip(root_arcs.step_by(2))
                 .filter(|(_, &r)| r > 0)
                 .map(|(v, _)| self.prizes[v as usize])
                 .sum::<Cost>();
@@ -142,12 +138,14 @@ impl<'a> Lagrangian<'a> {
             s,
             bound: ascent.lower_bound as i128 - pay,
             joined,
+            complete: ascent.complete,
         }
     }
 
     /// The multiplier search: a bracket by doubling from the known tree's cost per prize
     /// (`s = 1024`), then `rounds` trisection rounds on the joined prize against the quota.
-    /// The best bound seen, when any evaluation was made.
+    /// The best bound seen, when any evaluation was made. An ascent cut by its work budget
+    /// ends the search: its slope says nothing, and more such ascents cost the most.
     fn search(&self, rounds: u32) -> Option<i128> {
         let pair = |a: i128, b: i128| rayon::join(|| self.evaluate(a), || self.evaluate(b));
         let mut best: Option<i128> = None;
@@ -157,6 +155,11 @@ impl<'a> Lagrangian<'a> {
         let (mut a, mut b) = (1024, 2048);
         for _ in 0..BRACKET_ROUNDS {
             let (ea, eb) = pair(a, b);
+            if !(ea.complete && eb.complete) {
+                keep(&ea);
+                keep(&eb);
+                return best;
+            }
             for e in [ea, eb] {
                 keep(&e);
                 if e.joined >= self.quota {
@@ -185,6 +188,9 @@ impl<'a> Lagrangian<'a> {
             let (ea, eb) = pair(a, b);
             keep(&ea);
             keep(&eb);
+            if !(ea.complete && eb.complete) {
+                break;
+            }
             if ea.joined >= self.quota {
                 hi = a;
             } else if eb.joined >= self.quota {
