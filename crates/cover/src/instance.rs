@@ -214,6 +214,38 @@ impl Reduced {
         &self.col_cands[self.col_start[i]..self.col_start[i + 1]]
     }
 
+    /// The partial cover a region leaves: the candidates `pool` (index `k` of the result
+    /// is `pool[k]`) over the elements `open(e)` says still need covering, renumbered in
+    /// the order the pool first touches them, and `target` as the weight to reach.
+    pub fn sub_instance(&self, pool: &[u32], open: impl Fn(u32) -> bool, target: u64) -> Instance {
+        let mut local_id: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
+        let mut weights = Vec::new();
+        let mut sets = Vec::with_capacity(pool.len());
+        let mut costs = Vec::with_capacity(pool.len());
+        for &k in pool {
+            let mut s = Vec::new();
+            for &e in self.set(k as usize) {
+                if open(e) {
+                    let next = local_id.len() as u32;
+                    let id = *local_id.entry(e).or_insert_with(|| {
+                        weights.push(self.weight[e as usize]);
+                        next
+                    });
+                    s.push(id);
+                }
+            }
+            s.sort_unstable();
+            sets.push(s);
+            costs.push(self.cost[k as usize]);
+        }
+        Instance {
+            costs,
+            weights,
+            sets,
+            target,
+        }
+    }
+
     /// Pre-processes a checked instance (see the module documentation).
     pub fn new(inst: &Instance) -> Reduced {
         let m0 = inst.weights.len();

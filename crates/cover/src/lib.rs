@@ -465,15 +465,6 @@ pub fn solve(inst: &Instance, opts: &Options) -> Result<Solution, CoverError> {
                 exact_node_limit: opts.window_node_limit,
                 exact_max_candidates: opts.window_pool.max(2),
                 exact_work: u64::MAX,
-                window_search: false,
-                window_pool: 0,
-                window_passes: 0,
-                window_depth: 0,
-                window_node_limit: 0,
-                lagrangian_bnb_nodes: 0,
-                lagrangian_bnb_max_candidates: 0,
-                lagrangian_bnb_iterations: 0,
-                lagrangian_bnb_work: 0,
                 ..Options::none()
             },
         };

@@ -191,32 +191,7 @@ fn region_move(st: &CoverState, seed: usize, opts: &LnsOptions) -> Option<Move> 
             .take(opts.pool.saturating_sub(removed.len())),
     );
     // The sub-instance over the elements no kept site covers.
-    let mut local_id: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
-    let mut weights = Vec::new();
-    let mut sets = Vec::with_capacity(pool.len());
-    let mut costs = Vec::with_capacity(pool.len());
-    for &k in &pool {
-        let mut s = Vec::new();
-        for &e in r.set(k as usize) {
-            if kept_cnt(e) == 0 {
-                let next = local_id.len() as u32;
-                let id = *local_id.entry(e).or_insert_with(|| {
-                    weights.push(r.weight[e as usize]);
-                    next
-                });
-                s.push(id);
-            }
-        }
-        s.sort_unstable();
-        sets.push(s);
-        costs.push(r.cost[k as usize]);
-    }
-    let sub = crate::Instance {
-        costs,
-        weights,
-        sets,
-        target: deficit,
-    };
+    let sub = r.sub_instance(&pool, |e| kept_cnt(e) == 0, deficit);
     let sol = crate::solve(&sub, &opts.sub).ok()?;
     let better =
         sol.cost < removed_cost || (sol.cost == removed_cost && sol.covered_weight > freed);

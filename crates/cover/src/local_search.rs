@@ -297,32 +297,7 @@ fn window_move(state: &mut CoverState, seed: usize, opts: &WindowOptions) -> boo
         in_pool(k, &mut pool);
     }
     // The sub-instance over the uncovered elements the pool touches.
-    let mut local_id: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
-    let mut weights = Vec::new();
-    let mut sets = Vec::with_capacity(pool.len());
-    let mut costs = Vec::with_capacity(pool.len());
-    for &k in &pool {
-        let mut s = Vec::new();
-        for &e in r.set(k as usize) {
-            if state.cnt[e as usize] == 0 {
-                let next = local_id.len() as u32;
-                let id = *local_id.entry(e).or_insert_with(|| {
-                    weights.push(r.weight[e as usize]);
-                    next
-                });
-                s.push(id);
-            }
-        }
-        s.sort_unstable();
-        sets.push(s);
-        costs.push(r.cost[k as usize]);
-    }
-    let sub = crate::Instance {
-        costs,
-        weights,
-        sets,
-        target: deficit,
-    };
+    let sub = r.sub_instance(&pool, |e| state.cnt[e as usize] == 0, deficit);
     let res = crate::solve(&sub, &opts.sub);
     let Ok(sol) = res else {
         restore(state);
