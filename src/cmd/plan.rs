@@ -320,6 +320,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         plan: &plan,
         inputs,
         mobile: mobile.as_ref().map(|m| &m.geojson),
+        scenario: &scenario,
     };
     // Faults in the output folder name their path and exit 2 (`out_fault`).
     let mut out = AtomicDir::new(&args.out).map_err(out_fault)?;

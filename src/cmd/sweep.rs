@@ -219,6 +219,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
                     plan: &plan,
                     inputs: serde_json::json!({ "scenario_file": a.file.display().to_string(), "scenario": id }),
                     mobile: None,
+                    scenario: s,
                 };
                 let dir = a.out.join("plans").join(id);
                 let mut out = AtomicDir::new(&dir).map_err(super::plan::out_fault)?;

@@ -498,3 +498,50 @@ fn names_that_look_like_formulas_open_as_text_in_libreoffice() {
         );
     }
 }
+
+/// A scenario's price scales are named under every report (national and district, in the
+/// report's language), and only when they are not 1: an official reading the costs sees
+/// that they are not the cost model's.
+#[test]
+fn reports_name_a_scenario_price_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let note = |out: &Path, file: &str| -> Option<String> {
+        let html = std::fs::read_to_string(out.join(file)).unwrap();
+        let start = html.find("<p class=\"note\" id=\"price-scales\">")?;
+        let rest = &html[start..];
+        let text = &rest[rest.find('>').unwrap() + 1..rest.find("</p>").unwrap()];
+        Some(text.replace("&#39;", "'"))
+    };
+    let plain = dir.path().join("plain");
+    ok(&plan_equator(&plain, &["--no-last-mile", "--lang", "en"]));
+    assert_eq!(note(&plain, "report.html"), None);
+    assert_eq!(note(&plain, "districts/unassigned/report.html"), None);
+    let scaled = dir.path().join("scaled");
+    ok(&plan_equator(
+        &scaled,
+        &[
+            "--no-last-mile",
+            "--lang",
+            "en",
+            "--corridor-cost-scale",
+            "1.5",
+            "--satellite-cost-scale",
+            "0.85",
+        ],
+    ));
+    let expected = "This scenario's prices differ from the cost model's (x1 is the model's price): corridors ×1.5; satellite ×0.85.";
+    assert_eq!(note(&scaled, "report.html").as_deref(), Some(expected));
+    assert_eq!(
+        note(&scaled, "districts/unassigned/report.html").as_deref(),
+        Some(expected)
+    );
+    let ru = dir.path().join("ru");
+    ok(&plan_equator(
+        &ru,
+        &["--no-last-mile", "--lang", "ru", "--fwa-cost-scale", "2"],
+    ));
+    assert_eq!(
+        note(&ru, "report.html").as_deref(),
+        Some("Цены этого сценария отличаются от модели затрат (×1 — цена модели): фиксированный беспроводной доступ ×2.")
+    );
+}

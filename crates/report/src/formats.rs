@@ -363,6 +363,7 @@ pub fn write_district_formats(
             plan: &plan,
             inputs: ctx.inputs.clone(),
             mobile: None,
+            scenario: ctx.scenario,
         };
         let folder = crate::district_packages::folder_name((s < n).then(|| &ctx.districts[s]));
         let nodes: Vec<Option<u32>> = idx

@@ -6,7 +6,7 @@ use crate::plan_schema::{
     RouteProps, VillageProps,
 };
 use crate::spreadsheet_safe::SafeCsv;
-use fiberplan_model::{Backbone, District, LonLat, Village};
+use fiberplan_model::{Backbone, District, LonLat, Scenario, Village};
 use fiberplan_network::PlanningGraph;
 use fiberplan_plan::Plan;
 use serde_json::{json, Value};
@@ -29,6 +29,8 @@ pub struct PlanContext<'a> {
     /// Mobile coverage of the plan's roads (`coverage.geojson`), when it was planned:
     /// district packages and `plan.html` show its sites and roads.
     pub mobile: Option<&'a Value>,
+    /// The scenario the plan answers: the reports name its price scales when they are not 1.
+    pub scenario: &'a Scenario,
 }
 
 fn r6(x: f64) -> f64 {

@@ -495,6 +495,13 @@ fn end_with_notes(mut h: String, ctx: &PlanContext, lang: Lang, imputed: bool) -
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.estimate_note));
     }
     let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(l.length_note));
+    if let Some(note) = price_scale_note(ctx, lang) {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\" id=\"price-scales\">{}</p>",
+            esc(&note)
+        );
+    }
     let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&ctx.backbone_note(lang)));
     let _ = writeln!(
         h,
@@ -502,6 +509,32 @@ fn end_with_notes(mut h: String, ctx: &PlanContext, lang: Lang, imputed: bool) -
         esc(l.attribution)
     );
     h
+}
+
+/// The scenario's price scales other than 1, in `lang`'s words (`None` at the cost model's
+/// own prices); `summary.json`'s `pricing` gives the rules behind them.
+fn price_scale_note(ctx: &PlanContext, lang: Lang) -> Option<String> {
+    let l = lang.labels();
+    let s = ctx.scenario;
+    let scaled: Vec<String> = [
+        (l.scale_corridor, s.corridor_cost_scale),
+        (l.scale_fwa, s.fwa_cost_scale),
+        (l.scale_satellite, s.satellite_cost_scale),
+        (l.scale_last_mile, s.last_mile_cost_scale),
+    ]
+    .into_iter()
+    .filter(|&(_, x)| x != 1.0)
+    .map(|(name, x)| {
+        let x = format!("{x}");
+        let x = if lang == Lang::En {
+            x
+        } else {
+            x.replace('.', ",")
+        };
+        format!("{name} ×{x}")
+    })
+    .collect();
+    (!scaled.is_empty()).then(|| format!("{} {}.", l.price_scales, scaled.join("; ")))
 }
 
 /// A small SVG map: the district outline, its route stretches, villages and points of presence.
