@@ -287,91 +287,79 @@ pub(crate) fn trim_to_quota(
         return Vec::new();
     }
     let adj = TreeAdj::new(g, edges);
-    let k = adj.nodes.len();
-    let mut deg: Vec<usize> = adj.nodes.iter().map(|&u| adj.degree(u)).collect();
-    let mut removed = vec![false; edges.len()];
+    let mut t = TrimTree {
+        g,
+        deg: adj.nodes.iter().map(|&u| adj.degree(u)).collect(),
+        adj: &adj,
+        edges,
+        prizes,
+        root,
+        removed: vec![false; edges.len()],
+    };
     let prize: Cost = adj.nodes.iter().map(|&u| prizes[u as usize]).sum();
-    let is_leaf = |deg: &[usize], i: usize| deg[i] == 1 && adj.nodes[i] != root;
-    if (0..k).any(|i| is_leaf(&deg, i) && prizes[adj.nodes[i] as usize] <= 0) {
-        trim_scan(
-            g,
-            &adj,
-            edges,
-            &mut deg,
-            &mut removed,
-            prizes,
-            root,
-            quota,
-            prize,
-        );
+    if (0..adj.nodes.len()).any(|i| t.is_leaf(i) && prizes[adj.nodes[i] as usize] <= 0) {
+        trim_scan(&mut t, quota, prize);
     } else {
-        trim_heap(
-            g,
-            &adj,
-            edges,
-            &mut deg,
-            &mut removed,
-            prizes,
-            root,
-            quota,
-            prize,
-        );
+        trim_heap(&mut t, quota, prize);
     }
-    kept_sorted(edges, &removed)
+    kept_sorted(edges, &t.removed)
 }
 
-/// The branch above leaf `i` (local index): the cost it saves, its edges (positions in the
-/// tree's edge list) and the local node it ends at.
-#[allow(clippy::too_many_arguments)]
-fn branch(
-    g: &Graph,
-    adj: &TreeAdj,
-    deg: &[usize],
-    removed: &[bool],
-    prizes: &[Cost],
+/// The tree being trimmed: its edges (by position in `edges`), the live degree of each
+/// local node and which edges are cut so far.
+struct TrimTree<'a> {
+    g: &'a Graph,
+    adj: &'a TreeAdj,
+    edges: &'a [EdgeId],
+    prizes: &'a [Cost],
     root: NodeId,
-    i: usize,
-    path: &mut Vec<usize>,
-) -> (Cost, usize) {
-    path.clear();
-    let mut saved = 0;
-    let mut cur = i;
-    let mut prev_edge = usize::MAX;
-    loop {
-        let mut next = None;
-        for (pos, (v, e)) in adj.incident(adj.nodes[cur]) {
-            if !removed[pos] && pos != prev_edge {
-                next = Some((pos, v, e));
-                break;
-            }
-        }
-        let Some((pos, v, e)) = next else { break };
-        saved += g.weight(e);
-        path.push(pos);
-        prev_edge = pos;
-        let j = adj.local(v);
-        if deg[j] != 2 || prizes[v as usize] > 0 || v == root {
-            return (saved, j);
-        }
-        cur = j;
-    }
-    (saved, cur)
+    deg: Vec<usize>,
+    removed: Vec<bool>,
 }
 
-/// Removes a branch's edges.
-fn cut(
-    g: &Graph,
-    adj: &TreeAdj,
-    edges: &[EdgeId],
-    deg: &mut [usize],
-    removed: &mut [bool],
-    path: &[usize],
-) {
-    for &pos in path {
-        removed[pos] = true;
-        let (a, b, _) = g.edge(edges[pos]);
-        deg[adj.local(a)] -= 1;
-        deg[adj.local(b)] -= 1;
+impl TrimTree<'_> {
+    /// Whether local node `i` is a leaf other than the root.
+    fn is_leaf(&self, i: usize) -> bool {
+        self.deg[i] == 1 && self.adj.nodes[i] != self.root
+    }
+
+    /// The branch above leaf `i` (local index): the cost it saves, with its edges
+    /// (positions in the tree's edge list) in `path`, and the local node it ends at.
+    fn branch(&self, i: usize, path: &mut Vec<usize>) -> (Cost, usize) {
+        let adj = self.adj;
+        path.clear();
+        let mut saved = 0;
+        let mut cur = i;
+        let mut prev_edge = usize::MAX;
+        loop {
+            let mut next = None;
+            for (pos, (v, e)) in adj.incident(adj.nodes[cur]) {
+                if !self.removed[pos] && pos != prev_edge {
+                    next = Some((pos, v, e));
+                    break;
+                }
+            }
+            let Some((pos, v, e)) = next else { break };
+            saved += self.g.weight(e);
+            path.push(pos);
+            prev_edge = pos;
+            let j = adj.local(v);
+            if self.deg[j] != 2 || self.prizes[v as usize] > 0 || v == self.root {
+                return (saved, j);
+            }
+            cur = j;
+        }
+        (saved, cur)
+    }
+
+    /// Removes a branch's edges.
+    fn cut(&mut self, path: &[usize]) {
+        for &pos in path {
+            self.removed[pos] = true;
+            let (a, b, _) = self.g.edge(self.edges[pos]);
+            self.deg[self.adj.local(a)] -= 1;
+            self.deg[self.adj.local(b)] -= 1;
+        }
     }
 }
 
@@ -400,125 +388,84 @@ impl PartialOrd for Branch {
     }
 }
 
-/// [`trim_to_quota`] by a heap of branches (every leaf has a prize).
-#[allow(clippy::too_many_arguments)]
-fn trim_heap(
-    g: &Graph,
-    adj: &TreeAdj,
-    edges: &[EdgeId],
-    deg: &mut [usize],
-    removed: &mut [bool],
-    prizes: &[Cost],
-    root: NodeId,
-    quota: Cost,
-    mut prize: Cost,
-) {
-    let k = adj.nodes.len();
-    let mut version = vec![0u32; k];
-    let mut top = vec![usize::MAX; k];
-    // Leaves by the node their branch ends at (stale entries skipped on use).
-    let mut ending: Vec<Vec<usize>> = vec![Vec::new(); k];
-    let mut heap = std::collections::BinaryHeap::new();
-    let mut path = Vec::new();
-    let push = |i: usize,
-                deg: &[usize],
-                removed: &[bool],
-                version: &mut [u32],
-                top: &mut [usize],
-                ending: &mut [Vec<usize>],
-                heap: &mut std::collections::BinaryHeap<Branch>,
-                path: &mut Vec<usize>| {
-        let (saved, t) = branch(g, adj, deg, removed, prizes, root, i, path);
-        version[i] += 1;
-        top[i] = t;
-        ending[t].push(i);
-        heap.push(Branch {
+/// The heap's branches: for each leaf the version of its newest entry and the local node
+/// its branch ends at, and the leaves by the node their branch ends at (stale entries
+/// skipped on use).
+struct Waiting {
+    version: Vec<u32>,
+    top: Vec<usize>,
+    ending: Vec<Vec<usize>>,
+    heap: std::collections::BinaryHeap<Branch>,
+    path: Vec<usize>,
+}
+
+impl Waiting {
+    /// Walks leaf `i`'s branch and puts it in the heap, replacing any earlier entry.
+    fn push(&mut self, t: &TrimTree, i: usize) {
+        let (saved, top) = t.branch(i, &mut self.path);
+        self.version[i] += 1;
+        self.top[i] = top;
+        self.ending[top].push(i);
+        self.heap.push(Branch {
             saved,
-            lost: prizes[adj.nodes[i] as usize],
+            lost: t.prizes[t.adj.nodes[i] as usize],
             leaf: i,
-            version: version[i],
+            version: self.version[i],
         });
+    }
+}
+
+/// [`trim_to_quota`] by a heap of branches (every leaf has a prize).
+fn trim_heap(t: &mut TrimTree, quota: Cost, mut prize: Cost) {
+    let k = t.adj.nodes.len();
+    let mut w = Waiting {
+        version: vec![0; k],
+        top: vec![usize::MAX; k],
+        ending: vec![Vec::new(); k],
+        heap: std::collections::BinaryHeap::new(),
+        path: Vec::new(),
     };
     for i in 0..k {
-        if deg[i] == 1 && adj.nodes[i] != root {
-            push(
-                i,
-                deg,
-                removed,
-                &mut version,
-                &mut top,
-                &mut ending,
-                &mut heap,
-                &mut path,
-            );
+        if t.is_leaf(i) {
+            w.push(t, i);
         }
     }
-    while let Some(b) = heap.pop() {
-        if b.version != version[b.leaf] || deg[b.leaf] != 1 {
+    let mut path = Vec::new();
+    while let Some(b) = w.heap.pop() {
+        if b.version != w.version[b.leaf] || t.deg[b.leaf] != 1 {
             continue;
         }
         // Prize only falls: a branch too dear for the quota now stays so.
         if prize - b.lost < quota {
             continue;
         }
-        let (_, t) = branch(g, adj, deg, removed, prizes, root, b.leaf, &mut path);
+        let (_, top) = t.branch(b.leaf, &mut path);
         prize -= b.lost;
-        cut(g, adj, edges, deg, removed, &path);
-        version[b.leaf] += 1;
-        // Branches that ended at t may now run through it; t may have become a leaf.
-        for i in std::mem::take(&mut ending[t]) {
-            if top[i] == t && deg[i] == 1 && i != b.leaf {
-                push(
-                    i,
-                    deg,
-                    removed,
-                    &mut version,
-                    &mut top,
-                    &mut ending,
-                    &mut heap,
-                    &mut path,
-                );
+        t.cut(&path);
+        w.version[b.leaf] += 1;
+        // Branches that ended at `top` may now run through it; it may have become a leaf.
+        for i in std::mem::take(&mut w.ending[top]) {
+            if w.top[i] == top && t.deg[i] == 1 && i != b.leaf {
+                w.push(t, i);
             }
         }
-        if deg[t] == 1 && adj.nodes[t] != root {
-            push(
-                t,
-                deg,
-                removed,
-                &mut version,
-                &mut top,
-                &mut ending,
-                &mut heap,
-                &mut path,
-            );
+        if t.is_leaf(top) {
+            w.push(t, top);
         }
     }
 }
 
 /// [`trim_to_quota`] by scanning every branch before each removal (any prizes).
-#[allow(clippy::too_many_arguments)]
-fn trim_scan(
-    g: &Graph,
-    adj: &TreeAdj,
-    edges: &[EdgeId],
-    deg: &mut [usize],
-    removed: &mut [bool],
-    prizes: &[Cost],
-    root: NodeId,
-    quota: Cost,
-    mut prize: Cost,
-) {
-    let k = adj.nodes.len();
+fn trim_scan(t: &mut TrimTree, quota: Cost, mut prize: Cost) {
     let mut path = Vec::new();
     loop {
         let mut best: Option<(Cost, Cost, Vec<usize>)> = None;
-        for i in 0..k {
-            let u = adj.nodes[i];
-            if deg[i] != 1 || u == root {
+        for i in 0..t.adj.nodes.len() {
+            if !t.is_leaf(i) {
                 continue;
             }
-            let lost = prizes[u as usize];
-            let (saved, _) = branch(g, adj, deg, removed, prizes, root, i, &mut path);
+            let lost = t.prizes[t.adj.nodes[i] as usize];
+            let (saved, _) = t.branch(i, &mut path);
             if prize - lost < quota || path.is_empty() {
                 continue;
             }
@@ -534,7 +481,7 @@ fn trim_scan(
         }
         let Some((_, lost, path)) = best else { break };
         prize -= lost;
-        cut(g, adj, edges, deg, removed, &path);
+        t.cut(&path);
     }
 }
 
@@ -578,12 +525,19 @@ mod tests {
             let total: Cost = prizes.iter().sum();
             let quota = total * quota_pct / 100;
             let adj = TreeAdj::new(&g, &ids);
-            let deg0: Vec<usize> = adj.nodes.iter().map(|&u| adj.degree(u)).collect();
-            let (mut d1, mut d2) = (deg0.clone(), deg0);
-            let (mut r1, mut r2) = (vec![false; ids.len()], vec![false; ids.len()]);
-            trim_heap(&g, &adj, &ids, &mut d1, &mut r1, &prizes, root, quota, total);
-            trim_scan(&g, &adj, &ids, &mut d2, &mut r2, &prizes, root, quota, total);
-            prop_assert_eq!(r1, r2);
+            let tree = || TrimTree {
+                g: &g,
+                adj: &adj,
+                edges: &ids,
+                prizes: &prizes,
+                root,
+                deg: adj.nodes.iter().map(|&u| adj.degree(u)).collect(),
+                removed: vec![false; ids.len()],
+            };
+            let (mut t1, mut t2) = (tree(), tree());
+            trim_heap(&mut t1, quota, total);
+            trim_scan(&mut t2, quota, total);
+            prop_assert_eq!(t1.removed, t2.removed);
         }
     }
 }
