@@ -84,6 +84,27 @@ fn soffice() -> Option<PathBuf> {
     Some(PathBuf::from("soffice"))
 }
 
+/// `soffice --headless ARGS FILE --outdir WORK` with its own profile in `work`; panics
+/// with LibreOffice's message when the conversion fails.
+fn libreoffice_convert(soffice: &Path, args: &[&str], file: &Path, work: &Path) {
+    std::fs::create_dir_all(work).unwrap();
+    let profile = format!("file://{}", work.join("profile").display());
+    let o = std::process::Command::new(soffice)
+        .arg(format!("-env:UserInstallation={profile}"))
+        .arg("--headless")
+        .args(args)
+        .arg(file)
+        .arg("--outdir")
+        .arg(work)
+        .output()
+        .expect("run soffice");
+    assert!(
+        o.status.success(),
+        "soffice: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Every sheet of `xlsx` as CSV, converted by LibreOffice: sheet name -> records.
 fn sheets_by_libreoffice(
     soffice: &Path,
@@ -94,21 +115,15 @@ fn sheets_by_libreoffice(
     let stem = xlsx.file_stem().unwrap().to_str().unwrap().to_string();
     let copy = work.join(format!("{stem}.xlsx"));
     std::fs::copy(xlsx, &copy).unwrap();
-    let profile = format!("file://{}", work.join("profile").display());
-    let o = std::process::Command::new(soffice)
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args(["--headless", "--convert-to"])
-        // Comma, double quote, UTF-8, raw values (not as shown), every sheet to its own file.
-        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1")
-        .arg(&copy)
-        .arg("--outdir")
-        .arg(work)
-        .output()
-        .expect("run soffice");
-    assert!(
-        o.status.success(),
-        "soffice: {}",
-        String::from_utf8_lossy(&o.stderr)
+    // Comma, double quote, UTF-8, raw values (not as shown), every sheet to its own file.
+    libreoffice_convert(
+        soffice,
+        &[
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        ],
+        &copy,
+        work,
     );
     let mut sheets = Vec::new();
     for e in std::fs::read_dir(work).unwrap() {
@@ -449,38 +464,24 @@ fn names_that_look_like_formulas_open_as_text_in_libreoffice() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let fixture = root().join("tests/fixtures/equator");
-    let s = |p: &Path| p.display().to_string();
-    ok(&run(&[
+    let mut args = vec![
         "plan",
         "--villages",
-        &s(&villages),
-        "--backbone",
-        &s(&fixture.join("backbone.geojson")),
-        "--costs",
-        &s(&fixture.join("costs.toml")),
+        villages.to_str().unwrap(),
         "--out",
-        &s(&out),
+        out.to_str().unwrap(),
         "--no-last-mile",
-    ]));
+    ];
+    args.extend_from_slice(&EQUATOR_NETWORK);
+    ok(&run(&args));
     let work = dir.path().join("lo");
     let opened = |csv: &Path| -> String {
-        std::fs::create_dir_all(&work).unwrap();
-        let profile = format!("file://{}", work.join("profile").display());
-        let o = std::process::Command::new(&soffice)
-            .arg(format!("-env:UserInstallation={profile}"))
-            .args([
-                "--headless",
-                "--infilter=CSV:44,34,76,1",
-                "--convert-to",
-                "fods",
-            ])
-            .arg(csv)
-            .arg("--outdir")
-            .arg(&work)
-            .output()
-            .expect("run soffice");
-        assert!(o.status.success(), "soffice: {}", stderr(&o));
+        libreoffice_convert(
+            &soffice,
+            &["--infilter=CSV:44,34,76,1", "--convert-to", "fods"],
+            csv,
+            &work,
+        );
         let stem = csv.file_stem().unwrap().to_str().unwrap();
         std::fs::read_to_string(work.join(format!("{stem}.fods"))).unwrap()
     };
