@@ -10,6 +10,7 @@ use fiberplan_io::dem::cases::{read_case_table, read_lines, CaseRow, CaseTable};
 use fiberplan_io::{InputError, Where};
 use fiberplan_radio::itm::{self, ItmParams};
 use fiberplan_radio::pfl::{parse_f64, parse_pfl_bytes, Pfl, PflError};
+use fiberplan_radio::text::{push_fixed2, push_u64};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -283,16 +284,15 @@ impl<'a> ItmRows<'a> {
         let table = self.table;
         let r = r.map_err(|e| table.itm_error(row, row.index, e))?;
         echo_cells(out, table, row, &self.keep);
+        // `,{:.2},{mode},{warnings}` without the float formatter (the same text).
+        out.push(b',');
+        push_fixed2(out, r.a_db);
         if self.with_mode {
-            writeln!(
-                out,
-                ",{:.2},{},{}",
-                r.a_db, r.inter.mode as i32, r.warnings.0
-            )
-        } else {
-            writeln!(out, ",{:.2},{}", r.a_db, r.warnings.0)
+            out.extend_from_slice(&[b',', b'0' + r.inter.mode as u8]);
         }
-        .expect("write to a Vec");
+        out.push(b',');
+        push_u64(out, r.warnings.0.into());
+        out.push(b'\n');
         Ok(())
     }
 }

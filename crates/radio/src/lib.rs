@@ -10,7 +10,8 @@
 //! - [`model`]: the [`PathLoss`] interface over all of them ([`Model`] by name,
 //!   [`ItmModel`] over a profile); [`link_budget`]: EIRP, antenna patterns, received power.
 //! - [`coverage`]: received power of a site over lon/lat points (R-tree, rayon).
-//! - [`pfl`]: NTIA's profile text layout.
+//! - [`pfl`]: NTIA's profile text layout; [`text`]: numbers written as the formatter
+//!   writes them, faster.
 //!
 //! Architecture invariant: this crate knows elevation profiles (heights at a fixed
 //! interval), frequencies, distances and points; it reads no files and draws no maps.
@@ -22,6 +23,7 @@ pub mod itm;
 pub mod link_budget;
 pub mod model;
 pub mod pfl;
+pub mod text;
 pub mod tr38901;
 
 pub use model::{ItmAreaModel, ItmModel, Link, LossError, Model, PathLoss, ProfileRef};

@@ -163,59 +163,96 @@ fn check(line: &str, fields: &[f64], out: &mut Pfl) -> Result<(), PflError> {
     Ok(())
 }
 
-/// Number of leading ASCII digits in the 8 bytes of `w` (first byte lowest), and `w`
-/// with '0' taken off every byte.
-#[inline]
-fn digit_run(w: u64) -> (usize, u64) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let t = w ^ (0x30 * ONES);
-    // A byte is not a digit when t >= 10 as a byte: the high bit of (t & 0x7f) + 0x76
-    // (no carry between bytes) or of t itself.
-    let non_digit = (((t & (0x7f * ONES)) + 0x76 * ONES) | t) & (0x80 * ONES);
-    ((non_digit.trailing_zeros() / 8) as usize, t)
-}
-
-/// The value of the first `d` (0-7) digits of `t` (digit values, first byte lowest).
-#[inline]
-fn digits_value(t: u64, d: usize) -> u64 {
-    if d == 0 {
-        return 0;
-    }
-    // Move the d digits to the top bytes (zeros below are leading zeros), then combine
-    // pairs, quads and the two halves (Lemire's eight-digit parse).
-    let v = t << (8 * (8 - d));
+/// The value of 8 digits in `v` (digit values 0-9, first digit in the lowest byte; zero
+/// bytes below the digits are leading zeros): Lemire's eight-digit parse, pairs, quads
+/// and the two halves combined by three multiplications.
+#[inline(always)]
+fn eight_digits(v: u64) -> u64 {
     let v = (v * 10) + (v >> 8);
     (((v & 0x0000_00ff_0000_00ff).wrapping_mul(100 + (1_000_000 << 32)))
         .wrapping_add(((v >> 16) & 0x0000_00ff_0000_00ff).wrapping_mul(1 + (10_000 << 32))))
         >> 32
 }
 
+/// An unsigned plain decimal at the start of the word `w` (the line's next 8 bytes, first
+/// byte lowest; `next` the byte after them): digits with at most one dot, at most 8 bytes,
+/// ending at a comma. Returns the value (exactly `str::parse`'s: at most 8 digits, one
+/// division by a power of ten, Clinger's exact case) and the field's length, or `None`
+/// for anything else (a sign, a longer field, an empty one...), which the caller reads
+/// the slow way or hands to the general parser.
+///
+/// The first non-digit byte is the comma (a whole number) or the dot, and then the second
+/// is the comma (or, with none in the word, `next`). The dot is taken out by moving the
+/// digits before it up one byte, and the digits are read at once.
+#[inline(always)]
+fn word_field(w: u64, next: u8) -> Option<(f64, usize)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let t = w ^ (0x30 * ONES);
+    // The high bit of every byte that is not an ASCII digit (t >= 10 as a byte: the high
+    // bit of (t & 0x7f) + 0x76, no carry between bytes, or of t itself).
+    let nd = (((t & (0x7f * ONES)) + 0x76 * ONES) | t) & (0x80 * ONES);
+    if nd == 0 {
+        return None; // 8 digits and more
+    }
+    let first = nd & nd.wrapping_neg();
+    let p = (nd.trailing_zeros() / 8) as usize;
+    let c = (w >> (8 * p)) as u8;
+    if c == b',' {
+        if p == 0 {
+            return None;
+        }
+        // A whole number of p digits: to the top bytes, zeros below.
+        return Some((eight_digits(t << (8 * (8 - p))) as i64 as f64, p));
+    }
+    if c != b'.' {
+        return None;
+    }
+    let rest = nd ^ first;
+    let second = rest & rest.wrapping_neg();
+    let q = (rest.trailing_zeros() / 8) as usize; // 8 when the word has no second
+    let end = if q == 8 { next } else { (w >> (8 * q)) as u8 };
+    if end != b',' || q < 2 {
+        return None;
+    }
+    let before_dot = (first >> 7) - 1; // bytes 0..p
+    let through_dot = (first << 1).wrapping_sub(1); // bytes 0..=p
+    let before_end = (second >> 7).wrapping_sub(1); // bytes 0..q (all when q = 8)
+                                                    // The q - 1 digits in bytes 1..q, then at the top.
+    let t = ((t & before_dot) << 8) | (t & before_end & !through_dot);
+    let v = eight_digits(t << (8 * (8 - q)));
+    // Clinger: the mantissa (< 10^8) and 10^frac are exact, one division rounds once.
+    Some((v as i64 as f64 / POW10[q - 1 - p], q))
+}
+
 /// One pass over a line of plain decimals (`-12.345`, no spaces, no exponents, at most 15
 /// digits in all, so that the mantissa is exact): pushes every field and returns true, or
 /// false at anything else (the general parser then decides).
 ///
-/// Away from the line's end, each field's end is found first, from the commas among the
-/// next 16 bytes, so that the next field's start does not wait for this field's digits
-/// (the digits are read 8 bytes at a time, off that chain). Near the end, byte by byte.
+/// Away from the line's end, a field of up to 8 bytes is read from the word at its start
+/// ([`word_field`]); other fields (signs, more digits) are cut at their comma and read
+/// byte by byte. Near the end, byte by byte.
 fn scan_plain(b: &[u8], out: &mut Vec<f64>) -> bool {
     out.clear();
     let n = b.len();
     let mut i = 0;
-    // A field of up to 15 bytes ends at a comma within 16 bytes; its digit words are read
-    // up to 8 bytes past its dot: 24 bytes from i stay inside the line.
-    while i + 24 <= n {
-        let w0 = word(b, i);
-        let w1 = word(b, i + 8);
-        let commas = (comma_mask(w0) as u128) | ((comma_mask(w1) as u128) << 64);
-        if commas == 0 {
-            break; // a field of 16 bytes or more: byte by byte
+    // word_field reads 9 bytes from i.
+    while i + 16 <= n {
+        let chunk: &[u8; 16] = b[i..i + 16].try_into().expect("16 bytes");
+        let w = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
+        if let Some((v, len)) = word_field(w, chunk[8]) {
+            out.push(v);
+            i += len + 1;
+            continue;
         }
-        let end = i + (commas.trailing_zeros() / 8) as usize;
-        match plain_field(b, i, end) {
+        // Any other field: to its comma (the last field goes to the loop below).
+        let Some(len) = b[i..].iter().position(|&c| c == b',') else {
+            break;
+        };
+        match slow_field(&b[i..i + len]) {
             Some(v) => out.push(v),
             None => return false,
         }
-        i = end + 1;
+        i += len + 1;
     }
     loop {
         let neg = i < n && b[i] == b'-';
@@ -263,101 +300,8 @@ fn scan_plain(b: &[u8], out: &mut Vec<f64>) -> bool {
     out.len() >= 2
 }
 
-#[inline]
-fn word(b: &[u8], i: usize) -> u64 {
-    u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"))
-}
-
-/// The high bit of every byte of `w` that is a comma, and maybe of bytes above the first
-/// one (borrows): the lowest set bit is exact.
-#[inline]
-fn comma_mask(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let x = w ^ (b',' as u64 * ONES);
-    x.wrapping_sub(ONES) & !x & (0x80 * ONES)
-}
-
-/// The plain decimal `b[s..e]` (at most 15 bytes, with 8 readable bytes past its dot or
-/// its digits): `None` when it is not one (the line then goes to the general parser).
-#[inline]
-fn plain_field(b: &[u8], s: usize, e: usize) -> Option<f64> {
-    let neg = b[s] == b'-';
-    let st = s + neg as usize;
-    if e - st <= 8 {
-        return short_field(word(b, st), e - st).map(|v| if neg { -v } else { v });
-    }
-    let (d, t) = digit_run(word(b, st));
-    let p = st + d;
-    let (mantissa, digits, frac) = if p >= e {
-        // Digits to the field's end.
-        if d >= 8 {
-            return slow_field(&b[s..e]);
-        }
-        (digits_value(t, d), d, 0)
-    } else if b[p] == b'.' && d < 8 {
-        let j = p + 1;
-        let (f, t2) = digit_run(word(b, j));
-        if f >= 8 {
-            return slow_field(&b[s..e]);
-        }
-        if j + f != e {
-            return None; // something else after the digits
-        }
-        (
-            digits_value(t, d) * POW10_U64[f] + digits_value(t2, f),
-            d + f,
-            f,
-        )
-    } else if d >= 8 {
-        return slow_field(&b[s..e]);
-    } else {
-        return None;
-    };
-    if digits == 0 || digits > 15 {
-        return None;
-    }
-    let v = mantissa as i64 as f64 / POW10[frac];
-    Some(if neg { -v } else { v })
-}
-
-/// An unsigned plain decimal of `len` (0-8) bytes, the first `len` bytes of `w` (first
-/// byte lowest): digits with at most one dot. The dot is taken out by moving the digits
-/// before it up one byte, and the (at most 8) digits are read at once.
-#[inline]
-fn short_field(w: u64, len: usize) -> Option<f64> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let t = w ^ (0x30 * ONES);
-    // Non-digit bytes among the first len (as digit_run's test).
-    let inside = if len == 8 {
-        u64::MAX
-    } else {
-        (1u64 << (8 * len)) - 1
-    };
-    let non_digit = (((t & (0x7f * ONES)) + 0x76 * ONES) | t) & (0x80 * ONES) & inside;
-    let (digits, frac, t) = if non_digit == 0 {
-        (len, 0, t)
-    } else {
-        let p = (non_digit.trailing_zeros() / 8) as usize;
-        // One non-digit, a dot ('.' ^ '0' = 0x1e).
-        if non_digit & (non_digit - 1) != 0 || (t >> (8 * p)) & 0xff != 0x1e {
-            return None;
-        }
-        let below = (1u64 << (8 * p)) - 1;
-        (
-            len - 1,
-            len - 1 - p,
-            ((t & below) << 8) | (t & !below & !(0xff << (8 * p))),
-        )
-    };
-    if digits == 0 {
-        return None;
-    }
-    // The digits now fill bytes (len - digits)..len: align them to the low end.
-    let t = t >> (8 * (len - digits));
-    Some(digits_value(t, digits) as i64 as f64 / POW10[frac])
-}
-
-/// [`plain_field`] byte by byte, for fields whose digit runs are 8 or longer.
+/// A plain decimal field (`-12.345`: an optional minus, digits with at most one dot, at
+/// most 15 digits), byte by byte; `None` when it is not one.
 fn slow_field(f: &[u8]) -> Option<f64> {
     let (neg, f) = match f.first() {
         Some(b'-') => (true, &f[1..]),
@@ -385,8 +329,6 @@ fn slow_field(f: &[u8]) -> Option<f64> {
     let v = mantissa as i64 as f64 / POW10[frac];
     Some(if neg { -v } else { v })
 }
-
-const POW10_U64: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
 /// The field-by-field parser: any number `str::parse` accepts, spaces, a trailing comma.
 fn parse_general(line: &str, out: &mut Pfl) -> Result<(), PflError> {
@@ -511,24 +453,76 @@ mod tests {
         }
     }
 
+    /// What `word_field` must answer for 9 bytes: the field before the first comma, when
+    /// it is an unsigned plain decimal of at most 8 bytes, its value by `str::parse`.
+    fn word_field_oracle(b: &[u8; 9]) -> Option<(f64, usize)> {
+        let len = b.iter().position(|&c| c == b',')?;
+        let f = std::str::from_utf8(&b[..len]).ok()?;
+        let plain = f.bytes().all(|c| c == b'.' || c.is_ascii_digit())
+            && f.bytes().filter(|&c| c == b'.').count() <= 1
+            && f.bytes().any(|c| c.is_ascii_digit());
+        plain.then(|| (f.parse::<f64>().unwrap(), len))
+    }
+
+    fn word_field_of(b: &[u8; 9]) -> Option<(f64, usize)> {
+        word_field(u64::from_le_bytes(b[..8].try_into().unwrap()), b[8])
+    }
+
     #[test]
-    fn short_fields_equal_std() {
-        let word_of = |f: &str| {
-            let mut w = *b"9,7.5,-3";
-            w[..f.len()].copy_from_slice(f.as_bytes());
-            u64::from_le_bytes(w)
-        };
-        for f in [
-            "0", "7", "12", "1.5", ".5", "5.", "123.456", "1234.567", "12345678", "99999999",
-            "0.000001", "00000001", "9.999999", "1077.002", "", ".", "..", "1.2.3", "12,4", "-1",
-            "+1", "1e3", " 5", "7x",
+    fn word_fields_equal_std_on_every_short_text() {
+        // Every 9 bytes over digits, dot, comma, minus and another byte: the word's
+        // answer is str::parse's, and it answers every plain field but 8 bare digits.
+        const ALPHABET: [u8; 6] = [b'0', b'7', b'.', b',', b'-', b'x'];
+        let mut b = [0u8; 9];
+        for mut code in 0..6u32.pow(9) {
+            for c in b.iter_mut() {
+                *c = ALPHABET[(code % 6) as usize];
+                code /= 6;
+            }
+            let got = word_field_of(&b);
+            let want = word_field_oracle(&b);
+            if want.is_some_and(|(_, len)| len == 8) && !b[..8].contains(&b'.') {
+                assert_eq!(got, None, "{:?}", std::str::from_utf8(&b));
+                continue;
+            }
+            assert_eq!(
+                got.map(|(v, l)| (v.to_bits(), l)),
+                want.map(|(v, l)| (v.to_bits(), l)),
+                "{:?}",
+                std::str::from_utf8(&b)
+            );
+        }
+    }
+
+    #[test]
+    fn word_fields_by_hand() {
+        for (text, want) in [
+            ("1077.002,", Some((1077.002, 8))),
+            ("0.0,1,2,3", Some((0.0, 3))),
+            ("98765432,", None),
+            (".5,-1,xxx", Some((0.5, 2))),
+            ("5.,xxxxxx", Some((5.0, 2))),
+            ("1234567.,", Some((1234567.0, 8))),
+            ("9.999999,", Some((9.999999, 8))),
+            ("0.000001,", Some((1e-6, 8))),
+            ("12,4.5,xx", Some((12.0, 2))),
+            ("-1.5,xxxx", None),
+            (".,1234567", None),
+            ("1.2.3,xxx", None),
+            ("1234.5678", None),
+            (",1,2,3,4,", None),
         ] {
-            let got = short_field(word_of(f), f.len());
-            let want = f
-                .parse::<f64>()
-                .ok()
-                .filter(|_| f.bytes().all(|c| c == b'.' || c.is_ascii_digit()));
-            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{f:?}");
+            let b: [u8; 9] = text.as_bytes().try_into().unwrap();
+            assert_eq!(word_field_of(&b), want, "{text}");
+        }
+        // Every byte value in a field.
+        for c in 0..=255u8 {
+            let b = [b'4', b'2', c, b'1', b'9', b',', b'9', b'9', b'9'];
+            assert_eq!(
+                word_field_of(&b).map(|(v, l)| (v.to_bits(), l)),
+                word_field_oracle(&b).map(|(v, l)| (v.to_bits(), l)),
+                "{c}"
+            );
         }
     }
 
@@ -574,37 +568,6 @@ mod tests {
             parse_pfl_bytes(b"2,100,1,2,\xff", &mut p),
             Err(PflError::NotUtf8)
         );
-    }
-
-    #[test]
-    fn eight_byte_digit_runs() {
-        for text in [
-            "1234.567", "0.0,1,2,", "98765432", ".5,-1", "7-1.5e3", "1234567,",
-        ] {
-            let mut w = [b'x'; 8];
-            w[..text.len().min(8)].copy_from_slice(&text.as_bytes()[..text.len().min(8)]);
-            let (d, t) = digit_run(u64::from_le_bytes(w));
-            let expect = text.bytes().take_while(u8::is_ascii_digit).count().min(8);
-            assert_eq!(d, expect, "{text}");
-            if d < 8 {
-                let v: u64 = if d == 0 {
-                    0
-                } else {
-                    text[..d].parse().unwrap()
-                };
-                assert_eq!(digits_value(t, d), v, "{text}");
-            }
-        }
-        // Every byte value next to digits.
-        for c in 0..=255u8 {
-            let w = u64::from_le_bytes([b'4', b'2', c, b'1', b'9', b'9', b'9', b'9']);
-            let (d, t) = digit_run(w);
-            let expect = if c.is_ascii_digit() { 8 } else { 2 };
-            assert_eq!(d, expect, "{c}");
-            if d == 2 {
-                assert_eq!(digits_value(t, 2), 42);
-            }
-        }
     }
 
     proptest! {
