@@ -221,7 +221,8 @@ fn word_field(w: u64, next: u8) -> Option<(f64, usize)> {
     let t = ((t & before_dot) << 8) | (t & before_end & !through_dot);
     let v = eight_digits(t << (8 * (8 - q)));
     // Clinger: the mantissa (< 10^8) and 10^frac are exact, one division rounds once.
-    Some((v as i64 as f64 / POW10[q - 1 - p], q))
+    // (q - 1 - p <= 6: the mask only spares the bounds check.)
+    Some((v as i64 as f64 / POW10[(q - 1 - p) & 7], q))
 }
 
 /// One pass over a line of plain decimals (`-12.345`, no spaces, no exponents, at most 15
