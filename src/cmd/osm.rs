@@ -3,11 +3,11 @@
 
 use super::{data_dir, init_threads};
 use fiberplan_io::osm::{
-    backbone_from_osm, read_osm, villages_from_places, OsmReadOptions, VillageOptions,
+    backbone_from_osm, read_osm_extract, villages_from_places, OsmReadOptions, VillageOptions,
 };
 use fiberplan_io::read_costs;
 use fiberplan_model::osm::OsmData;
-use fiberplan_network::roads::{build_road_graph_owned, RoadGraph, RoadGraphOptions};
+use fiberplan_network::roads::{build_road_graph_table, RoadGraph, RoadGraphOptions};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -98,7 +98,8 @@ fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         &args.highway,
     );
     let t0 = Instant::now();
-    let mut osm = read_osm(&args.file, &opts)?;
+    // The corridor ways held flat, the rest (telecom ways, places) as `OsmData`.
+    let (ways, osm) = read_osm_extract(&args.file, &opts)?.split_telecom();
     let t_read = t0.elapsed();
     let villages = villages_from_places(
         &osm,
@@ -114,8 +115,7 @@ fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         railways: !args.no_railways,
         ..Default::default()
     };
-    let ways = std::mem::take(&mut osm.ways);
-    let g = build_road_graph_owned(ways, &villages, &backbone, &costs.corridor, &gopts);
+    let g = build_road_graph_table(ways, &villages, &backbone, &costs.corridor, &gopts);
     let t_total = t0.elapsed();
     let mut out = std::io::stdout().lock();
     let report = Report {
@@ -303,6 +303,7 @@ fn round3(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fiberplan_io::osm::read_osm;
     use fiberplan_model::{Backbone, CostModel};
     use fiberplan_network::roads::build_road_graph;
     use fiberplan_network::CorridorKind;
@@ -394,6 +395,7 @@ unpaved_per_km = 800
 #[cfg(test)]
 mod bundled {
     use super::*;
+    use fiberplan_io::osm::read_osm;
     use fiberplan_model::osm::OsmWayKind;
     use fiberplan_network::roads::build_road_graph;
     use fiberplan_network::CorridorKind;
@@ -504,8 +506,61 @@ mod bundled {
 }
 
 #[cfg(test)]
+mod flat_ways {
+    use super::*;
+    use fiberplan_io::osm::read_osm;
+    use fiberplan_network::roads::build_road_graph;
+
+    /// On every bundled extract: the ways read flat (`read_osm_extract`, what `plan` and
+    /// `validate` build from) give the same graph as the ways read one by one
+    /// (`read_osm`), bit for bit, and the same extract once turned back into ways.
+    #[test]
+    fn flat_ways_build_the_same_graph() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let costs = read_costs(&dir.join("costs.toml")).unwrap();
+        for f in [
+            "almaty_2013.osm.pbf",
+            "andorra.osm.pbf",
+            "harsdorf.osm.pbf",
+            "neudrossenfeld.osm.pbf",
+            "neudrossenfeld.osm.gz",
+        ] {
+            let path = dir.join("osm").join(f);
+            let opts = OsmReadOptions::default();
+            let osm = read_osm(&path, &opts).unwrap();
+            let flat = read_osm_extract(&path, &opts).unwrap();
+            assert_eq!(flat.clone().into_data(), osm, "{f}");
+            let villages = villages_from_places(&osm, &VillageOptions::default());
+            let (backbone, _) = backbone_from_osm(&osm);
+            let (ways, rest) = flat.split_telecom();
+            assert_eq!(backbone_from_osm(&rest).0, backbone, "{f}");
+            let gopts = RoadGraphOptions::default();
+            let a = build_road_graph(&osm, &villages, &backbone, &costs.corridor, &gopts);
+            let b = build_road_graph_table(ways, &villages, &backbone, &costs.corridor, &gopts);
+            let bits = |g: &fiberplan_network::PlanningGraph| -> Vec<(u64, u64)> {
+                g.nodes
+                    .iter()
+                    .map(|p| (p[0].to_bits(), p[1].to_bits()))
+                    .collect()
+            };
+            assert_eq!(bits(&a.graph), bits(&b.graph), "{f}");
+            assert_eq!(a.graph.corridors, b.graph.corridors, "{f}");
+            assert_eq!(a.graph.way_ids, b.graph.way_ids, "{f}");
+            assert_eq!(a.graph.name_ids, b.graph.name_ids, "{f}");
+            assert_eq!(a.graph.name_table, b.graph.name_table, "{f}");
+            assert_eq!(a.graph.village_node, b.graph.village_node, "{f}");
+            assert_eq!(a.graph.pop_node, b.graph.pop_node, "{f}");
+            assert_eq!(a.node_osm_id, b.node_osm_id, "{f}");
+            assert_eq!(a.stats, b.stats, "{f}");
+            assert!(a.graph.corridors.len() > 100, "{f}");
+        }
+    }
+}
+
+#[cfg(test)]
 mod determinism {
     use super::*;
+    use fiberplan_io::osm::read_osm;
     use fiberplan_network::roads::build_road_graph;
 
     /// Same extract, 1 or 4 threads: the same graph, corridor by corridor.

@@ -7,12 +7,12 @@ use crate::inputs::check_swapped;
 use crate::phase_rss;
 use crate::{InputSpec, LoadError, PlanInputs};
 use fiberplan_io::osm::{
-    backbone_from_osm, read_osm, villages_from_places, OsmReadOptions, VillageOptions,
+    backbone_from_osm, read_osm_extract, villages_from_places, OsmReadOptions, VillageOptions,
 };
 use fiberplan_io::{read_backbone, read_costs, read_regions, read_villages, InputError, Region};
 use fiberplan_model::LonLat;
 use fiberplan_network::district_index::DistrictIndex;
-use fiberplan_network::roads::{build_road_graph_owned, RoadGraphOptions};
+use fiberplan_network::roads::{build_road_graph_table, RoadGraphOptions};
 use std::path::Path;
 
 /// Reads the extract `osm_path` and the other inputs of `spec` (villages and backbone from the
@@ -24,7 +24,9 @@ pub(crate) fn load_osm(osm_path: &Path, spec: &InputSpec) -> Result<PlanInputs, 
         isolated_dwellings: spec.settings.include_isolated,
         ..OsmReadOptions::default()
     };
-    let mut osm = read_osm(osm_path, &ropts)?;
+    // The corridor ways held flat (a few large arrays), the rest (telecom ways, places) as
+    // `OsmData`.
+    let (ways, osm) = read_osm_extract(osm_path, &ropts)?.split_telecom();
     phase_rss("osm read");
     let (mut villages, villages_from) = match &spec.villages {
         Some(p) => {
@@ -65,10 +67,8 @@ pub(crate) fn load_osm(osm_path: &Path, spec: &InputSpec) -> Result<PlanInputs, 
             osm_path.display()
         )));
     }
-    // The ways go to the graph builder, which frees them as it makes the corridors.
-    let ways = std::mem::take(&mut osm.ways);
     drop(osm);
-    let road = build_road_graph_owned(
+    let road = build_road_graph_table(
         ways,
         &villages,
         &backbone,

@@ -148,3 +148,208 @@ pub fn find_near(ids: &[i64], id: i64, hint: &mut usize) -> Option<usize> {
         }
     }
 }
+
+/// One corridor way of an [`OsmWayTable`]: [`OsmWay`] without its node lists and strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OsmWayHead {
+    /// OSM way id (several pieces of a clipped way share it).
+    pub id: i64,
+    pub kind: OsmWayKind,
+    /// Index of its class in [`OsmWayTable::classes`].
+    pub class: u32,
+    pub paved: Option<bool>,
+    pub bridge: bool,
+    pub tunnel: bool,
+    /// Indices of its `name` and `ref` in [`OsmWayTable::strings`] (0 is the empty string).
+    pub name: u32,
+    pub reference: u32,
+}
+
+/// Corridor ways held flat (issue 19): the same ways as `OsmData::ways`, in the same order,
+/// but as a few large arrays instead of millions of small vectors. Each node id is kept
+/// once with its position (1e-7 degree integers, or any other position type `P`), and a
+/// way's nodes are indices into that table: 4 bytes a reference, plus 16 bytes a distinct
+/// node, where an [`OsmWay`] took 24 bytes a reference in three allocations a way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OsmWayTable<P = [i32; 2]> {
+    pub heads: Vec<OsmWayHead>,
+    /// Way `k`'s nodes are `refs[ends[k - 1]..ends[k]]` (`0..ends[0]` for the first).
+    pub ends: Vec<usize>,
+    /// Indices into `node_ids` / `node_pos`.
+    pub refs: Vec<u32>,
+    /// Node ids, sorted and distinct; may hold ids no way references.
+    pub node_ids: Vec<i64>,
+    /// Position of each of `node_ids`.
+    pub node_pos: Vec<P>,
+    /// Distinct classes (`OsmWay::class`).
+    pub classes: Vec<String>,
+    /// Distinct names and refs; `strings[0]` is the empty string.
+    pub strings: Vec<String>,
+}
+
+impl<P> Default for OsmWayTable<P> {
+    fn default() -> Self {
+        OsmWayTable {
+            heads: Vec::new(),
+            ends: Vec::new(),
+            refs: Vec::new(),
+            node_ids: Vec::new(),
+            node_pos: Vec::new(),
+            classes: Vec::new(),
+            strings: vec![String::new()],
+        }
+    }
+}
+
+impl<P: Copy> OsmWayTable<P> {
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+
+    /// The node indices of way `k`.
+    pub fn way_refs(&self, k: usize) -> &[u32] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.refs[start..self.ends[k]]
+    }
+
+    pub fn class(&self, k: usize) -> &str {
+        &self.classes[self.heads[k].class as usize]
+    }
+
+    pub fn name(&self, k: usize) -> &str {
+        &self.strings[self.heads[k].name as usize]
+    }
+
+    pub fn reference(&self, k: usize) -> &str {
+        &self.strings[self.heads[k].reference as usize]
+    }
+
+    /// Way `k` as an [`OsmWay`], its positions made by `pos`.
+    pub fn way(&self, k: usize, pos: impl Fn(P) -> LonLat) -> OsmWay {
+        let h = &self.heads[k];
+        let refs = self.way_refs(k);
+        OsmWay {
+            id: h.id,
+            kind: h.kind,
+            class: self.class(k).to_string(),
+            paved: h.paved,
+            bridge: h.bridge,
+            tunnel: h.tunnel,
+            name: self.name(k).to_string(),
+            reference: self.reference(k).to_string(),
+            nodes: refs.iter().map(|&i| self.node_ids[i as usize]).collect(),
+            coords: refs
+                .iter()
+                .map(|&i| pos(self.node_pos[i as usize]))
+                .collect(),
+        }
+    }
+}
+
+impl OsmWayTable<LonLat> {
+    /// The table of `ways`, in order. A node id given different positions by different
+    /// ways keeps the first.
+    ///
+    /// # Panics
+    /// With more than `u32::MAX` distinct nodes.
+    pub fn from_ways(ways: &[OsmWay]) -> OsmWayTable<LonLat> {
+        let mut nodes: Vec<(i64, LonLat)> = ways
+            .iter()
+            .flat_map(|w| w.nodes.iter().copied().zip(w.coords.iter().copied()))
+            .collect();
+        nodes.sort_by_key(|n| n.0);
+        nodes.dedup_by_key(|n| n.0);
+        let node_ids: Vec<i64> = nodes.iter().map(|n| n.0).collect();
+        let node_pos: Vec<LonLat> = nodes.iter().map(|n| n.1).collect();
+        let mut t = OsmWayTable {
+            node_ids,
+            node_pos,
+            ..OsmWayTable::default()
+        };
+        use std::collections::BTreeMap;
+        let mut classes = BTreeMap::new();
+        let mut strings = BTreeMap::from([(String::new(), 0u32)]);
+        for w in ways {
+            fn intern(s: &str, table: &mut Vec<String>, map: &mut BTreeMap<String, u32>) -> u32 {
+                *map.entry(s.to_string()).or_insert_with(|| {
+                    table.push(s.to_string());
+                    table.len() as u32 - 1
+                })
+            }
+            let class = intern(&w.class, &mut t.classes, &mut classes);
+            let name = intern(&w.name, &mut t.strings, &mut strings);
+            let reference = intern(&w.reference, &mut t.strings, &mut strings);
+            t.heads.push(OsmWayHead {
+                id: w.id,
+                kind: w.kind,
+                class,
+                paved: w.paved,
+                bridge: w.bridge,
+                tunnel: w.tunnel,
+                name,
+                reference,
+            });
+            let mut hint = 0usize;
+            for n in &w.nodes {
+                let i = find_near(&t.node_ids, *n, &mut hint).expect("every node was collected");
+                t.refs
+                    .push(u32::try_from(i).expect("at most u32::MAX nodes"));
+            }
+            t.ends.push(t.refs.len());
+        }
+        t
+    }
+}
+
+/// What fiberplan keeps of an OSM extract, its corridor ways held flat
+/// ([`OsmWayTable`]): what the readers make, and what the road graph is built from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OsmExtract {
+    pub ways: OsmWayTable,
+    /// As [`OsmData::places`].
+    pub places: Vec<OsmPlace>,
+    pub bounds: Option<[f64; 4]>,
+    pub stats: OsmReadStats,
+}
+
+/// A position in 1e-7 degrees as the readers give it (`e7 as f64 * 1e-7`).
+pub fn e7_lonlat(p: [i32; 2]) -> LonLat {
+    [p[0] as f64 * 1e-7, p[1] as f64 * 1e-7]
+}
+
+impl OsmExtract {
+    /// As [`OsmData`], each way with its own node lists and strings.
+    pub fn into_data(self) -> OsmData {
+        let ways = (0..self.ways.len())
+            .map(|k| self.ways.way(k, e7_lonlat))
+            .collect();
+        OsmData {
+            ways,
+            places: self.places,
+            bounds: self.bounds,
+            stats: self.stats,
+        }
+    }
+
+    /// The corridor table taken out, and the rest as [`OsmData`] holding only the telecom
+    /// ways (the existing network: `backbone_from_osm`), the places, bounds and counts.
+    pub fn split_telecom(self) -> (OsmWayTable, OsmData) {
+        let ways = (0..self.ways.len())
+            .filter(|&k| self.ways.heads[k].kind == OsmWayKind::Telecom)
+            .map(|k| self.ways.way(k, e7_lonlat))
+            .collect();
+        (
+            self.ways,
+            OsmData {
+                ways,
+                places: self.places,
+                bounds: self.bounds,
+                stats: self.stats,
+            },
+        )
+    }
+}

@@ -175,6 +175,26 @@ impl From<&[LonLat]> for Geometry {
     }
 }
 
+impl Geometry {
+    /// The line of these positions in 1e-7 degrees (`e7 as f64 * 1e-7` each, as the OSM
+    /// readers give them): the same as `Geometry::from` of those `LonLat`s, made without a
+    /// copy when every point can be kept as it is.
+    pub fn from_e7(points: Vec<[i32; 2]>) -> Geometry {
+        // `as_e7` of `e7 as f64 * 1e-7` gives `e7` back whenever |e7| < 2e9.
+        let kept =
+            |q: &[i32; 2]| *q != F64_MARK && q.iter().all(|c| c.unsigned_abs() < 2_000_000_000);
+        if points.iter().all(kept) {
+            Geometry(points.into_boxed_slice())
+        } else {
+            let v: Vec<LonLat> = points
+                .iter()
+                .map(|q| [q[0] as f64 * 1e-7, q[1] as f64 * 1e-7])
+                .collect();
+            Geometry::from(v)
+        }
+    }
+}
+
 impl From<Vec<LonLat>> for Geometry {
     fn from(points: Vec<LonLat>) -> Self {
         Geometry::from(points.as_slice())

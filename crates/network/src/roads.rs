@@ -16,9 +16,10 @@
 //! 3. Degree-2 chains are contracted when both sides are of the same kind, class and
 //!    surface: geometry joined, lengths and costs added, way ids and names kept in order.
 //!    Steps 2 and 3 work on light pieces (ends, figures, runs of their ways' points); each
-//!    [`Corridor`] is made once, after contraction, and a way's points are freed once the
-//!    last corridor along it is made: a country extract's millions of pieces as whole
-//!    corridors took more memory than its ways (issue 19, BENCHMARKS.md).
+//!    [`Corridor`] is made once, after contraction: a country extract's millions of pieces
+//!    as whole corridors took more memory than its ways (issue 19, BENCHMARKS.md). The ways
+//!    come as one flat table ([`OsmWayTable`]: node ids once, sorted, with their positions;
+//!    ways as indices into it), not a vector per way.
 //! 4. Villages, points of presence and joints of existing lines are snapped
 //!    ([`crate::snap`]) to the nearest corridor segment: the foot of the perpendicular
 //!    becomes a node, the distance off the road an [`CorridorKind::Offroad`] corridor.
@@ -32,7 +33,7 @@ use crate::corridor_proxy::projection_joints;
 use crate::geodesy::{distance_m, LocalProjection};
 use crate::snap::{snap_points, SnapOptions};
 use crate::{Corridor, CorridorKind, Geometry, PlanningGraph};
-use fiberplan_model::osm::{OsmData, OsmWay, OsmWayKind};
+use fiberplan_model::osm::{e7_lonlat, OsmData, OsmWay, OsmWayKind, OsmWayTable};
 use fiberplan_model::{Backbone, CorridorCosts, Kzt, LonLat, Pop, PopSource, Village};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -146,6 +147,11 @@ const CHORD_MAX_M: f64 = 20_000.0;
 /// radius is 1.4 % of it. Longer segments use Karney's algorithm. Tested against
 /// `geodesy::distance_m` on random segments anywhere on Earth.
 pub fn polyline_length_m(line: &[LonLat]) -> f64 {
+    polyline_length_of(line.iter().copied())
+}
+
+/// [`polyline_length_m`] of the points `line` gives, in order.
+fn polyline_length_of(mut line: impl Iterator<Item = LonLat>) -> f64 {
     const A: f64 = 6_378_137.0;
     const F: f64 = 1.0 / 298.257_223_563;
     const E2: f64 = F * (2.0 - F);
@@ -155,17 +161,18 @@ pub fn polyline_length_m(line: &[LonLat]) -> f64 {
         let n = A / (1.0 - E2 * sl * sl).sqrt();
         ([n * cl * co, n * cl * so, n * (1.0 - E2) * sl], sl)
     };
-    let Some(first) = line.first() else {
+    let Some(first) = line.next() else {
         return 0.0;
     };
-    let mut prev = ecef(*first);
+    let mut prev_p = first;
+    let mut prev = ecef(first);
     let mut total = 0.0;
-    for w in line.windows(2) {
-        let cur = ecef(w[1]);
+    for p in line {
+        let cur = ecef(p);
         let (a, b) = (prev.0, cur.0);
         let c = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2) + (b[2] - a[2]).powi(2)).sqrt();
         total += if c > CHORD_MAX_M {
-            distance_m(w[0], w[1])
+            distance_m(prev_p, p)
         } else {
             let s = (prev.1 + cur.1) / 2.0;
             let k = 1.0 - E2 * s * s;
@@ -174,6 +181,7 @@ pub fn polyline_length_m(line: &[LonLat]) -> f64 {
             c + c * c * c / (24.0 * r2)
         };
         prev = cur;
+        prev_p = p;
     }
     total
 }
@@ -181,21 +189,59 @@ pub fn polyline_length_m(line: &[LonLat]) -> f64 {
 /// Per-km rate of a way, whole tenge (bridge and tunnel extras included). A `*_link`
 /// class the cost model does not list costs as its road (`primary_link` as `primary`).
 pub fn way_per_km(w: &OsmWay, c: &CorridorCosts) -> Kzt {
-    let base = match w.kind {
+    per_km(w.kind, &w.class, w.paved, w.bridge, w.tunnel, c)
+}
+
+/// [`way_per_km`] of a way's kind, class, surface and flags.
+fn per_km(
+    kind: OsmWayKind,
+    class: &str,
+    paved: Option<bool>,
+    bridge: bool,
+    tunnel: bool,
+    c: &CorridorCosts,
+) -> Kzt {
+    let base = match kind {
         OsmWayKind::Road => {
             // A link road (`primary_link`) costs as its road unless the model prices it.
-            let class = match w.class.strip_suffix("_link") {
-                Some(base) if !c.road.contains_key(&w.class) => base,
-                _ => w.class.as_str(),
+            let base_class = match class.strip_suffix("_link") {
+                Some(base) if !c.road.contains_key(class) => base,
+                _ => class,
             };
-            c.road_per_km(class, w.paved.unwrap_or_else(|| assume_paved(&w.class)))
+            c.road_per_km(base_class, paved.unwrap_or_else(|| assume_paved(class)))
         }
         OsmWayKind::PowerLine => c.power_line_per_km,
         OsmWayKind::Railway => c.railway_per_km,
         OsmWayKind::Telecom => 0,
     };
-    base + if w.bridge { c.bridge_extra_per_km } else { 0 }
-        + if w.tunnel { c.tunnel_extra_per_km } else { 0 }
+    base + if bridge { c.bridge_extra_per_km } else { 0 }
+        + if tunnel { c.tunnel_extra_per_km } else { 0 }
+}
+
+/// A way point as an [`OsmWayTable`] holds it: `[i32; 2]` in 1e-7 degrees as the readers
+/// give it, or any `[lon, lat]`.
+pub trait WayPoint: Copy + Send + Sync {
+    fn lonlat(self) -> LonLat;
+    /// The geometry of these points: the same as `Geometry::from` of their `lonlat`s.
+    fn geometry(points: Vec<Self>) -> Geometry;
+}
+
+impl WayPoint for LonLat {
+    fn lonlat(self) -> LonLat {
+        self
+    }
+    fn geometry(points: Vec<Self>) -> Geometry {
+        Geometry::from(points)
+    }
+}
+
+impl WayPoint for [i32; 2] {
+    fn lonlat(self) -> LonLat {
+        e7_lonlat(self)
+    }
+    fn geometry(points: Vec<Self>) -> Geometry {
+        Geometry::from_e7(points)
+    }
 }
 
 /// Whether the graph uses a way: roads, and power lines and railways unless switched off;
@@ -262,10 +308,8 @@ pub fn build_road_graph(
     build_road_graph_owned(ways, villages, backbone, costs, opts)
 }
 
-/// [`build_road_graph`] taking the extract's ways (`OsmData::ways`) by value: each way's
-/// node ids and positions are freed as soon as its corridors are made, so that the ways
-/// and the graph are never held whole at once (a country extract's ways take about as
-/// much memory as its graph). The same graph, byte for byte.
+/// [`build_road_graph`] taking the extract's ways (`OsmData::ways`) by value. The same
+/// graph, byte for byte.
 pub fn build_road_graph_owned(
     mut ways: Vec<OsmWay>,
     villages: &[Village],
@@ -274,8 +318,37 @@ pub fn build_road_graph_owned(
     opts: &RoadGraphOptions,
 ) -> RoadGraph {
     ways.retain(|w| keeps(w, opts));
+    let table = OsmWayTable::from_ways(&ways);
+    drop(ways);
+    build_road_graph_table(table, villages, backbone, costs, opts)
+}
+
+/// [`build_road_graph`] from the corridor ways held flat (`OsmExtract::ways`, as
+/// `fiberplan_io::osm::read_osm_extract` reads them), taken by value: no vector per way,
+/// so that a country extract's millions of ways neither take 24 bytes a node reference nor
+/// leave the allocator's pages pinned (issue 19). The same graph as [`build_road_graph`] on
+/// the same ways, byte for byte.
+pub fn build_road_graph_table<P: WayPoint>(
+    table: OsmWayTable<P>,
+    villages: &[Village],
+    backbone: &Backbone,
+    costs: &CorridorCosts,
+    opts: &RoadGraphOptions,
+) -> RoadGraph {
+    let kept: Vec<u32> = (0..table.len())
+        .filter(|&k| {
+            (match table.heads[k].kind {
+                OsmWayKind::Road => true,
+                OsmWayKind::PowerLine => opts.power_lines,
+                OsmWayKind::Railway => opts.railways,
+                OsmWayKind::Telecom => false,
+            }) && table.way_refs(k).len() >= 2
+        })
+        .map(|k| k as u32)
+        .collect();
     let mut out = RoadGraph::default();
-    let (mut g, mut node_osm_id, crossings) = split_and_contract(ways, costs, &mut out.stats);
+    let (mut g, mut node_osm_id, crossings) =
+        split_and_contract(table, &kept, costs, &mut out.stats);
     out.stats.railway_crossings = crossings;
     out.stats.corridor_nodes = g.nodes.len();
     out.stats.corridors = g.corridors.len();
@@ -428,13 +501,35 @@ struct Merged {
     names: Vec<String>,
 }
 
-/// What the corridors still take from a way once its pieces are cut and costed: its points,
-/// id and names. The rest of the `OsmWay` (1.5 M of them in a country) is freed first.
-struct WayRest {
-    coords: Vec<LonLat>,
-    id: i64,
-    name: String,
-    reference: String,
+/// The kept ways of a table, numbered in order (a piece's `way`), and what the cutting and
+/// the corridors read of them: their points, id and names.
+struct Ways<'a, P> {
+    t: &'a OsmWayTable<P>,
+    kept: &'a [u32],
+}
+
+impl<P: WayPoint> Ways<'_, P> {
+    /// Node indices of kept way `wn`.
+    fn refs(&self, wn: usize) -> &[u32] {
+        self.t.way_refs(self.kept[wn] as usize)
+    }
+
+    /// Point `i` of kept way `wn`.
+    fn point(&self, wn: usize, i: usize) -> P {
+        self.t.node_pos[self.refs(wn)[i] as usize]
+    }
+
+    fn id(&self, wn: usize) -> i64 {
+        self.t.heads[self.kept[wn] as usize].id
+    }
+
+    /// `name` and `ref`, the empty ones left out.
+    fn names(&self, wn: usize) -> impl Iterator<Item = &str> {
+        let k = self.kept[wn] as usize;
+        [self.t.name(k), self.t.reference(k)]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+    }
 }
 
 /// What a piece's corridor takes from its way.
@@ -453,26 +548,17 @@ impl Piece {
         }
     }
 
-    fn lists(&self, w: &WayRest) -> (Vec<i64>, Vec<String>) {
+    fn lists<P: WayPoint>(&self, ways: &Ways<P>) -> (Vec<i64>, Vec<String>) {
         match &self.merged {
             Some(m) => (m.osm_ways.clone(), m.names.clone()),
-            None => (vec![w.id], way_names(w)),
+            None => (vec![ways.id(self.way as usize)], {
+                // Exactly the room it needs (a collected filter takes room for four).
+                let mut v = Vec::with_capacity(ways.names(self.way as usize).count());
+                v.extend(ways.names(self.way as usize).map(str::to_string));
+                v
+            }),
         }
     }
-}
-
-/// A way's names as a corridor lists them: `name`, then `ref`, the empty ones left out.
-/// Made with exactly the room it needs (a collected filter takes room for four).
-fn way_names(w: &WayRest) -> Vec<String> {
-    let names = [&w.name, &w.reference];
-    let mut out = Vec::with_capacity(names.iter().filter(|s| !s.is_empty()).count());
-    out.extend(
-        names
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.to_string()),
-    );
-    out
 }
 
 /// Runs read from the other end.
@@ -483,16 +569,26 @@ fn reverse_runs(runs: &mut [[u32; 3]]) {
     }
 }
 
-/// The points of `runs`, in order.
-fn run_points(ways: &[WayRest], runs: &[[u32; 3]]) -> Vec<LonLat> {
+/// The points of `runs`, in order, with exactly the room they need.
+fn run_points<P: WayPoint>(ways: &Ways<P>, runs: &[[u32; 3]]) -> Vec<P> {
     let n: usize = runs.iter().map(|r| r[1].abs_diff(r[2]) as usize + 1).sum();
     let mut out = Vec::with_capacity(n);
+    let pos = &ways.t.node_pos;
     for &[w, from, to] in runs {
-        let c = &ways[w as usize].coords;
+        let r = ways.refs(w as usize);
         if from <= to {
-            out.extend_from_slice(&c[from as usize..=to as usize]);
+            out.extend(
+                r[from as usize..=to as usize]
+                    .iter()
+                    .map(|&i| pos[i as usize]),
+            );
         } else {
-            out.extend(c[to as usize..=from as usize].iter().rev());
+            out.extend(
+                r[to as usize..=from as usize]
+                    .iter()
+                    .rev()
+                    .map(|&i| pos[i as usize]),
+            );
         }
     }
     out
@@ -501,42 +597,27 @@ fn run_points(ways: &[WayRest], runs: &[[u32; 3]]) -> Vec<LonLat> {
 /// Steps 1 to 3: junctions, pieces, costs, and degree-2 chains contracted. Returns the
 /// graph, the OSM ids of its nodes, and the number of level crossings charged.
 ///
-/// The pieces are light records pointing into the ways' points; corridors (geometry,
+/// The pieces are light records pointing into the table's ways; corridors (geometry,
 /// class, lists) are made once, after contraction, so that the pieces of a chain are never
 /// whole corridors. Figures are added in the order a chain was contracted, as before.
-fn split_and_contract(
-    mut ways: Vec<OsmWay>,
+fn split_and_contract<P: WayPoint>(
+    mut t: OsmWayTable<P>,
+    kept: &[u32],
     costs: &CorridorCosts,
     stats: &mut RoadGraphStats,
 ) -> (PlanningGraph, Vec<Option<i64>>, usize) {
-    let mut ids: Vec<i64> = ways.iter().flat_map(|w| w.nodes.iter().copied()).collect();
-    ids.par_sort_unstable();
-    ids.dedup();
-    ids.shrink_to_fit();
-    // Node ids to indices; each way's ids are freed once mapped.
-    let way_idx: Vec<Vec<u32>> = ways
-        .par_iter_mut()
-        .map(|w| {
-            let mut hint = ids.len() / 2;
-            let wi = w
-                .nodes
-                .iter()
-                .map(|n| {
-                    fiberplan_model::osm::find_near(&ids, *n, &mut hint)
-                        .expect("every ref was collected") as u32
-                })
-                .collect();
-            w.nodes = Vec::new();
-            wi
-        })
-        .collect();
-    let mut uses = vec![0u8; ids.len()];
+    // Node uses, by index in the table (which may hold nodes no kept way references: they
+    // are used by none and never become graph nodes; nodes are numbered in id order).
+    let n_ids = t.node_ids.len();
+    let mut uses = vec![0u8; n_ids];
     // Bit 0: a road uses the node; bit 1: a railway does.
-    let mut kinds = vec![0u8; ids.len()];
-    for (w, wi) in ways.iter().zip(&way_idx) {
+    let mut kinds = vec![0u8; n_ids];
+    for &k in kept {
+        let wi = t.way_refs(k as usize);
+        let kind = t.heads[k as usize].kind;
         for &i in wi {
             uses[i as usize] = uses[i as usize].saturating_add(1);
-            kinds[i as usize] |= match w.kind {
+            kinds[i as usize] |= match kind {
                 OsmWayKind::Road => 1,
                 OsmWayKind::Railway => 2,
                 _ => 0,
@@ -546,63 +627,69 @@ fn split_and_contract(
             uses[i as usize] = uses[i as usize].saturating_add(1);
         }
     }
-    let mut node_of = vec![u32::MAX; ids.len()];
+    let mut node_of = vec![u32::MAX; n_ids];
     let mut nodes: Vec<LonLat> = Vec::new();
     let mut osm_id = Vec::new();
     for (i, &u) in uses.iter().enumerate() {
         if u >= 2 {
             node_of[i] = nodes.len() as u32;
             nodes.push([f64::NAN; 2]);
-            osm_id.push(Some(ids[i]));
+            osm_id.push(Some(t.node_ids[i]));
         }
     }
     drop(uses);
-    let mut charged = vec![false; ids.len()];
+    let mut charged = vec![false; n_ids];
     let mut pieces: Vec<Piece> = Vec::new();
     let mut crossings = 0usize;
     // Distinct classes, one shared string each, numbered in order of first use.
     let mut class_ids: BTreeMap<&str, u32> = BTreeMap::new();
     let mut classes: Vec<Arc<str>> = Vec::new();
-    let look: Vec<WayLook> = ways
+    let look: Vec<WayLook> = kept
         .iter()
-        .map(|w| WayLook {
-            kind: corridor_kind(w.kind),
-            paved: if w.kind == OsmWayKind::Road {
-                Some(w.paved.unwrap_or_else(|| assume_paved(&w.class)))
-            } else {
-                None
-            },
-            class: *class_ids.entry(&w.class).or_insert_with(|| {
-                classes.push(Arc::from(w.class.as_str()));
-                classes.len() as u32 - 1
-            }),
+        .map(|&k| {
+            let (h, class) = (&t.heads[k as usize], t.class(k as usize));
+            WayLook {
+                kind: corridor_kind(h.kind),
+                paved: if h.kind == OsmWayKind::Road {
+                    Some(h.paved.unwrap_or_else(|| assume_paved(class)))
+                } else {
+                    None
+                },
+                class: *class_ids.entry(class).or_insert_with(|| {
+                    classes.push(Arc::from(class));
+                    classes.len() as u32 - 1
+                }),
+            }
         })
         .collect();
     drop(class_ids);
-    // What the cutting reads of a way besides its points: its rate and flags. The rest of
-    // the `OsmWay`s (136-byte records and their class strings, about 250 MiB in a country)
-    // is freed before the pieces are cut.
-    let per_km: Vec<Kzt> = ways.iter().map(|w| way_per_km(w, costs)).collect();
-    let flags: Vec<(bool, bool)> = ways.iter().map(|w| (w.bridge, w.tunnel)).collect();
-    for (w, l) in ways.iter().zip(&look) {
+    // What the cutting reads of a way besides its points: its rate and flags.
+    let per_km_of: Vec<Kzt> = kept
+        .iter()
+        .map(|&k| {
+            let h = &t.heads[k as usize];
+            per_km(
+                h.kind,
+                t.class(k as usize),
+                h.paved,
+                h.bridge,
+                h.tunnel,
+                costs,
+            )
+        })
+        .collect();
+    for (&k, l) in kept.iter().zip(&look) {
         stats
             .by_class
-            .entry((l.kind, w.class.clone()))
+            .entry((l.kind, t.class(k as usize).to_string()))
             .or_default()
             .ways += 1;
     }
-    let mut ways: Vec<WayRest> = ways
-        .into_iter()
-        .map(|w| WayRest {
-            coords: w.coords,
-            id: w.id,
-            name: w.name,
-            reference: w.reference,
-        })
-        .collect();
-    ways.shrink_to_fit();
-    for (wn, (w, wi)) in ways.iter().zip(&way_idx).enumerate() {
-        let (bridge, tunnel) = flags[wn];
+    let ways = Ways { t: &t, kept };
+    for (wn, l) in look.iter().enumerate() {
+        let wi = ways.refs(wn);
+        let h = &t.heads[kept[wn] as usize];
+        let (bridge, tunnel) = (h.bridge, h.tunnel);
         let mut start = 0usize;
         let mut k = 1usize;
         while k < wi.len() {
@@ -622,7 +709,7 @@ fn split_and_contract(
                 let mid = start + (k - start) / 2;
                 node_of[wi[mid] as usize] = nodes.len() as u32;
                 nodes.push([f64::NAN; 2]);
-                osm_id.push(Some(ids[wi[mid] as usize]));
+                osm_id.push(Some(t.node_ids[wi[mid] as usize]));
                 mid
             } else {
                 k
@@ -641,7 +728,7 @@ fn split_and_contract(
                 railway_crossings: 0,
                 merged: None,
             };
-            if look[wn].kind == CorridorKind::Road {
+            if l.kind == CorridorKind::Road {
                 for i in [wi[start], wi[end]] {
                     if kinds[i as usize] == 3 && !charged[i as usize] {
                         charged[i as usize] = true;
@@ -650,23 +737,23 @@ fn split_and_contract(
                     }
                 }
             }
-            nodes[p.a as usize] = w.coords[start];
-            nodes[p.b as usize] = w.coords[end];
+            nodes[p.a as usize] = ways.point(wn, start).lonlat();
+            nodes[p.b as usize] = ways.point(wn, end).lonlat();
             pieces.push(p);
             start = end;
             k = end + 1;
         }
     }
-    drop((way_idx, ids, kinds, node_of, charged, flags));
+    drop((kinds, node_of, charged));
     // Geodesic lengths (the costly part), order kept.
     let crossing_kzt = costs.railway_crossing_kzt;
     pieces.par_iter_mut().for_each(|p| {
-        let c = &ways[p.way as usize].coords;
-        p.length_m = polyline_length_m(&c[p.from as usize..=p.to as usize]);
-        p.cost_kzt = (p.length_m * per_km[p.way as usize] as f64 / 1000.0).round() as Kzt
+        let r = &ways.refs(p.way as usize)[p.from as usize..=p.to as usize];
+        p.length_m = polyline_length_of(r.iter().map(|&i| t.node_pos[i as usize].lonlat()));
+        p.cost_kzt = (p.length_m * per_km_of[p.way as usize] as f64 / 1000.0).round() as Kzt
             + p.railway_crossings as Kzt * crossing_kzt;
     });
-    drop(per_km);
+    drop(per_km_of);
     // Kilometres by kind and class, summed in piece order as before (each class's sum
     // starts from 0, so the same figures to the bit).
     let mut km: BTreeMap<(CorridorKind, u32), f64> = BTreeMap::new();
@@ -683,21 +770,9 @@ fn split_and_contract(
         }
     }
     let (pieces, nodes, osm_id) = contract_chains(&ways, &look, pieces, nodes, osm_id);
-    // The corridors, made once, in piece order, a chunk at a time; a way's points (and
-    // strings) are freed once the last corridor running along it is made, so that the
-    // ways' points and the corridors' geometry are not held whole at once.
-    let mut runs_left = vec![0u32; ways.len()];
-    let way_runs = |p: &Piece| -> Vec<u32> {
-        match &p.merged {
-            Some(m) => m.runs.iter().map(|r| r[0]).collect(),
-            None => vec![p.way],
-        }
-    };
-    for p in &pieces {
-        for w in way_runs(p) {
-            runs_left[w as usize] += 1;
-        }
-    }
+    // The node ids are in `osm_id` now; the table keeps the ways' points and names.
+    t.node_ids = Vec::new();
+    let ways = Ways { t: &t, kept };
     let mut g = PlanningGraph {
         nodes,
         corridors: Vec::with_capacity(pieces.len()),
@@ -712,10 +787,9 @@ fn split_and_contract(
         let made: Vec<Corridor> = chunk
             .par_iter()
             .map(|p| {
-                let w = &ways[p.way as usize];
                 let geometry = match &p.merged {
-                    Some(m) => Geometry::from(run_points(&ways, &m.runs)),
-                    None => Geometry::from(&w.coords[p.from as usize..=p.to as usize]),
+                    Some(m) => P::geometry(run_points(&ways, &m.runs)),
+                    None => P::geometry(run_points(&ways, &[[p.way, p.from, p.to]])),
                 };
                 Corridor {
                     a: p.a,
@@ -737,16 +811,10 @@ fn split_and_contract(
             })
             .collect();
         for (mut c, p) in made.into_iter().zip(&chunk) {
-            let w = &ways[p.way as usize];
+            let id = [ways.id(p.way as usize)];
             let (ids, names): (&[i64], Vec<&str>) = match &p.merged {
                 Some(m) => (&m.osm_ways, m.names.iter().map(|s| s.as_str()).collect()),
-                None => (
-                    std::slice::from_ref(&w.id),
-                    [w.name.as_str(), w.reference.as_str()]
-                        .into_iter()
-                        .filter(|s| !s.is_empty())
-                        .collect(),
-                ),
+                None => (&id, ways.names(p.way as usize).collect()),
             };
             c.osm_ways = g.push_way_ids(ids);
             name_ids.clear();
@@ -766,18 +834,7 @@ fn split_and_contract(
             c.names = g.push_name_ids(&name_ids);
             g.corridors.push(c);
         }
-        for p in &chunk {
-            for w in way_runs(p) {
-                runs_left[w as usize] -= 1;
-                if runs_left[w as usize] == 0 {
-                    let w = &mut ways[w as usize];
-                    w.coords = Vec::new();
-                    (w.name, w.reference) = Default::default();
-                }
-            }
-        }
     }
-    ways.clear();
     g.way_ids.shrink_to_fit();
     g.name_ids.shrink_to_fit();
     (g, osm_id, crossings)
@@ -800,8 +857,8 @@ fn into_chunks<T>(mut v: Vec<T>, n: usize) -> Vec<Vec<T>> {
 /// Step 3: contract degree-2 nodes between pieces of the same kind, class and surface.
 /// Removes the contracted nodes and renumbers the rest in their order; returns the pieces
 /// left, the nodes and their OSM ids.
-fn contract_chains(
-    ways: &[WayRest],
+fn contract_chains<P: WayPoint>(
+    ways: &Ways<P>,
     look: &[WayLook],
     mut pieces: Vec<Piece>,
     nodes: Vec<LonLat>,
@@ -861,13 +918,13 @@ fn contract_chains(
             r[1] -= 1;
         }
         first.extend_from_slice(&second);
-        let (mut ways_y, mut names_y) = y.lists(&ways[wy]);
+        let (mut ways_y, mut names_y) = y.lists(ways);
         if y.b as usize == v {
             ways_y.reverse();
             names_y.reverse();
         }
         let x_reversed = x.a as usize == v;
-        let (mut ways_x, mut names_x) = x.lists(&ways[wx]);
+        let (mut ways_x, mut names_x) = x.lists(ways);
         if x_reversed {
             ways_x.reverse();
             names_x.reverse();

@@ -38,11 +38,13 @@ pub use places::{
 };
 
 use crate::InputError;
-use fiberplan_model::osm::{OsmData, OsmElement, OsmPlace, OsmReadStats, OsmWay, OsmWayKind};
+use fiberplan_model::osm::{
+    OsmData, OsmElement, OsmExtract, OsmPlace, OsmReadStats, OsmWayHead, OsmWayKind, OsmWayTable,
+};
 use fiberplan_model::population::parse_tolerant;
 use fiberplan_model::LonLat;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// What to keep of an extract.
@@ -114,7 +116,16 @@ impl OsmReadOptions {
 /// An [`InputError`] naming the file (and the OSM element when one is at fault) when the
 /// file cannot be read, is truncated or corrupt, or is not OSM data.
 pub fn read_osm(path: &Path, opts: &OsmReadOptions) -> Result<OsmData, InputError> {
-    read_osm_with_progress(path, opts, &|_, _| {})
+    Ok(read_osm_extract(path, opts)?.into_data())
+}
+
+/// [`read_osm`] with the corridor ways held flat ([`OsmExtract`]): what the road graph is
+/// built from, in a fraction of the memory of [`OsmData`]'s ways on a country extract.
+///
+/// # Errors
+/// As [`read_osm`].
+pub fn read_osm_extract(path: &Path, opts: &OsmReadOptions) -> Result<OsmExtract, InputError> {
+    read_osm_extract_with_progress(path, opts, &|_, _| {})
 }
 
 /// [`read_osm`] reporting progress: `progress(bytes read, file size)`, called from the
@@ -124,6 +135,15 @@ pub fn read_osm_with_progress(
     opts: &OsmReadOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<OsmData, InputError> {
+    Ok(read_osm_extract_with_progress(path, opts, progress)?.into_data())
+}
+
+/// [`read_osm_extract`] reporting progress as [`read_osm_with_progress`] does.
+pub fn read_osm_extract_with_progress(
+    path: &Path,
+    opts: &OsmReadOptions,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<OsmExtract, InputError> {
     use std::io::Read;
     let mut head = [0u8; 64];
     // Streaming, so no size limit; but only a regular file (`/dev/zero` would never end).
@@ -400,6 +420,24 @@ impl Needed {
             .map(|i| self.pos[i])
             .filter(|p| *p != UNSET)
     }
+
+    /// The index of `id` when its position was found.
+    fn index(&self, id: i64, hint: &mut usize) -> Option<u32> {
+        find_near(&self.ids, id, hint)
+            .filter(|&i| self.pos[i] != UNSET)
+            .map(|i| i as u32)
+    }
+
+    /// Positions still unset taken from `index`.
+    fn fill_from(&mut self, index: &NodeIndex) {
+        for (id, p) in self.ids.iter().zip(self.pos.iter_mut()) {
+            if *p == UNSET {
+                if let Some(q) = index.get(*id) {
+                    *p = q;
+                }
+            }
+        }
+    }
 }
 
 pub(crate) use fiberplan_model::osm::find_near;
@@ -414,62 +452,96 @@ fn from_e7(p: [i32; 2]) -> LonLat {
 }
 
 impl Raw {
-    fn finish(mut self) -> OsmData {
-        let index = match self.needed.take() {
+    /// The extract: corridor ways resolved into an [`OsmWayTable`] (a way that references
+    /// nodes the file lacks falls into pieces, pieces of fewer than two nodes dropped),
+    /// closed place ways placed at their centroids.
+    fn finish(mut self) -> OsmExtract {
+        let needed = match self.needed.take() {
             Some(mut needed) => {
                 // Positions given on ways stand in for nodes the file lacks (first wins).
                 let on_ways = NodeIndex::new(std::mem::take(&mut self.node_blocks));
                 if !on_ways.is_empty() {
-                    for (id, p) in needed.ids.iter().zip(needed.pos.iter_mut()) {
-                        if *p == UNSET {
-                            if let Some(q) = on_ways.get(*id) {
-                                *p = q;
-                            }
-                        }
-                    }
+                    needed.fill_from(&on_ways);
                 }
-                NodeIndex::Needed(needed)
+                needed
             }
-            None => NodeIndex::new(std::mem::take(&mut self.node_blocks)),
+            None => {
+                let index = NodeIndex::new(std::mem::take(&mut self.node_blocks));
+                let mut needed = Needed::of(&self.ways, &self.place_ways);
+                needed.fill_from(&index);
+                needed
+            }
         };
         let mut stats = self.stats;
-        let n_ways = self.ways.len();
-        let mut ways = Vec::with_capacity(n_ways);
-        // Resolve node references, ways in parallel (order kept), a chunk of ways at a time
-        // so that the pieces are made once, straight into `ways`, each with its exact size.
-        // The raw ways are consumed, so that their refs are freed as the ways are built.
+        let mut t = OsmWayTable::<[i32; 2]>::default();
+        let mut classes: BTreeMap<String, u32> = BTreeMap::new();
+        let mut strings: BTreeMap<String, u32> = BTreeMap::from([(String::new(), 0)]);
+        // Resolve node references in parallel, a chunk of ways at a time, each slice of a
+        // chunk into one flat list (no vector per way); the raw ways are consumed, so that
+        // their refs are freed as the table is built.
         const CHUNK: usize = 1 << 14;
+        const SLICE: usize = 1 << 10;
         let mut raw_ways = std::mem::take(&mut self.ways).into_iter();
         loop {
             let chunk: Vec<(WayHead, Vec<i64>)> = raw_ways.by_ref().take(CHUNK).collect();
             if chunk.is_empty() {
                 break;
             }
-            let resolved: Vec<(Vec<OsmWay>, u64)> = chunk
-                .into_par_iter()
-                .map(|(head, refs)| resolve_way(head, refs, &index))
+            let resolved: Vec<Resolved> = chunk
+                .par_chunks(SLICE)
+                .map(|ways| resolve_ways(ways, &needed))
                 .collect();
-            for (pieces, missing) in resolved {
-                if missing > 0 {
-                    stats.missing_node_refs += missing;
-                    if pieces.is_empty() {
+            let mut heads = chunk.into_iter().map(|(h, _)| h);
+            for r in resolved {
+                let mut at = 0usize;
+                let mut piece = 0usize;
+                for &(missing, n_pieces) in &r.ways {
+                    let head = heads.next().expect("one head a way");
+                    if missing > 0 {
+                        stats.missing_node_refs += missing as u64;
+                        if n_pieces == 0 {
+                            stats.ways_dropped += 1;
+                        } else {
+                            stats.ways_clipped += 1;
+                        }
+                    } else if n_pieces == 0 {
                         stats.ways_dropped += 1;
-                    } else {
-                        stats.ways_clipped += 1;
                     }
-                } else if pieces.is_empty() {
-                    stats.ways_dropped += 1;
+                    if n_pieces == 0 {
+                        continue;
+                    }
+                    let class = intern(&mut classes, &mut t.classes, head.class);
+                    let name = intern(&mut strings, &mut t.strings, head.name);
+                    let reference = intern(&mut strings, &mut t.strings, head.reference);
+                    for &len in &r.pieces[piece..piece + n_pieces as usize] {
+                        t.heads.push(OsmWayHead {
+                            id: head.id,
+                            kind: head.kind,
+                            class,
+                            paved: head.paved,
+                            bridge: head.bridge,
+                            tunnel: head.tunnel,
+                            name,
+                            reference,
+                        });
+                        t.refs.extend_from_slice(&r.refs[at..at + len as usize]);
+                        t.ends.push(t.refs.len());
+                        at += len as usize;
+                    }
+                    piece += n_pieces as usize;
                 }
-                ways.extend(pieces);
             }
         }
         drop(raw_ways);
+        t.heads.shrink_to_fit();
+        t.ends.shrink_to_fit();
+        t.refs.shrink_to_fit();
         let mut places = self.places;
         for (mut place, refs) in self.place_ways {
             let mut hint = 0usize;
             let ring: Option<Vec<LonLat>> = refs
                 .iter()
-                .map(|r| index.get_hinted(*r, &mut hint).map(from_e7))
+                .map(|r| needed.get(*r, &mut hint).map(from_e7))
                 .collect();
             if let Some(ring) = ring {
                 if let Some(c) = ring_centroid(&ring) {
@@ -478,21 +550,22 @@ impl Raw {
                 }
             }
         }
+        t.node_ids = needed.ids;
+        t.node_pos = needed.pos;
         let bounds = self.bounds.or_else(|| {
             let mut b: Option<[f64; 4]> = None;
-            for w in &ways {
-                for p in &w.coords {
-                    let bb = b.get_or_insert([p[0], p[1], p[0], p[1]]);
-                    bb[0] = bb[0].min(p[0]);
-                    bb[1] = bb[1].min(p[1]);
-                    bb[2] = bb[2].max(p[0]);
-                    bb[3] = bb[3].max(p[1]);
-                }
+            for &i in &t.refs {
+                let p = from_e7(t.node_pos[i as usize]);
+                let bb = b.get_or_insert([p[0], p[1], p[0], p[1]]);
+                bb[0] = bb[0].min(p[0]);
+                bb[1] = bb[1].min(p[1]);
+                bb[2] = bb[2].max(p[0]);
+                bb[3] = bb[3].max(p[1]);
             }
             b
         });
-        OsmData {
-            ways,
+        OsmExtract {
+            ways: t,
             places,
             bounds,
             stats,
@@ -500,75 +573,72 @@ impl Raw {
     }
 }
 
-/// The pieces of one corridor way whose nodes `index` has (a way clipped at the extract's
-/// edge falls into several; pieces of fewer than two nodes are dropped), each with exactly
-/// the room it needs, and the number of its refs the index lacks.
-fn resolve_way(head: WayHead, refs: Vec<i64>, index: &NodeIndex) -> (Vec<OsmWay>, u64) {
-    let mut hint = 0usize;
-    let found: Vec<Option<LonLat>> = refs
-        .iter()
-        .map(|&r| index.get_hinted(r, &mut hint).map(from_e7))
-        .collect();
-    let missing = found.iter().filter(|p| p.is_none()).count() as u64;
-    // Runs of found nodes, `start..end`, of two nodes at least.
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < found.len() {
-        if found[i].is_none() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < found.len() && found[i].is_some() {
-            i += 1;
-        }
-        if i - start >= 2 {
-            runs.push((start, i));
-        }
+/// `s`'s index in `table`, added when new (`map` indexes `table`).
+fn intern(map: &mut BTreeMap<String, u32>, table: &mut Vec<String>, s: String) -> u32 {
+    if let Some(&i) = map.get(&s) {
+        return i;
     }
-    let n = runs.len();
-    let mut head = Some(head);
-    let ways = runs
-        .into_iter()
-        .enumerate()
-        .map(|(k, (start, end))| {
-            // The last piece takes the head's strings, the others copy them.
-            let h = if k + 1 == n {
-                head.take().expect("taken once")
+    let i = table.len() as u32;
+    table.push(s.clone());
+    map.insert(s, i);
+    i
+}
+
+/// Some consecutive ways resolved: per way (refs the index lacks, pieces), the length of
+/// each piece, and the pieces' node indices, all in way order.
+struct Resolved {
+    ways: Vec<(u32, u32)>,
+    pieces: Vec<u32>,
+    refs: Vec<u32>,
+}
+
+/// The pieces of corridor ways whose nodes `needed` has (a way clipped at the extract's
+/// edge falls into several; pieces of fewer than two nodes are dropped).
+fn resolve_ways(ways: &[(WayHead, Vec<i64>)], needed: &Needed) -> Resolved {
+    let mut out = Resolved {
+        ways: Vec::with_capacity(ways.len()),
+        pieces: Vec::new(),
+        refs: Vec::with_capacity(ways.iter().map(|w| w.1.len()).sum()),
+    };
+    for (_, refs) in ways {
+        let mut hint = 0usize;
+        let (mut missing, mut n_pieces) = (0u32, 0u32);
+        // The current run of found nodes starts at `start` in `out.refs`.
+        let mut start = out.refs.len();
+        let mut close = |out: &mut Resolved, start: usize| {
+            let len = out.refs.len() - start;
+            if len >= 2 {
+                out.pieces.push(len as u32);
+                n_pieces += 1;
             } else {
-                head.as_ref().expect("taken last").clone()
-            };
-            OsmWay {
-                id: h.id,
-                kind: h.kind,
-                class: h.class,
-                paved: h.paved,
-                bridge: h.bridge,
-                tunnel: h.tunnel,
-                name: h.name,
-                reference: h.reference,
-                nodes: refs[start..end].to_vec(),
-                coords: found[start..end]
-                    .iter()
-                    .map(|p| p.expect("found"))
-                    .collect(),
+                out.refs.truncate(start);
             }
-        })
-        .collect();
-    (ways, missing)
+        };
+        for &r in refs {
+            match needed.index(r, &mut hint) {
+                Some(i) => out.refs.push(i),
+                None => {
+                    missing += 1;
+                    close(&mut out, start);
+                    start = out.refs.len();
+                }
+            }
+        }
+        close(&mut out, start);
+        out.ways.push((missing, n_pieces));
+    }
+    out
 }
 
 /// Node positions by id. A sorted file (ids ascending within and across blocks, the
 /// usual `Sort.Type_then_ID`) is searched block by block as read, with no copy; anything
 /// else is flattened and stably sorted, the first of duplicate ids in file order kept.
-/// The lean PBF reader's [`Needed`] holds the referenced nodes only.
 enum NodeIndex {
     Blocks {
         firsts: Vec<i64>,
         blocks: Vec<Vec<(i64, [i32; 2])>>,
     },
     Flat(Vec<(i64, [i32; 2])>),
-    Needed(Needed),
 }
 
 impl NodeIndex {
@@ -598,12 +668,11 @@ impl NodeIndex {
         match self {
             NodeIndex::Blocks { blocks, .. } => blocks.is_empty(),
             NodeIndex::Flat(v) => v.is_empty(),
-            NodeIndex::Needed(n) => n.ids.is_empty(),
         }
     }
 
-    /// The position of `id`; `hint` is [`Needed`]'s search start (ignored by the others).
-    fn get_hinted(&self, id: i64, hint: &mut usize) -> Option<[i32; 2]> {
+    /// The position of `id`.
+    fn get(&self, id: i64) -> Option<[i32; 2]> {
         let find =
             |v: &[(i64, [i32; 2])]| v.binary_search_by_key(&id, |n| n.0).ok().map(|i| v[i].1);
         match self {
@@ -616,12 +685,7 @@ impl NodeIndex {
                 }
             }
             NodeIndex::Flat(v) => find(v),
-            NodeIndex::Needed(n) => n.get(id, hint),
         }
-    }
-
-    fn get(&self, id: i64) -> Option<[i32; 2]> {
-        self.get_hinted(id, &mut 0)
     }
 }
 

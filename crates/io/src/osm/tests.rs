@@ -641,7 +641,10 @@ fn two_pass_reader_on_unsorted_blocks_and_duplicates() {
     let p = write_tmp(&dir, "mixed.osm.pbf", &bytes);
     let opts = OsmReadOptions::default();
     let a = read_osm(&p, &opts).unwrap();
-    let mut b = super::pbf_osmpbf::read(&p, &opts).unwrap().finish();
+    let mut b = super::pbf_osmpbf::read(&p, &opts)
+        .unwrap()
+        .finish()
+        .into_data();
     b.stats.bytes = a.stats.bytes;
     assert_eq!(a, b);
     assert!(a.ways.len() > 2000, "{}", a.ways.len());
