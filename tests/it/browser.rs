@@ -210,7 +210,39 @@ fn offline_map_of_the_equator_fixture_draws_every_feature_and_opens_a_popup() {
     assert_eq!(rows["Households"], "100");
     assert_eq!(rows["Technology"], "Fibre");
     assert_eq!(digits(&rows["Cost, KZT"]), "200000");
+    // The panel says what the report says of the solution's quality, from summary.json's
+    // certified bound, and names no price scale at the cost model's prices.
+    let summary = json(&out.path().join("summary.json"));
+    let quality = if summary["lower_bound"].as_i64() >= summary["objective"].as_i64() {
+        "Solution quality: proven optimal".to_string()
+    } else {
+        format!(
+            "Solution quality: at most {:.2} % above the best possible plan (proven lower bound)",
+            summary["gap_pct"].as_f64().unwrap()
+        )
+    };
+    assert_eq!(st["notes"][0], quality.as_str(), "{st}");
+    assert_eq!(st["notes"][1], "", "{st}");
     screenshot(&bin, &html, "selftest=A", "equator");
+
+    // A scenario at other prices: the panel names the scales, as report.html does.
+    let scaled = out.path().join("scaled");
+    ok(&plan_equator(
+        &scaled,
+        &[
+            "--lang",
+            "en",
+            "--no-last-mile",
+            "--corridor-cost-scale",
+            "1.5",
+        ],
+    ));
+    let st = selftest(&bin, &scaled.join("plan.html"), "");
+    assert_eq!(
+        st["notes"][1],
+        "This scenario's prices differ from the cost model's (x1 is the model's price): corridors ×1.5.",
+        "{st}"
+    );
 
     // With an existing fibre line in the backbone, the existing-network layer draws it.
     let backbone = out.path().join("backbone_with_line.geojson");

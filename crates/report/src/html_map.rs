@@ -285,6 +285,8 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         "labels": labels,
         "attribution": l.attribution,
         "backbone": ctx.backbone_note(lang),
+        "quality": format!("{}: {}", l.quality, crate::report_html::quality_note(ctx, lang)),
+        "price_scales": crate::report_html::price_scale_note(ctx, lang),
         "proxy": ctx.backbone.is_proxy,
         "summary": summary,
         "districts": districts,
@@ -315,7 +317,7 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
     h.push_str(PAGE_CSS);
     h.push_str("\n</style>\n</head>\n<body>\n<div id=\"map\"></div>\n<div id=\"panel\"><h1>");
     h.push_str(&esc(l.title));
-    h.push_str("</h1><select id=\"district\"></select><div id=\"summary\"></div><div id=\"legend\"></div><p class=\"note\" id=\"backbone\"></p></div>\n<pre id=\"selftest\" hidden></pre>\n<script>\n");
+    h.push_str("</h1><select id=\"district\"></select><div id=\"summary\"></div><div id=\"legend\"></div><p class=\"note\" id=\"quality\"></p><p class=\"note\" id=\"price-scales\" hidden></p><p class=\"note\" id=\"backbone\"></p></div>\n<pre id=\"selftest\" hidden></pre>\n<script>\n");
     h.push_str(LEAFLET_JS);
     h.push_str("\n</script>\n<script type=\"application/json\" id=\"plan-data\">");
     h.push_str(&data);
@@ -526,6 +528,12 @@ const PAGE_JS: &str = r#"(function () {
   lg += '<div><span class="ln" style="background:#555;height:1px"></span>' + esc(T.boundaries) + '</div>';
   document.getElementById('legend').innerHTML = lg;
   document.getElementById('backbone').textContent = D.backbone;
+  document.getElementById('quality').textContent = D.quality;
+  if (D.price_scales) {
+    var ps = document.getElementById('price-scales');
+    ps.textContent = D.price_scales;
+    ps.hidden = false;
+  }
 
   refresh();
 
@@ -583,6 +591,10 @@ const PAGE_JS: &str = r#"(function () {
       res.filtered_summary = document.getElementById('summary').innerText;
     }
     res.tiles = tiles;
+    // The panel's notes as a reader sees them (the price note is empty at the model's prices).
+    res.notes = ['quality', 'price-scales', 'backbone'].map(function (id) {
+      return document.getElementById(id).innerText;
+    });
     res.attribution = document.querySelector('.leaflet-control-attribution').textContent;
     var pre = document.getElementById('selftest');
     pre.textContent = JSON.stringify(res);

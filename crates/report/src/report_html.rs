@@ -446,16 +446,11 @@ pub fn national_report(ctx: &PlanContext, lang: Lang) -> String {
         esc(l.cost_kzt),
         int(lang, s.cost_total_kzt)
     );
-    let quality = match (s.lower_bound, s.gap_pct()) {
-        (Some(lb), _) if lb >= s.solver_objective => l.proven_optimal.to_string(),
-        (_, Some(g)) => l.at_most_above.replace("{gap}", &dec2(lang, g)),
-        _ => l.no_bound.to_string(),
-    };
     let _ = writeln!(
         h,
         "<tr><th>{}</th><td>{}</td></tr>\n</table>",
         esc(l.quality),
-        esc(&quality)
+        esc(&quality_note(ctx, lang))
     );
 
     let _ = writeln!(h, "<h2>{}</h2>", esc(l.chart_title));
@@ -511,9 +506,23 @@ fn end_with_notes(mut h: String, ctx: &PlanContext, lang: Lang, imputed: bool) -
     h
 }
 
+/// How far the plan can be from the best one, in `lang`'s words: "proven optimal" when the
+/// certified lower bound reaches the solver's objective, else the certified gap. The report
+/// and the map panel say the same.
+pub(crate) fn quality_note(ctx: &PlanContext, lang: Lang) -> String {
+    let l = lang.labels();
+    let s = &ctx.plan.summary;
+    match (s.lower_bound, s.gap_pct()) {
+        (Some(lb), _) if lb >= s.solver_objective => l.proven_optimal.to_string(),
+        (_, Some(g)) => l.at_most_above.replace("{gap}", &dec2(lang, g)),
+        _ => l.no_bound.to_string(),
+    }
+}
+
 /// The scenario's price scales other than 1, in `lang`'s words (`None` at the cost model's
-/// own prices); `summary.json`'s `pricing` gives the rules behind them.
-fn price_scale_note(ctx: &PlanContext, lang: Lang) -> Option<String> {
+/// own prices); `summary.json`'s `pricing` gives the rules behind them. The report and the
+/// map panel say the same.
+pub(crate) fn price_scale_note(ctx: &PlanContext, lang: Lang) -> Option<String> {
     let l = lang.labels();
     let s = ctx.scenario;
     let scaled: Vec<String> = [
