@@ -125,16 +125,25 @@ pub fn village_features(d: &VillageDesign) -> Vec<Value> {
     f
 }
 
-/// `last_mile.geojson` of the given villages, in their order.
+/// `last_mile.geojson` of the given villages, in their order. Written one village at a
+/// time: the national last mile has millions of premises, and a JSON tree of them all took
+/// gigabytes where the text takes a few hundred megabytes. The bytes are those of the whole
+/// FeatureCollection serialised at once (a test compares them).
 pub fn last_mile_geojson(designs: &[&VillageDesign]) -> Vec<u8> {
-    let features: Vec<Value> = designs.iter().flat_map(|d| village_features(d)).collect();
-    let doc = json!({
-        "type": "FeatureCollection",
-        "attribution": ATTRIBUTION,
-        "features": features,
-    });
-    let mut out = serde_json::to_vec(&doc).expect("JSON values always serialize");
-    out.push(b'\n');
+    let mut out = br#"{"type":"FeatureCollection","attribution":"#.to_vec();
+    serde_json::to_writer(&mut out, ATTRIBUTION).expect("a string serialises");
+    out.extend_from_slice(br#","features":["#);
+    let mut first = true;
+    for d in designs {
+        for f in village_features(d) {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            serde_json::to_writer(&mut out, &f).expect("JSON values always serialize");
+        }
+    }
+    out.extend_from_slice(b"]}\n");
     out
 }
 
@@ -494,4 +503,60 @@ pub fn district_files(
         out.push((format!("districts/{folder}/last_mile_summary.json"), body));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fiberplan_access::{design_one, OltSite, Premise, SiteOption, VillageInput, VillageJob};
+
+    /// A village of `n` households at `at`, on the generated layout, its OLT in the village.
+    fn designed(id: &str, at: [f64; 2], n: u64) -> VillageDesign {
+        let p = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/last_mile.toml");
+        let model = fiberplan_io::last_mile::read_last_mile(Path::new(p)).unwrap();
+        let premise = Premise {
+            lonlat: at,
+            households: 1,
+            modelled: true,
+            osm: None,
+        };
+        let job = VillageJob {
+            input: VillageInput {
+                id: id.into(),
+                feed: at,
+                premises: vec![premise; n as usize],
+                streets: Vec::new(),
+            },
+            sites: vec![SiteOption {
+                site: OltSite::Village,
+                id: format!("{id}-olt"),
+                lonlat: at,
+                fibre_m: 0.0,
+                site_kzt: model.costs.olt_site_village_kzt,
+            }],
+        };
+        design_one(job, &model).unwrap().1
+    }
+
+    /// The streamed FeatureCollection is byte for byte the one serialised as one JSON tree.
+    #[test]
+    fn streamed_geojson_is_the_whole_tree_serialised() {
+        let a = designed("a", [71.43, 51.13], 40);
+        let b = designed("b", [76.95, 43.24], 7);
+        for designs in [vec![], vec![&a], vec![&a, &b]] {
+            let features: Vec<Value> = designs.iter().flat_map(|d| village_features(d)).collect();
+            assert!(designs.is_empty() || features.len() > 2 * designs.len());
+            let doc = json!({
+                "type": "FeatureCollection",
+                "attribution": ATTRIBUTION,
+                "features": features,
+            });
+            let mut whole = serde_json::to_vec(&doc).unwrap();
+            whole.push(b'\n');
+            assert_eq!(
+                String::from_utf8(last_mile_geojson(&designs)).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
 }
