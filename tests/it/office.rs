@@ -249,6 +249,10 @@ fn national_workbooks_open_in_libreoffice_with_the_csv_figures() {
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("Сводка по стране"), "{report:.500}");
     let gap = summary["gap_pct"].as_f64().unwrap();
+    assert_eq!(
+        summary["optimal"], false,
+        "a gap of {gap} % is not proven optimal"
+    );
     let said = report.split("не более чем на ").nth(1).unwrap();
     let said: f64 = said[..said.find(' ').unwrap()]
         .replace(',', ".")

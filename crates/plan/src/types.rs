@@ -144,6 +144,11 @@ impl Summary {
     pub fn gap_pct(&self) -> Option<f64> {
         gap_pct(self.solver_objective, self.lower_bound)
     }
+    /// Proven optimal: the certified lower bound reaches the solver's objective.
+    pub fn proven_optimal(&self) -> bool {
+        self.lower_bound
+            .is_some_and(|lb| lb >= self.solver_objective)
+    }
 
     /// The mode of the plan's objective.
     pub fn mode(&self) -> Mode {

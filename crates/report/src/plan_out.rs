@@ -452,6 +452,7 @@ impl PlanContext<'_> {
             },
             "lower_bound": s.lower_bound,
             "gap_pct": gap,
+            "optimal": s.proven_optimal(),
             "solver_cut_short": s.solver_cut_short,
             "backbone": self.backbone.description,
             "backbone_is_proxy": self.backbone.is_proxy,

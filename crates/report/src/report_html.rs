@@ -512,10 +512,10 @@ fn end_with_notes(mut h: String, ctx: &PlanContext, lang: Lang, imputed: bool) -
 pub(crate) fn quality_note(ctx: &PlanContext, lang: Lang) -> String {
     let l = lang.labels();
     let s = &ctx.plan.summary;
-    match (s.lower_bound, s.gap_pct()) {
-        (Some(lb), _) if lb >= s.solver_objective => l.proven_optimal.to_string(),
-        (_, Some(g)) => l.at_most_above.replace("{gap}", &dec2(lang, g)),
-        _ => l.no_bound.to_string(),
+    match s.gap_pct() {
+        _ if s.proven_optimal() => l.proven_optimal.to_string(),
+        Some(g) => l.at_most_above.replace("{gap}", &dec2(lang, g)),
+        None => l.no_bound.to_string(),
     }
 }
 
