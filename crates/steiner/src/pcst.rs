@@ -359,7 +359,7 @@ fn solve_fast(inst: &Instance, opts: &Options) -> Solution {
 
 /// The large-graph polish: one key-path-exchange pass and a vertex-insertion budget on
 /// the tree's prize nodes (and the root), as [`polish`] does to a fixpoint.
-fn light_polish(
+pub(crate) fn light_polish(
     g: &Graph,
     weights: &[Cost],
     prizes: &[Cost],

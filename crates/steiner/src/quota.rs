@@ -2,14 +2,16 @@
 //! at least a given prize (households).
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
+use crate::pcst::light_polish;
 use crate::prize_growth::{grow, grow_from, GrowthRule};
-use crate::prize_local_search::{multiplier_search, polish, Target};
+use crate::prize_local_search::polish;
 use crate::problem::{
     make_solution, reachable_split, with_threads, Deadline, Instance, Objective, Options,
     ReducedSize, Solution,
 };
 use crate::quota_bound::{quota_lower_bound, BoundWork};
 use crate::reduce::{reduce, Reduction};
+use crate::strong_prune::strong_prune;
 use crate::tree::{kept_sorted, mst_and_prune, tree_cost, tree_nodes, TreeAdj};
 
 /// The least edge cost tree containing the root whose nodes' prizes (the root's own
@@ -208,20 +210,42 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
         }
         t
     };
+    let t0 = std::time::Instant::now();
     let grown = grow(g, &weights, &prizes, root, GrowthRule::Quota(quota));
     let mut name = String::from("growth");
-    let mut best = improve(grown.edges);
-    let reach_all = prize_of(&best) < quota;
-    if !reach_all && opts.effort > 0 && !deadline.expired() {
-        let steps = multiplier_steps(g, opts);
-        if let Some(t) = multiplier_search(g, &weights, &prizes, root, Target::Quota(quota), steps)
-        {
-            let t = improve(t);
+    // The growth's tree is improved now when no multiplier search follows, else with the
+    // search's trees (only the cheaper of the two then gets the full improvement).
+    let searching = opts.effort > 0 && prize_of(&grown.edges) >= quota;
+    let mut best = if searching {
+        settle(grown.edges)
+    } else {
+        improve(grown.edges)
+    };
+    opts.trace
+        .emit(|| format!("quota growth {:?}: {}", t0.elapsed(), tree_cost(g, &best)));
+    if searching && !deadline.expired() {
+        let search = MultiplierSearch {
+            g,
+            weights: &weights,
+            prizes: &prizes,
+            root,
+            quota,
+            large: large_graph(g, opts),
+            effort: opts.effort,
+            local_search: opts.local_search,
+        };
+        let scale = tree_cost(g, &best) as f64 / quota.max(1) as f64;
+        if let Some(t) = search.best_trimmed(scale.max(1.0), QUOTA_BISECTION_STEPS) {
+            opts.trace
+                .emit(|| format!("quota multipliers {:?}: {}", t0.elapsed(), tree_cost(g, &t)));
             if prize_of(&t) >= quota && tree_cost(g, &t) < tree_cost(g, &best) {
                 best = t;
                 name = String::from("multiplier");
             }
         }
+        best = improve(best);
+        opts.trace
+            .emit(|| format!("quota improved {:?}: {}", t0.elapsed(), tree_cost(g, &best)));
     }
     if opts.local_search {
         name.push_str("+trim+kpe+vi+dropadd");
@@ -243,6 +267,183 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
     sol.cut_short = deadline.was_hit();
     sol
 }
+
+/// The prize-collecting trees of the quota search: for a multiplier `l` (tenge per unit
+/// of prize), the rooted prize-collecting problem with prizes `l * p` is solved by the
+/// ratio growth at doubled prizes with strong pruning, then rounds of polish, regrowth and
+/// strong pruning at `l` (as [`crate::solve_pcst`] does for one start), and the tree is
+/// trimmed to the quota. Trees a little above the quota trim to cheaper quota trees than
+/// the growth towards the quota finds (a village set the greedy never reaches).
+struct MultiplierSearch<'a> {
+    g: &'a Graph,
+    weights: &'a [Cost],
+    prizes: &'a [Cost],
+    root: NodeId,
+    quota: Cost,
+    /// Large graph: one light polish round per tree instead of two full ones.
+    large: bool,
+    effort: u32,
+    local_search: bool,
+}
+
+impl MultiplierSearch<'_> {
+    fn scaled(&self, lambda: f64) -> Vec<Cost> {
+        self.prizes
+            .iter()
+            .map(|&p| ((p as f64) * lambda).min(1e15).round() as Cost)
+            .collect()
+    }
+
+    fn prize_of(&self, t: &[EdgeId]) -> Cost {
+        if t.is_empty() {
+            self.prizes[self.root as usize]
+        } else {
+            tree_nodes(self.g, t)
+                .iter()
+                .map(|&v| self.prizes[v as usize])
+                .sum()
+        }
+    }
+
+    /// The unpolished start at `lambda`: ratio growth with doubled prizes, strongly pruned
+    /// with the true ones.
+    fn start(&self, scaled: &[Cost]) -> Vec<EdgeId> {
+        let doubled: Vec<Cost> = scaled.iter().map(|&p| p.saturating_mul(2)).collect();
+        let grown = grow(
+            self.g,
+            self.weights,
+            &doubled,
+            self.root,
+            GrowthRule::Profit,
+        );
+        strong_prune(self.g, &grown.edges, scaled, Some(self.root)).0
+    }
+
+    /// The start at `lambda`, polished as a prize-collecting tree, trimmed to the quota;
+    /// `None` when it holds less than the quota.
+    fn trimmed(&self, lambda: f64) -> Option<Vec<EdgeId>> {
+        let (g, root) = (self.g, Some(self.root));
+        let scaled = self.scaled(lambda);
+        let total: i128 = scaled.iter().map(|&p| p as i128).sum();
+        let objective = |t: &[EdgeId]| -> i128 {
+            let held: i128 = if t.is_empty() {
+                scaled[self.root as usize] as i128
+            } else {
+                tree_nodes(g, t)
+                    .iter()
+                    .map(|&v| scaled[v as usize] as i128)
+                    .sum()
+            };
+            tree_cost(g, t) as i128 + total - held
+        };
+        let mut t = self.start(&scaled);
+        let mut obj = objective(&t);
+        let rounds = match (self.local_search, self.large) {
+            (false, _) => 0,
+            (true, true) => 1,
+            (true, false) => 1,
+        };
+        for _ in 0..rounds {
+            if t.is_empty() {
+                break;
+            }
+            let t1 = if self.large {
+                light_polish(g, self.weights, &scaled, &t, root, self.effort)
+            } else {
+                polish(g, self.weights, &scaled, &t, root, self.effort)
+            };
+            let nodes = tree_nodes(g, &t1);
+            let grown = grow_from(g, self.weights, &scaled, &nodes, &t1, GrowthRule::Profit);
+            let t2 = strong_prune(g, &grown.edges, &scaled, root).0;
+            let o2 = objective(&t2);
+            if o2 >= obj {
+                break;
+            }
+            (t, obj) = (t2, o2);
+        }
+        if self.prize_of(&t) < self.quota {
+            // Short of the quota: the ratio growth adds what is missing.
+            let mut nodes = tree_nodes(g, &t);
+            if nodes.is_empty() {
+                nodes.push(self.root);
+            }
+            let grown = grow_from(
+                g,
+                self.weights,
+                self.prizes,
+                &nodes,
+                &t,
+                GrowthRule::Quota(self.quota),
+            );
+            t = grown.edges;
+        }
+        (self.prize_of(&t) >= self.quota)
+            .then(|| trim_to_quota(g, &t, self.prizes, self.root, self.quota))
+    }
+
+    /// The cheapest trimmed tree over the multipliers: the smallest multiplier whose start
+    /// meets the quota (bracket by doubling from `scale`, then `steps` bisection steps on
+    /// the unpolished starts), then that multiplier times each of [`QUOTA_MULTIPLIER_FACTORS`]
+    /// (fewer on large graphs), in parallel, the first of equal costs kept.
+    fn best_trimmed(&self, scale: f64, steps: u32) -> Option<Vec<EdgeId>> {
+        let meets = |lambda: f64| self.prize_of(&self.start(&self.scaled(lambda))) >= self.quota;
+        let (mut lo, mut hi) = (0.0f64, scale);
+        let mut bracketed = false;
+        for _ in 0..40 {
+            if meets(hi) {
+                bracketed = true;
+                break;
+            }
+            lo = hi;
+            hi *= 2.0;
+        }
+        if !bracketed {
+            return None;
+        }
+        for _ in 0..steps {
+            let mid = 0.5 * (lo + hi);
+            if meets(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        let factors = if self.large {
+            &QUOTA_MULTIPLIER_FACTORS[..2]
+        } else {
+            &QUOTA_MULTIPLIER_FACTORS[..]
+        };
+        use rayon::prelude::*;
+        factors
+            .par_iter()
+            .map(|&f| {
+                self.trimmed(hi * f as f64 / 100.0).map(|t| {
+                    let t = mst_and_prune(self.g, &t, &[self.root], &self.keep());
+                    let t = trim_to_quota(self.g, &t, self.prizes, self.root, self.quota);
+                    (tree_cost(self.g, &t), t)
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .min_by_key(|(i, (c, _))| (*c, *i))
+            .map(|(_, (_, t))| t)
+    }
+
+    fn keep(&self) -> Vec<bool> {
+        let mut keep: Vec<bool> = self.prizes.iter().map(|&p| p > 0).collect();
+        keep[self.root as usize] = true;
+        keep
+    }
+}
+
+/// Bisection steps of the quota search's multiplier after its bracket by doubling.
+const QUOTA_BISECTION_STEPS: u32 = 5;
+
+/// Multipliers of the quota search, in percent of the smallest one whose start meets the
+/// quota (the first two on large graphs).
+const QUOTA_MULTIPLIER_FACTORS: [u32; 5] = [96, 100, 104, 108, 112];
 
 /// True when the graph is large for the effort: the prize drivers then spend less work
 /// per step (fewer multiplier steps, fewer drop-and-add depths).
