@@ -9,6 +9,7 @@
 
 use crate::local::{distance_dm, Local};
 use fiberplan_model::LonLat;
+use fiberplan_network::geodesy::segment_foot;
 use rstar::primitives::{GeomWithData, Line};
 use rstar::RTree;
 use std::collections::BTreeMap;
@@ -102,15 +103,8 @@ pub fn build_street_graph(streets: &[Street], points: &[LonLat]) -> Option<Stree
     for (pi, p) in points.iter().enumerate() {
         let q = local.xy(*p);
         let near = tree.nearest_neighbor(&q).expect("segments are not empty");
-        let (a, b) = (near.geom().from, near.geom().to);
-        let d = [b[0] - a[0], b[1] - a[1]];
-        let len2 = d[0] * d[0] + d[1] * d[1];
-        let t = if len2 > 0.0 {
-            (((q[0] - a[0]) * d[0] + (q[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        snaps.push([a[0] + t * d[0], a[1] + t * d[1]]);
+        let (t, foot) = segment_foot(q, near.geom().from, near.geom().to);
+        snaps.push(foot);
         on_seg[near.data].push((t, pi));
     }
     let mut snapped_node = vec![0u32; points.len()];

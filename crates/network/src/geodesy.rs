@@ -41,6 +41,20 @@ impl LocalProjection {
     }
 }
 
+/// The point of segment `a`-`b` nearest to `q`, in a plane (a [`LocalProjection`]'s metres):
+/// its parameter `t` in [0, 1] along the segment, and the point. A zero-length segment
+/// gives its start.
+pub fn segment_foot(q: [f64; 2], a: [f64; 2], b: [f64; 2]) -> (f64, [f64; 2]) {
+    let d = [b[0] - a[0], b[1] - a[1]];
+    let len2 = d[0] * d[0] + d[1] * d[1];
+    let t = if len2 > 0.0 {
+        (((q[0] - a[0]) * d[0] + (q[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (t, [a[0] + t * d[0], a[1] + t * d[1]])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@
 //! `round(C x end/L) - round(C x start/L)` of the cost `C` over the length `L`. Counts of
 //! bridges, tunnels and railway crossings stay with the first piece.
 
-use crate::geodesy::{distance_m, LocalProjection};
+use crate::geodesy::{distance_m, segment_foot, LocalProjection};
 use crate::roads::polyline_length_m as length_m;
 use crate::{Corridor, CorridorKind, PlanningGraph};
 use fiberplan_model::{Kzt, LonLat};
@@ -237,14 +237,7 @@ impl SegmentIndex {
             let mut a = self.proj.project(geom[0]);
             for (si, w) in geom.windows(2).enumerate() {
                 let b = self.proj.project(w[1]);
-                let d = [b[0] - a[0], b[1] - a[1]];
-                let len2 = d[0] * d[0] + d[1] * d[1];
-                let t = if len2 > 0.0 {
-                    (((q[0] - a[0]) * d[0] + (q[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let f = [a[0] + t * d[0], a[1] + t * d[1]];
+                let (t, f) = segment_foot(q, a, b);
                 let d2 = (q[0] - f[0]).powi(2) + (q[1] - f[1]).powi(2);
                 let better = match best {
                     None => true,
@@ -510,15 +503,7 @@ mod tests {
             }
             let geom = c.geometry.to_vec();
             for (si, w) in geom.windows(2).enumerate() {
-                let (a, b) = (proj.project(w[0]), proj.project(w[1]));
-                let d = [b[0] - a[0], b[1] - a[1]];
-                let len2 = d[0] * d[0] + d[1] * d[1];
-                let t = if len2 > 0.0 {
-                    (((q[0] - a[0]) * d[0] + (q[1] - a[1]) * d[1]) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let f = [a[0] + t * d[0], a[1] + t * d[1]];
+                let (_, f) = segment_foot(q, proj.project(w[0]), proj.project(w[1]));
                 let d2 = (q[0] - f[0]).powi(2) + (q[1] - f[1]).powi(2);
                 if best.is_none_or(|b| d2 < b.0) {
                     best = Some((d2, ci as u32, si as u32));
