@@ -392,6 +392,30 @@ unpaved_per_km = 800
     }
 }
 
+/// The bundled data the tests below read: the folder, its cost model, and every OSM extract
+/// in it.
+#[cfg(test)]
+mod bundled_data {
+    use fiberplan_model::CostModel;
+    use std::path::PathBuf;
+
+    pub const EXTRACTS: [&str; 5] = [
+        "almaty_2013.osm.pbf",
+        "andorra.osm.pbf",
+        "harsdorf.osm.pbf",
+        "neudrossenfeld.osm.pbf",
+        "neudrossenfeld.osm.gz",
+    ];
+
+    pub fn dir() -> PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+    }
+
+    pub fn costs() -> CostModel {
+        super::read_costs(&dir().join("costs.toml")).unwrap()
+    }
+}
+
 #[cfg(test)]
 mod bundled {
     use super::*;
@@ -411,15 +435,8 @@ mod bundled {
     /// lost.
     #[test]
     fn bundled_extracts_build_sound_graphs() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        let costs = read_costs(&dir.join("costs.toml")).unwrap();
-        for f in [
-            "almaty_2013.osm.pbf",
-            "andorra.osm.pbf",
-            "harsdorf.osm.pbf",
-            "neudrossenfeld.osm.pbf",
-            "neudrossenfeld.osm.gz",
-        ] {
+        let (dir, costs) = (bundled_data::dir(), bundled_data::costs());
+        for f in bundled_data::EXTRACTS {
             let osm = read_osm(&dir.join("osm").join(f), &OsmReadOptions::default()).unwrap();
             let villages = villages_from_places(&osm, &VillageOptions::default());
             let (backbone, _) = backbone_from_osm(&osm);
@@ -516,15 +533,8 @@ mod flat_ways {
     /// (`read_osm`), bit for bit, and the same extract once turned back into ways.
     #[test]
     fn flat_ways_build_the_same_graph() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        let costs = read_costs(&dir.join("costs.toml")).unwrap();
-        for f in [
-            "almaty_2013.osm.pbf",
-            "andorra.osm.pbf",
-            "harsdorf.osm.pbf",
-            "neudrossenfeld.osm.pbf",
-            "neudrossenfeld.osm.gz",
-        ] {
+        let (dir, costs) = (bundled_data::dir(), bundled_data::costs());
+        for f in bundled_data::EXTRACTS {
             let path = dir.join("osm").join(f);
             let opts = OsmReadOptions::default();
             let osm = read_osm(&path, &opts).unwrap();
@@ -566,8 +576,7 @@ mod determinism {
     /// Same extract, 1 or 4 threads: the same graph, corridor by corridor.
     #[test]
     fn graph_is_the_same_whatever_the_thread_count() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        let costs = read_costs(&dir.join("costs.toml")).unwrap();
+        let (dir, costs) = (bundled_data::dir(), bundled_data::costs());
         let build = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
