@@ -8,31 +8,24 @@ use fiberplan_network::SteinerView;
 use fiberplan_plan::{solve_plan, Plan, PlanRequest, SolveCache};
 use fiberplan_steiner::ReductionCache;
 use std::sync::Arc;
-use std::time::Duration;
 
-/// How hard the solver works on each scenario.
+/// How hard the solver works on each scenario. Work only, never the wall clock: the solver's
+/// work-based rule stops it, so a plan is the same on a busy machine as on a quiet one (a
+/// wall-clock cap would cut a search short at high load and change the plan with it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SolverPolicy {
     /// Work multiplier (constructions and local-search rounds scale with it).
     pub effort: u32,
-    /// Safety cap on a solve's wall time; the work-based rule normally stops first.
-    pub time_limit: Option<Duration>,
 }
 
 impl SolverPolicy {
-    /// One plan, as `fiberplan plan` solves it: the solver's default effort, two minutes at most.
-    pub const PLAN: SolverPolicy = SolverPolicy {
-        effort: 4,
-        time_limit: Some(Duration::from_secs(120)),
-    };
+    /// One plan, as `fiberplan plan` solves it: the solver's default effort.
+    pub const PLAN: SolverPolicy = SolverPolicy { effort: 4 };
 
-    /// Many scenarios, as `fiberplan sweep` solves them: `effort` each, no time cap (the
-    /// work-based rule keeps rows reproducible on any machine).
+    /// Many scenarios, as `fiberplan sweep` solves them: `effort` each (the default is
+    /// [`SolverPolicy::PLAN`]'s, so a sweep row is the plan of its scenario).
     pub fn sweep(effort: u32) -> Self {
-        SolverPolicy {
-            effort,
-            time_limit: None,
-        }
+        SolverPolicy { effort }
     }
 }
 
@@ -94,7 +87,6 @@ impl<'a> Planner<'a> {
         let solver = fiberplan_steiner::Options {
             seed: scenario.seed,
             effort: self.policy.effort,
-            time_limit: self.policy.time_limit,
             reductions: Some(self.reductions.clone()),
             ..Default::default()
         };
