@@ -275,16 +275,12 @@ mod tests {
             id: "1".into(),
             name: name.into(),
             name_kk: name_kk.into(),
-            name_ru: String::new(),
             lonlat: [80.0, 50.0],
             place: "village".into(),
             population: 100,
             households: 30,
-            population_imputed: false,
-            kato: String::new(),
-            rural_okrug: String::new(),
-            existing_fibre: None,
             district: Some(0),
+            ..Village::default()
         }
     }
 

@@ -11,7 +11,7 @@ use crate::geojson_in::{geometry, lonlat, prop_string, read_features};
 use crate::text::{line_of, read_text};
 use crate::{InputError, Where};
 use fiberplan_model::population::parse_tolerant;
-use fiberplan_model::{ExistingFibre, Village};
+use fiberplan_model::{ExistingFibre, LonLat, Village};
 use geojson::GeometryValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -162,24 +162,34 @@ fn read_geojson(path: &Path, household_size: f64) -> Result<Vec<Village>, InputE
         let (households, population) = sizes(hh, pop, household_size);
         check_households(households, population).map_err(at)?;
         let fibre = has_fibre(f.property("has_fibre").unwrap_or(&Value::Null)).map_err(at)?;
-        let name = prop_string(f, "name").unwrap_or_default();
-        out.push(Village {
-            id,
-            name_kk: prop_string(f, "name_kk").unwrap_or_default(),
-            name_ru: prop_string(f, "name_ru").unwrap_or_default(),
-            name,
-            lonlat: p,
-            place: "user".into(),
-            population,
-            households,
-            population_imputed: false,
-            kato: String::new(),
-            rural_okrug: String::new(),
-            existing_fibre: fibre.then_some(ExistingFibre::Input),
-            district: None,
-        });
+        let names = ["name", "name_kk", "name_ru"].map(|k| prop_string(f, k).unwrap_or_default());
+        out.push(user_village(id, names, p, (population, households), fibre));
     }
     Ok(out)
+}
+
+/// A village as the user's file gives it (GeoJSON and CSV alike): names in the order
+/// `name`, `name_kk`, `name_ru`, sizes as (population, households), `fibre` when the file
+/// says it has fibre already.
+fn user_village(
+    id: String,
+    [name, name_kk, name_ru]: [String; 3],
+    lonlat: LonLat,
+    (population, households): (u64, u64),
+    fibre: bool,
+) -> Village {
+    Village {
+        id,
+        name,
+        name_kk,
+        name_ru,
+        lonlat,
+        place: "user".into(),
+        population,
+        households,
+        existing_fibre: fibre.then_some(ExistingFibre::Input),
+        ..Village::default()
+    }
 }
 
 /// Field delimiter of a CSV file from its header line: `;` (spreadsheets with decimal
@@ -335,21 +345,8 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
         let (households, population) = sizes(hh, pop, household_size);
         check_households(households, population).map_err(at)?;
         let fibre = has_fibre(&Value::String(get(c_fibre).to_string())).map_err(at)?;
-        out.push(Village {
-            id,
-            name: get(c_name).to_string(),
-            name_kk: get(c_kk).to_string(),
-            name_ru: get(c_ru).to_string(),
-            lonlat: p,
-            place: "user".into(),
-            population,
-            households,
-            population_imputed: false,
-            kato: String::new(),
-            rural_okrug: String::new(),
-            existing_fibre: fibre.then_some(ExistingFibre::Input),
-            district: None,
-        });
+        let names = [c_name, c_kk, c_ru].map(|c| get(c).to_string());
+        out.push(user_village(id, names, p, (population, households), fibre));
     }
     Ok(out)
 }

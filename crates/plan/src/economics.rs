@@ -349,18 +349,11 @@ mod tests {
     fn village(households: u64) -> Village {
         Village {
             id: "v".into(),
-            name: String::new(),
-            name_kk: String::new(),
-            name_ru: String::new(),
             lonlat: [70.0, 50.0],
             place: "user".into(),
             population: households * 3,
             households,
-            population_imputed: false,
-            kato: String::new(),
-            rural_okrug: String::new(),
-            existing_fibre: None,
-            district: None,
+            ..Village::default()
         }
     }
 

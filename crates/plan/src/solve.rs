@@ -36,17 +36,11 @@ mod tests {
         Village {
             id: id.into(),
             name: id.into(),
-            name_kk: String::new(),
-            name_ru: String::new(),
             lonlat: [lon, 0.0],
             place: "user".into(),
             population: households * 3,
             households,
-            population_imputed: false,
-            kato: String::new(),
-            rural_okrug: String::new(),
-            existing_fibre: None,
-            district: None,
+            ..Village::default()
         }
     }
 

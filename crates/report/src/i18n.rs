@@ -657,18 +657,12 @@ mod tests {
     fn a_nameless_village_is_unnamed_in_its_language_never_its_id() {
         let mut v = fiberplan_model::Village {
             id: "2820274280".into(),
-            name: String::new(),
-            name_kk: String::new(),
-            name_ru: String::new(),
             lonlat: [60.0, 47.0],
             place: "hamlet".into(),
             population: 45,
             households: 13,
             population_imputed: true,
-            kato: String::new(),
-            rural_okrug: String::new(),
-            existing_fibre: None,
-            district: None,
+            ..fiberplan_model::Village::default()
         };
         assert_eq!(Lang::Ru.village_name(&v), "без названия");
         assert_eq!(Lang::Kk.village_name(&v), "атауы жоқ");
