@@ -137,7 +137,7 @@ fn echo_cells(out: &mut Vec<u8>, table: &Table<'_>, row: &CaseRow, keep: &[usize
             out.push(b',');
         }
         let s = table.t.cell(row, i);
-        if s.contains([',', '"', '\n']) {
+        if s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n')) {
             out.push(b'"');
             out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
             out.push(b'"');

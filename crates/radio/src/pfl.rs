@@ -37,6 +37,27 @@ const POW10: [f64; 23] = [
 /// Parse one decimal number exactly as `str::parse::<f64>` would.
 pub fn parse_f64(s: &str) -> Option<f64> {
     let b = s.as_bytes();
+    // Short unsigned cells (most of a case table's): digits with at most one dot, at most
+    // 15 bytes, so at most 15 digits and an exact mantissa.
+    if !b.is_empty() && b.len() <= 15 {
+        let (mut mantissa, mut dot, mut plain) = (0u64, b.len(), true);
+        for (k, &c) in b.iter().enumerate() {
+            let d = c.wrapping_sub(b'0');
+            if d < 10 {
+                mantissa = mantissa * 10 + d as u64;
+            } else if c == b'.' && dot == b.len() {
+                dot = k;
+            } else {
+                plain = false;
+                break;
+            }
+        }
+        // At least one digit: not "." alone.
+        if plain && b.len() > 1 - (dot == b.len()) as usize {
+            let frac = if dot < b.len() { b.len() - 1 - dot } else { 0 };
+            return Some(mantissa as i64 as f64 / POW10[frac & 15]);
+        }
+    }
     let (neg, digits) = match b.first() {
         Some(b'-') => (true, &b[1..]),
         Some(b'+') => (false, &b[1..]),
@@ -95,19 +116,20 @@ pub fn parse_pfl_into(line: &str, out: &mut Pfl) -> Result<(), PflError> {
 /// the same profile or the same error for any UTF-8 text, without checking the text
 /// first when it is plain decimals (the fast scan accepts nothing but ASCII digits,
 /// signs, dots and commas). Text that is not UTF-8 is [`PflError::NotUtf8`].
+///
+/// The count and the interval are read first, so that the elevations are scanned
+/// straight into `out.elevations` (no copy down by two afterwards).
 pub fn parse_pfl_bytes(line: &[u8], out: &mut Pfl) -> Result<(), PflError> {
-    if scan_plain(line.trim_ascii(), &mut out.elevations) {
-        let f = &out.elevations;
-        let (count, interval) = (f[0], f[1]);
+    if let Some((count, interval, rest)) = plain_head(line.trim_ascii()) {
         if count >= 2.0
             && count.fract() == 0.0
             && count < 1e7
             && interval > 0.0
             && interval.is_finite()
-            && f.len() - 2 == count as usize + 1
+            && scan_fields(rest, &mut out.elevations, count as usize + 1)
+            && out.elevations.len() == count as usize + 1
         {
             out.interval_m = interval;
-            out.elevations.drain(..2);
             return Ok(());
         }
     }
@@ -116,6 +138,17 @@ pub fn parse_pfl_bytes(line: &[u8], out: &mut Pfl) -> Result<(), PflError> {
         Ok(text) => parse_pfl_into(text, out),
         Err(_) => Err(PflError::NotUtf8),
     }
+}
+
+/// The first two fields of a line when both are plain decimals (see [`slow_field`]), and
+/// the text after the second comma.
+fn plain_head(b: &[u8]) -> Option<(f64, f64, &[u8])> {
+    let c0 = b.iter().position(|&c| c == b',')?;
+    let count = slow_field(&b[..c0])?;
+    let r = &b[c0 + 1..];
+    let c1 = r.iter().position(|&c| c == b',')?;
+    let interval = slow_field(&r[..c1])?;
+    Some((count, interval, &r[c1 + 1..]))
 }
 
 /// Where the first '\n' of `b` is: 32 bytes at a time (a branch-free test the compiler
@@ -165,27 +198,28 @@ fn check(line: &str, fields: &[f64], out: &mut Pfl) -> Result<(), PflError> {
 
 /// The value of 8 digits in `v` (digit values 0-9, first digit in the lowest byte; zero
 /// bytes below the digits are leading zeros): Lemire's eight-digit parse, pairs, quads
-/// and the two halves combined by three multiplications.
+/// and the two halves, each step one mask, one multiplication and one shift.
 #[inline(always)]
 fn eight_digits(v: u64) -> u64 {
-    let v = (v * 10) + (v >> 8);
-    (((v & 0x0000_00ff_0000_00ff).wrapping_mul(100 + (1_000_000 << 32)))
-        .wrapping_add(((v >> 16) & 0x0000_00ff_0000_00ff).wrapping_mul(1 + (10_000 << 32))))
-        >> 32
+    let v = (v.wrapping_mul(10 << 8 | 1)) >> 8;
+    let v = ((v & 0x00ff_00ff_00ff_00ff).wrapping_mul(100 << 16 | 1)) >> 16;
+    ((v & 0x0000_ffff_0000_ffff).wrapping_mul(10_000 << 32 | 1)) >> 32
 }
 
 /// An unsigned plain decimal at the start of the word `w` (the line's next 8 bytes, first
-/// byte lowest; `next` the byte after them): digits with at most one dot, at most 8 bytes,
-/// ending at a comma. Returns the value (exactly `str::parse`'s: at most 8 digits, one
-/// division by a power of ten, Clinger's exact case) and the field's length, or `None`
-/// for anything else (a sign, a longer field, an empty one...), which the caller reads
-/// the slow way or hands to the general parser.
+/// byte lowest; `w1` the 8 bytes from the second one on): digits with at most one dot, at
+/// most 8 bytes, ending at a comma. Returns the value (exactly `str::parse`'s: at most 8
+/// digits, one division by a power of ten, Clinger's exact case) and the field's length,
+/// or `None` for anything else (a sign, a longer field, an empty one...), which the caller
+/// reads the slow way or hands to the general parser.
 ///
-/// The first non-digit byte is the comma (a whole number) or the dot, and then the second
-/// is the comma (or, with none in the word, `next`). The dot is taken out by moving the
-/// digits before it up one byte, and the digits are read at once.
+/// The first non-digit byte is the comma (a whole number) or the dot at `p`, and then
+/// the second, at `q` (8 when the word has none), must be the comma (byte `q - 1` of
+/// `w1`). The digits after the dot move down one byte over it, and one shift up by
+/// `9 - q` bytes both drops everything from the comma on and puts the digits at the top,
+/// where they are read at once.
 #[inline(always)]
-fn word_field(w: u64, next: u8) -> Option<(f64, usize)> {
+fn word_field(w: u64, w1: u64) -> Option<(f64, usize)> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     let t = w ^ (0x30 * ONES);
     // The high bit of every byte that is not an ASCII digit (t >= 10 as a byte: the high
@@ -194,7 +228,6 @@ fn word_field(w: u64, next: u8) -> Option<(f64, usize)> {
     if nd == 0 {
         return None; // 8 digits and more
     }
-    let first = nd & nd.wrapping_neg();
     let p = (nd.trailing_zeros() / 8) as usize;
     let c = (w >> (8 * p)) as u8;
     if c == b',' {
@@ -207,41 +240,54 @@ fn word_field(w: u64, next: u8) -> Option<(f64, usize)> {
     if c != b'.' {
         return None;
     }
-    let rest = nd ^ first;
-    let second = rest & rest.wrapping_neg();
-    let q = (rest.trailing_zeros() / 8) as usize; // 8 when the word has no second
-    let end = if q == 8 { next } else { (w >> (8 * q)) as u8 };
-    if end != b',' || q < 2 {
+    let first = nd & nd.wrapping_neg();
+    // The second non-digit (8 when the word has none); q = 1 is ".," (no digit), and
+    // (q - 1) & 7 only spares the shift's overflow check.
+    let q = ((nd ^ first).trailing_zeros() / 8) as usize;
+    if q < 2 || (w1 >> (8 * ((q - 1) & 7))) as u8 != b',' {
         return None;
     }
     let before_dot = (first >> 7) - 1; // bytes 0..p
-    let through_dot = (first << 1).wrapping_sub(1); // bytes 0..=p
-    let before_end = (second >> 7).wrapping_sub(1); // bytes 0..q (all when q = 8)
-                                                    // The q - 1 digits in bytes 1..q, then at the top.
-    let t = ((t & before_dot) << 8) | (t & before_end & !through_dot);
-    let v = eight_digits(t << (8 * (8 - q)));
+    let through_dot = (first << 1).wrapping_sub(1); // bytes 0..=p (all when p = 7)
+    let t = (t & before_dot) | ((t & !through_dot) >> 8);
+    // The q - 1 digits now in bytes 0..q - 1, moved to the top (9 - q <= 7).
+    let v = eight_digits(t << (8 * ((9 - q) & 7)));
     // Clinger: the mantissa (< 10^8) and 10^frac are exact, one division rounds once.
     // (q - 1 - p <= 6: the mask only spares the bounds check.)
     Some((v as i64 as f64 / POW10[(q - 1 - p) & 7], q))
 }
 
 /// One pass over a line of plain decimals (`-12.345`, no spaces, no exponents, at most 15
-/// digits in all, so that the mantissa is exact): pushes every field and returns true, or
-/// false at anything else (the general parser then decides).
+/// digits in all, so that the mantissa is exact): every field and true, or false at
+/// anything else (the general parser then decides).
+fn scan_plain(b: &[u8], out: &mut Vec<f64>) -> bool {
+    scan_fields(b, out, usize::MAX) && out.len() >= 2
+}
+
+/// The fields of `b` into `out` (at least one), or false when one is not a plain decimal
+/// or there are more than `max`.
 ///
 /// Away from the line's end, a field of up to 8 bytes is read from the word at its start
 /// ([`word_field`]); other fields (signs, more digits) are cut at their comma and read
-/// byte by byte. Near the end, byte by byte.
-fn scan_plain(b: &[u8], out: &mut Vec<f64>) -> bool {
-    out.clear();
+/// byte by byte. Near the end, byte by byte. Values go to slots made beforehand (a line
+/// of n bytes has at most n / 2 + 1 fields; a profile line says how many it has, and
+/// `out`, reused from line to line, mostly has them already), not pushed one by one.
+fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
     let n = b.len();
+    out.resize(max.min(n / 2 + 1), 0.0);
+    let slots = &mut out[..];
+    let mut k = 0;
     let mut i = 0;
     // word_field reads 9 bytes from i.
-    while i + 16 <= n {
-        let chunk: &[u8; 16] = b[i..i + 16].try_into().expect("16 bytes");
+    while let Some(chunk) = b.get(i..i + 9) {
         let w = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
-        if let Some((v, len)) = word_field(w, chunk[8]) {
-            out.push(v);
+        let w1 = u64::from_le_bytes(chunk[1..].try_into().expect("8 bytes"));
+        if let Some((v, len)) = word_field(w, w1) {
+            let Some(slot) = slots.get_mut(k) else {
+                return false;
+            };
+            *slot = v;
+            k += 1;
             i += len + 1;
             continue;
         }
@@ -249,10 +295,11 @@ fn scan_plain(b: &[u8], out: &mut Vec<f64>) -> bool {
         let Some(len) = b[i..].iter().position(|&c| c == b',') else {
             break;
         };
-        match slow_field(&b[i..i + len]) {
-            Some(v) => out.push(v),
-            None => return false,
+        match (slow_field(&b[i..i + len]), slots.get_mut(k)) {
+            (Some(v), Some(slot)) => *slot = v,
+            _ => return false,
         }
+        k += 1;
         i += len + 1;
     }
     loop {
@@ -286,7 +333,11 @@ fn scan_plain(b: &[u8], out: &mut Vec<f64>) -> bool {
         }
         // Clinger: mantissa < 10^15 < 2^53 and 10^frac are exact, one division rounds once.
         let v = mantissa as i64 as f64 / POW10[frac];
-        out.push(if neg { -v } else { v });
+        let Some(slot) = slots.get_mut(k) else {
+            return false;
+        };
+        *slot = if neg { -v } else { v };
+        k += 1;
         if i == n {
             break;
         }
@@ -298,7 +349,8 @@ fn scan_plain(b: &[u8], out: &mut Vec<f64>) -> bool {
             return false; // a trailing comma: the general parser allows it
         }
     }
-    out.len() >= 2
+    out.truncate(k);
+    true
 }
 
 /// A plain decimal field (`-12.345`: an optional minus, digits with at most one dot, at
@@ -466,7 +518,10 @@ mod tests {
     }
 
     fn word_field_of(b: &[u8; 9]) -> Option<(f64, usize)> {
-        word_field(u64::from_le_bytes(b[..8].try_into().unwrap()), b[8])
+        word_field(
+            u64::from_le_bytes(b[..8].try_into().unwrap()),
+            u64::from_le_bytes(b[1..].try_into().unwrap()),
+        )
     }
 
     #[test]
@@ -636,6 +691,13 @@ mod tests {
             if a != b {
                 // After an error the buffers may differ; only values of a success count.
                 prop_assert!(parse_general(&line, &mut b).is_err());
+            }
+        }
+        #[test]
+        fn cells_equal_std(s in "[0-9.]{0,17}", t in "[-+0-9.eE]{0,18}") {
+            // The short-cell path and the rest: str::parse's value, bit for bit.
+            for s in [&s, &t] {
+                prop_assert_eq!(parse_f64(s).map(f64::to_bits), s.parse::<f64>().ok().map(f64::to_bits), "{:?}", s);
             }
         }
         #[test]

@@ -37,6 +37,7 @@ impl CaseTable {
     }
 
     /// The trimmed text of a cell.
+    #[inline]
     pub fn cell(&self, row: &CaseRow, col: usize) -> &str {
         let r = &self.cells[row.index * self.headers.len() + col];
         &self.text[r.start as usize..r.end as usize]
@@ -59,13 +60,22 @@ pub fn read_case_table(path: &Path) -> Result<CaseTable, InputError> {
 /// every '\r' part of a "\r\n". Rows are the lines; blank lines and rows of empty cells
 /// are skipped, cells are trimmed and line numbers count '\n' as the CSV reader does.
 /// `None` when the text is not that simple (the CSV reader then decides).
+///
+/// The rows are cut byte by byte (one pass a line: its end, then its commas), not
+/// through `str::split`: reading the table is part of the ITM benchmarks.
 fn read_plain(bytes: &[u8], path: &Path) -> Option<Result<CaseTable, InputError>> {
     if !bytes.is_ascii() || bytes.contains(&b'"') {
         return None;
     }
-    let text = std::str::from_utf8(bytes).ok()?;
-    let mut lines = text.split('\n');
-    let header = next_line(&mut lines)??;
+    let n = bytes.len();
+    let line_end = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(n, |p| from + p)
+    };
+    let header_end = line_end(0);
+    let header = std::str::from_utf8(without_cr(&bytes[..header_end])?).ok()?;
     if header.is_empty() {
         return None;
     }
@@ -76,51 +86,67 @@ fn read_plain(bytes: &[u8], path: &Path) -> Option<Result<CaseTable, InputError>
             "empty file: expected a header row",
         )));
     }
-    let mut t = CaseTable {
-        headers,
-        rows: Vec::new(),
-        text: String::with_capacity(bytes.len()),
-        cells: Vec::new(),
-    };
+    let columns = headers.len();
+    let mut text: Vec<u8> = Vec::with_capacity(n);
+    let mut cells: Vec<Range<u32>> = Vec::with_capacity(n / 4);
+    let mut rows = Vec::new();
     let mut line = 1u64;
-    while let Some(l) = next_line(&mut lines) {
-        let l = l?;
+    // Lines as `split('\n')` gives them: the piece after the last '\n' too.
+    let mut start = header_end + 1;
+    while start <= n {
+        let end = line_end(start);
+        let l = without_cr(&bytes[start..end])?;
         line += 1;
+        start = end + 1;
         if l.is_empty() {
             continue;
         }
-        let mark = (t.text.len(), t.cells.len());
-        let mut count = 0;
-        for c in l.split(',') {
-            let c = c.trim();
-            let start = t.text.len() as u32;
-            t.text.push_str(c);
-            t.cells.push(start..t.text.len() as u32);
-            count += 1;
+        let mark = (text.len(), cells.len());
+        for c in l.split(|&c| c == b',') {
+            let c = trim(c);
+            let begin = text.len() as u32;
+            text.extend_from_slice(c);
+            cells.push(begin..text.len() as u32);
         }
-        if t.text.len() == mark.0 {
+        if text.len() == mark.0 {
             // every cell empty
-            t.cells.truncate(mark.1);
+            cells.truncate(mark.1);
             continue;
         }
-        if count != t.headers.len() {
+        let count = cells.len() - mark.1;
+        if count != columns {
             return Some(Err(InputError::new(
                 path,
                 Where::Line(line),
-                format!("{count} cells, the header has {}", t.headers.len()),
+                format!("{count} cells, the header has {columns}"),
             )));
         }
-        let index = t.rows.len();
-        t.rows.push(CaseRow { line, index });
+        let index = rows.len();
+        rows.push(CaseRow { line, index });
     }
-    Some(Ok(t))
+    // ASCII throughout (checked above).
+    let text = String::from_utf8(text).ok()?;
+    Some(Ok(CaseTable {
+        headers,
+        rows,
+        text,
+        cells,
+    }))
 }
 
-/// The next line without its "\r\n" or "\n"; `Some(None)` when a '\r' stands alone.
-fn next_line<'a>(lines: &mut std::str::Split<'a, char>) -> Option<Option<&'a str>> {
-    let l = lines.next()?;
-    let l = l.strip_suffix('\r').unwrap_or(l);
-    Some((!l.contains('\r')).then_some(l))
+/// A line without the '\r' of its "\r\n"; `None` when a '\r' stands alone.
+fn without_cr(l: &[u8]) -> Option<&[u8]> {
+    let l = l.strip_suffix(b"\r").unwrap_or(l);
+    (!l.contains(&b'\r')).then_some(l)
+}
+
+/// An ASCII cell trimmed as `str::trim` trims it: tab, line feed, vertical tab, form
+/// feed, carriage return and space on both sides.
+fn trim(c: &[u8]) -> &[u8] {
+    let space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let from = c.iter().position(|b| !space(b)).unwrap_or(c.len());
+    let to = c.iter().rposition(|b| !space(b)).map_or(from, |p| p + 1);
+    &c[from..to]
 }
 
 /// Any CSV, through the `csv` crate (quotes, a byte-order mark, lone '\r' line ends).
@@ -288,6 +314,97 @@ mod tests {
         // Not plain: left to the CSV reader.
         for body in [&b"a\r1\n"[..], b"\"a\",b\n", b"\na,b\n", b"\xef\xbb\xbfa\n"] {
             assert!(read_plain(body, Path::new("t.csv")).is_none());
+        }
+    }
+
+    #[test]
+    fn cells_trimmed_as_str_trim() {
+        // Every text of up to 4 bytes over spaces, controls, a digit and a comma.
+        const ALPHABET: [u8; 8] = [b' ', b'\t', 0x0b, 0x0c, b'\r', b'\n', b'7', 0x1f];
+        for len in 0..=4u32 {
+            for mut code in 0..8u32.pow(len) {
+                let mut b = Vec::new();
+                for _ in 0..len {
+                    b.push(ALPHABET[(code % 8) as usize]);
+                    code /= 8;
+                }
+                let s = std::str::from_utf8(&b).unwrap();
+                assert_eq!(trim(&b), s.trim().as_bytes(), "{s:?}");
+            }
+        }
+    }
+
+    /// The plain reader written with `str::split` and `str::trim` (as it was before it
+    /// read bytes): the oracle of the byte-by-byte one.
+    fn read_plain_by_str(bytes: &[u8], path: &Path) -> Option<Result<CaseTable, InputError>> {
+        fn next_line<'a>(lines: &mut std::str::Split<'a, char>) -> Option<Option<&'a str>> {
+            let l = lines.next()?;
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            Some((!l.contains('\r')).then_some(l))
+        }
+        if !bytes.is_ascii() || bytes.contains(&b'"') {
+            return None;
+        }
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut lines = text.split('\n');
+        let header = next_line(&mut lines)??;
+        if header.is_empty() {
+            return None;
+        }
+        let headers: Vec<String> = header.split(',').map(|h| h.trim().to_string()).collect();
+        if headers.iter().all(|h| h.is_empty()) {
+            return Some(Err(InputError::file(
+                path,
+                "empty file: expected a header row",
+            )));
+        }
+        let mut t = CaseTable {
+            headers,
+            ..CaseTable::default()
+        };
+        let mut line = 1u64;
+        while let Some(l) = next_line(&mut lines) {
+            let l = l?;
+            line += 1;
+            if l.is_empty() {
+                continue;
+            }
+            let mark = (t.text.len(), t.cells.len());
+            let mut count = 0;
+            for c in l.split(',') {
+                let c = c.trim();
+                let start = t.text.len() as u32;
+                t.text.push_str(c);
+                t.cells.push(start..t.text.len() as u32);
+                count += 1;
+            }
+            if t.text.len() == mark.0 {
+                t.cells.truncate(mark.1);
+                continue;
+            }
+            if count != t.headers.len() {
+                return Some(Err(InputError::new(
+                    path,
+                    Where::Line(line),
+                    format!("{count} cells, the header has {}", t.headers.len()),
+                )));
+            }
+            let index = t.rows.len();
+            t.rows.push(CaseRow { line, index });
+        }
+        Some(Ok(t))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_reader_agrees_with_str_reader(body in "[a1 ,\t\u{b}\u{c}\r\n\"]{0,60}") {
+            // Whatever the text: both plain or both not, the same table or the same error.
+            let p = Path::new("t.csv");
+            let show = |r: Option<Result<CaseTable, InputError>>| r.map(|r| r.map_err(|e| e.to_string()));
+            proptest::prop_assert_eq!(
+                show(read_plain(body.as_bytes(), p)),
+                show(read_plain_by_str(body.as_bytes(), p))
+            );
         }
     }
 
