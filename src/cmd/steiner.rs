@@ -71,13 +71,31 @@ impl SolverArgs {
     }
 }
 
-/// The solver's progress messages on stderr when `FIBERPLAN_STEINER_TRACE` is set.
+/// The solver's progress messages on stderr when `FIBERPLAN_STEINER_TRACE` is set; with
+/// `FIBERPLAN_PHASE_RSS` too, each message ends with the process's peak and current
+/// resident memory (`VmHWM`, `VmRSS`), to see which phase of a solve sets the peak.
 pub(crate) fn trace_from_env() -> Trace {
-    if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_some() {
-        Trace::to(|m| eprintln!("{m}"))
-    } else {
-        Trace::off()
+    if std::env::var_os("FIBERPLAN_STEINER_TRACE").is_none() {
+        return Trace::off();
     }
+    if std::env::var_os("FIBERPLAN_PHASE_RSS").is_some() {
+        Trace::to(|m| eprintln!("{m} [{}]", resident_mib()))
+    } else {
+        Trace::to(|m| eprintln!("{m}"))
+    }
+}
+
+/// "peak P MiB, now N MiB" from `/proc/self/status` (zeros where it cannot be read).
+fn resident_mib() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mib = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    format!("peak {} MiB, now {} MiB", mib("VmHWM:"), mib("VmRSS:"))
 }
 
 /// `fiberplan steiner solve`.

@@ -290,7 +290,7 @@ fn evaluate(
             || dead_node[b as usize]
             || (via(a, 2 * e, b) >= slack && via(b, 2 * e + 1, a) >= slack);
         if useless {
-            removed.extend(red.paths[e].iter().map(|&s| kept[s as usize]));
+            removed.extend(red.path(e as EdgeId).iter().map(|&s| kept[s as usize]));
         } else {
             degree[a as usize] += 1;
             degree[b as usize] += 1;

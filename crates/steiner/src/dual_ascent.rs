@@ -40,36 +40,63 @@ pub struct ArcGraph {
 impl ArcGraph {
     /// Builds the graph from `(tail, head, cost)` arcs on nodes `0..n`.
     pub fn from_arcs(n: usize, arcs: &[(NodeId, NodeId, Cost)]) -> ArcGraph {
+        ArcGraph::from_parts(
+            n,
+            arcs.iter().map(|a| a.0).collect(),
+            arcs.iter().map(|a| a.2).collect(),
+            |a| arcs[a].1,
+        )
+    }
+
+    /// The graph of arcs `a` from `tail[a]` to `head(a)` at `cost[a]`, on nodes `0..n`.
+    fn from_parts(
+        n: usize,
+        tail: Vec<NodeId>,
+        cost: Vec<Cost>,
+        head: impl Fn(usize) -> NodeId,
+    ) -> ArcGraph {
         let mut in_start = vec![0u32; n + 1];
-        for &(_, h, _) in arcs {
-            in_start[h as usize + 1] += 1;
+        for a in 0..tail.len() {
+            in_start[head(a) as usize + 1] += 1;
         }
         for i in 0..n {
             in_start[i + 1] += in_start[i];
         }
         let mut fill = in_start[..n].to_vec();
-        let mut in_arcs = vec![0u32; arcs.len()];
-        for (a, &(_, h, _)) in arcs.iter().enumerate() {
-            in_arcs[fill[h as usize] as usize] = a as u32;
-            fill[h as usize] += 1;
+        let mut in_arcs = vec![0u32; tail.len()];
+        for a in 0..tail.len() {
+            let h = head(a) as usize;
+            in_arcs[fill[h] as usize] = a as u32;
+            fill[h] += 1;
         }
         ArcGraph {
-            tail: arcs.iter().map(|a| a.0).collect(),
-            cost: arcs.iter().map(|a| a.2).collect(),
+            tail,
+            cost,
             in_start,
             in_arcs,
         }
     }
 
     /// Both directions of every edge: arc `2e` runs from the edge's first endpoint to its
-    /// second, arc `2e + 1` back.
+    /// second, arc `2e + 1` back. (Made straight from the edges: no list of arcs first,
+    /// which on a country's graph would be as large again.)
     pub fn bidirected(g: &Graph) -> ArcGraph {
-        let mut arcs = Vec::with_capacity(2 * g.num_edges());
-        for &(a, b, w) in g.edges() {
-            arcs.push((a, b, w));
-            arcs.push((b, a, w));
-        }
-        ArcGraph::from_arcs(g.num_nodes(), &arcs)
+        let edges = g.edges();
+        let end = |a: usize| {
+            let (u, v, _) = edges[a / 2];
+            if a.is_multiple_of(2) {
+                (u, v)
+            } else {
+                (v, u)
+            }
+        };
+        let arcs = 2 * edges.len();
+        ArcGraph::from_parts(
+            g.num_nodes(),
+            (0..arcs).map(|a| end(a).0).collect(),
+            (0..arcs).map(|a| edges[a / 2].2).collect(),
+            |a| end(a).1,
+        )
     }
 
     /// The rooted prize-collecting tree as an arborescence problem: every node `v` with

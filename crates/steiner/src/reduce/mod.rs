@@ -49,19 +49,28 @@ pub struct Reduction {
     pub old_of_new: Vec<NodeId>,
     /// Reduced node of each input node (`NodeId::MAX` when removed).
     pub new_of_old: Vec<NodeId>,
-    /// Input edges each reduced edge stands for.
-    pub paths: Vec<Vec<EdgeId>>,
+    /// Where each reduced edge's input edges start in `path_edges` (one more entry than
+    /// edges; [`Reduction::path`] reads them).
+    pub path_start: Vec<u32>,
+    /// The input edges each reduced edge stands for, edge after edge, in one array.
+    pub path_edges: Vec<EdgeId>,
     /// Input edges contracted because some optimal tree uses them (sorted; only
     /// [`reduce_steiner`] fills it). [`Reduction::expand`] adds them to every tree.
     pub fixed: Vec<EdgeId>,
 }
 
 impl Reduction {
+    /// The input edges reduced edge `e` stands for.
+    pub fn path(&self, e: EdgeId) -> &[EdgeId] {
+        let e = e as usize;
+        &self.path_edges[self.path_start[e] as usize..self.path_start[e + 1] as usize]
+    }
+
     /// Input edges of a tree given in reduced edges, with the fixed edges (sorted).
     pub fn expand(&self, edges: &[EdgeId]) -> Vec<EdgeId> {
         let mut out: Vec<EdgeId> = edges
             .iter()
-            .flat_map(|&e| self.paths[e as usize].iter().copied())
+            .flat_map(|&e| self.path(e).iter().copied())
             .chain(self.fixed.iter().copied())
             .collect();
         out.sort_unstable();
@@ -224,15 +233,7 @@ fn degree_step(w: &mut Work, v: NodeId, queue: &mut Vec<NodeId>) {
                 }
                 w.kill(f);
             }
-            let mut path = w.take_path(e1);
-            path.append(&mut w.take_path(e2));
-            let id = w.ends.len() as u32;
-            w.ends.push((a, b));
-            w.weight.push(c);
-            w.alive.push(true);
-            w.paths.push(path);
-            w.inc[a as usize].push(id);
-            w.inc[b as usize].push(id);
+            w.push_joined(a, b, c, e1, e2);
             queue.push(a);
             queue.push(b);
         }

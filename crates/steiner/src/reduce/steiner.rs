@@ -82,6 +82,12 @@ pub(crate) fn reduce_steiner_traced(
     let mask: Vec<bool> = order.iter().map(|&v| terminals_mask[v as usize]).collect();
     let mut queue: Vec<NodeId> = (0..n as NodeId).rev().collect();
     degree_tests(&mut w, &mask, None, &mut queue);
+    trace.emit(|| {
+        format!(
+            "reduce_steiner: degree tests done at {:.3}s",
+            clock.elapsed().as_secs_f64()
+        )
+    });
     let (mut w, mut ids) = w.compact(&mask);
     for v in ids.iter_mut() {
         *v = order[*v as usize];
