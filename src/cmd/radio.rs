@@ -132,6 +132,13 @@ impl Table<'_> {
 
 /// Append the echoed input cells of a row, comma separated, quoted as CSV needs.
 fn echo_cells(out: &mut Vec<u8>, table: &Table<'_>, row: &CaseRow, keep: &[usize]) {
+    // Every column (no `A__db` to drop) and nothing to quote: the row's text at once.
+    if keep.len() == table.t.headers.len() {
+        if let Some(text) = table.t.row_text(row) {
+            out.extend_from_slice(text.as_bytes());
+            return;
+        }
+    }
     for (k, &i) in keep.iter().enumerate() {
         if k > 0 {
             out.push(b',');

@@ -15,10 +15,12 @@ use std::path::Path;
 pub struct CaseTable {
     pub headers: Vec<String>,
     pub rows: Vec<CaseRow>,
-    /// Every cell's text, trimmed, one after another.
+    /// Every cell's text, trimmed, a row's cells joined by commas, one row after another.
     text: String,
     /// Spans of the cells in `text`, row after row (`headers.len()` per row).
     cells: Vec<Range<u32>>,
+    /// No cell holds a comma, a quote or a line break (so a row's text is its CSV line).
+    plain: bool,
 }
 
 /// A data row: its line in the file and its index among the rows.
@@ -41,6 +43,19 @@ impl CaseTable {
     pub fn cell(&self, row: &CaseRow, col: usize) -> &str {
         let r = &self.cells[row.index * self.headers.len() + col];
         &self.text[r.start as usize..r.end as usize]
+    }
+
+    /// A row's trimmed cells joined by commas, when that is the row's CSV text (no cell
+    /// of the table needs quotes): what a command echoing every column writes.
+    #[inline]
+    pub fn row_text(&self, row: &CaseRow) -> Option<&str> {
+        if !self.plain {
+            return None;
+        }
+        let n = self.headers.len();
+        let first = self.cells.get(row.index * n)?;
+        let last = self.cells.get(row.index * n + n - 1)?;
+        Some(&self.text[first.start as usize..last.end as usize])
     }
 }
 
@@ -102,14 +117,36 @@ fn read_plain(bytes: &[u8], path: &Path) -> Option<Result<CaseTable, InputError>
             continue;
         }
         let mark = (text.len(), cells.len());
-        for c in l.split(|&c| c == b',') {
-            let c = trim(c);
-            let begin = text.len() as u32;
-            text.extend_from_slice(c);
-            cells.push(begin..text.len() as u32);
-        }
-        if text.len() == mark.0 {
+        let any = if l.iter().any(|&c| is_space(c)) {
+            let mut any = false;
+            for (k, c) in l.split(|&c| c == b',').enumerate() {
+                if k > 0 {
+                    text.push(b',');
+                }
+                let c = trim(c);
+                any |= !c.is_empty();
+                let begin = text.len() as u32;
+                text.extend_from_slice(c);
+                cells.push(begin..text.len() as u32);
+            }
+            any
+        } else {
+            // Nothing to trim: the line is its cells joined by commas.
+            let base = text.len();
+            text.extend_from_slice(l);
+            let mut from = 0;
+            for (k, &c) in l.iter().enumerate() {
+                if c == b',' {
+                    cells.push((base + from) as u32..(base + k) as u32);
+                    from = k + 1;
+                }
+            }
+            cells.push((base + from) as u32..(base + l.len()) as u32);
+            l.len() > cells.len() - mark.1 - 1
+        };
+        if !any {
             // every cell empty
+            text.truncate(mark.0);
             cells.truncate(mark.1);
             continue;
         }
@@ -131,6 +168,7 @@ fn read_plain(bytes: &[u8], path: &Path) -> Option<Result<CaseTable, InputError>
         rows,
         text,
         cells,
+        plain: true,
     }))
 }
 
@@ -140,12 +178,19 @@ fn without_cr(l: &[u8]) -> Option<&[u8]> {
     (!l.contains(&b'\r')).then_some(l)
 }
 
-/// An ASCII cell trimmed as `str::trim` trims it: tab, line feed, vertical tab, form
-/// feed, carriage return and space on both sides.
+/// The ASCII bytes `str::trim` trims: tab, line feed, vertical tab, form feed, carriage
+/// return and space.
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// An ASCII cell trimmed as `str::trim` trims it.
 fn trim(c: &[u8]) -> &[u8] {
-    let space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
-    let from = c.iter().position(|b| !space(b)).unwrap_or(c.len());
-    let to = c.iter().rposition(|b| !space(b)).map_or(from, |p| p + 1);
+    let from = c.iter().position(|&b| !is_space(b)).unwrap_or(c.len());
+    let to = c
+        .iter()
+        .rposition(|&b| !is_space(b))
+        .map_or(from, |p| p + 1);
     &c[from..to]
 }
 
@@ -169,6 +214,7 @@ fn read_csv(bytes: &[u8], path: &Path) -> Result<CaseTable, InputError> {
         rows: Vec::new(),
         text: String::with_capacity(bytes.len()),
         cells: Vec::new(),
+        plain: true,
     };
     let mut rec = csv::StringRecord::new();
     loop {
@@ -195,7 +241,11 @@ fn read_csv(bytes: &[u8], path: &Path) -> Result<CaseTable, InputError> {
                 format!("{} cells, the header has {}", rec.len(), t.headers.len()),
             ));
         }
-        for c in rec.iter() {
+        for (k, c) in rec.iter().enumerate() {
+            if k > 0 {
+                t.text.push(',');
+            }
+            t.plain &= !c.contains([',', '"', '\n']);
             let start = t.text.len() as u32;
             t.text.push_str(c);
             t.cells.push(start..t.text.len() as u32);
@@ -270,6 +320,12 @@ mod tests {
         assert_eq!(t.rows[1], CaseRow { line: 5, index: 1 });
         let cells: Vec<&str> = (0..3).map(|c| t.cell(&t.rows[1], c)).collect();
         assert_eq!(cells, ["x,y", "5", "6"]);
+        assert_eq!(t.row_text(&t.rows[0]), None); // "x,y" needs quotes
+        let plain = read_plain(b"a,b, c\n1, 2 ,3\n4,5,6\n", Path::new("t.csv"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(plain.row_text(&plain.rows[0]), Some("1,2,3"));
+        assert_eq!(plain.row_text(&plain.rows[1]), Some("4,5,6"));
         assert_eq!(t.cell(&t.rows[0], 1), "2");
         std::fs::write(&p, b"a,b\n1,2,3\n").unwrap();
         let e = read_case_table(&p).unwrap_err().to_string();
@@ -360,6 +416,7 @@ mod tests {
         }
         let mut t = CaseTable {
             headers,
+            plain: true,
             ..CaseTable::default()
         };
         let mut line = 1u64;
@@ -372,13 +429,17 @@ mod tests {
             let mark = (t.text.len(), t.cells.len());
             let mut count = 0;
             for c in l.split(',') {
+                if count > 0 {
+                    t.text.push(',');
+                }
                 let c = c.trim();
                 let start = t.text.len() as u32;
                 t.text.push_str(c);
                 t.cells.push(start..t.text.len() as u32);
                 count += 1;
             }
-            if t.text.len() == mark.0 {
+            if t.cells[mark.1..].iter().all(|r| r.is_empty()) {
+                t.text.truncate(mark.0);
                 t.cells.truncate(mark.1);
                 continue;
             }
