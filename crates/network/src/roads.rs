@@ -33,7 +33,7 @@ use crate::corridor_proxy::projection_joints;
 use crate::geodesy::{distance_m, LocalProjection};
 use crate::snap::{snap_points, SnapOptions};
 use crate::{Corridor, CorridorKind, Geometry, PlanningGraph};
-use fiberplan_model::osm::{e7_lonlat, OsmData, OsmWay, OsmWayKind, OsmWayTable};
+use fiberplan_model::osm::{e7_lonlat, OsmData, OsmWay, OsmWayHead, OsmWayKind, OsmWayTable};
 use fiberplan_model::{Backbone, CorridorCosts, Kzt, LonLat, Pop, PopSource, Village};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -499,36 +499,95 @@ struct Merged {
     runs: Vec<[u32; 3]>,
     osm_ways: Vec<i64>,
     names: Vec<String>,
+    /// Its geometry, made from `runs` once the chain is whole (see `split_and_contract`).
+    geometry: Geometry,
 }
 
-/// The kept ways of a table, numbered in order (a piece's `way`), and what the cutting and
-/// the corridors read of them: their points, id and names.
-struct Ways<'a, P> {
-    t: &'a OsmWayTable<P>,
+/// The kept ways of a table, numbered in order (a piece's `way`), and what the corridors
+/// read of them besides their points: their id and names.
+struct Ways<'a> {
+    heads: &'a [OsmWayHead],
+    strings: &'a [String],
     kept: &'a [u32],
 }
 
-impl<P: WayPoint> Ways<'_, P> {
-    /// Node indices of kept way `wn`.
-    fn refs(&self, wn: usize) -> &[u32] {
-        self.t.way_refs(self.kept[wn] as usize)
-    }
-
-    /// Point `i` of kept way `wn`.
-    fn point(&self, wn: usize, i: usize) -> P {
-        self.t.node_pos[self.refs(wn)[i] as usize]
-    }
-
+impl Ways<'_> {
     fn id(&self, wn: usize) -> i64 {
-        self.t.heads[self.kept[wn] as usize].id
+        self.heads[self.kept[wn] as usize].id
     }
 
     /// `name` and `ref`, the empty ones left out.
     fn names(&self, wn: usize) -> impl Iterator<Item = &str> {
-        let k = self.kept[wn] as usize;
-        [self.t.name(k), self.t.reference(k)]
+        let h = &self.heads[self.kept[wn] as usize];
+        [h.name, h.reference]
             .into_iter()
+            .map(|i| self.strings[i as usize].as_str())
             .filter(|s| !s.is_empty())
+    }
+}
+
+/// Kept ways per block of [`WayPoints`].
+const BLOCK_WAYS: usize = 1 << 14;
+
+/// The kept ways' points, way after way (a position per node reference), in blocks of
+/// [`BLOCK_WAYS`] ways. They replace the table's node positions and references once the
+/// ways are cut, and a block is freed as soon as the corridors along its ways are made, so
+/// that a country's way points and its corridors' geometry are never held whole at once
+/// (issue 19).
+struct WayPoints<P> {
+    blocks: Vec<Vec<P>>,
+    /// Where each kept way's points start in its block.
+    start: Vec<u32>,
+}
+
+impl<P: WayPoint> WayPoints<P> {
+    /// The points of the kept ways `kept` of `t`. The blocks are made on rayon's threads,
+    /// like the corridors' geometry that takes their room once they are freed (glibc's
+    /// malloc keeps a freed block for its own thread's arena).
+    fn of(t: &OsmWayTable<P>, kept: &[u32]) -> WayPoints<P> {
+        let made: Vec<(Vec<P>, Vec<u32>)> = kept
+            .par_chunks(BLOCK_WAYS)
+            .map(|ks| {
+                let n: usize = ks.iter().map(|&k| t.way_refs(k as usize).len()).sum();
+                let mut b = Vec::with_capacity(n);
+                let mut start = Vec::with_capacity(ks.len());
+                for &k in ks {
+                    start.push(b.len() as u32);
+                    b.extend(
+                        t.way_refs(k as usize)
+                            .iter()
+                            .map(|&i| t.node_pos[i as usize]),
+                    );
+                }
+                (b, start)
+            })
+            .collect();
+        let mut start = Vec::with_capacity(kept.len());
+        let mut blocks = Vec::with_capacity(made.len());
+        for (b, s) in made {
+            start.extend_from_slice(&s);
+            blocks.push(b);
+        }
+        WayPoints { blocks, start }
+    }
+
+    /// The points of kept way `wn`; empty once its block is freed.
+    fn way(&self, wn: usize) -> &[P] {
+        let b = &self.blocks[wn / BLOCK_WAYS];
+        let s = self.start[wn] as usize;
+        let e = if (wn + 1).is_multiple_of(BLOCK_WAYS) || wn + 1 == self.start.len() {
+            b.len()
+        } else {
+            self.start[wn + 1] as usize
+        };
+        b.get(s..e).unwrap_or(&[])
+    }
+
+    /// Frees the blocks of ways before kept way `wn` (their points are no longer read).
+    fn free_before(&mut self, wn: usize) {
+        for b in &mut self.blocks[..wn / BLOCK_WAYS] {
+            *b = Vec::new();
+        }
     }
 }
 
@@ -548,7 +607,7 @@ impl Piece {
         }
     }
 
-    fn lists<P: WayPoint>(&self, ways: &Ways<P>) -> (Vec<i64>, Vec<String>) {
+    fn lists(&self, ways: &Ways) -> (Vec<i64>, Vec<String>) {
         match &self.merged {
             Some(m) => (m.osm_ways.clone(), m.names.clone()),
             None => (vec![ways.id(self.way as usize)], {
@@ -570,36 +629,68 @@ fn reverse_runs(runs: &mut [[u32; 3]]) {
 }
 
 /// The points of `runs`, in order, with exactly the room they need.
-fn run_points<P: WayPoint>(ways: &Ways<P>, runs: &[[u32; 3]]) -> Vec<P> {
+fn run_points<P: WayPoint>(pts: &WayPoints<P>, runs: &[[u32; 3]]) -> Vec<P> {
     let n: usize = runs.iter().map(|r| r[1].abs_diff(r[2]) as usize + 1).sum();
     let mut out = Vec::with_capacity(n);
-    let pos = &ways.t.node_pos;
     for &[w, from, to] in runs {
-        let r = ways.refs(w as usize);
+        let r = pts.way(w as usize);
         if from <= to {
-            out.extend(
-                r[from as usize..=to as usize]
-                    .iter()
-                    .map(|&i| pos[i as usize]),
-            );
+            out.extend_from_slice(&r[from as usize..=to as usize]);
         } else {
-            out.extend(
-                r[to as usize..=from as usize]
-                    .iter()
-                    .rev()
-                    .map(|&i| pos[i as usize]),
-            );
+            out.extend(r[to as usize..=from as usize].iter().rev());
         }
     }
     out
 }
 
+/// Cuts a way (its node indices `wi`) at its junctions (nodes `node_of` numbers), calling
+/// `piece(start, end, a, b)` for each piece `wi[start..=end]` from node `a` to node `b`, in
+/// order. A loop back to its own start is split at its middle vertex, which `mid` numbers
+/// (given its index in the table).
+fn cut_way(
+    wi: &[u32],
+    node_of: &mut [u32],
+    mut mid: impl FnMut(u32) -> u32,
+    mut piece: impl FnMut(usize, usize, u32, u32),
+) {
+    let mut start = 0usize;
+    let mut k = 1usize;
+    while k < wi.len() {
+        if node_of[wi[k] as usize] == u32::MAX {
+            k += 1;
+            continue;
+        }
+        let (a, b) = (node_of[wi[start] as usize], node_of[wi[k] as usize]);
+        if a == b && k - start < 2 {
+            // The same node twice in a row: nothing to lay.
+            start = k;
+            k += 1;
+            continue;
+        }
+        let end = if a == b {
+            let m = start + (k - start) / 2;
+            node_of[wi[m] as usize] = mid(wi[m]);
+            m
+        } else {
+            k
+        };
+        piece(start, end, a, node_of[wi[end] as usize]);
+        start = end;
+        k = end + 1;
+    }
+}
+
 /// Steps 1 to 3: junctions, pieces, costs, and degree-2 chains contracted. Returns the
 /// graph, the OSM ids of its nodes, and the number of level crossings charged.
 ///
-/// The pieces are light records pointing into the table's ways; corridors (geometry,
+/// The pieces are light records pointing into the ways' points; corridors (geometry,
 /// class, lists) are made once, after contraction, so that the pieces of a chain are never
 /// whole corridors. Figures are added in the order a chain was contracted, as before.
+///
+/// The table goes as it is used: its node ids once the nodes are numbered (loops' middle
+/// vertices included, in a first cut), its references and positions once the ways are cut
+/// (their points copied way after way into [`WayPoints`]), and those points block by block
+/// as the corridors are made (issue 19).
 fn split_and_contract<P: WayPoint>(
     mut t: OsmWayTable<P>,
     kept: &[u32],
@@ -638,6 +729,22 @@ fn split_and_contract<P: WayPoint>(
         }
     }
     drop(uses);
+    // The first cut only numbers the middle vertices of loops, in the order the pieces
+    // meet them; each is used by its way alone (a node used twice is a junction), so the
+    // second cut, which finds them numbered, cuts the very same pieces.
+    for &k in kept {
+        cut_way(
+            t.way_refs(k as usize),
+            &mut node_of,
+            |i| {
+                nodes.push([f64::NAN; 2]);
+                osm_id.push(Some(t.node_ids[i as usize]));
+                nodes.len() as u32 - 1
+            },
+            |_, _, _, _| {},
+        );
+    }
+    t.node_ids = Vec::new();
     let mut charged = vec![false; n_ids];
     let mut pieces: Vec<Piece> = Vec::new();
     let mut crossings = 0usize;
@@ -685,71 +792,67 @@ fn split_and_contract<P: WayPoint>(
             .or_default()
             .ways += 1;
     }
-    let ways = Ways { t: &t, kept };
     for (wn, l) in look.iter().enumerate() {
-        let wi = ways.refs(wn);
+        let wi = t.way_refs(kept[wn] as usize);
         let h = &t.heads[kept[wn] as usize];
         let (bridge, tunnel) = (h.bridge, h.tunnel);
-        let mut start = 0usize;
-        let mut k = 1usize;
-        while k < wi.len() {
-            if node_of[wi[k] as usize] == u32::MAX {
-                k += 1;
-                continue;
-            }
-            // Piece start..=k. A loop back to its own start is split at its middle vertex.
-            let (a, b) = (node_of[wi[start] as usize], node_of[wi[k] as usize]);
-            if a == b && k - start < 2 {
-                // The same node twice in a row: nothing to lay.
-                start = k;
-                k += 1;
-                continue;
-            }
-            let end = if a == b && k - start >= 2 {
-                let mid = start + (k - start) / 2;
-                node_of[wi[mid] as usize] = nodes.len() as u32;
-                nodes.push([f64::NAN; 2]);
-                osm_id.push(Some(t.node_ids[wi[mid] as usize]));
-                mid
-            } else {
-                k
-            };
-            let mut p = Piece {
-                a: node_of[wi[start] as usize],
-                b: node_of[wi[end] as usize],
-                way: wn as u32,
-                from: start as u32,
-                to: end as u32,
-                // Lengths and costs are filled in below, in parallel.
-                length_m: 0.0,
-                cost_kzt: 0,
-                bridges: bridge as u32,
-                tunnels: tunnel as u32,
-                railway_crossings: 0,
-                merged: None,
-            };
-            if l.kind == CorridorKind::Road {
-                for i in [wi[start], wi[end]] {
-                    if kinds[i as usize] == 3 && !charged[i as usize] {
-                        charged[i as usize] = true;
-                        crossings += 1;
-                        p.railway_crossings += 1;
+        cut_way(
+            wi,
+            &mut node_of,
+            // Never called: the first cut numbered every middle vertex.
+            |_| u32::MAX,
+            |start, end, a, b| {
+                let mut p = Piece {
+                    a,
+                    b,
+                    way: wn as u32,
+                    from: start as u32,
+                    to: end as u32,
+                    // Lengths and costs are filled in below, in parallel.
+                    length_m: 0.0,
+                    cost_kzt: 0,
+                    bridges: bridge as u32,
+                    tunnels: tunnel as u32,
+                    railway_crossings: 0,
+                    merged: None,
+                };
+                if l.kind == CorridorKind::Road {
+                    for i in [wi[start], wi[end]] {
+                        if kinds[i as usize] == 3 && !charged[i as usize] {
+                            charged[i as usize] = true;
+                            crossings += 1;
+                            p.railway_crossings += 1;
+                        }
                     }
                 }
-            }
-            nodes[p.a as usize] = ways.point(wn, start).lonlat();
-            nodes[p.b as usize] = ways.point(wn, end).lonlat();
-            pieces.push(p);
-            start = end;
-            k = end + 1;
-        }
+                nodes[a as usize] = t.node_pos[wi[start] as usize].lonlat();
+                nodes[b as usize] = t.node_pos[wi[end] as usize].lonlat();
+                pieces.push(p);
+            },
+        );
     }
     drop((kinds, node_of, charged));
+    // The ways' points, way after way, in place of the table's references and positions.
+    let mut pts = WayPoints::of(&t, kept);
+    let OsmWayTable {
+        heads,
+        strings,
+        refs,
+        node_pos,
+        ends,
+        ..
+    } = t;
+    drop((refs, node_pos, ends));
+    let ways = Ways {
+        heads: &heads,
+        strings: &strings,
+        kept,
+    };
     // Geodesic lengths (the costly part), order kept.
     let crossing_kzt = costs.railway_crossing_kzt;
     pieces.par_iter_mut().for_each(|p| {
-        let r = &ways.refs(p.way as usize)[p.from as usize..=p.to as usize];
-        p.length_m = polyline_length_of(r.iter().map(|&i| t.node_pos[i as usize].lonlat()));
+        let r = &pts.way(p.way as usize)[p.from as usize..=p.to as usize];
+        p.length_m = polyline_length_of(r.iter().map(|q| q.lonlat()));
         p.cost_kzt = (p.length_m * per_km_of[p.way as usize] as f64 / 1000.0).round() as Kzt
             + p.railway_crossings as Kzt * crossing_kzt;
     });
@@ -769,10 +872,17 @@ fn split_and_contract<P: WayPoint>(
             st.km += km;
         }
     }
-    let (pieces, nodes, osm_id) = contract_chains(&ways, &look, pieces, nodes, osm_id);
-    // The node ids are in `osm_id` now; the table keeps the ways' points and names.
-    t.node_ids = Vec::new();
-    let ways = Ways { t: &t, kept };
+    let (mut pieces, nodes, osm_id) = contract_chains(&ways, &look, pieces, nodes, osm_id);
+    // A contracted chain may run along ways far apart: its geometry is made now, so that
+    // the corridors made in order read only their own way's points, and each block of
+    // points can go once the corridors have passed it.
+    pieces.par_iter_mut().for_each(|p| {
+        if let Some(m) = &mut p.merged {
+            m.geometry = P::geometry(run_points(&pts, &m.runs));
+            m.runs = Vec::new();
+        }
+    });
+    let in_way_order = pieces.windows(2).all(|w| w[0].way <= w[1].way);
     let mut g = PlanningGraph {
         nodes,
         corridors: Vec::with_capacity(pieces.len()),
@@ -783,13 +893,13 @@ fn split_and_contract<P: WayPoint>(
     let mut name_ids: Vec<u32> = Vec::new();
     // In chunks, each freed once its corridors are made: the one buffer of a country's
     // pieces (about 200 MiB) would otherwise be held whole to the end.
-    for chunk in into_chunks(pieces, 1 << 14) {
+    for mut chunk in into_chunks(pieces, 1 << 14) {
         let made: Vec<Corridor> = chunk
-            .par_iter()
+            .par_iter_mut()
             .map(|p| {
-                let geometry = match &p.merged {
-                    Some(m) => P::geometry(run_points(&ways, &m.runs)),
-                    None => P::geometry(run_points(&ways, &[[p.way, p.from, p.to]])),
+                let geometry = match &mut p.merged {
+                    Some(m) => std::mem::take(&mut m.geometry),
+                    None => P::geometry(run_points(&pts, &[[p.way, p.from, p.to]])),
                 };
                 Corridor {
                     a: p.a,
@@ -834,6 +944,10 @@ fn split_and_contract<P: WayPoint>(
             c.names = g.push_name_ids(&name_ids);
             g.corridors.push(c);
         }
+        // The pieces come in way order: the ways before this chunk's last are done.
+        if let (true, Some(last)) = (in_way_order, chunk.last()) {
+            pts.free_before(last.way as usize);
+        }
     }
     g.way_ids.shrink_to_fit();
     g.name_ids.shrink_to_fit();
@@ -857,8 +971,8 @@ fn into_chunks<T>(mut v: Vec<T>, n: usize) -> Vec<Vec<T>> {
 /// Step 3: contract degree-2 nodes between pieces of the same kind, class and surface.
 /// Removes the contracted nodes and renumbers the rest in their order; returns the pieces
 /// left, the nodes and their OSM ids.
-fn contract_chains<P: WayPoint>(
-    ways: &Ways<P>,
+fn contract_chains(
+    ways: &Ways,
     look: &[WayLook],
     mut pieces: Vec<Piece>,
     nodes: Vec<LonLat>,
@@ -954,6 +1068,7 @@ fn contract_chains<P: WayPoint>(
             runs: first,
             osm_ways: ways_x,
             names: names_x,
+            geometry: Geometry::default(),
         }));
         alive[c2] = false;
         node_alive[v] = false;
@@ -965,27 +1080,40 @@ fn contract_chains<P: WayPoint>(
             }
         }
     }
+    // Renumbered, and the nodes and their ids compacted where they are (copies of both
+    // would be held beside them).
+    drop((inc, deg));
     let mut new_id = vec![u32::MAX; n];
-    let mut kept_nodes = Vec::new();
-    let mut ids = Vec::new();
-    for v in 0..n {
-        if node_alive[v] {
-            new_id[v] = kept_nodes.len() as u32;
-            kept_nodes.push(nodes[v]);
-            ids.push(osm_id[v]);
+    let mut kept_n = 0u32;
+    for (v, &a) in node_alive.iter().enumerate() {
+        if a {
+            new_id[v] = kept_n;
+            kept_n += 1;
         }
     }
-    let pieces = pieces
-        .into_iter()
-        .zip(alive)
-        .filter(|(_, a)| *a)
-        .map(|(mut p, _)| {
-            p.a = new_id[p.a as usize];
-            p.b = new_id[p.b as usize];
-            p
-        })
-        .collect();
-    (pieces, kept_nodes, ids)
+    let (mut nodes, mut ids) = (nodes, osm_id);
+    let mut v = 0;
+    nodes.retain(|_| {
+        v += 1;
+        node_alive[v - 1]
+    });
+    let mut v = 0;
+    ids.retain(|_| {
+        v += 1;
+        node_alive[v - 1]
+    });
+    nodes.shrink_to_fit();
+    ids.shrink_to_fit();
+    let mut i = 0;
+    pieces.retain(|_| {
+        i += 1;
+        alive[i - 1]
+    });
+    for p in &mut pieces {
+        p.a = new_id[p.a as usize];
+        p.b = new_id[p.b as usize];
+    }
+    (pieces, nodes, ids)
 }
 
 /// Connected components: the component of each node (numbered in order of their smallest

@@ -177,7 +177,7 @@ pub fn read_osm_extract_with_progress(
     };
     progress(bytes, bytes);
     raw.stats.bytes = bytes;
-    Ok(raw.finish())
+    raw.finish(path)
 }
 
 /// A file that tells how far it has been read.
@@ -425,7 +425,8 @@ impl Needed {
     fn index(&self, id: i64, hint: &mut usize) -> Option<u32> {
         find_near(&self.ids, id, hint)
             .filter(|&i| self.pos[i] != UNSET)
-            .map(|i| i as u32)
+            // Every index fits: `check_node_count` refuses more nodes before any is looked up.
+            .and_then(|i| u32::try_from(i).ok())
     }
 
     /// Positions still unset taken from `index`.
@@ -454,8 +455,9 @@ fn from_e7(p: [i32; 2]) -> LonLat {
 impl Raw {
     /// The extract: corridor ways resolved into an [`OsmWayTable`] (a way that references
     /// nodes the file lacks falls into pieces, pieces of fewer than two nodes dropped),
-    /// closed place ways placed at their centroids.
-    fn finish(mut self) -> OsmExtract {
+    /// closed place ways placed at their centroids. An error naming `path` when the ways
+    /// reference more distinct nodes than a `u32` index can number.
+    fn finish(mut self, path: &Path) -> Result<OsmExtract, InputError> {
         let needed = match self.needed.take() {
             Some(mut needed) => {
                 // Positions given on ways stand in for nodes the file lacks (first wins).
@@ -472,6 +474,7 @@ impl Raw {
                 needed
             }
         };
+        check_node_count(needed.ids.len(), path)?;
         let mut stats = self.stats;
         let mut t = OsmWayTable::<[i32; 2]>::default();
         let mut classes: BTreeMap<String, u32> = BTreeMap::new();
@@ -564,13 +567,30 @@ impl Raw {
             }
             b
         });
-        OsmExtract {
+        Ok(OsmExtract {
             ways: t,
             places,
             bounds,
             stats,
-        }
+        })
     }
+}
+
+/// Distinct nodes the kept ways may reference: their indices are `u32`.
+const MAX_NODES: usize = u32::MAX as usize;
+
+/// An error naming `path` when `n` distinct referenced nodes are more than a `u32` index
+/// numbers ([`MAX_NODES`]): they would wrap, not fail.
+fn check_node_count(n: usize, path: &Path) -> Result<(), InputError> {
+    if n > MAX_NODES {
+        return Err(InputError::file(
+            path,
+            format!(
+                "the ways reference {n} distinct nodes, more than the {MAX_NODES} the reader can index"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `s`'s index in `table`, added when new (`map` indexes `table`).

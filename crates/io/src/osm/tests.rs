@@ -607,8 +607,12 @@ fn lean_decoder_matches_osmpbf() {
             let len = std::fs::metadata(f).unwrap().len();
             let a = super::wire::read(f, len, &opts, &|_, _| {})
                 .unwrap()
-                .finish();
-            let b = super::pbf_osmpbf::read(f, &opts).unwrap().finish();
+                .finish(f)
+                .unwrap();
+            let b = super::pbf_osmpbf::read(f, &opts)
+                .unwrap()
+                .finish(f)
+                .unwrap();
             assert_eq!(a, b, "{}", f.display());
             assert!(!a.ways.is_empty());
         }
@@ -643,7 +647,8 @@ fn two_pass_reader_on_unsorted_blocks_and_duplicates() {
     let a = read_osm(&p, &opts).unwrap();
     let mut b = super::pbf_osmpbf::read(&p, &opts)
         .unwrap()
-        .finish()
+        .finish(&p)
+        .unwrap()
         .into_data();
     b.stats.bytes = a.stats.bytes;
     assert_eq!(a, b);
@@ -665,4 +670,15 @@ proptest! {
         prop_assert_eq!(got, ids.binary_search(&id).ok());
         prop_assert!(ids.is_empty() || h < ids.len());
     }
+}
+
+#[test]
+fn more_nodes_than_u32_indices_is_an_error_naming_the_file() {
+    let p = Path::new("/data/huge.osm.pbf");
+    assert!(super::check_node_count(u32::MAX as usize, p).is_ok());
+    let e = super::check_node_count(u32::MAX as usize + 1, p)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("/data/huge.osm.pbf"), "{e}");
+    assert!(e.contains("4294967296 distinct nodes"), "{e}");
 }
