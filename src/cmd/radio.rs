@@ -272,10 +272,13 @@ impl<'a> ItmRows<'a> {
         let table = self.table;
         let values = &mut values[..self.cols.len()];
         for ((v, &c), &int) in values.iter_mut().zip(&self.cols).zip(&self.is_int) {
-            *v = if int {
-                table.int(row, c)? as f64
-            } else {
-                table.num(row, c)?
+            // The accepted cell without building a result; `num` / `int` again (the same
+            // tests) for the message of a refused one.
+            *v = match parse_f64(table.t.cell(row, c)) {
+                Some(x) if x.is_finite() && !int => x,
+                Some(x) if x.is_finite() && x.fract() == 0.0 && x.abs() <= 1e6 => x as i32 as f64,
+                _ if int => table.int(row, c)? as f64,
+                _ => table.num(row, c)?,
             };
         }
         Ok(values)
