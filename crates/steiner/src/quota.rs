@@ -233,6 +233,7 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
             large: large_graph(g, opts),
             effort: opts.effort,
             local_search: opts.local_search,
+            trace: &opts.trace,
         };
         let scale = tree_cost(g, &best) as f64 / quota.max(1) as f64;
         if let Some(t) = search.best_trimmed(scale.max(1.0), QUOTA_BISECTION_STEPS) {
@@ -284,6 +285,7 @@ struct MultiplierSearch<'a> {
     large: bool,
     effort: u32,
     local_search: bool,
+    trace: &'a crate::problem::Trace,
 }
 
 impl MultiplierSearch<'_> {
@@ -320,8 +322,14 @@ impl MultiplierSearch<'_> {
     }
 
     /// The start at `lambda`, polished as a prize-collecting tree, trimmed to the quota;
-    /// `None` when it holds less than the quota.
-    fn trimmed(&self, lambda: f64) -> Option<Vec<EdgeId>> {
+    /// `None` when it holds less than the quota. `known` is a start already made, with
+    /// the prizes it was made at: used when they are `lambda`'s (the start depends on
+    /// nothing else), instead of growing the same tree again.
+    fn trimmed(
+        &self,
+        lambda: f64,
+        known: Option<&(Vec<Cost>, Vec<EdgeId>)>,
+    ) -> Option<Vec<EdgeId>> {
         let (g, root) = (self.g, Some(self.root));
         let scaled = self.scaled(lambda);
         let total: i128 = scaled.iter().map(|&p| p as i128).sum();
@@ -336,7 +344,10 @@ impl MultiplierSearch<'_> {
             };
             tree_cost(g, t) as i128 + total - held
         };
-        let mut t = self.start(&scaled);
+        let mut t = match known {
+            Some((at, start)) if *at == scaled => start.clone(),
+            _ => self.start(&scaled),
+        };
         let mut obj = objective(&t);
         let rounds = match (self.local_search, self.large) {
             (false, _) => 0,
@@ -384,9 +395,20 @@ impl MultiplierSearch<'_> {
     /// The cheapest trimmed tree over the multipliers: the smallest multiplier whose start
     /// meets the quota (bracket by doubling from `scale`, then `steps` bisection steps on
     /// the unpolished starts), then that multiplier times each of [`QUOTA_MULTIPLIER_FACTORS`]
-    /// (fewer on large graphs), in parallel, the first of equal costs kept.
+    /// (x1.00 alone on large graphs), in parallel, the first of equal costs kept.
     fn best_trimmed(&self, scale: f64, steps: u32) -> Option<Vec<EdgeId>> {
-        let meets = |lambda: f64| self.prize_of(&self.start(&self.scaled(lambda))) >= self.quota;
+        let t0 = std::time::Instant::now();
+        // The start at the smallest multiplier known to meet the quota, with its prizes.
+        let mut known: Option<(Vec<Cost>, Vec<EdgeId>)> = None;
+        let mut meets = |lambda: f64| {
+            let scaled = self.scaled(lambda);
+            let t = self.start(&scaled);
+            let ok = self.prize_of(&t) >= self.quota;
+            if ok {
+                known = Some((scaled, t));
+            }
+            ok
+        };
         let (mut lo, mut hi) = (0.0f64, scale);
         let mut bracketed = false;
         for _ in 0..40 {
@@ -400,6 +422,8 @@ impl MultiplierSearch<'_> {
         if !bracketed {
             return None;
         }
+        self.trace
+            .emit(|| format!("quota search: bracket [{lo}, {hi}] at {:?}", t0.elapsed()));
         for _ in 0..steps {
             let mid = 0.5 * (lo + hi);
             if meets(mid) {
@@ -408,8 +432,12 @@ impl MultiplierSearch<'_> {
                 lo = mid;
             }
         }
+        self.trace
+            .emit(|| format!("quota search: bisected to {hi} at {:?}", t0.elapsed()));
+        // Large graphs: x1.00 alone, whose start the bisection has already grown (the
+        // others each grow a start of their own, several seconds on a million nodes).
         let factors = if self.large {
-            &QUOTA_MULTIPLIER_FACTORS[..2]
+            &QUOTA_MULTIPLIER_FACTORS[1..2]
         } else {
             &QUOTA_MULTIPLIER_FACTORS[..]
         };
@@ -417,11 +445,16 @@ impl MultiplierSearch<'_> {
         factors
             .par_iter()
             .map(|&f| {
-                self.trimmed(hi * f as f64 / 100.0).map(|t| {
-                    let t = mst_and_prune(self.g, &t, &[self.root], &self.keep());
-                    let t = trim_to_quota(self.g, &t, self.prizes, self.root, self.quota);
-                    (tree_cost(self.g, &t), t)
-                })
+                self.trimmed(hi * f as f64 / 100.0, known.as_ref())
+                    .map(|t| {
+                        let t = mst_and_prune(self.g, &t, &[self.root], &self.keep());
+                        let t = trim_to_quota(self.g, &t, self.prizes, self.root, self.quota);
+                        let c = tree_cost(self.g, &t);
+                        self.trace.emit(|| {
+                            format!("quota search: x{f} % trims to {c} at {:?}", t0.elapsed())
+                        });
+                        (c, t)
+                    })
             })
             .collect::<Vec<_>>()
             .into_iter()
@@ -442,7 +475,7 @@ impl MultiplierSearch<'_> {
 const QUOTA_BISECTION_STEPS: u32 = 5;
 
 /// Multipliers of the quota search, in percent of the smallest one whose start meets the
-/// quota (the first two on large graphs).
+/// quota (only 100 on large graphs).
 const QUOTA_MULTIPLIER_FACTORS: [u32; 5] = [96, 100, 104, 108, 112];
 
 /// True when the graph is large for the effort: the prize drivers then spend less work
