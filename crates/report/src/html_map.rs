@@ -19,7 +19,10 @@ use crate::plan_out::PlanContext;
 use crate::report_html::{esc, simplify, technology_colour, POP_COLOUR};
 use fiberplan_model::LonLat;
 use fiberplan_plan::Technology;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 const LEAFLET_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/leaflet.js"));
@@ -43,6 +46,78 @@ fn fc(features: Vec<Value>) -> Value {
 
 fn feature(geometry: Value, props: Value) -> Value {
     json!({"type": "Feature", "geometry": geometry, "properties": props})
+}
+
+/// A FeatureCollection whose features are made one at a time as it is serialised, so the
+/// national map's hundreds of thousands of features never stand as one `Value` tree (on a
+/// country-size plan that tree was the write phase's peak). Serialises once.
+struct LazyCollection<'a>(RefCell<Option<Box<dyn Iterator<Item = Value> + 'a>>>);
+
+impl<'a> LazyCollection<'a> {
+    fn new(features: impl Iterator<Item = Value> + 'a) -> Self {
+        LazyCollection(RefCell::new(Some(Box::new(features))))
+    }
+}
+
+impl Serialize for LazyCollection<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Features<'b, 'a>(&'b LazyCollection<'a>);
+        impl Serialize for Features<'_, '_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let features = self.0 .0.borrow_mut().take();
+                s.collect_seq(features.expect("a collection is serialised once"))
+            }
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("type", "FeatureCollection")?;
+        m.serialize_entry("features", &Features(self))?;
+        m.end()
+    }
+}
+
+/// The page's data, in the order its JSON lists the keys.
+#[derive(Serialize)]
+struct PageData<'a> {
+    lang: &'a str,
+    labels: Value,
+    attribution: &'a str,
+    backbone: String,
+    quality: String,
+    price_scales: Option<String>,
+    proxy: bool,
+    summary: Value,
+    districts: Map<String, Value>,
+    tech_colours: Map<String, Value>,
+    route_colour: &'a str,
+    pop_colour: &'a str,
+    boundaries: Value,
+    routes: LazyCollection<'a>,
+    villages: LazyCollection<'a>,
+    pops: LazyCollection<'a>,
+    lines: LazyCollection<'a>,
+    mobile_sites: Value,
+    mobile_roads: Value,
+}
+
+/// Writes into a page's buffer with every `</` turned into `<\/`: inside `<script>`, `</`
+/// would end the element, and JSON reads `<\/` as `</`. `</` can only stand inside a JSON
+/// string, so this changes no value. The byte before the JSON is the page's own `>`.
+struct ScriptSafe<'a>(&'a mut Vec<u8>);
+
+impl std::io::Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            if b == b'/' && self.0.last() == Some(&b'<') {
+                self.0.push(b'\\');
+            }
+            self.0.push(b);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A village's name in the page's language.
@@ -105,94 +180,76 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         }
     }
 
-    let routes: Vec<Value> = p
-        .routes
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut kinds: Vec<&str> = r
-                .corridors
-                .iter()
-                .map(|&c| ctx.graph.corridors[c as usize].kind.as_str())
-                .collect();
-            kinds.sort_unstable();
-            kinds.dedup();
-            let types: Vec<String> = kinds.iter().map(|k| l.corridor_type_name(k)).collect();
-            feature(
-                json!(crate::plan_schema::PlanGeometry::line(
-                    r.geometry.iter().map(|q| [r5(q[0]), r5(q[1])]).collect()
-                )),
-                json!({"id": format!("route-{}", i + 1), "km": r3(r.costed_length_m / 1000.0),
+    let routes = LazyCollection::new(p.routes.iter().enumerate().map(move |(i, r)| {
+        let mut kinds: Vec<&str> = r
+            .corridors
+            .iter()
+            .map(|&c| ctx.graph.corridors[c as usize].kind.as_str())
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let types: Vec<String> = kinds.iter().map(|k| l.corridor_type_name(k)).collect();
+        feature(
+            json!(crate::plan_schema::PlanGeometry::line(
+                r.geometry.iter().map(|q| [r5(q[0]), r5(q[1])]).collect()
+            )),
+            json!({"id": format!("route-{}", i + 1), "km": r3(r.costed_length_m / 1000.0),
                        "cost": r.cost_kzt, "phase": r.phase, "tech": "fibre",
                        "types": types.join(", "), "d": r.district}),
-            )
-        })
-        .collect();
-    let villages: Vec<Value> = ctx
-        .villages
-        .iter()
-        .zip(&p.villages)
-        .map(|(v, vp)| {
-            let mut m = Map::new();
-            m.insert("id".into(), json!(v.id));
-            let shown = lang.village_name(v);
-            m.insert("name".into(), json!(shown));
-            let mut other: Vec<&str> = Vec::new();
-            for n in [&v.name, &v.name_kk, &v.name_ru] {
-                if !n.is_empty() && *n != shown && !other.contains(&n.as_str()) {
-                    other.push(n);
-                }
+        )
+    }));
+    let villages = LazyCollection::new(ctx.villages.iter().zip(&p.villages).map(move |(v, vp)| {
+        let mut m = Map::new();
+        m.insert("id".into(), json!(v.id));
+        let shown = lang.village_name(v);
+        m.insert("name".into(), json!(shown));
+        let mut other: Vec<&str> = Vec::new();
+        for n in [&v.name, &v.name_kk, &v.name_ru] {
+            if !n.is_empty() && *n != shown && !other.contains(&n.as_str()) {
+                other.push(n);
             }
-            if !other.is_empty() {
-                m.insert("alt".into(), json!(other.join(" / ")));
-            }
-            m.insert("hh".into(), json!(v.households));
-            if v.population_imputed {
-                m.insert("est".into(), json!(true));
-            }
-            let why = crate::report_html::reason(l, lang, v, vp);
-            if !why.is_empty() {
-                m.insert("why".into(), json!(why));
-            }
-            m.insert("pop".into(), json!(v.population));
-            m.insert("tech".into(), json!(vp.technology.as_str()));
-            m.insert("phase".into(), json!(vp.phase));
-            m.insert("cost".into(), json!(vp.cost_kzt));
-            m.insert("d".into(), json!(v.district));
-            if vp.unreachable {
-                m.insert("unr".into(), json!(true));
-            }
-            feature(
-                json!({"type": "Point", "coordinates": pt(v.lonlat)}),
-                Value::Object(m),
-            )
-        })
-        .collect();
-    let pops: Vec<Value> = p
-        .pops
-        .iter()
-        .map(|u| {
-            let (id, name) = match u.pop.map(|j| &ctx.backbone.pops[j]) {
-                Some(pop) => (pop.id.clone(), pop.name.clone()),
-                None => (format!("joint/{}", u.node), String::new()),
-            };
-            feature(
-                json!({"type": "Point", "coordinates": pt(u.lonlat)}),
-                json!({"id": id, "name": name, "d": clipper.locate(u.lonlat)}),
-            )
-        })
-        .collect();
-    let lines: Vec<Value> = ctx
-        .backbone
-        .lines
-        .iter()
-        .map(|line| {
-            feature(
-                json!({"type": "LineString", "coordinates": line.iter().map(|q| pt(*q)).collect::<Vec<_>>()}),
-                json!({}),
-            )
-        })
-        .collect();
+        }
+        if !other.is_empty() {
+            m.insert("alt".into(), json!(other.join(" / ")));
+        }
+        m.insert("hh".into(), json!(v.households));
+        if v.population_imputed {
+            m.insert("est".into(), json!(true));
+        }
+        let why = crate::report_html::reason(l, lang, v, vp);
+        if !why.is_empty() {
+            m.insert("why".into(), json!(why));
+        }
+        m.insert("pop".into(), json!(v.population));
+        m.insert("tech".into(), json!(vp.technology.as_str()));
+        m.insert("phase".into(), json!(vp.phase));
+        m.insert("cost".into(), json!(vp.cost_kzt));
+        m.insert("d".into(), json!(v.district));
+        if vp.unreachable {
+            m.insert("unr".into(), json!(true));
+        }
+        feature(
+            json!({"type": "Point", "coordinates": pt(v.lonlat)}),
+            Value::Object(m),
+        )
+    }));
+    let clipper = &clipper;
+    let pops = LazyCollection::new(p.pops.iter().map(move |u| {
+        let (id, name) = match u.pop.map(|j| &ctx.backbone.pops[j]) {
+            Some(pop) => (pop.id.clone(), pop.name.clone()),
+            None => (format!("joint/{}", u.node), String::new()),
+        };
+        feature(
+            json!({"type": "Point", "coordinates": pt(u.lonlat)}),
+            json!({"id": id, "name": name, "d": clipper.locate(u.lonlat)}),
+        )
+    }));
+    let lines = LazyCollection::new(ctx.backbone.lines.iter().map(|line| {
+        feature(
+            json!({"type": "LineString", "coordinates": line.iter().map(|q| pt(*q)).collect::<Vec<_>>()}),
+            json!({}),
+        )
+    }));
 
     // Mobile coverage of the roads, when planned: sites on air and road segments.
     let (mut msites, mut mroads) = (Vec::new(), Vec::new());
@@ -280,33 +337,33 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
         "mobile": mobile_labels,
         "size_note": match lang { Lang::Ru => "размер — число домохозяйств", Lang::Kk => "өлшемі — үй шаруашылықтарының саны", Lang::En => "size: households" },
     });
-    let data = json!({
-        "lang": lang.code(),
-        "labels": labels,
-        "attribution": l.attribution,
-        "backbone": ctx.backbone_note(lang),
-        "quality": format!("{}: {}", l.quality, crate::report_html::quality_note(ctx, lang)),
-        "price_scales": crate::report_html::price_scale_note(ctx, lang),
-        "proxy": ctx.backbone.is_proxy,
-        "summary": summary,
-        "districts": districts,
-        "tech_colours": tech_colours,
-        "route_colour": crate::report_html::ROUTE_COLOUR,
-        "pop_colour": POP_COLOUR,
-        "boundaries": fc(boundaries),
-        "routes": fc(routes),
-        "villages": fc(villages),
-        "pops": fc(pops),
-        "lines": fc(lines),
-        "mobile_sites": fc(msites),
-        "mobile_roads": fc(mroads),
-    });
-    // Inside <script>, "</" would end the element: JSON allows "<\/".
-    let data = serde_json::to_string(&data)
-        .expect("JSON")
-        .replace("</", "<\\/");
+    let data = PageData {
+        lang: lang.code(),
+        labels,
+        attribution: l.attribution,
+        backbone: ctx.backbone_note(lang),
+        quality: format!(
+            "{}: {}",
+            l.quality,
+            crate::report_html::quality_note(ctx, lang)
+        ),
+        price_scales: crate::report_html::price_scale_note(ctx, lang),
+        proxy: ctx.backbone.is_proxy,
+        summary,
+        districts,
+        tech_colours,
+        route_colour: crate::report_html::ROUTE_COLOUR,
+        pop_colour: POP_COLOUR,
+        boundaries: fc(boundaries),
+        routes,
+        villages,
+        pops,
+        lines,
+        mobile_sites: fc(msites),
+        mobile_roads: fc(mroads),
+    };
 
-    let mut h = String::with_capacity(data.len() + LEAFLET_JS.len() + 20_000);
+    let mut h = String::with_capacity(LEAFLET_JS.len() + 20_000);
     h.push_str("<!DOCTYPE html>\n<html lang=\"");
     h.push_str(lang.code());
     h.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>fiberplan — ");
@@ -320,7 +377,9 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
     h.push_str("</h1><select id=\"district\"></select><div id=\"summary\"></div><div id=\"legend\"></div><p class=\"note\" id=\"quality\"></p><p class=\"note\" id=\"price-scales\" hidden></p><p class=\"note\" id=\"backbone\"></p></div>\n<pre id=\"selftest\" hidden></pre>\n<script>\n");
     h.push_str(LEAFLET_JS);
     h.push_str("\n</script>\n<script type=\"application/json\" id=\"plan-data\">");
-    h.push_str(&data);
+    let mut h = h.into_bytes();
+    serde_json::to_writer(ScriptSafe(&mut h), &data).expect("the page's data serialises");
+    let mut h = String::from_utf8(h).expect("JSON text is UTF-8");
     h.push_str("</script>\n<script>\n");
     h.push_str(PAGE_JS);
     h.push_str("\n</script>\n</body>\n</html>\n");
@@ -602,3 +661,41 @@ const PAGE_JS: &str = r#"(function () {
   }
   setTimeout(selftest, 0);
 })();"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn script_end_is_escaped_across_writes() {
+        let mut buf = b"<script>".to_vec();
+        let mut w = ScriptSafe(&mut buf);
+        // "</" split over two writes, one inside a write, and a lone "/" and "<".
+        w.write_all(b"\"a<").unwrap();
+        w.write_all(b"/b </c / <\"").unwrap();
+        assert_eq!(buf, b"<script>\"a<\\/b <\\/c / <\"".to_vec());
+    }
+
+    #[test]
+    fn a_lazy_collection_is_the_collection_of_its_features() {
+        let features: Vec<Value> = (0..3)
+            .map(|i| {
+                feature(
+                    json!({"type": "Point", "coordinates": pt([i as f64 * 0.123456789, 1.0])}),
+                    json!({"id": i, "name": "</script>"}),
+                )
+            })
+            .collect();
+        let lazy = LazyCollection::new(features.clone().into_iter());
+        assert_eq!(
+            serde_json::to_string(&lazy).unwrap(),
+            serde_json::to_string(&fc(features)).unwrap()
+        );
+        let empty = LazyCollection::new(std::iter::empty());
+        assert_eq!(
+            serde_json::to_string(&empty).unwrap(),
+            r#"{"type":"FeatureCollection","features":[]}"#
+        );
+    }
+}
