@@ -115,50 +115,74 @@ impl SegmentIndex {
                 (lo.min(p[1]), hi.max(p[1]))
             });
         let proj = LocalProjection::new(if lo.is_finite() { (lo + hi) / 2.0 } else { 0.0 });
-        let mut leaves: Vec<([f32; 4], u32)> = g
+        // The corridors indexed and their boxes, in two arrays sorted by one permutation
+        // (as pairs, they and the arrays made of them were held three times over at once:
+        // about 150 MB on a country, the snapping's peak; issue 19).
+        let mut corridor: Vec<u32> = g
             .corridors
-            .par_iter()
+            .iter()
             .enumerate()
             .filter(|(_, c)| c.kind != CorridorKind::Offroad && c.geometry.len() >= 2)
-            .map(|(ci, c)| {
-                let mut lo = [f64::INFINITY; 2];
-                let mut hi = [f64::NEG_INFINITY; 2];
-                for p in c.geometry.iter() {
-                    let q = proj.project(p);
-                    lo = [lo[0].min(q[0]), lo[1].min(q[1])];
-                    hi = [hi[0].max(q[0]), hi[1].max(q[1])];
-                }
-                let b = [
-                    round_out(lo[0], true),
-                    round_out(lo[1], true),
-                    round_out(hi[0], false),
-                    round_out(hi[1], false),
-                ];
-                (b, ci as u32)
-            })
+            .map(|(ci, _)| ci as u32)
             .collect();
-        // Sort-tile-recursive packing: slices by x centre, tiles by y centre in each.
+        let n = corridor.len();
+        let mut boxes: Vec<[f32; 4]> = Vec::with_capacity(n + n / (FANOUT - 1) + 2);
+        boxes.par_extend(corridor.par_iter().map(|&ci| {
+            let mut lo = [f64::INFINITY; 2];
+            let mut hi = [f64::NEG_INFINITY; 2];
+            for p in g.corridors[ci as usize].geometry.iter() {
+                let q = proj.project(p);
+                lo = [lo[0].min(q[0]), lo[1].min(q[1])];
+                hi = [hi[0].max(q[0]), hi[1].max(q[1])];
+            }
+            [
+                round_out(lo[0], true),
+                round_out(lo[1], true),
+                round_out(hi[0], false),
+                round_out(hi[1], false),
+            ]
+        }));
+        // Sort-tile-recursive packing: slices by x centre, tiles by y centre in each (ties
+        // by corridor: a total order, so the same packing as sorting the pairs).
         let centre = |b: &[f32; 4], k: usize| b[k] as f64 + b[k + 2] as f64;
-        leaves.par_sort_unstable_by(|x, y| {
-            centre(&x.0, 0)
-                .total_cmp(&centre(&y.0, 0))
-                .then(x.1.cmp(&y.1))
+        let mut perm: Vec<u32> = (0..n as u32).collect();
+        perm.par_sort_unstable_by(|&x, &y| {
+            centre(&boxes[x as usize], 0)
+                .total_cmp(&centre(&boxes[y as usize], 0))
+                .then(corridor[x as usize].cmp(&corridor[y as usize]))
         });
-        let n = leaves.len();
         let tiles = n.div_ceil(FANOUT);
         let slices = (tiles as f64).sqrt().ceil().max(1.0) as usize;
         let per_slice = slices * FANOUT;
-        for slice in leaves.chunks_mut(per_slice) {
-            slice.sort_unstable_by(|x, y| {
-                centre(&x.0, 1)
-                    .total_cmp(&centre(&y.0, 1))
-                    .then(x.1.cmp(&y.1))
+        for slice in perm.chunks_mut(per_slice) {
+            slice.sort_unstable_by(|&x, &y| {
+                centre(&boxes[x as usize], 1)
+                    .total_cmp(&centre(&boxes[y as usize], 1))
+                    .then(corridor[x as usize].cmp(&corridor[y as usize]))
             });
         }
-        let corridor: Vec<u32> = leaves.iter().map(|l| l.1).collect();
-        let mut boxes: Vec<[f32; 4]> = Vec::with_capacity(n + n / (FANOUT - 1) + 2);
-        boxes.extend(leaves.iter().map(|l| l.0));
-        drop(leaves);
+        // In place: item `i` becomes the one at `perm[i]`, cycle by cycle (`perm[i] = i`
+        // marks a place done).
+        for start in 0..n {
+            if perm[start] as usize == start {
+                continue;
+            }
+            let (b0, c0) = (boxes[start], corridor[start]);
+            let mut cur = start;
+            loop {
+                let next = perm[cur] as usize;
+                perm[cur] = cur as u32;
+                if next == start {
+                    boxes[cur] = b0;
+                    corridor[cur] = c0;
+                    break;
+                }
+                boxes[cur] = boxes[next];
+                corridor[cur] = corridor[next];
+                cur = next;
+            }
+        }
+        drop(perm);
         let mut levels = vec![0, n];
         while levels[levels.len() - 1] - levels[levels.len() - 2] > 1 {
             let (start, end) = (levels[levels.len() - 2], levels[levels.len() - 1]);
