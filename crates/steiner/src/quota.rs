@@ -236,7 +236,12 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
             trace: &opts.trace,
         };
         let scale = tree_cost(g, &best) as f64 / quota.max(1) as f64;
-        if let Some(t) = search.best_trimmed(scale.max(1.0), QUOTA_BISECTION_STEPS) {
+        let steps = if search.large {
+            QUOTA_BISECTION_STEPS_LARGE
+        } else {
+            QUOTA_BISECTION_STEPS
+        };
+        if let Some(t) = search.best_trimmed(scale.max(1.0), steps) {
             opts.trace
                 .emit(|| format!("quota multipliers {:?}: {}", t0.elapsed(), tree_cost(g, &t)));
             if prize_of(&t) >= quota && tree_cost(g, &t) < tree_cost(g, &best) {
@@ -473,6 +478,8 @@ impl MultiplierSearch<'_> {
 
 /// Bisection steps of the quota search's multiplier after its bracket by doubling.
 const QUOTA_BISECTION_STEPS: u32 = 5;
+/// The same on large graphs, where each step grows a tree over the whole graph.
+const QUOTA_BISECTION_STEPS_LARGE: u32 = 3;
 
 /// Multipliers of the quota search, in percent of the smallest one whose start meets the
 /// quota (only 100 on large graphs).
