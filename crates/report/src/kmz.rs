@@ -9,7 +9,7 @@
 
 use crate::formats::{layers, value_text, Layer};
 use crate::i18n::Lang;
-use crate::plan_out::{technology_colour, PlanContext, ATTRIBUTION};
+use crate::plan_out::{technology_colour, PlanContext, ATTRIBUTION, POP_COLOUR, ROUTE_COLOUR};
 use fiberplan_plan::Technology;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
@@ -49,8 +49,6 @@ const TECHNOLOGIES: [Technology; 5] = [
     Technology::ExistingFibre,
     Technology::None,
 ];
-const ROUTE_COLOUR: &str = "#d7191c";
-const POP_COLOUR: &str = "#2b83ba";
 const ICON: &str = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png";
 
 /// `doc.kml` of the plan.

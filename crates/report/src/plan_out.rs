@@ -75,12 +75,14 @@ pub fn technology_colour(t: fiberplan_plan::Technology) -> &'static str {
     }
 }
 
-/// Colours of the simplestyle properties (geojson.io, GitHub's viewer).
-const FIBRE_STROKE: &str = "#d7191c";
+/// The one palette of every map (GeoJSON's simplestyle properties for geojson.io and
+/// GitHub's viewer, plan.html, report.html, KMZ): new fibre routes.
+pub const ROUTE_COLOUR: &str = "#d7191c";
+/// Points of presence (existing network).
+pub const POP_COLOUR: &str = "#2b83ba";
 const VILLAGE_FIBRE: &str = "#1a9641";
 const VILLAGE_NONE: &str = "#7f7f7f";
 const VILLAGE_EXISTING: &str = "#5e3c99";
-const POP_COLOUR: &str = "#2b83ba";
 
 impl PlanContext<'_> {
     /// `summary.json`'s `existing_fibre`: the villages taken to have fibre already, by
@@ -213,7 +215,7 @@ impl PlanContext<'_> {
                     if lang == Lang::En { "km" } else { "км" }
                 ),
                 description: format!("{} KZT", r.cost_kzt),
-                stroke: FIBRE_STROKE.into(),
+                stroke: ROUTE_COLOUR.into(),
                 stroke_width: 3,
             };
             let coordinates = r.geometry.iter().map(|q| rpos(*q)).collect();

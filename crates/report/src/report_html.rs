@@ -119,10 +119,7 @@ pub fn technology_colour(t: Technology) -> &'static str {
     crate::plan_out::technology_colour(t)
 }
 
-/// The route colour (new fibre).
-pub const ROUTE_COLOUR: &str = "#d7191c";
-/// Points of presence (existing network).
-pub const POP_COLOUR: &str = "#2b83ba";
+pub use crate::plan_out::{POP_COLOUR, ROUTE_COLOUR};
 
 /// One district's `report.html`.
 pub fn district_report(
