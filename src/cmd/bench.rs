@@ -594,8 +594,6 @@ fn sweep(a: SweepArgs) -> anyhow::Result<ExitCode> {
 
 /// Peak resident set size of this process so far (VmHWM), MiB; None off Linux.
 fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some((kb / 1024.0 * 10.0).round() / 10.0)
+    let kb = fiberplan_load::Resident::now().peak_kb?;
+    Some((kb as f64 / 1024.0 * 10.0).round() / 10.0)
 }

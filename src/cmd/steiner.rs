@@ -79,23 +79,10 @@ pub(crate) fn trace_from_env() -> Trace {
         return Trace::off();
     }
     if std::env::var_os("FIBERPLAN_PHASE_RSS").is_some() {
-        Trace::to(|m| eprintln!("{m} [{}]", resident_mib()))
+        Trace::to(|m| eprintln!("{m} [{}]", fiberplan_load::Resident::now()))
     } else {
         Trace::to(|m| eprintln!("{m}"))
     }
-}
-
-/// "peak P MiB, now N MiB" from `/proc/self/status` (zeros where it cannot be read).
-fn resident_mib() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let mib = |key: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map_or(0, |kb| kb / 1024)
-    };
-    format!("peak {} MiB, now {} MiB", mib("VmHWM:"), mib("VmRSS:"))
 }
 
 /// `fiberplan steiner solve`.

@@ -23,5 +23,5 @@ mod planner;
 
 pub use error::LoadError;
 pub use inputs::{load, unreachable_villages, InputSpec, PlanInputs};
-pub use phase_rss::phase_rss;
+pub use phase_rss::{phase_rss, Resident};
 pub use planner::{Planner, SolverPolicy};
