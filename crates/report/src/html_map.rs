@@ -181,14 +181,11 @@ pub fn plan_html(ctx: &PlanContext, polygons: &[Vec<Vec<Vec<LonLat>>>], lang: La
     }
 
     let routes = LazyCollection::new(p.routes.iter().enumerate().map(move |(i, r)| {
-        let mut kinds: Vec<&str> = r
-            .corridors
+        let types: Vec<String> = ctx
+            .route_kinds(r)
             .iter()
-            .map(|&c| ctx.graph.corridors[c as usize].kind.as_str())
+            .map(|k| l.corridor_type_name(k))
             .collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        let types: Vec<String> = kinds.iter().map(|k| l.corridor_type_name(k)).collect();
         feature(
             json!(crate::plan_schema::PlanGeometry::line(
                 r.geometry.iter().map(|q| [r5(q[0]), r5(q[1])]).collect()

@@ -85,6 +85,18 @@ const VILLAGE_NONE: &str = "#7f7f7f";
 const VILLAGE_EXISTING: &str = "#5e3c99";
 
 impl PlanContext<'_> {
+    /// The kinds of corridor a route runs along (`road`, `proxy`, ...), sorted, each once.
+    pub(crate) fn route_kinds(&self, r: &fiberplan_plan::Route) -> Vec<&'static str> {
+        let mut kinds: Vec<&str> = r
+            .corridors
+            .iter()
+            .map(|&c| self.graph.corridors[c as usize].kind.as_str())
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
+    }
+
     /// `summary.json`'s `existing_fibre`: the villages taken to have fibre already, by
     /// what says so (the rule is in the backbone's description).
     pub fn existing_fibre_json(&self) -> Value {
@@ -162,13 +174,7 @@ impl PlanContext<'_> {
             properties,
         };
         for (i, r) in p.routes.iter().enumerate() {
-            let mut kinds: Vec<&str> = r
-                .corridors
-                .iter()
-                .map(|&c| self.graph.corridors[c as usize].kind.as_str())
-                .collect();
-            kinds.sort_unstable();
-            kinds.dedup();
+            let kinds = self.route_kinds(r);
             let mut classes: Vec<&str> = Vec::new();
             let mut names: Vec<&str> = Vec::new();
             let mut ways: Vec<i64> = Vec::new();
