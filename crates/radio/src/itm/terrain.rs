@@ -90,9 +90,8 @@ pub fn linear_least_squares_fit(z: &[f64], xi: f64, d_start: f64, d_end: f64) ->
 /// [`linear_least_squares_fit`] as a state stepped over the points, so that two fits'
 /// sums (chains of additions) can share one loop; each keeps its own order of additions.
 struct Fit<'a> {
-    z: &'a [f64],
-    i: usize,
-    steps: usize,
+    /// The points the steps add, in order (the fit's inner points).
+    inner: &'a [f64],
     x_length: f64,
     mid: f64,
     mid_end: f64,
@@ -114,10 +113,13 @@ impl<'a> Fit<'a> {
         let x_length = (i_end - i_start) as f64;
         let mid = -0.5 * x_length;
         let (a, b) = (z[i_start as usize], z[i_end as usize]);
+        let inner = if i_end - i_start > 1 {
+            &z[i_start as usize + 1..i_end as usize]
+        } else {
+            &[]
+        };
         Fit {
-            z,
-            i: i_start as usize,
-            steps: (i_end - i_start - 1).max(0) as usize,
+            inner,
             x_length,
             mid,
             mid_end: i_end as f64 + mid,
@@ -127,19 +129,18 @@ impl<'a> Fit<'a> {
         }
     }
 
+    /// One inner point `zi` (the next of `inner`) into the sums.
     #[inline(always)]
-    fn step(&mut self) {
-        self.i += 1;
+    fn step(&mut self, zi: f64) {
         self.mid += 1.0;
-        let zi = self.z[self.i];
         self.sum_y += zi;
         self.scaled += zi * self.mid;
     }
 
     /// Every step, then the line's ends.
     fn run(mut self) -> (f64, f64) {
-        for _ in 0..self.steps {
-            self.step();
+        for &zi in self.inner {
+            self.step(zi);
         }
         self.finish()
     }
@@ -158,16 +159,17 @@ impl<'a> Fit<'a> {
 
 /// Two fits in one loop (their additions interleaved, each in its own order).
 fn fit_pair(mut a: Fit<'_>, mut b: Fit<'_>) -> ((f64, f64), (f64, f64)) {
-    let k = a.steps.min(b.steps);
-    for _ in 0..k {
-        a.step();
-        b.step();
+    let (ia, ib) = (a.inner, b.inner);
+    let k = ia.len().min(ib.len());
+    for (&x, &y) in ia[..k].iter().zip(&ib[..k]) {
+        a.step(x);
+        b.step(y);
     }
-    for _ in k..a.steps {
-        a.step();
+    for &x in &ia[k..] {
+        a.step(x);
     }
-    for _ in k..b.steps {
-        b.step();
+    for &y in &ib[k..] {
+        b.step(y);
     }
     (a.finish(), b.finish())
 }
@@ -283,7 +285,9 @@ impl<'a> Sampler<'a> {
             self.x -= 1.0;
             self.i += 1;
         }
-        let v = self.z[self.i + 1] + (self.z[self.i + 1] - self.z[self.i]) * self.x;
+        // z[i] and z[i + 1], with one bounds check.
+        let w: &[f64; 2] = self.z[self.i..self.i + 2].try_into().expect("2 points");
+        let v = w[1] + (w[1] - w[0]) * self.x;
         self.x += self.step;
         v
     }
