@@ -53,7 +53,8 @@ fn pipeline(path: &Path, costs: &CorridorCosts) -> (RoadGraph, u64) {
         &backbone,
         costs,
         &RoadGraphOptions::default(),
-    );
+    )
+    .expect("the bundled extracts have a few classes");
     (g, osm.stats.nodes)
 }
 

@@ -115,7 +115,8 @@ fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         railways: !args.no_railways,
         ..Default::default()
     };
-    let g = build_road_graph_table(ways, &villages, &backbone, &costs.corridor, &gopts);
+    let g = build_road_graph_table(ways, &villages, &backbone, &costs.corridor, &gopts)
+        .map_err(|e| fiberplan_io::InputError::file(&args.file, e.to_string()))?;
     let t_total = t0.elapsed();
     let mut out = std::io::stdout().lock();
     let report = Report {
@@ -356,7 +357,8 @@ unpaved_per_km = 800
             &Backbone::default(),
             &costs().corridor,
             &RoadGraphOptions::default(),
-        );
+        )
+        .unwrap();
         // Junctions and ends: 1, 2, 3, 4, 5, 6; the bridge (3-6) differs from 2-3 only by the
         // bridge flag, so the chain 2-3-6 is contracted: 5 nodes, 4 corridors.
         assert_eq!((g.stats.corridor_nodes, g.stats.corridors), (5, 4));
@@ -446,7 +448,8 @@ mod bundled {
                 &backbone,
                 &costs.corridor,
                 &RoadGraphOptions::default(),
-            );
+            )
+            .unwrap();
             let g = &r.graph;
             assert_eq!(g.village_node.len(), villages.len(), "{f}");
             assert_eq!(
@@ -545,8 +548,9 @@ mod flat_ways {
             let (ways, rest) = flat.split_telecom();
             assert_eq!(backbone_from_osm(&rest).0, backbone, "{f}");
             let gopts = RoadGraphOptions::default();
-            let a = build_road_graph(&osm, &villages, &backbone, &costs.corridor, &gopts);
-            let b = build_road_graph_table(ways, &villages, &backbone, &costs.corridor, &gopts);
+            let a = build_road_graph(&osm, &villages, &backbone, &costs.corridor, &gopts).unwrap();
+            let b = build_road_graph_table(ways, &villages, &backbone, &costs.corridor, &gopts)
+                .unwrap();
             let bits = |g: &fiberplan_network::PlanningGraph| -> Vec<(u64, u64)> {
                 g.nodes
                     .iter()
@@ -594,6 +598,7 @@ mod determinism {
                     &costs.corridor,
                     &RoadGraphOptions::default(),
                 )
+                .unwrap()
             })
         };
         let (a, b) = (build(1), build(4));

@@ -74,7 +74,8 @@ pub(crate) fn load_osm(osm_path: &Path, spec: &InputSpec) -> Result<PlanInputs, 
         &backbone,
         &costs.corridor,
         &RoadGraphOptions::default(),
-    );
+    )
+    .map_err(|e| InputError::file(osm_path, e.to_string()))?;
     phase_rss("road graph");
     backbone.pops.extend(road.line_joints.iter().cloned());
     // Districts where the extract lies in the bundled country (Kazakhstan); elsewhere none.

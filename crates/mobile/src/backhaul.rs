@@ -378,7 +378,7 @@ mod tests {
             costed_length_m: length_m,
             cost_kzt: (per_km as f64 * length_m / 1000.0).round() as Kzt,
             kind: CorridorKind::Road,
-            class: "primary".into(),
+            class: Default::default(),
             paved: Some(true),
             osm_ways: Default::default(),
             names: Default::default(),

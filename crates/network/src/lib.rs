@@ -15,4 +15,7 @@ pub mod road_proxy;
 pub mod roads;
 pub mod snap;
 
-pub use planning_graph::{Corridor, CorridorKind, Geometry, ListRange, PlanningGraph, SteinerView};
+pub use planning_graph::{
+    ClassId, Corridor, CorridorKind, Geometry, ListRange, PlanningGraph, SteinerView,
+    TooManyClasses,
+};

@@ -45,9 +45,9 @@ pub struct Corridor {
     /// Cost of building this corridor, whole tenge; the solver's edge weight.
     pub cost_kzt: Kzt,
     pub kind: CorridorKind,
-    /// OSM `highway` class for roads (`primary`, `track`, ...); empty otherwise. Shared:
-    /// a country has millions of corridors and a few dozen classes.
-    pub class: Arc<str>,
+    /// OSM class for roads (`primary`, `track`, ...), railways and power lines; none
+    /// otherwise (read with [`PlanningGraph::class`]).
+    pub class: ClassId,
     /// Road surface, when known.
     pub paved: Option<bool>,
     /// OSM way ids along this corridor, in order, without repeats: a run of the graph's
@@ -61,6 +61,45 @@ pub struct Corridor {
     pub tunnels: u32,
     pub railway_crossings: u32,
 }
+
+/// A corridor's class as an index into [`PlanningGraph::class_table`], plus one; 0 is no
+/// class. Two bytes where a shared string took sixteen: a country has millions of corridors
+/// and a few dozen classes (issue 19).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClassId(u16);
+
+impl ClassId {
+    /// No class: proxy and off-road corridors.
+    pub const NONE: ClassId = ClassId(0);
+
+    /// Its index in [`PlanningGraph::class_table`]; `None` for [`ClassId::NONE`].
+    pub fn index(self) -> Option<usize> {
+        self.0.checked_sub(1).map(usize::from)
+    }
+
+    /// The id of `class_table[index]`, when the table is small enough to number it.
+    pub fn of_index(index: usize) -> Result<ClassId, TooManyClasses> {
+        u16::try_from(index + 1)
+            .map(ClassId)
+            .map_err(|_| TooManyClasses)
+    }
+}
+
+/// More distinct corridor classes than a [`ClassId`] can number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooManyClasses;
+
+impl std::fmt::Display for TooManyClasses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "more than {} distinct corridor classes (OSM highway, railway and power values)",
+            u16::MAX
+        )
+    }
+}
+
+impl std::error::Error for TooManyClasses {}
 
 /// A corridor's run `start..start + len` in one of the graph's shared lists: a country has
 /// millions of corridors, most with one way id and a name or none, which as lists of their
@@ -234,6 +273,8 @@ pub struct PlanningGraph {
     pub name_ids: Vec<u32>,
     /// Distinct road names, in order of first use.
     pub name_table: Vec<Arc<str>>,
+    /// Distinct corridor classes ([`Corridor::class`]), in order of first use.
+    pub class_table: Vec<Box<str>>,
 }
 
 /// The planning graph as a rooted Steiner instance: all points of presence contracted into
@@ -249,6 +290,27 @@ pub struct SteinerView {
 }
 
 impl PlanningGraph {
+    /// The class of `c` (`primary`, `track`, `rail`, ...); empty when it has none.
+    pub fn class(&self, c: &Corridor) -> &str {
+        c.class.index().map_or("", |i| &self.class_table[i])
+    }
+
+    /// The id of `class` (added to [`PlanningGraph::class_table`] when new; the empty
+    /// class is [`ClassId::NONE`]).
+    pub fn class_id(&mut self, class: &str) -> Result<ClassId, TooManyClasses> {
+        if class.is_empty() {
+            return Ok(ClassId::NONE);
+        }
+        match self.class_table.iter().position(|c| &**c == class) {
+            Some(i) => ClassId::of_index(i),
+            None => {
+                let id = ClassId::of_index(self.class_table.len())?;
+                self.class_table.push(class.into());
+                Ok(id)
+            }
+        }
+    }
+
     /// The OSM way ids along `c`, in order.
     pub fn osm_ways(&self, c: &Corridor) -> &[i64] {
         &self.way_ids[c.osm_ways.range()]

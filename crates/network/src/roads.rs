@@ -32,7 +32,7 @@
 use crate::corridor_proxy::projection_joints;
 use crate::geodesy::{distance_m, LocalProjection};
 use crate::snap::{snap_points, SnapOptions};
-use crate::{Corridor, CorridorKind, Geometry, PlanningGraph};
+use crate::{ClassId, Corridor, CorridorKind, Geometry, PlanningGraph, TooManyClasses};
 use fiberplan_model::osm::{e7_lonlat, OsmData, OsmWay, OsmWayHead, OsmWayKind, OsmWayTable};
 use fiberplan_model::{Backbone, CorridorCosts, Kzt, LonLat, Pop, PopSource, Village};
 use rayon::prelude::*;
@@ -298,7 +298,7 @@ pub fn build_road_graph(
     backbone: &Backbone,
     costs: &CorridorCosts,
     opts: &RoadGraphOptions,
-) -> RoadGraph {
+) -> Result<RoadGraph, TooManyClasses> {
     let ways: Vec<OsmWay> = osm
         .ways
         .iter()
@@ -316,7 +316,7 @@ pub fn build_road_graph_owned(
     backbone: &Backbone,
     costs: &CorridorCosts,
     opts: &RoadGraphOptions,
-) -> RoadGraph {
+) -> Result<RoadGraph, TooManyClasses> {
     ways.retain(|w| keeps(w, opts));
     let table = OsmWayTable::from_ways(&ways);
     drop(ways);
@@ -334,7 +334,7 @@ pub fn build_road_graph_table<P: WayPoint>(
     backbone: &Backbone,
     costs: &CorridorCosts,
     opts: &RoadGraphOptions,
-) -> RoadGraph {
+) -> Result<RoadGraph, TooManyClasses> {
     let kept: Vec<u32> = (0..table.len())
         .filter(|&k| {
             (match table.heads[k].kind {
@@ -346,9 +346,10 @@ pub fn build_road_graph_table<P: WayPoint>(
         })
         .map(|k| k as u32)
         .collect();
+    let classes = number_classes(&table, &kept)?;
     let mut out = RoadGraph::default();
     let (mut g, mut node_osm_id, crossings) =
-        split_and_contract(table, &kept, costs, &mut out.stats);
+        split_and_contract(table, &kept, classes, costs, &mut out.stats);
     out.stats.railway_crossings = crossings;
     out.stats.corridor_nodes = g.nodes.len();
     out.stats.corridors = g.corridors.len();
@@ -468,7 +469,7 @@ pub fn build_road_graph_table<P: WayPoint>(
     out.node_component = comp;
     out.node_osm_id = node_osm_id;
     out.graph = g;
-    out
+    Ok(out)
 }
 
 /// A stretch of corridor before it becomes a [`Corridor`]: its ends, figures and where its
@@ -591,12 +592,38 @@ impl<P: WayPoint> WayPoints<P> {
     }
 }
 
+/// The class of each kept way (by position in `kept`) as a [`ClassId`], and the distinct
+/// classes in order of first use. An error when there are more than a [`ClassId`] numbers
+/// (the reader keeps only the classes asked for, so only a hand-made table can have them).
+fn number_classes<P: WayPoint>(
+    t: &OsmWayTable<P>,
+    kept: &[u32],
+) -> Result<(Vec<ClassId>, Vec<Box<str>>), TooManyClasses> {
+    let mut ids: BTreeMap<&str, ClassId> = BTreeMap::new();
+    let mut table: Vec<Box<str>> = Vec::new();
+    let mut of_way = Vec::with_capacity(kept.len());
+    for &k in kept {
+        let class = t.class(k as usize);
+        let id = match ids.get(class) {
+            Some(&id) => id,
+            None if class.is_empty() => ClassId::NONE,
+            None => {
+                let id = ClassId::of_index(table.len())?;
+                table.push(class.into());
+                ids.insert(class, id);
+                id
+            }
+        };
+        of_way.push(id);
+    }
+    Ok((of_way, table))
+}
+
 /// What a piece's corridor takes from its way.
 struct WayLook {
     kind: CorridorKind,
     paved: Option<bool>,
-    /// Its class in the table of distinct classes (shared by the corridors).
-    class: u32,
+    class: ClassId,
 }
 
 impl Piece {
@@ -694,6 +721,7 @@ fn cut_way(
 fn split_and_contract<P: WayPoint>(
     mut t: OsmWayTable<P>,
     kept: &[u32],
+    (way_class, class_table): (Vec<ClassId>, Vec<Box<str>>),
     costs: &CorridorCosts,
     stats: &mut RoadGraphStats,
 ) -> (PlanningGraph, Vec<Option<i64>>, usize) {
@@ -748,28 +776,22 @@ fn split_and_contract<P: WayPoint>(
     let mut charged = vec![false; n_ids];
     let mut pieces: Vec<Piece> = Vec::new();
     let mut crossings = 0usize;
-    // Distinct classes, one shared string each, numbered in order of first use.
-    let mut class_ids: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut classes: Vec<Arc<str>> = Vec::new();
     let look: Vec<WayLook> = kept
         .iter()
-        .map(|&k| {
-            let (h, class) = (&t.heads[k as usize], t.class(k as usize));
+        .zip(&way_class)
+        .map(|(&k, &class)| {
+            let h = &t.heads[k as usize];
             WayLook {
                 kind: corridor_kind(h.kind),
                 paved: if h.kind == OsmWayKind::Road {
-                    Some(h.paved.unwrap_or_else(|| assume_paved(class)))
+                    Some(h.paved.unwrap_or_else(|| assume_paved(t.class(k as usize))))
                 } else {
                     None
                 },
-                class: *class_ids.entry(class).or_insert_with(|| {
-                    classes.push(Arc::from(class));
-                    classes.len() as u32 - 1
-                }),
+                class,
             }
         })
         .collect();
-    drop(class_ids);
     // What the cutting reads of a way besides its points: its rate and flags.
     let per_km_of: Vec<Kzt> = kept
         .iter()
@@ -859,16 +881,14 @@ fn split_and_contract<P: WayPoint>(
     drop(per_km_of);
     // Kilometres by kind and class, summed in piece order as before (each class's sum
     // starts from 0, so the same figures to the bit).
-    let mut km: BTreeMap<(CorridorKind, u32), f64> = BTreeMap::new();
+    let mut km: BTreeMap<(CorridorKind, ClassId), f64> = BTreeMap::new();
     for p in &pieces {
         let l = &look[p.way as usize];
         *km.entry((l.kind, l.class)).or_default() += p.length_m / 1000.0;
     }
     for ((kind, class), km) in km {
-        if let Some(st) = stats
-            .by_class
-            .get_mut(&(kind, classes[class as usize].to_string()))
-        {
+        let class = class.index().map_or("", |i| &class_table[i]).to_string();
+        if let Some(st) = stats.by_class.get_mut(&(kind, class)) {
             st.km += km;
         }
     }
@@ -886,6 +906,7 @@ fn split_and_contract<P: WayPoint>(
     let mut g = PlanningGraph {
         nodes,
         corridors: Vec::with_capacity(pieces.len()),
+        class_table,
         ..PlanningGraph::default()
     };
     // Names interned: one string each in `g.name_table`.
@@ -909,7 +930,7 @@ fn split_and_contract<P: WayPoint>(
                     costed_length_m: p.length_m,
                     cost_kzt: p.cost_kzt,
                     kind: look[p.way as usize].kind,
-                    class: classes[look[p.way as usize].class as usize].clone(),
+                    class: look[p.way as usize].class,
                     paved: look[p.way as usize].paved,
                     // The lists are added below, in order.
                     osm_ways: Default::default(),
@@ -1239,6 +1260,7 @@ mod tests {
             &costs(),
             &RoadGraphOptions::default(),
         )
+        .unwrap()
     }
 
     fn check_invariants(g: &PlanningGraph) {
@@ -1454,7 +1476,8 @@ mod tests {
             is_proxy: false,
             description: String::new(),
         };
-        let r = build_road_graph(&osm, &[], &backbone, &costs(), &RoadGraphOptions::default());
+        let r =
+            build_road_graph(&osm, &[], &backbone, &costs(), &RoadGraphOptions::default()).unwrap();
         assert_eq!(r.graph.pop_node.len(), 2);
         assert_eq!(r.graph.pop_node[0], Some(0));
         assert_eq!(
@@ -1470,7 +1493,8 @@ mod tests {
             lines: vec![vec![[70.0, 45.0009], [70.02, 45.0009]]],
             ..Default::default()
         };
-        let r = build_road_graph(&osm, &[], &beside, &costs(), &RoadGraphOptions::default());
+        let r =
+            build_road_graph(&osm, &[], &beside, &costs(), &RoadGraphOptions::default()).unwrap();
         let ids: Vec<&str> = r.line_joints.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, vec!["line0/v0", "line0/v0+1", "line0/v1"]);
         let road_end: Vec<LonLat> = r
@@ -1515,5 +1539,45 @@ mod tests {
         let r = build(vec![], &[village("v", A.1)]);
         assert_eq!(r.graph.village_node, vec![None]);
         assert_eq!(r.stats.components, 0);
+    }
+
+    /// Every corridor reads back its way's class; an extract with more distinct classes
+    /// than a class id numbers is an error, one fewer is not.
+    #[test]
+    fn classes_are_numbered_and_capped() {
+        let ways = |n: i64| -> Vec<OsmWay> {
+            (0..n)
+                .map(|i| {
+                    let lon = 60.0 + (i % 1000) as f64 * 0.01;
+                    let lat = 40.0 + (i / 1000) as f64 * 0.01;
+                    road(
+                        i,
+                        &format!("c{i}"),
+                        &[(2 * i, [lon, lat]), (2 * i + 1, [lon + 0.005, lat])],
+                    )
+                })
+                .collect()
+        };
+        let build = |w: Vec<OsmWay>| {
+            let osm = OsmData {
+                ways: w,
+                ..Default::default()
+            };
+            build_road_graph(
+                &osm,
+                &[],
+                &Backbone::default(),
+                &costs(),
+                &RoadGraphOptions::default(),
+            )
+        };
+        let max = i64::from(u16::MAX);
+        let r = build(ways(max)).unwrap();
+        assert_eq!(r.graph.class_table.len(), u16::MAX as usize);
+        for c in &r.graph.corridors {
+            let way = r.graph.osm_ways(c)[0];
+            assert_eq!(r.graph.class(c), format!("c{way}"));
+        }
+        assert_eq!(build(ways(max + 1)).unwrap_err(), TooManyClasses);
     }
 }

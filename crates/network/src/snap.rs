@@ -13,11 +13,10 @@
 
 use crate::geodesy::{distance_m, segment_foot, LocalProjection};
 use crate::roads::polyline_length_m as length_m;
-use crate::{Corridor, CorridorKind, PlanningGraph};
+use crate::{ClassId, Corridor, CorridorKind, PlanningGraph};
 use fiberplan_model::{Kzt, LonLat};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// A foot this close to a corridor vertex is moved onto the vertex, metres.
 pub const VERTEX_M: f64 = 0.5;
@@ -439,7 +438,7 @@ pub fn snap_points(
                 costed_length_m: costed,
                 cost_kzt: cost_to - done_cost,
                 kind: c.kind,
-                class: c.class.clone(),
+                class: c.class,
                 paved: c.paved,
                 osm_ways: c.osm_ways,
                 names: c.names,
@@ -478,7 +477,7 @@ pub fn snap_points(
             costed_length_m: d,
             cost_kzt: (d * opts.offroad_per_km as f64 / 1000.0).round() as Kzt,
             kind: CorridorKind::Offroad,
-            class: Arc::default(),
+            class: ClassId::NONE,
             paved: None,
             osm_ways: Default::default(),
             names: Default::default(),
@@ -506,7 +505,8 @@ mod tests {
             costed_length_m: l,
             cost_kzt: (l * per_km / 1000.0).round() as Kzt,
             kind: CorridorKind::Road,
-            class: "track".into(),
+            // The graphs below hold "track" as their first class.
+            class: ClassId::of_index(0).unwrap(),
             paved: Some(false),
             osm_ways: Default::default(),
             names: Default::default(),
@@ -578,6 +578,7 @@ mod tests {
             let mut g = PlanningGraph {
                 nodes: vec![geometry[0], *geometry.last().unwrap()],
                 corridors: vec![corridor(0, 1, geometry, 8_800_000.0)],
+                class_table: vec!["track".into()],
                 ..Default::default()
             };
             prop_assume!(g.nodes[0] != g.nodes[1]);
@@ -590,6 +591,8 @@ mod tests {
             prop_assert_eq!(road, before);
             prop_assert_eq!(g.corridors.iter().map(|c| c.bridges).sum::<u32>(), 1);
             for c in &g.corridors {
+                let class = if c.kind == CorridorKind::Road { "track" } else { "" };
+                prop_assert_eq!(g.class(c), class);
                 prop_assert_eq!(c.geometry.get(0), g.nodes[c.a as usize]);
                 prop_assert_eq!(c.geometry.last().unwrap(), g.nodes[c.b as usize]);
                 prop_assert!(c.cost_kzt >= 0);

@@ -177,7 +177,7 @@ impl DistrictClipper {
                         .then(j.cmp(&i))
                 })
                 .unwrap_or(0);
-            let kind = corridor_type(cor);
+            let kind = corridor_type(g, cor);
             for (i, p) in pieces.iter().enumerate() {
                 let f = share(p);
                 let crossings = i == longest;
@@ -273,11 +273,10 @@ pub fn largest_remainder(total: Kzt, shares: &[f64]) -> Vec<Kzt> {
 
 /// A corridor's type as reports and bills of quantities group it: its kind, and its OSM
 /// class when it has one (`proxy`, `road:primary`, ...).
-pub(crate) fn corridor_type(cor: &fiberplan_network::Corridor) -> String {
-    if cor.class.is_empty() {
-        cor.kind.as_str().to_string()
-    } else {
-        format!("{}:{}", cor.kind.as_str(), cor.class)
+pub(crate) fn corridor_type(g: &PlanningGraph, cor: &fiberplan_network::Corridor) -> String {
+    match g.class(cor) {
+        "" => cor.kind.as_str().to_string(),
+        class => format!("{}:{class}", cor.kind.as_str()),
     }
 }
 

@@ -591,7 +591,9 @@ impl PlanContext<'_> {
         let (mut bridges, mut tunnels, mut rail) = (0u64, 0u64, 0u64);
         for &c in &self.plan.corridors {
             let cor = &self.graph.corridors[c as usize];
-            *km_by_type.entry(corridor_type(cor)).or_default() += cor.costed_length_m / 1000.0;
+            *km_by_type
+                .entry(corridor_type(self.graph, cor))
+                .or_default() += cor.costed_length_m / 1000.0;
             bridges += u64::from(cor.bridges);
             tunnels += u64::from(cor.tunnels);
             rail += u64::from(cor.railway_crossings);

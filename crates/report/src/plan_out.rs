@@ -181,8 +181,9 @@ impl PlanContext<'_> {
             let (mut bridges, mut tunnels, mut rail) = (0, 0, 0);
             for &c in &r.corridors {
                 let cor = &self.graph.corridors[c as usize];
-                if !cor.class.is_empty() && !classes.contains(&&*cor.class) {
-                    classes.push(&cor.class);
+                let class = self.graph.class(cor);
+                if !class.is_empty() && !classes.contains(&class) {
+                    classes.push(class);
                 }
                 for n in self.graph.names(cor) {
                     if !names.contains(&n) {
