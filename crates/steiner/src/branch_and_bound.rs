@@ -33,10 +33,12 @@
 use crate::dual_ascent::{ascend, ArcGraph, Ascent};
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
-use crate::problem::Deadline;
+use crate::key_vertex_elimination::key_vertex_elimination;
+use crate::problem::{Deadline, Trace};
 use crate::reduce::reduce_steiner;
 use crate::sph::sph;
 use crate::tree::{is_tree_spanning, mst_and_prune, mst_on_nodes, tree_cost};
+use crate::vertex_insertion::vertex_insertion;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -89,10 +91,19 @@ pub fn prove_steiner(
     time_limit: Option<Duration>,
 ) -> Proof {
     let deadline = Deadline::new(time_limit);
-    prove_with_deadline(g, terms, root, incumbent, node_budget, &deadline)
+    prove_with_deadline(
+        g,
+        terms,
+        root,
+        incumbent,
+        node_budget,
+        &deadline,
+        &Trace::off(),
+    )
 }
 
-/// [`prove_steiner`] under a deadline shared with the rest of the solve.
+/// [`prove_steiner`] under a deadline shared with the rest of the solve; each better
+/// incumbent and the search node it came from go to `trace`.
 pub(crate) fn prove_with_deadline(
     g: &Graph,
     terms: &[NodeId],
@@ -100,6 +111,7 @@ pub(crate) fn prove_with_deadline(
     incumbent: &[EdgeId],
     node_budget: usize,
     deadline: &Deadline,
+    trace: &Trace,
 ) -> Proof {
     let root = root.unwrap_or(terms[0]);
     let mut best = incumbent.to_vec();
@@ -109,6 +121,10 @@ pub(crate) fn prove_with_deadline(
     base_terms.push(root);
     base_terms.sort_unstable();
     base_terms.dedup();
+    let mut base_is_term = vec![false; g.num_nodes()];
+    for &t in &base_terms {
+        base_is_term[t as usize] = true;
+    }
     let mut open: BinaryHeap<Reverse<(Cost, u64)>> = BinaryHeap::new();
     let mut store: Vec<Option<SearchNode>> = Vec::new();
     let push = |open: &mut BinaryHeap<_>, store: &mut Vec<Option<SearchNode>>, n: SearchNode| {
@@ -125,6 +141,7 @@ pub(crate) fn prove_with_deadline(
         },
     );
     let mut evaluated = 0usize;
+    let mut pool: Vec<(Cost, Vec<EdgeId>)> = vec![(ub, best.clone())];
     while let Some(&Reverse((bound, _))) = open.peek() {
         if bound >= ub {
             open.clear();
@@ -148,20 +165,35 @@ pub(crate) fn prove_with_deadline(
         let ub0 = ub;
         let results: Vec<Outcome> = batch
             .par_iter()
-            .map(|n| evaluate(g, &base_terms, root, n, ub0))
+            .map(|n| evaluate(g, &base_terms, &base_is_term, root, n, ub0))
             .collect();
+        let mut pool_changed = false;
         for r in results {
             if let Some((t, c)) = r.tree {
                 if c < ub {
+                    trace.emit(|| format!("branch-and-bound: incumbent {c} at node {evaluated}"));
                     ub = c;
-                    best = t;
+                    best = t.clone();
                 }
+                pool_changed |= pool_insert(&mut pool, t, c);
             }
             for child in r.children {
                 if child.bound < ub {
                     push(&mut open, &mut store, child);
                 }
             }
+        }
+        // Recombination of the best distinct trees the search has met: the union of
+        // their edges often holds a better tree than each (the nodes' trees differ by
+        // the vertices each branch forced in or out).
+        if pool_changed && pool.len() >= 2 {
+            let (t, c) = recombine(g, &base_is_term, &base_terms, root, &pool);
+            if c < ub {
+                trace.emit(|| format!("branch-and-bound: recombined {c} at node {evaluated}"));
+                ub = c;
+                best = t.clone();
+            }
+            pool_insert(&mut pool, t, c);
         }
     }
     let open_bound = open.iter().map(|r| r.0 .0).min();
@@ -193,6 +225,7 @@ struct Outcome {
 fn evaluate(
     g: &Graph,
     base_terms: &[NodeId],
+    base_is_term: &[bool],
     root: NodeId,
     node: &SearchNode,
     ub: Cost,
@@ -254,8 +287,10 @@ fn evaluate(
     }
     // An incumbent from the reduced costs (saturated arcs cost nothing).
     let (rtree, rcost) = guided_tree(rg, &asc, &r_is_term, &rterms, rroot);
-    let cost = rcost + fixed;
-    let tree = Some((to_g(red.expand(&rtree)), cost));
+    // The node's tree, polished on the whole graph with the node's extra terminals free
+    // again (a tree of the subproblem is one of the problem).
+    let (t, cost) = polish(g, base_is_term, to_g(red.expand(&rtree)), rcost + fixed);
+    let tree = Some((t, cost));
     let ub = ub.min(cost);
     if lb >= ub {
         return Outcome {
@@ -353,6 +388,102 @@ fn evaluate(
         ],
     }
 }
+
+/// Distinct trees kept for [`recombine`].
+const POOL: usize = 6;
+
+/// Inserts the tree `t` (sorted) of cost `c` into `pool` (sorted by cost, ties by arrival,
+/// at most [`POOL`] distinct trees); whether it went in.
+fn pool_insert(pool: &mut Vec<(Cost, Vec<EdgeId>)>, t: Vec<EdgeId>, c: Cost) -> bool {
+    if pool.iter().any(|(_, p)| *p == t) || (pool.len() >= POOL && c >= pool[POOL - 1].0) {
+        return false;
+    }
+    let at = pool.partition_point(|(pc, _)| *pc <= c);
+    pool.insert(at, (c, t));
+    pool.truncate(POOL);
+    true
+}
+
+/// The shortest-path heuristic from the root and from a few evenly spaced terminals on
+/// the union of the pool's trees, polished on the whole graph: the best
+/// tree found and its cost.
+fn recombine(
+    g: &Graph,
+    is_term: &[bool],
+    terms: &[NodeId],
+    root: NodeId,
+    pool: &[(Cost, Vec<EdgeId>)],
+) -> (Vec<EdgeId>, Cost) {
+    let mut union: Vec<EdgeId> = pool.iter().flat_map(|p| p.1.iter().copied()).collect();
+    union.sort_unstable();
+    union.dedup();
+    let sub_edges: Vec<(NodeId, NodeId, Cost)> = union.iter().map(|&e| g.edge(e)).collect();
+    let sub = Graph::from_edges(g.num_nodes(), &sub_edges);
+    let sw: Vec<Cost> = sub_edges.iter().map(|e| e.2).collect();
+    let mut best: Option<(Vec<EdgeId>, Cost)> = None;
+    let step = (terms.len() / RECOMBINE_STARTS).max(1);
+    let starts =
+        std::iter::once(root).chain(terms.iter().step_by(step).copied().take(RECOMBINE_STARTS));
+    for start in starts {
+        let (t, _) = sph(&sub, &sw, is_term, terms.len(), start);
+        let t: Vec<EdgeId> = t.iter().map(|&e| union[e as usize]).collect();
+        let t = mst_and_prune(g, &t, &[], is_term);
+        let c = tree_cost(g, &t);
+        if best.as_ref().is_none_or(|b| c < b.1) {
+            best = Some((t, c));
+        }
+    }
+    let (t, c) = best.expect("the pool's trees span the terminals");
+    polish(g, is_term, t, c)
+}
+
+/// Starts of the shortest-path heuristic in [`recombine`] besides the root.
+const RECOMBINE_STARTS: usize = 3;
+
+/// Key-path exchange, key-vertex elimination and vertex insertion in turn on `tree` (of
+/// cost `cost`, spanning the terminals of `is_term` in `g`) until none improves or
+/// [`POLISH_ROUNDS`] rounds; the better tree and its cost.
+fn polish(g: &Graph, is_term: &[bool], tree: Vec<EdgeId>, cost: Cost) -> (Vec<EdgeId>, Cost) {
+    let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
+    // Leaves that were terminals only for the subproblem go first.
+    let pruned = mst_and_prune(g, &tree, &[], is_term);
+    let pruned_cost = tree_cost(g, &pruned);
+    let (mut best, mut best_cost) = if pruned_cost <= cost {
+        (pruned, pruned_cost)
+    } else {
+        (tree, cost)
+    };
+    for _ in 0..POLISH_ROUNDS {
+        let t = key_path_exchange(g, &weights, &best, is_term, 8).0;
+        let mut c = tree_cost(g, &t);
+        let mut t = t;
+        if let Some((t2, c2)) = key_vertex_elimination(g, &weights, &t, is_term) {
+            if c2 < c {
+                (t, c) = (t2, c2);
+            }
+        }
+        let (t2, c2) = vertex_insertion(
+            g,
+            &mst_and_prune(g, &t, &[], is_term),
+            is_term,
+            POLISH_VI_WORK,
+        );
+        if c2 < c {
+            (t, c) = (t2, c2);
+        }
+        if c >= best_cost {
+            break;
+        }
+        (best, best_cost) = (t, c);
+    }
+    best.sort_unstable();
+    (best, best_cost)
+}
+
+/// Rounds of [`polish`] at most.
+const POLISH_ROUNDS: usize = 4;
+/// Scanned edges of one vertex-insertion call in [`polish`].
+const POLISH_VI_WORK: u64 = 200_000;
 
 /// The shortest-path heuristic over the ascent's reduced costs from the root, pruned and
 /// polished by key-path exchange on the true weights.

@@ -131,16 +131,24 @@ pub(crate) fn best_tree(
     } else {
         solve_reduced(rg, &rterms, rroot, opts, deadline)
     };
-    if opts.prove && rterms.len() > 1 && lb != Some(tree_cost(rg, &tree)) {
-        let t0 = std::time::Instant::now();
+    // Branch-and-bound: in proof mode within its node budget; at default effort on small
+    // reduced graphs too, within a work budget (nodes times reduced edges), so that hard
+    // small instances get the search and large ones never pay for it.
+    let open = rterms.len() > 1 && lb != Some(tree_cost(rg, &tree));
+    let budget = if opts.prove {
         // Each open node holds its removed edges: large graphs get fewer nodes.
         let per_effort =
             (PROVE_EDGE_NODES_PER_EFFORT / rg.num_edges().max(1)).clamp(16, PROVE_NODES_PER_EFFORT);
-        let budget = per_effort * opts.effort as usize;
-        let proof = prove_with_deadline(rg, &rterms, rroot, &tree, budget, deadline);
+        Some(per_effort * opts.effort as usize)
+    } else {
+        search_budget(rg, opts)
+    };
+    if let Some(budget) = budget.filter(|_| open) {
+        let t0 = std::time::Instant::now();
+        let proof = prove_with_deadline(rg, &rterms, rroot, &tree, budget, deadline, &opts.trace);
         opts.trace.emit(|| {
             format!(
-                "branch-and-bound: {} nodes in {:?}, value {} bound {}",
+                "branch-and-bound: {} nodes (budget {budget}) in {:?}, value {} bound {}",
                 proof.nodes,
                 t0.elapsed(),
                 proof.cost,
@@ -211,6 +219,19 @@ fn fast_tree(
         }
         None => (tree, name, None),
     }
+}
+
+/// The node budget of the default mode's branch-and-bound on the reduced graph `g`, or
+/// `None` when it does not run (graphs of more than [`SEARCH_MAX_EDGES_PER_EFFORT`] edges
+/// per unit of effort, or no lower bound asked for). Work-based: about
+/// [`SEARCH_EDGE_NODES_PER_EFFORT`] node-edges per unit of effort, since a node costs a
+/// reduction and an ascent over its edges.
+fn search_budget(g: &Graph, opts: &Options) -> Option<usize> {
+    let m = g.num_edges().max(1);
+    let effort = opts.effort as usize;
+    (opts.lower_bound && opts.reduce && m <= SEARCH_MAX_EDGES_PER_EFFORT * effort).then(|| {
+        (SEARCH_EDGE_NODES_PER_EFFORT * effort / m).clamp(1, PROVE_NODES_PER_EFFORT * effort)
+    })
 }
 
 /// Key-path-exchange passes of the lean pipeline.
@@ -432,6 +453,11 @@ const PROVE_NODES_PER_EFFORT: usize = 2_500;
 /// Branch-and-bound nodes times reduced edges per unit of effort (memory and work on large
 /// graphs: 500 nodes per unit of effort at 40,000 edges).
 const PROVE_EDGE_NODES_PER_EFFORT: usize = 20_000_000;
+/// Default mode: branch-and-bound node-edges per unit of effort (about 250 nodes per unit
+/// on 1,300 reduced edges).
+const SEARCH_EDGE_NODES_PER_EFFORT: usize = 325_000;
+/// Default mode: no branch-and-bound above this many reduced edges per unit of effort.
+const SEARCH_MAX_EDGES_PER_EFFORT: usize = 1_000;
 /// Above this many edges per unit of effort only one construction runs.
 const LARGE_EDGES_PER_EFFORT: usize = 15_000;
 /// Edge scans of constructions per unit of effort.
