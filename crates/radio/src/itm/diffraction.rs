@@ -48,8 +48,17 @@ fn height_function(x_km: f64, k: f64) -> f64 {
     }
 }
 
+/// Vogler's x and K for an earth of radius `radius` (m) over `d_km`.
+fn vogler_x_k(radius: f64, d_km: f64, f_third: f64, f_mthird: f64, abs_z_g: f64) -> (f64, f64) {
+    let c_0 = ((4.0 / 3.0) * A_0_M / radius).powf(THIRD);
+    let k = 0.017778 * c_0 * f_mthird / abs_z_g;
+    let x = (1.607 - k) * (c_0 * c_0) * f_third * d_km; // NTIA's grouping
+    (x, k)
+}
+
 /// The diffraction loss of one path at any distance; terms independent of the distance
-/// are computed once.
+/// are computed once (the same operations on the same values as at every distance, so
+/// the same bits).
 pub(crate) struct Diffraction<'a> {
     p: &'a Path,
     a_e: f64,
@@ -57,6 +66,13 @@ pub(crate) struct Diffraction<'a> {
     a_fo: f64,
     term1: f64,
     abs_z_g: f64,
+    /// f^(1/3) and f^(-1/3).
+    f_third: f64,
+    f_mthird: f64,
+    /// Vogler's x and the height gains F(x, K) of the two horizons' radii (smooth earth's
+    /// terms 1 and 2; term 0 depends on the distance).
+    x_hzn: [f64; 2],
+    height_gain: [f64; 2],
 }
 
 impl<'a> Diffraction<'a> {
@@ -73,13 +89,29 @@ impl<'a> Diffraction<'a> {
         if p.mode == Mode::P2p {
             q += 10.0;
         }
+        let abs_z_g = p.z_g.abs();
+        let f_third = p.f_mhz.powf(THIRD);
+        let f_mthird = p.f_mhz.powf(-THIRD);
+        let mut x_hzn = [0.0; 2];
+        let mut height_gain = [0.0; 2];
+        for i in 0..2 {
+            let radius = 0.5 * p.d_hzn_m[i] * p.d_hzn_m[i] / p.h_e_m[i];
+            let d_km = p.d_hzn_m[i] / 1000.0;
+            let (x, k) = vogler_x_k(radius, d_km, f_third, f_mthird, abs_z_g);
+            x_hzn[i] = x;
+            height_gain[i] = height_function(x, k);
+        }
         Diffraction {
             p,
             a_e,
             theta_los,
             a_fo,
             term1: (1.0 + qk / q).sqrt(),
-            abs_z_g: p.z_g.abs(),
+            abs_z_g,
+            f_third,
+            f_mthird,
+            x_hzn,
+            height_gain,
         }
     }
 
@@ -94,32 +126,18 @@ impl<'a> Diffraction<'a> {
         fresnel_integral(v_1) + fresnel_integral(v_2)
     }
 
+    /// Vogler's three radii: the path's at distance `d`, and the two horizons' (whose
+    /// terms [`Diffraction::new`] computed).
     fn smooth_earth(&self, d: f64) -> f64 {
         let p = self.p;
         let theta_nlos = d / self.a_e - self.theta_los;
         let d_ml = p.d_hzn_m[0] + p.d_hzn_m[1];
-        let radius = [
-            (d - d_ml) / (d / self.a_e - self.theta_los),
-            0.5 * p.d_hzn_m[0] * p.d_hzn_m[0] / p.h_e_m[0],
-            0.5 * p.d_hzn_m[1] * p.d_hzn_m[1] / p.h_e_m[1],
-        ];
-        let d_km = [
-            radius[0] * theta_nlos / 1000.0,
-            p.d_hzn_m[0] / 1000.0,
-            p.d_hzn_m[1] / 1000.0,
-        ];
-        let f_third = p.f_mhz.powf(THIRD);
-        let f_mthird = p.f_mhz.powf(-THIRD);
-        let mut x = [0.0; 3];
-        let mut k = [0.0; 3];
-        for i in 0..3 {
-            let c_0 = ((4.0 / 3.0) * A_0_M / radius[i]).powf(THIRD);
-            k[i] = 0.017778 * c_0 * f_mthird / self.abs_z_g;
-            x[i] = (1.607 - k[i]) * (c_0 * c_0) * f_third * d_km[i]; // NTIA's grouping
-        }
-        let x_0 = x[0] + x[1] + x[2];
+        let radius = (d - d_ml) / (d / self.a_e - self.theta_los);
+        let d_km = radius * theta_nlos / 1000.0;
+        let (x, _) = vogler_x_k(radius, d_km, self.f_third, self.f_mthird, self.abs_z_g);
+        let x_0 = x + self.x_hzn[0] + self.x_hzn[1];
         let g = 0.05751 * x_0 - 10.0 * x_0.log10();
-        g - height_function(x[1], k[1]) - height_function(x[2], k[2]) - 20.0
+        g - self.height_gain[0] - self.height_gain[1] - 20.0
     }
 
     /// Diffraction loss at distance `d` (m), dB.
