@@ -279,11 +279,16 @@ fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
     let slots = &mut out[..];
     let mut k = 0;
     let mut i = 0;
-    // word_field reads 9 bytes from i.
-    while let Some(chunk) = b.get(i..i + 9) {
-        let w = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
-        let w1 = u64::from_le_bytes(chunk[1..].try_into().expect("8 bytes"));
-        if let Some((v, len)) = word_field(w, w1) {
+    loop {
+        // word_field reads 9 bytes: fields from their words while 9 are left, on a
+        // slice that steps over each (no index to check against the line's length).
+        let mut rest = &b[i..];
+        while rest.len() >= 9 {
+            let w = u64::from_le_bytes(rest[..8].try_into().expect("8 bytes"));
+            let w1 = u64::from_le_bytes(rest[1..9].try_into().expect("8 bytes"));
+            let Some((v, len)) = word_field(w, w1) else {
+                break;
+            };
             let Some(slot) = slots.get_mut(k) else {
                 return false;
             };
@@ -295,8 +300,11 @@ fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
             let x = w ^ (b',' as u64 * ONES);
             let comma = ((x.wrapping_sub(ONES) & !x & (0x80 * ONES)).trailing_zeros() / 8) as usize;
             debug_assert_eq!(comma, len);
-            i += comma + 1;
-            continue;
+            rest = &rest[comma + 1..];
+        }
+        i = n - rest.len();
+        if rest.len() < 9 {
+            break;
         }
         // Any other field: to its comma (the last field goes to the loop below).
         let Some(len) = b[i..].iter().position(|&c| c == b',') else {
