@@ -281,9 +281,15 @@ impl<'a> Sampler<'a> {
 
     #[inline(always)]
     fn next(&mut self) -> f64 {
-        while self.x > 0.0 && self.i + 1 < self.np {
+        // NTIA's `while (x > 0 && i + 1 < np) { x -= 1; i++; }`, its first step apart:
+        // with a step of at most one interval (most profiles) it is the only one.
+        if self.x > 0.0 && self.i + 1 < self.np {
             self.x -= 1.0;
             self.i += 1;
+            while self.x > 0.0 && self.i + 1 < self.np {
+                self.x -= 1.0;
+                self.i += 1;
+            }
         }
         // z[i] and z[i + 1], with one bounds check.
         let w: &[f64; 2] = self.z[self.i..self.i + 2].try_into().expect("2 points");
