@@ -13,7 +13,7 @@
 //! A node whose bound reaches `UB` is pruned; otherwise it branches on a non-terminal
 //! vertex: one child removes it, the other makes it a terminal.
 //!
-//! Nodes are taken by best bound (ties: creation order), a fixed number at a time,
+//! Nodes are taken by best bound (ties: the newest first, a dive that brings incumbents early), a fixed number at a time,
 //! evaluated in parallel against the incumbent at the start of the batch and merged in
 //! order, so the search is the same at any thread count. The stopping rule is a node
 //! budget (work, not time); the time limit is only a safety cap. At the end the bound is
@@ -128,7 +128,7 @@ pub(crate) fn prove_with_deadline(
     let mut open: BinaryHeap<Reverse<(Cost, u64)>> = BinaryHeap::new();
     let mut store: Vec<Option<SearchNode>> = Vec::new();
     let push = |open: &mut BinaryHeap<_>, store: &mut Vec<Option<SearchNode>>, n: SearchNode| {
-        open.push(Reverse((n.bound, store.len() as u64)));
+        open.push(Reverse((n.bound, u64::MAX - store.len() as u64)));
         store.push(Some(n));
     };
     push(
@@ -159,7 +159,11 @@ pub(crate) fn prove_with_deadline(
                 open.clear();
                 break;
             }
-            batch.push(store[id as usize].take().expect("each node is taken once"));
+            batch.push(
+                store[(u64::MAX - id) as usize]
+                    .take()
+                    .expect("each node is taken once"),
+            );
         }
         evaluated += batch.len();
         let ub0 = ub;
