@@ -60,12 +60,11 @@ pub(super) fn read_features<T: FeatureTags>(path: &Path) -> Result<Pass<T>, Inpu
         std::fs::File::open(path).map_err(|e| InputError::file(path, format!("cannot open: {e}")))
     };
     let mut c = if head[..n].starts_with(&[0x1f, 0x8b]) {
-        let dec = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(open()?));
-        xml(path, std::io::BufReader::new(dec))?
+        xml(path, super::xml::input(open()?, true))?
     } else if head[..n].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
         || head[..n].starts_with(b"\xEF\xBB\xBF")
     {
-        xml(path, std::io::BufReader::new(open()?))?
+        xml(path, super::xml::input(open()?, false))?
     } else {
         pbf(path)?
     };

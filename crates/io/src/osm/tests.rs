@@ -293,6 +293,45 @@ fn err_of(name: &str, bytes: &[u8]) -> String {
     s
 }
 
+/// Gigabytes of text between tags (or a small gzip file inflating to them) are an error
+/// once a run passes 16 MiB, not read into memory whole; a long run under that is read.
+#[test]
+fn runs_without_markup_are_bounded() {
+    let with_run = |n: usize, inside_tag: bool| -> Vec<u8> {
+        let fill = "x".repeat(n);
+        let doc = if inside_tag {
+            format!(
+                r#"<osm version="0.6"><node id="1" lat="45" lon="70"><tag k="note" v="{fill}"/></node></osm>"#
+            )
+        } else {
+            format!(
+                r#"<osm version="0.6">{}<node id="1" lat="45" lon="70"/></osm>"#,
+                fill.replace('x', " ")
+            )
+        };
+        doc.into_bytes()
+    };
+    let big = (16 << 20) + 1;
+    for inside in [false, true] {
+        let s = err_of("spaces.osm.gz", &gzip(&with_run(big, inside)));
+        assert!(s.contains("more than 16 MiB without a tag"), "{s}");
+        let s = err_of("spaces.osm", &with_run(big, inside));
+        assert!(s.contains("more than 16 MiB without a tag"), "{s}");
+        // The buildings' and masts' reader too.
+        let dir = tempfile::tempdir().unwrap();
+        let bomb = write_tmp(&dir, "b.osm.gz", &gzip(&with_run(big, inside)));
+        let s = read_buildings(&bomb).unwrap_err().to_string();
+        assert!(
+            s.contains("b.osm.gz") && s.contains("more than 16 MiB without a tag"),
+            "{s}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let ok = write_tmp(&dir, "long.osm", &with_run(1 << 20, inside));
+        let d = read_osm(&ok, &OsmReadOptions::default()).unwrap();
+        assert_eq!(d.stats.nodes, 1);
+    }
+}
+
 #[test]
 fn truncated_and_foreign_files_are_errors() {
     let cut = FIXTURE.len() / 2;

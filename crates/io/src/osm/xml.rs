@@ -25,13 +25,64 @@ pub(super) fn read(
     gzip: bool,
     opts: &OsmReadOptions,
 ) -> Result<Raw, InputError> {
-    let file = std::io::BufReader::with_capacity(1 << 16, file);
+    read_from(path, input(file, gzip), opts)
+}
+
+/// `file`, inflated when `gzip`, buffered for quick-xml, its runs without markup bounded
+/// ([`MAX_RUN`]): what every OSM XML reader reads.
+pub(super) fn input<'a>(file: impl std::io::Read + 'a, gzip: bool) -> Box<dyn BufRead + 'a> {
+    fn buffered<R: std::io::Read>(r: R) -> std::io::BufReader<R> {
+        std::io::BufReader::with_capacity(1 << 16, r)
+    }
     if gzip {
-        let dec =
-            std::io::BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(file));
-        read_from(path, dec, opts)
+        let dec = flate2::bufread::MultiGzDecoder::new(buffered(file));
+        Box::new(buffered(RunLimit::new(dec)))
     } else {
-        read_from(path, file, opts)
+        Box::new(buffered(RunLimit::new(file)))
+    }
+}
+
+/// The longest run of bytes without a `<` or `>` the reader takes: quick-xml holds one
+/// whole tag or text in memory, so gigabytes of spaces (or a small gzip file that inflates
+/// to them) would otherwise take that much room. An OSM tag or text is a few kilobytes.
+const MAX_RUN: u64 = 16 << 20;
+
+/// A byte stream that fails once it runs longer than [`MAX_RUN`] bytes without markup.
+struct RunLimit<R> {
+    inner: R,
+    /// Bytes since the last `<` or `>`.
+    run: u64,
+}
+
+impl<R> RunLimit<R> {
+    fn new(inner: R) -> Self {
+        RunLimit { inner, run: 0 }
+    }
+
+    fn count(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let mark = |c: &u8| *c == b'<' || *c == b'>';
+        // The run the first mark ends; runs between marks within `bytes` are shorter than
+        // `bytes` (a read of at most a buffer, far below the limit).
+        let (ended, open) = match (bytes.iter().position(mark), bytes.iter().rposition(mark)) {
+            (Some(first), Some(last)) => (self.run + first as u64, (bytes.len() - 1 - last) as u64),
+            _ => (0, self.run + bytes.len() as u64),
+        };
+        self.run = open;
+        if ended.max(self.run) > MAX_RUN {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("more than {} MiB without a tag", MAX_RUN >> 20),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for RunLimit<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.count(&out[..n])?;
+        Ok(n)
     }
 }
 
