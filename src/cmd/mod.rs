@@ -44,11 +44,19 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(if bad_input { EXIT_BAD_INPUT } else { 1 })
 }
 
+/// The most worker threads `--threads` takes.
+pub const MAX_THREADS: usize = 1024;
+
 /// Size the global rayon pool: `--threads`, else RAYON_NUM_THREADS (rayon reads it), else all cores.
 pub fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
     if let Some(n) = threads {
         if n == 0 {
             return Err(BadInput("--threads must be at least 1".into()).into());
+        }
+        // Each thread is an OS thread with its own stack: 100,000 of them take minutes to
+        // start, and no machine this runs on has that many cores.
+        if n > MAX_THREADS {
+            return Err(BadInput(format!("--threads {n} is more than {MAX_THREADS}")).into());
         }
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -71,4 +79,22 @@ pub fn data_dir(flag: Option<&std::path::Path>) -> std::path::PathBuf {
         return local;
     }
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_counts_out_of_range_are_input_errors() {
+        for (n, msg) in [
+            (0, "--threads must be at least 1"),
+            (MAX_THREADS + 1, "--threads 1025 is more than 1024"),
+            (100_000, "--threads 100000 is more than 1024"),
+        ] {
+            let e = init_threads(Some(n)).unwrap_err();
+            assert!(e.is::<BadInput>(), "{e}");
+            assert_eq!(e.to_string(), msg);
+        }
+    }
 }

@@ -206,6 +206,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let spec = args.input.spec(&args.settings)?;
     let scenario = scenario_of(&args)?;
     init_threads(args.threads)?;
+    AtomicDir::precheck(&args.out).map_err(out_fault)?;
     let started = Instant::now();
     let mut t = Timer {
         phases: Vec::new(),

@@ -87,24 +87,7 @@ impl AtomicDir {
         let parent = target.parent().expect("resolve gives a named path");
         let name = file_name(&target);
         recover_and_clean(parent, &name, &target);
-        if target.exists() {
-            let entries = std::fs::read_dir(&target)
-                .map_err(|e| fault(out, "cannot read the output folder", e))?;
-            let mut any = false;
-            let mut marked = false;
-            for e in entries {
-                let e = e.map_err(|e| fault(out, "cannot read the output folder", e))?;
-                let n = e.file_name();
-                marked |= n == MARKER;
-                any |= !n.to_string_lossy().starts_with(".staging-");
-            }
-            if any && !marked {
-                return Err(refuse(
-                    out,
-                    &format!("not empty and not a fiberplan output folder (no {MARKER}): fiberplan replaces its output folder as a whole; choose a new or empty --out folder"),
-                ));
-            }
-        }
+        check_contents(out, &target)?;
         let stage = parent.join(format!(".{name}.fiberplan-new-{}", std::process::id()));
         if stage.exists() {
             std::fs::remove_dir_all(&stage)
@@ -120,6 +103,17 @@ impl AtomicDir {
             outside: Vec::new(),
             done: false,
         })
+    }
+
+    /// What [`AtomicDir::new`] would refuse of `out` as it is now (a file, or a folder of
+    /// someone else's files), told without creating anything: so that a run fails before
+    /// its work, not after it. [`AtomicDir::new`] checks again.
+    pub fn precheck(out: &Path) -> std::io::Result<()> {
+        match std::fs::metadata(out) {
+            Ok(m) if !m.is_dir() => Err(refuse(out, "exists and is not a folder")),
+            Ok(_) => check_contents(out, out),
+            Err(_) => Ok(()),
+        }
     }
 
     /// Stage one file. `rel` is a plain relative path inside the folder (`a/b.csv`): an
@@ -314,6 +308,29 @@ fn absolute(p: &Path) -> std::io::Result<PathBuf> {
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Refuse a folder `out` (at `target`) that holds files but is not a fiberplan output folder.
+fn check_contents(out: &Path, target: &Path) -> std::io::Result<()> {
+    if target.exists() {
+        let entries = std::fs::read_dir(target)
+            .map_err(|e| fault(out, "cannot read the output folder", e))?;
+        let mut any = false;
+        let mut marked = false;
+        for e in entries {
+            let e = e.map_err(|e| fault(out, "cannot read the output folder", e))?;
+            let n = e.file_name();
+            marked |= n == MARKER;
+            any |= !n.to_string_lossy().starts_with(".staging-");
+        }
+        if any && !marked {
+            return Err(refuse(
+                out,
+                &format!("not empty and not a fiberplan output folder (no {MARKER}): fiberplan replaces its output folder as a whole; choose a new or empty --out folder"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The folder to swap: absolute, a link to a folder followed; its parent created.
@@ -640,6 +657,11 @@ mod tests {
             e.to_string().contains("not a fiberplan output folder"),
             "{e}"
         );
+        // The same refusal, told before any work.
+        assert_eq!(
+            AtomicDir::precheck(&out).err().unwrap().to_string(),
+            e.to_string()
+        );
         std::fs::remove_file(out.join("thesis.tex")).unwrap();
 
         let mut s = AtomicDir::new(&out).unwrap();
@@ -683,6 +705,15 @@ mod tests {
             .unwrap()
             .to_string()
             .contains("not a folder"));
+        assert!(AtomicDir::precheck(&f)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("not a folder"));
+        // A new folder (and its parent) passes, and nothing is created.
+        AtomicDir::precheck(&d.path().join("new/out")).unwrap();
+        AtomicDir::precheck(&out).unwrap();
+        assert_eq!(names(d.path()), ["f", "out"]);
     }
 
     #[test]
