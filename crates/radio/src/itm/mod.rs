@@ -481,10 +481,12 @@ fn p2p_check(
     // Every elevation looked at, without an exit per value (|e| < inf is false exactly
     // for infinities and NaN): the compiler's vector compares, a few instructions for
     // two values.
-    if elev
+    // (The negated comparison is the point: NaN is not below infinity either.)
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    let bad = elev
         .iter()
-        .fold(false, |bad, e| bad | !(e.abs() < f64::INFINITY))
-    {
+        .fold(false, |bad, e| bad | !(e.abs() < f64::INFINITY));
+    if bad {
         return Err(ItmError::Profile("an elevation is not a number"));
     }
     Ok(w)
