@@ -333,9 +333,7 @@ enum Mode {
 }
 
 fn run_bench(a: RunArgs) -> anyhow::Result<ExitCode> {
-    if a.threads == Some(0) {
-        return Err(BadInput("--threads must be at least 1".into()).into());
-    }
+    super::check_threads(a.threads)?;
     let started = Instant::now();
     let (mut stp, read_s, parse_s) = read_instance(&a.file)?;
 
@@ -492,9 +490,8 @@ fn read_instance(path: &std::path::Path) -> anyhow::Result<(StpInstance, f64, f6
 }
 
 fn sweep(a: SweepArgs) -> anyhow::Result<ExitCode> {
-    if a.threads == Some(0) {
-        return Err(BadInput("--threads must be at least 1".into()).into());
-    }
+    super::check_threads(a.threads)?;
+    super::check_effort(a.effort)?;
     if a.targets == 0 || !(a.max_share > 0.0 && a.max_share <= 1.0) {
         return Err(
             BadInput("--targets must be at least 1 and --max-share in (0, 1]".into()).into(),

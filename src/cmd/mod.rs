@@ -47,17 +47,36 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
 /// The most worker threads `--threads` takes.
 pub const MAX_THREADS: usize = 1024;
 
-/// Size the global rayon pool: `--threads`, else RAYON_NUM_THREADS (rayon reads it), else all cores.
-pub fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
-    if let Some(n) = threads {
-        if n == 0 {
-            return Err(BadInput("--threads must be at least 1".into()).into());
-        }
+/// `--threads` from 1 to [`MAX_THREADS`], or an input error.
+pub fn check_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    match threads {
+        Some(0) => Err(BadInput("--threads must be at least 1".into()).into()),
         // Each thread is an OS thread with its own stack: 100,000 of them take minutes to
         // start, and no machine this runs on has that many cores.
-        if n > MAX_THREADS {
-            return Err(BadInput(format!("--threads {n} is more than {MAX_THREADS}")).into());
+        Some(n) if n > MAX_THREADS => {
+            Err(BadInput(format!("--threads {n} is more than {MAX_THREADS}")).into())
         }
+        _ => Ok(()),
+    }
+}
+
+/// The largest solver work multiplier `--effort` takes (the default is 4): the solver's
+/// schedules grow with it, and 4,000,000,000 asked for 27 GB.
+pub const MAX_EFFORT: u32 = 64;
+
+/// `--effort` from 1 to [`MAX_EFFORT`], or an input error.
+pub fn check_effort(effort: u32) -> anyhow::Result<u32> {
+    if (1..=MAX_EFFORT).contains(&effort) {
+        Ok(effort)
+    } else {
+        Err(BadInput(format!("--effort {effort} is outside 1 to {MAX_EFFORT}")).into())
+    }
+}
+
+/// Size the global rayon pool: `--threads`, else RAYON_NUM_THREADS (rayon reads it), else all cores.
+pub fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    check_threads(threads)?;
+    if let Some(n) = threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build_global()?;
@@ -93,6 +112,22 @@ mod tests {
             (100_000, "--threads 100000 is more than 1024"),
         ] {
             let e = init_threads(Some(n)).unwrap_err();
+            assert!(e.is::<BadInput>(), "{e}");
+            assert_eq!(e.to_string(), msg);
+        }
+        check_threads(Some(MAX_THREADS)).unwrap();
+    }
+
+    #[test]
+    fn efforts_out_of_range_are_input_errors() {
+        assert_eq!(check_effort(1).unwrap(), 1);
+        assert_eq!(check_effort(MAX_EFFORT).unwrap(), MAX_EFFORT);
+        for (n, msg) in [
+            (0, "--effort 0 is outside 1 to 64"),
+            (65, "--effort 65 is outside 1 to 64"),
+            (4_000_000_000, "--effort 4000000000 is outside 1 to 64"),
+        ] {
+            let e = check_effort(n).unwrap_err();
             assert!(e.is::<BadInput>(), "{e}");
             assert_eq!(e.to_string(), msg);
         }

@@ -4,7 +4,7 @@
 //! ids; `V v` for a one-vertex tree); `--json` prints figures instead. `bench` solves many
 //! files and prints a per-instance gap table plus the mean, optionally as CSV.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use fiberplan_io::stp::{format_fixed, parse_fixed, read_stp, StpInstance};
 use fiberplan_steiner::{
     solve_budget, solve_pcst, solve_quota, solve_steiner, Cost, Options, Solution, Trace,
@@ -37,7 +37,7 @@ pub struct SolverArgs {
     /// Worker threads (default: RAYON_NUM_THREADS when set, else all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Work multiplier (more constructions and local-search rounds).
+    /// Work multiplier, 1 to 64 (more constructions and local-search rounds).
     #[arg(long, default_value_t = Options::default().effort)]
     pub effort: u32,
     /// Lean pipeline for about the time of one greedy solve: degree reductions only, one
@@ -47,23 +47,28 @@ pub struct SolverArgs {
     pub fast: bool,
 }
 
+/// The longest `--time-limit`, seconds (a week).
+const MAX_TIME_LIMIT_S: f64 = 604_800.0;
+
 impl SolverArgs {
     fn options(&self) -> anyhow::Result<Options> {
         let time_limit = match self.time_limit {
-            Some(s) if !(s.is_finite() && s > 0.0) => {
-                bail!("--time-limit must be a positive number of seconds")
+            // A week at most: `Duration` cannot hold 1e308 s.
+            Some(s) if !(s.is_finite() && s > 0.0 && s <= MAX_TIME_LIMIT_S) => {
+                return Err(super::BadInput(format!(
+                    "--time-limit {s:?}: must be above 0 and at most {MAX_TIME_LIMIT_S} seconds"
+                ))
+                .into());
             }
             Some(s) => Some(Duration::from_secs_f64(s)),
             None => None,
         };
-        if self.threads == Some(0) {
-            bail!("--threads must be at least 1");
-        }
+        super::check_threads(self.threads)?;
         Ok(Options {
             seed: self.seed,
             time_limit,
             threads: self.threads,
-            effort: self.effort.max(1),
+            effort: super::check_effort(self.effort)?,
             fast: self.fast,
             trace: trace_from_env(),
             ..Options::default()
@@ -182,10 +187,11 @@ fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
         _ => default_mode(&stp),
     };
     if matches!(mode, Mode::Quota(_) | Mode::Budget(_)) && !stp.prize_collecting {
-        bail!(
+        return Err(super::BadInput(format!(
             "{}: --quota and --budget need an instance with prizes (TP lines)",
             a.file.display()
-        );
+        ))
+        .into());
     }
     if a.solver.fast && (a.prove || !matches!(mode, Mode::Steiner | Mode::Pcst)) {
         return Err(super::BadInput(format!(
@@ -319,7 +325,12 @@ fn read_optima(paths: &[PathBuf]) -> anyhow::Result<BTreeMap<String, f64>> {
                 .or_else(|| value(col(&["upper"])));
             let Some(v) = v else { continue };
             let Some(name) = cells.get(name_col) else {
-                bail!("{}:{}: missing instance name", path.display(), i + 1);
+                return Err(super::BadInput(format!(
+                    "{}:{}: missing instance name",
+                    path.display(),
+                    i + 1
+                ))
+                .into());
             };
             map.insert(stem(name), v);
         }

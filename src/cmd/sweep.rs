@@ -129,6 +129,7 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
 
 pub fn run(a: SweepArgs) -> anyhow::Result<ExitCode> {
     init_threads(a.threads)?;
+    super::check_effort(a.effort)?;
     let started = Instant::now();
     let (file, scenarios) = read_scenarios(&a.file)?;
     let spec =
