@@ -611,6 +611,22 @@ pub struct ProfileArgs {
     pub step_m: f64,
 }
 
+/// `x` within `lo..=hi` (above `lo` when `lo` is 0: heights), finite.
+fn in_range(flag: &str, x: f64, lo: f64, hi: f64, unit: &str) -> Result<(), BadInput> {
+    let low_ok = if lo == 0.0 { x > 0.0 } else { x >= lo };
+    if low_ok && x <= hi {
+        Ok(())
+    } else if lo == 0.0 {
+        Err(BadInput(format!(
+            "{flag} {x:?}: must be above 0 and at most {hi} {unit}"
+        )))
+    } else {
+        Err(BadInput(format!(
+            "{flag} {x:?}: must be from {lo} to {hi} {unit}"
+        )))
+    }
+}
+
 fn check_step(step_m: f64) -> Result<(), BadInput> {
     if step_m.is_finite() && step_m >= 1.0 {
         Ok(())
@@ -706,13 +722,24 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<ExitCode> {
         .into());
     };
     lon_lat("--site", &format!("{lon},{lat}"))?;
-    if !(height_m > 0.0 && f_mhz > 0.0 && eirp_dbm.is_finite()) {
+    if !(height_m > 0.0 && height_m <= 3000.0 && f_mhz > 0.0 && f_mhz <= 100_000.0) {
         return Err(BadInput(format!(
-            "--site {}: height and frequency must be positive",
+            "--site {}: height must be above 0 and at most 3,000 m, frequency above 0 and at most 100,000 MHz",
             args.site
         ))
         .into());
     }
+    if args.model == "itm" && !(20.0..=20_000.0).contains(&f_mhz) {
+        return Err(BadInput(format!(
+            "--site {}: ITM takes 20 to 20,000 MHz (use a `radio loss` model above that)",
+            args.site
+        ))
+        .into());
+    }
+    in_range("--site EIRP_DBM", eirp_dbm, -100.0, 100.0, "dBm")?;
+    in_range("--rx-height-m", args.rx_height_m, 0.0, 3000.0, "m")?;
+    in_range("--rx-gain-dbi", args.rx_gain_dbi, -100.0, 100.0, "dBi")?;
+    in_range("--margin-db", args.margin_db, -100.0, 300.0, "dB")?;
     if !(args.grid_m >= 1.0 && args.radius_km > 0.0 && args.radius_km <= 200.0) {
         return Err(BadInput("--grid-m must be >= 1 and --radius-km in (0, 200]".into()).into());
     }

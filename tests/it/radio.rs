@@ -412,3 +412,43 @@ fn coverage_output_faults_are_one_line_exit_2() {
     }
     assert_eq!(std::fs::read(&file).unwrap(), b"not a folder");
 }
+
+#[test]
+fn coverage_figures_out_of_range_are_one_line_exit_2() {
+    // Issue 19: figures checked where they are read. Before, each of these ran and wrote
+    // a map of no values (or of NaN) with exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+    for (site, extra, needle) in [
+        ("-71.5,44.5,30,60,1e9", &[][..], "at most 100,000 MHz"),
+        (
+            "-71.5,44.5,30,60,30000",
+            &[][..],
+            "ITM takes 20 to 20,000 MHz",
+        ),
+        ("-71.5,44.5,1e300,60,800", &[][..], "at most 3,000 m"),
+        ("-71.5,44.5,30,1e308,800", &[][..], "--site EIRP_DBM 1e308"),
+        (
+            "-71.5,44.5,30,60,800",
+            &["--rx-height-m", "NaN"][..],
+            "--rx-height-m NaN",
+        ),
+        (
+            "-71.5,44.5,30,60,800",
+            &["--margin-db", "inf"][..],
+            "--margin-db inf",
+        ),
+        (
+            "-71.5,44.5,30,60,800",
+            &["--rx-gain-dbi", "NaN"][..],
+            "--rx-gain-dbi NaN",
+        ),
+    ] {
+        let site = format!("--site={site}");
+        let mut a = vec!["radio", "coverage", "--dem", TILE, &site, "--out", o];
+        a.extend_from_slice(extra);
+        bad_input(&run(&a), &[needle]);
+        assert!(!out.exists(), "{site} {extra:?}");
+    }
+}
