@@ -769,6 +769,18 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<ExitCode> {
     } else {
         Some(args.model.parse().map_err(BadInput)?)
     };
+    if let Some(m) = &empirical {
+        // The site's link 1 km out, inside every empirical model's distance range: a model
+        // that refuses it (a frequency or a height outside the model) refuses every point.
+        let probe = fiberplan_radio::Link::new(f_mhz, 1000.0, height_m, args.rx_height_m);
+        if let Err(e) = m.loss_db(&probe, None) {
+            return Err(BadInput(format!(
+                "--site {} with --model {}: {e}",
+                args.site, args.model
+            ))
+            .into());
+        }
+    }
     let model: &dyn PathLoss = match &empirical {
         Some(m) => m,
         None => &itm_model,

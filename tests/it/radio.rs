@@ -444,6 +444,17 @@ fn coverage_figures_out_of_range_are_one_line_exit_2() {
             &["--rx-gain-dbi", "NaN"][..],
             "--rx-gain-dbi NaN",
         ),
+        // Refused by the model whatever the distance: every point would have no value.
+        (
+            "-71.5,44.5,30,60,30000",
+            &["--model", "hata-open"][..],
+            "f_mhz = 30000 is outside Okumura-Hata's range",
+        ),
+        (
+            "-71.5,44.5,20,60,800",
+            &["--model", "hata-open"][..],
+            "h_bs_m = 20 is outside Okumura-Hata's range",
+        ),
     ] {
         let site = format!("--site={site}");
         let mut a = vec!["radio", "coverage", "--dem", TILE, &site, "--out", o];
