@@ -125,7 +125,6 @@ pub fn multiplier_search(
     for _ in 0..60 {
         let r = solve(hi);
         let ok = meets(r.1, r.2);
-        let (c, p) = (r.1, r.2);
         consider(r);
         let stop = match target {
             Target::Quota(_) => ok,
@@ -135,7 +134,6 @@ pub fn multiplier_search(
             bracketed = true;
             break;
         }
-        let _ = (c, p);
         lo = hi;
         hi *= 2.0;
     }

@@ -176,12 +176,9 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
         }
         t
     };
-    // Large graphs (work-based): fewer drop-and-add depths.
-    let drop_add_pcts: &[Cost] = if large_graph(g, opts) {
-        &[2, 10]
-    } else {
-        &[1, 2, 5, 10, 20]
-    };
+    // Large graphs (work-based): fewer drop-and-add depths, fewer multiplier steps.
+    let large = large_graph(g, opts);
+    let drop_add_pcts: &[Cost] = if large { &[2, 10] } else { &[1, 2, 5, 10, 20] };
     // Drop and add: give up the worst branches (by cost per prize) down to a lower quota,
     // regrow by best prize per cost back to the quota, settle; keep when cheaper.
     let improve = |t: Vec<EdgeId>| -> Vec<EdgeId> {
@@ -230,7 +227,7 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
             prizes: &prizes,
             root,
             quota,
-            large: large_graph(g, opts),
+            large,
             effort: opts.effort,
             local_search: opts.local_search,
             trace: &opts.trace,
