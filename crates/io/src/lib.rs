@@ -27,4 +27,4 @@ pub use costs::{parse_costs, read_costs};
 pub use error::{InputError, Where};
 pub use national::{read_national, read_regions, NationalData, NationalOptions, Regions};
 pub use scenario::read_scenario_file;
-pub use villages::{read_id_list, read_villages};
+pub use villages::{read_id_list, read_villages, MAX_VILLAGES};

@@ -137,6 +137,13 @@ fn read_places(path: &Path) -> Result<Vec<PlaceRow>, InputError> {
             )
         })?;
         let line = rec.position().map_or(0, |p| p.line());
+        if rows.len() == crate::villages::MAX_VILLAGES {
+            return Err(InputError::new(
+                path,
+                Where::Line(line),
+                crate::villages::too_many_villages(),
+            ));
+        }
         let g = |i: usize| rec.get(c[i]).unwrap_or("").trim().to_string();
         let coord = |i: usize| {
             g(i).parse::<f64>().map_err(|_| {

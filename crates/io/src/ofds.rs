@@ -13,7 +13,7 @@
 //! the publication formats' reference pages; the schema ships in `data/ofds/`.
 
 use crate::coords::check_lonlat;
-use crate::text::read_text;
+use crate::text::{read_text_bounded, LIMIT_JSON};
 use crate::{InputError, Where};
 use fiberplan_model::antimeridian::split_line;
 use fiberplan_model::{Backbone, LonLat, Pop, PopSource};
@@ -48,7 +48,7 @@ pub fn is_ofds(v: &Value) -> bool {
 /// The backbone from `path` when it is an OFDS document; `Ok(None)` when it is not (or is
 /// not JSON at all: the GeoJSON reader then reports the problem).
 pub fn read_if_ofds(path: &Path) -> Result<Option<Backbone>, InputError> {
-    let text = read_text(path)?;
+    let text = read_text_bounded(path, LIMIT_JSON)?;
     let Ok(v) = serde_json::from_str::<Value>(&text) else {
         return Ok(None);
     };

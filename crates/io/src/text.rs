@@ -11,9 +11,10 @@ use std::path::Path;
 
 const MIB: u64 = 1 << 20;
 
-/// Size limit of tables and maps read whole: CSV and GeoJSON (villages, backbones, roads,
-/// existing sites, OFDS, the bundled national files).
+/// Size limit of tables read whole: CSV (villages, existing sites, KATO lists, national files).
 pub const LIMIT_TABLE: u64 = 512 * MIB;
+/// Size limit of JSON files (GeoJSON, OFDS): their tree takes about twenty times their bytes.
+pub const LIMIT_JSON: u64 = 32 * MIB;
 /// Size limit of TOML models and scenario files (the bundled ones are a few kilobytes).
 pub const LIMIT_TOML: u64 = 16 * MIB;
 /// Size limit of SteinLib `.stp` and PACE `.gr` instances (the largest public ones are

@@ -39,6 +39,15 @@ pub fn read_villages(path: &Path, household_size: f64) -> Result<Vec<Village>, I
     Ok(villages)
 }
 
+/// The most villages one input may hold. Kazakhstan has about 7,000 settlements; a run's
+/// memory and time grow with the villages (the last mile designs each), and 200,000 took
+/// over 4 GB.
+pub const MAX_VILLAGES: usize = 100_000;
+
+pub(crate) fn too_many_villages() -> String {
+    format!("more than {MAX_VILLAGES} villages, the most one input may hold")
+}
+
 /// Households and population from whichever is given.
 fn sizes(hh: Option<u64>, pop: Option<u64>, household_size: f64) -> (u64, u64) {
     match (hh, pop) {
@@ -120,6 +129,13 @@ fn has_fibre(v: &Value) -> Result<bool, String> {
 
 fn read_geojson(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError> {
     let features = read_features(path)?;
+    if features.len() > MAX_VILLAGES {
+        return Err(InputError::new(
+            path,
+            Where::Feature(MAX_VILLAGES),
+            too_many_villages(),
+        ));
+    }
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::with_capacity(features.len());
     for (i, f) in features.iter().enumerate() {
@@ -309,6 +325,9 @@ fn read_csv(path: &Path, household_size: f64) -> Result<Vec<Village>, InputError
             .map(|p| p.line())
             .unwrap_or_else(|| line_of(&text, 0));
         let at = |m: String| InputError::new(path, Where::Line(line), m);
+        if out.len() == MAX_VILLAGES {
+            return Err(at(too_many_villages()));
+        }
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
         let id = get(Some(c_id)).to_string();
         if id.is_empty() {
@@ -421,6 +440,54 @@ mod tests {
             .write_all(body.as_bytes())
             .unwrap();
         (dir, p)
+    }
+
+    /// At most MAX_VILLAGES villages: one more is an error at its line (CSV) or feature
+    /// (GeoJSON), read no further; exactly MAX_VILLAGES are read.
+    #[test]
+    fn villages_are_capped() {
+        let csv = |n: usize| {
+            let mut t = String::from("id,lon,lat,households\n");
+            for i in 0..n {
+                t.push_str(&format!("v{i},{},45,10\n", 60.0 + (i % 1000) as f64 * 0.01));
+            }
+            t
+        };
+        let (_d, p) = tmp("v.csv", &csv(MAX_VILLAGES));
+        assert_eq!(read_villages(&p, 3.5).unwrap().len(), MAX_VILLAGES);
+        let (_d, p) = tmp("v.csv", &csv(MAX_VILLAGES + 1));
+        let e = read_villages(&p, 3.5).unwrap_err().to_string();
+        assert!(
+            e.ends_with("v.csv:100002: more than 100000 villages, the most one input may hold"),
+            "{e}"
+        );
+        let features: Vec<String> = (0..=MAX_VILLAGES)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[70,45]}},"properties":{{"id":"v{i}","households":1}}}}"#
+                )
+            })
+            .collect();
+        let body = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        let (_d, p) = tmp("v.geojson", &body);
+        let e = read_villages(&p, 3.5).unwrap_err().to_string();
+        assert!(
+            e.contains("feature 100000: more than 100000 villages"),
+            "{e}"
+        );
+    }
+
+    /// A GeoJSON file over 32 MiB is refused by its size, before it is parsed.
+    #[test]
+    fn geojson_over_its_size_limit_is_refused() {
+        let (_d, p) = tmp("v.geojson", "");
+        let f = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+        f.set_len(crate::text::LIMIT_JSON + 1).unwrap();
+        let e = read_villages(&p, 3.5).unwrap_err().to_string();
+        assert!(e.contains("larger than 32 MiB"), "{e}");
     }
 
     #[test]

@@ -47,6 +47,17 @@ pub(crate) fn load_osm(osm_path: &Path, spec: &InputSpec) -> Result<PlanInputs, 
                 include_isolated: spec.settings.include_isolated,
             };
             let v = villages_from_places(&osm, &vopts);
+            if v.len() > fiberplan_io::MAX_VILLAGES {
+                return Err(InputError::file(
+                    osm_path,
+                    format!(
+                        "{} villages (place=village or hamlet), more than the {} one input may hold: cut the extract",
+                        v.len(),
+                        fiberplan_io::MAX_VILLAGES
+                    ),
+                )
+                .into());
+            }
             if v.is_empty() {
                 return Err(InputError::file(
                     osm_path,
