@@ -320,7 +320,8 @@ fn heuristics(
     let vi_budget = VI_WORK_PER_EFFORT * opts.effort as u64;
     // Large graphs: constructions get key-path exchange only; the full alternation with
     // elimination and insertion is kept for the recombined best.
-    let full_everywhere = full_local_search(g, opts);
+    let mid = mid_band(g.num_edges(), opts);
+    let full_everywhere = full_local_search(g, opts) || mid;
     let improve = |t: Vec<EdgeId>, full: bool| -> (Cost, Vec<EdgeId>) {
         let mut t = t;
         // Work cap on elimination passes for this run (a pass is O(m log n)).
@@ -364,6 +365,9 @@ fn heuristics(
             }
             let raw = match run.kind {
                 RunKind::Mehlhorn => mehlhorn(g, &weights, terms),
+                RunKind::MehlhornPerturbed { perturb } => {
+                    mehlhorn(g, &perturbed(&weights, perturb), terms)
+                }
                 RunKind::Sph { start, perturb } => {
                     if perturb == 0 {
                         sph(g, &weights, &is_term, terms.len(), start).0
@@ -430,6 +434,74 @@ fn heuristics(
             name.push_str("+rec");
         }
     }
+    // Mid-size graphs: more recombination rounds while they improve. Each round joins
+    // the best distinct trees so far and runs the shortest-path heuristic on the union
+    // from the root and seeded terminals, then the full local search.
+    if mid && ls {
+        let mut pool = results;
+        pool.push((best_cost, best.clone()));
+        pool.sort_by_key(|r| r.0);
+        pool.dedup_by(|a, b| a.1 == b.1);
+        for round in 0..MID_REC_ROUNDS_PER_EFFORT * opts.effort as usize {
+            if deadline.expired() || pool.len() < 2 {
+                break;
+            }
+            let top = pool.len().min(MID_REC_POOL);
+            let mut union: Vec<EdgeId> = pool[..top]
+                .iter()
+                .flat_map(|r| r.1.iter().copied())
+                .collect();
+            union.sort_unstable();
+            union.dedup();
+            let sub_edges: Vec<(NodeId, NodeId, Cost)> = union.iter().map(|&e| g.edge(e)).collect();
+            let sub = Graph::from_edges(g.num_nodes(), &sub_edges);
+            let sw: Vec<Cost> = sub_edges.iter().map(|e| e.2).collect();
+            let starts: Vec<NodeId> = std::iter::once(root.unwrap_or(terms[0]))
+                .chain((0..MID_REC_STARTS).map(|i| {
+                    let h = splitmix(
+                        opts.seed
+                            ^ 0x5EC
+                            ^ ((round * MID_REC_STARTS + i) as u64).wrapping_mul(0x9E37_79B9),
+                    );
+                    terms[(h % terms.len() as u64) as usize]
+                }))
+                .collect();
+            let mut found: Vec<(Cost, Vec<EdgeId>)> = starts
+                .par_iter()
+                .map(|&st| {
+                    let (t, _) = sph(&sub, &sw, &is_term, terms.len(), st);
+                    let t: Vec<EdgeId> = t.iter().map(|&e| union[e as usize]).collect();
+                    improve(mst_and_prune(g, &t, &[], &is_term), true)
+                })
+                .collect();
+            if let Some(t) = union_search(&sub, terms, root, opts, deadline) {
+                let t: Vec<EdgeId> = t.iter().map(|&e| union[e as usize]).collect();
+                found.push(improve(mst_and_prune(g, &t, &[], &is_term), true));
+            }
+            found.sort_by_key(|r| r.0);
+            let improved = found[0].0 < best_cost;
+            if improved {
+                best_cost = found[0].0;
+                best = found[0].1.clone();
+                if !name.ends_with("+rec") {
+                    name.push_str("+rec");
+                }
+            }
+            let before = pool.len();
+            pool.extend(found);
+            pool.sort_by_key(|r| r.0);
+            pool.dedup_by(|a, b| a.1 == b.1);
+            opts.trace.emit(|| {
+                format!(
+                    "mid recombination round {round}: best {best_cost}, pool {}",
+                    pool.len()
+                )
+            });
+            if !improved && pool.len() == before {
+                break;
+            }
+        }
+    }
     if ls && !full_everywhere && !deadline.expired() {
         let (c, t) = improve(best.clone(), true);
         if c < best_cost {
@@ -447,6 +519,75 @@ fn heuristics(
 fn full_local_search(g: &Graph, opts: &Options) -> bool {
     g.num_edges() <= FULL_LS_EDGES_PER_EFFORT * opts.effort as usize
 }
+
+/// Recombination by search: the union `sub` of good trees is reduced and, when the
+/// reduced graph is small enough for the default search's budget, the branch-and-bound
+/// runs on it from the shortest-path heuristic's tree. Returns a tree of `sub`'s edge ids,
+/// or `None` when the reduced union is too large.
+fn union_search(
+    sub: &Graph,
+    terms: &[NodeId],
+    root: Option<NodeId>,
+    opts: &Options,
+    deadline: &Deadline,
+) -> Option<Vec<EdgeId>> {
+    let mut keep = vec![false; sub.num_nodes()];
+    for &t in terms {
+        keep[t as usize] = true;
+    }
+    let red = reduce_steiner_traced(sub, &keep, 16, &opts.trace).0;
+    let rg = &red.graph;
+    let rterms = red.terminals(terms);
+    opts.trace.emit(|| {
+        format!(
+            "union search: reduced n {} m {} terminals {}",
+            rg.num_nodes(),
+            rg.num_edges(),
+            rterms.len()
+        )
+    });
+    if rterms.len() <= 1 {
+        return Some(red.expand(&[]));
+    }
+    search_budget(rg, opts)?;
+    let budget = (UNION_EDGE_NODES_PER_EFFORT * opts.effort as usize / rg.num_edges().max(1))
+        .clamp(1, PROVE_NODES_PER_EFFORT);
+    let rroot = root.and_then(|t| red.map_node(t)).unwrap_or(rterms[0]);
+    let mut is_term = vec![false; rg.num_nodes()];
+    for &t in &rterms {
+        is_term[t as usize] = true;
+    }
+    let w: Vec<Cost> = rg.edges().iter().map(|e| e.2).collect();
+    let (t0, _) = sph(rg, &w, &is_term, rterms.len(), rroot);
+    let t0 = mst_and_prune(rg, &t0, &[], &is_term);
+    let proof = prove_with_deadline(rg, &rterms, Some(rroot), &t0, budget, deadline, &opts.trace);
+    Some(red.expand(&proof.tree))
+}
+
+/// Whether a graph of `m` edges is mid-size: too large for every construction
+/// (above [`LARGE_EDGES_PER_EFFORT`] per unit of effort) but at most
+/// [`MID_EDGES_PER_EFFORT`]; such graphs get perturbed constructions with the full local
+/// search and recombination rounds, all budgeted by work.
+fn mid_band(m: usize, opts: &Options) -> bool {
+    let effort = opts.effort as usize;
+    m > effort * LARGE_EDGES_PER_EFFORT && m <= effort * MID_EDGES_PER_EFFORT
+}
+
+/// Mid-size graphs: at most this many edges per unit of effort.
+const MID_EDGES_PER_EFFORT: usize = 25_000;
+/// Mid-size graphs: edge scans of perturbed constructions per unit of effort.
+const MID_RUN_WORK_PER_EFFORT: usize = 150_000;
+/// Mid-size graphs: perturbed constructions per unit of effort, at most.
+const MID_MAX_RUNS_PER_EFFORT: usize = 4;
+/// Mid-size graphs: recombination rounds per unit of effort, at most.
+const MID_REC_ROUNDS_PER_EFFORT: usize = 1;
+/// Mid-size graphs: branch-and-bound node-edges per unit of effort of one recombination
+/// by search (about 230 nodes at effort 4 on a reduced union of 1,750 edges).
+const UNION_EDGE_NODES_PER_EFFORT: usize = 100_000;
+/// Mid-size graphs: trees joined by one recombination.
+const MID_REC_POOL: usize = 6;
+/// Mid-size graphs: seeded starts (besides the root) of each recombination round.
+const MID_REC_STARTS: usize = 3;
 
 /// Branch-and-bound nodes per unit of effort in proof mode, at most.
 const PROVE_NODES_PER_EFFORT: usize = 2_500;
@@ -482,6 +623,7 @@ const DW_MAX_LABELS: u128 = 40_000_000;
 #[derive(Clone, Copy, Debug)]
 enum RunKind {
     Mehlhorn,
+    MehlhornPerturbed { perturb: u64 },
     Sph { start: NodeId, perturb: u64 },
 }
 
@@ -500,10 +642,21 @@ fn construction_runs(terms: &[NodeId], root: Option<NodeId>, m: usize, opts: &Op
     // Work-based: very large graphs get Mehlhorn alone (local search does the rest), small
     // graphs more runs, up to 16 per unit of effort.
     if m > effort * LARGE_EDGES_PER_EFFORT {
-        return vec![Run {
-            index: 0,
-            kind: RunKind::Mehlhorn,
-        }];
+        // Mid-size graphs: Mehlhorn on seeded perturbed weights too, as many as the
+        // work budget allows (each run gets the full local search).
+        let extra = if mid_band(m, opts) {
+            (effort * MID_RUN_WORK_PER_EFFORT / m).min(MID_MAX_RUNS_PER_EFFORT * effort)
+        } else {
+            0
+        };
+        kinds.extend((0..extra).map(|i| RunKind::MehlhornPerturbed {
+            perturb: splitmix(opts.seed ^ 0x3E ^ (i as u64).wrapping_mul(0x51_7CC1_B727_220A)) | 1,
+        }));
+        return kinds
+            .into_iter()
+            .enumerate()
+            .map(|(index, kind)| Run { index, kind })
+            .collect();
     }
     kinds.push(RunKind::Sph {
         start: first,
