@@ -37,7 +37,7 @@ use crate::key_vertex_elimination::key_vertex_elimination;
 use crate::problem::{Deadline, Trace};
 use crate::reduce::reduce_steiner;
 use crate::sph::sph;
-use crate::tree::{is_tree_spanning, mst_and_prune, mst_on_nodes, tree_cost};
+use crate::tree::{is_tree_spanning, mst_and_prune, mst_on_nodes, tree_cost, TreeUnion};
 use crate::vertex_insertion::vertex_insertion;
 use rayon::prelude::*;
 use std::cmp::Reverse;
@@ -418,20 +418,14 @@ fn recombine(
     root: NodeId,
     pool: &[(Cost, Vec<EdgeId>)],
 ) -> (Vec<EdgeId>, Cost) {
-    let mut union: Vec<EdgeId> = pool.iter().flat_map(|p| p.1.iter().copied()).collect();
-    union.sort_unstable();
-    union.dedup();
-    let sub_edges: Vec<(NodeId, NodeId, Cost)> = union.iter().map(|&e| g.edge(e)).collect();
-    let sub = Graph::from_edges(g.num_nodes(), &sub_edges);
-    let sw: Vec<Cost> = sub_edges.iter().map(|e| e.2).collect();
+    let union = TreeUnion::new(g, pool.iter().map(|p| p.1.as_slice()));
     let mut best: Option<(Vec<EdgeId>, Cost)> = None;
     let step = (terms.len() / RECOMBINE_STARTS).max(1);
     let starts =
         std::iter::once(root).chain(terms.iter().step_by(step).copied().take(RECOMBINE_STARTS));
     for start in starts {
-        let (t, _) = sph(&sub, &sw, is_term, terms.len(), start);
-        let t: Vec<EdgeId> = t.iter().map(|&e| union[e as usize]).collect();
-        let t = mst_and_prune(g, &t, &[], is_term);
+        let (t, _) = sph(&union.graph, &union.weights, is_term, terms.len(), start);
+        let t = mst_and_prune(g, &union.lift(&t), &[], is_term);
         let c = tree_cost(g, &t);
         if best.as_ref().is_none_or(|b| c < b.1) {
             best = Some((t, c));

@@ -14,7 +14,7 @@ use crate::problem::{
 };
 use crate::reduce::{reduce, reduce_steiner_traced};
 use crate::sph::sph;
-use crate::tree::{mst_and_prune, mst_on_nodes, tree_cost};
+use crate::tree::{mst_and_prune, mst_on_nodes, tree_cost, TreeUnion};
 use crate::vertex_insertion::vertex_insertion;
 use rayon::prelude::*;
 
@@ -415,19 +415,13 @@ fn heuristics(
     // Recombination: the shortest-path heuristic on the union of the best trees.
     if results.len() > 1 && !deadline.expired() {
         let top = results.len().min(2 + opts.effort as usize);
-        let mut union: Vec<EdgeId> = results[..top]
-            .iter()
-            .flat_map(|r| r.1.iter().copied())
-            .collect();
-        union.sort_unstable();
-        union.dedup();
-        let sub_edges: Vec<(NodeId, NodeId, Cost)> = union.iter().map(|&e| g.edge(e)).collect();
-        let sub = Graph::from_edges(g.num_nodes(), &sub_edges);
-        let sw: Vec<Cost> = sub_edges.iter().map(|e| e.2).collect();
+        let union = TreeUnion::new(g, results[..top].iter().map(|r| r.1.as_slice()));
         let start = root.unwrap_or(terms[0]);
-        let (t, _) = sph(&sub, &sw, &is_term, terms.len(), start);
-        let t: Vec<EdgeId> = t.iter().map(|&e| union[e as usize]).collect();
-        let (c, t) = improve(mst_and_prune(g, &t, &[], &is_term), full_everywhere);
+        let (t, _) = sph(&union.graph, &union.weights, &is_term, terms.len(), start);
+        let (c, t) = improve(
+            mst_and_prune(g, &union.lift(&t), &[], &is_term),
+            full_everywhere,
+        );
         if c < best_cost {
             best_cost = c;
             best = t;
@@ -447,15 +441,7 @@ fn heuristics(
                 break;
             }
             let top = pool.len().min(MID_REC_POOL);
-            let mut union: Vec<EdgeId> = pool[..top]
-                .iter()
-                .flat_map(|r| r.1.iter().copied())
-                .collect();
-            union.sort_unstable();
-            union.dedup();
-            let sub_edges: Vec<(NodeId, NodeId, Cost)> = union.iter().map(|&e| g.edge(e)).collect();
-            let sub = Graph::from_edges(g.num_nodes(), &sub_edges);
-            let sw: Vec<Cost> = sub_edges.iter().map(|e| e.2).collect();
+            let union = TreeUnion::new(g, pool[..top].iter().map(|r| r.1.as_slice()));
             let starts: Vec<NodeId> = std::iter::once(root.unwrap_or(terms[0]))
                 .chain((0..MID_REC_STARTS).map(|i| {
                     let h = splitmix(
@@ -469,14 +455,15 @@ fn heuristics(
             let mut found: Vec<(Cost, Vec<EdgeId>)> = starts
                 .par_iter()
                 .map(|&st| {
-                    let (t, _) = sph(&sub, &sw, &is_term, terms.len(), st);
-                    let t: Vec<EdgeId> = t.iter().map(|&e| union[e as usize]).collect();
-                    improve(mst_and_prune(g, &t, &[], &is_term), true)
+                    let (t, _) = sph(&union.graph, &union.weights, &is_term, terms.len(), st);
+                    improve(mst_and_prune(g, &union.lift(&t), &[], &is_term), true)
                 })
                 .collect();
-            if let Some(t) = union_search(&sub, terms, root, opts, deadline) {
-                let t: Vec<EdgeId> = t.iter().map(|&e| union[e as usize]).collect();
-                found.push(improve(mst_and_prune(g, &t, &[], &is_term), true));
+            if let Some(t) = union_search(&union.graph, terms, root, opts, deadline) {
+                found.push(improve(
+                    mst_and_prune(g, &union.lift(&t), &[], &is_term),
+                    true,
+                ));
             }
             found.sort_by_key(|r| r.0);
             let improved = found[0].0 < best_cost;

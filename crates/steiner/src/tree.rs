@@ -7,6 +7,34 @@
 
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 
+/// The union of some trees of `g` as a graph of its own, for recombination: the union's
+/// distinct edges in id order, the graph they make over `g`'s nodes (edge `i` is
+/// `edges[i]`), and its edge weights.
+pub(crate) struct TreeUnion {
+    pub edges: Vec<EdgeId>,
+    pub graph: Graph,
+    pub weights: Vec<Cost>,
+}
+
+impl TreeUnion {
+    pub(crate) fn new<'a>(g: &Graph, trees: impl IntoIterator<Item = &'a [EdgeId]>) -> Self {
+        let mut edges: Vec<EdgeId> = trees.into_iter().flatten().copied().collect();
+        edges.sort_unstable();
+        edges.dedup();
+        let sub: Vec<(NodeId, NodeId, Cost)> = edges.iter().map(|&e| g.edge(e)).collect();
+        TreeUnion {
+            graph: Graph::from_edges(g.num_nodes(), &sub),
+            weights: sub.iter().map(|e| e.2).collect(),
+            edges,
+        }
+    }
+
+    /// Edges of the union graph as `g`'s edges.
+    pub(crate) fn lift(&self, t: &[EdgeId]) -> Vec<EdgeId> {
+        t.iter().map(|&e| self.edges[e as usize]).collect()
+    }
+}
+
 /// Disjoint-set forest with path halving and union by size.
 #[derive(Clone, Debug)]
 pub struct UnionFind {
