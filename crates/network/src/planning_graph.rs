@@ -295,22 +295,6 @@ impl PlanningGraph {
         c.class.index().map_or("", |i| &self.class_table[i])
     }
 
-    /// The id of `class` (added to [`PlanningGraph::class_table`] when new; the empty
-    /// class is [`ClassId::NONE`]).
-    pub fn class_id(&mut self, class: &str) -> Result<ClassId, TooManyClasses> {
-        if class.is_empty() {
-            return Ok(ClassId::NONE);
-        }
-        match self.class_table.iter().position(|c| &**c == class) {
-            Some(i) => ClassId::of_index(i),
-            None => {
-                let id = ClassId::of_index(self.class_table.len())?;
-                self.class_table.push(class.into());
-                Ok(id)
-            }
-        }
-    }
-
     /// The OSM way ids along `c`, in order.
     pub fn osm_ways(&self, c: &Corridor) -> &[i64] {
         &self.way_ids[c.osm_ways.range()]
