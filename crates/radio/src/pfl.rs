@@ -206,55 +206,130 @@ fn eight_digits(v: u64) -> u64 {
     ((v & 0x0000_ffff_0000_ffff).wrapping_mul(10_000 << 32 | 1)) >> 32
 }
 
+/// How a field of up to 8 bytes is read, by the shape of its word: which of its 8 bytes
+/// are not digits (see [`word_field`], and [`shape`] that makes the table).
+#[derive(Clone, Copy)]
+struct Shape {
+    /// 8 times the first non-digit byte's index (0 when every byte is a digit).
+    first: u32,
+    /// With a dot first: the field's length (the second non-digit, the comma, at `q`;
+    /// 8 when the word has none, and the comma must be the byte after it).
+    dot_len: u32,
+    /// The bits the digits (q - 1 of them, the dot taken out) move up to the word's top.
+    dot_shift: u32,
+    /// With a comma first: the field's length (the comma's index), 0 when it is empty.
+    whole_len: u32,
+    /// The bits a whole number's digits move up to the word's top.
+    whole_shift: u32,
+    /// The digits before the first non-digit (`lo`), and, one byte down, the digits
+    /// between the dot and the comma (`hi`).
+    lo: u64,
+    hi: u64,
+    /// Byte `q - 1` of the word from the field's second byte on (byte `q` of the
+    /// field), and what it must be: the comma. Never matched when the field would have
+    /// no digit (`.,`).
+    q_mask: u64,
+    q_comma: u64,
+    /// 10^(digits after the dot).
+    pow: f64,
+}
+
+/// The low `n` bytes of a word.
+const fn bytes(n: u32) -> u64 {
+    if n >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * n)) - 1
+    }
+}
+
+/// The way to read a word whose non-digit bytes are the bits of `m` (bit j: byte j).
+const fn shape(m: u32) -> Shape {
+    let p = if m == 0 { 0 } else { m.trailing_zeros() };
+    let rest = m & m.wrapping_sub(1);
+    let q = if m == 0 || rest == 0 {
+        8
+    } else {
+        rest.trailing_zeros()
+    };
+    let lo = if m == 0 { 0 } else { bytes(p) };
+    // After the dot: bytes p + 1 .. q of the word, at p .. q - 1 once moved down a byte.
+    let hi = bytes(q - 1) & !bytes(p);
+    let (q_mask, q_comma) = if m != 0 && q >= 2 {
+        (0xffu64 << (8 * (q - 1)), (b',' as u64) << (8 * (q - 1)))
+    } else {
+        (0, 1)
+    };
+    let frac = q - 1 - p;
+    Shape {
+        first: 8 * p,
+        dot_len: q,
+        dot_shift: if q >= 2 { 8 * (9 - q) } else { 0 },
+        whole_len: if m != 0 { p } else { 0 },
+        whole_shift: 8 * ((8 - p) & 7),
+        lo,
+        hi,
+        q_mask,
+        q_comma,
+        pow: if m != 0 && q >= 2 {
+            POW10[frac as usize]
+        } else {
+            1.0
+        },
+    }
+}
+
+/// [`shape`] of every byte mask.
+static SHAPES: [Shape; 256] = {
+    let mut t = [shape(0); 256];
+    let mut m = 0;
+    while m < 256 {
+        t[m] = shape(m as u32);
+        m += 1;
+    }
+    t
+};
+
 /// An unsigned plain decimal at the start of the word `w` (the line's next 8 bytes, first
-/// byte lowest; `w1` the 8 bytes from the second one on): digits with at most one dot, at
-/// most 8 bytes, ending at a comma. Returns the value (exactly `str::parse`'s: at most 8
-/// digits, one division by a power of ten, Clinger's exact case) and the field's length,
-/// or `None` for anything else (a sign, a longer field, an empty one...), which the caller
-/// reads the slow way or hands to the general parser.
+/// byte lowest; `w1` the 8 bytes from the second one on): digits with at most one dot,
+/// at most 8 bytes, ending at a comma. Returns the value (exactly `str::parse`'s: at
+/// most 8 digits, one division by a power of ten, Clinger's exact case) and the field's
+/// length, or `None` for anything else (a sign, a longer field, an empty one...), which
+/// the caller reads the slow way or hands to the general parser.
 ///
-/// The first non-digit byte is the comma (a whole number) or the dot at `p`, and then
-/// the second, at `q` (8 when the word has none), must be the comma (byte `q - 1` of
-/// `w1`). The digits after the dot move down one byte over it, and one shift up by
-/// `9 - q` bytes both drops everything from the comma on and puts the digits at the top,
-/// where they are read at once.
+/// The word's non-digit bytes, as 8 bits, pick its [`Shape`] from a table: where the
+/// first non-digit is, which must be the comma (a whole number) or the dot, and then
+/// where the second is, which must be the comma. The digits after the dot move down one
+/// byte over it, and one shift up both drops everything from the comma on and puts the
+/// digits at the top, where they are read at once.
 #[inline(always)]
 fn word_field(w: u64, w1: u64) -> Option<(f64, usize)> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     let t = w ^ (0x30 * ONES);
-    // The high bit of every byte that is not an ASCII digit (t >= 10 as a byte: the high
-    // bit of (t & 0x7f) + 0x76, no carry between bytes, or of t itself).
-    let nd = (((t & (0x7f * ONES)) + 0x76 * ONES) | t) & (0x80 * ONES);
-    if nd == 0 {
-        return None; // 8 digits and more
-    }
-    let p = (nd.trailing_zeros() / 8) as usize;
-    let c = (w >> (8 * p)) as u8;
-    if c == b',' {
-        if p == 0 {
+    // The high bit of every byte that is not an ASCII digit: t >= 10 as a byte, the high
+    // bit of t + 0x76 or of t itself. A byte of t from 0x80 up (not ASCII: flagged by t)
+    // may carry into the bytes above it; those are past the first two flagged bytes, the
+    // only ones the shape depends on, or the first flagged byte is it, which is refused.
+    let nd = ((t.wrapping_add(0x76 * ONES)) | t) & (0x80 * ONES);
+    // Those 8 bits gathered into one byte: bit 8j + 7 to bit 56 + j (49 - 7j up; no two
+    // products meet, so nothing carries).
+    let m = (nd.wrapping_mul(0x0002_0408_1020_4081) >> 56) as usize;
+    let s = &SHAPES[m & 255];
+    let c = (w >> s.first) as u8;
+    if c == b'.' {
+        if w1 & s.q_mask != s.q_comma {
             return None;
         }
-        // A whole number of p digits: to the top bytes, zeros below.
-        return Some((eight_digits(t << (8 * (8 - p))) as i64 as f64, p));
+        let digits = (t & s.lo) | ((t >> 8) & s.hi);
+        // Clinger: the mantissa (< 10^8) and 10^frac are exact, one division rounds once.
+        let v = eight_digits(digits << s.dot_shift) as i64 as f64 / s.pow;
+        Some((v, s.dot_len as usize))
+    } else if c == b',' && s.whole_len != 0 {
+        let v = eight_digits((t & s.lo) << s.whole_shift) as i64 as f64;
+        Some((v, s.whole_len as usize))
+    } else {
+        None
     }
-    if c != b'.' {
-        return None;
-    }
-    let first = nd & nd.wrapping_neg();
-    // The second non-digit (8 when the word has none); q = 1 is ".," (no digit), and
-    // (q - 1) & 7 only spares the shift's overflow check.
-    let q = ((nd ^ first).trailing_zeros() / 8) as usize;
-    if q < 2 || (w1 >> (8 * ((q - 1) & 7))) as u8 != b',' {
-        return None;
-    }
-    let before_dot = (first >> 7) - 1; // bytes 0..p
-    let through_dot = (first << 1).wrapping_sub(1); // bytes 0..=p (all when p = 7)
-    let t = (t & before_dot) | ((t & !through_dot) >> 8);
-    // The q - 1 digits now in bytes 0..q - 1, moved to the top (9 - q <= 7).
-    let v = eight_digits(t << (8 * ((9 - q) & 7)));
-    // Clinger: the mantissa (< 10^8) and 10^frac are exact, one division rounds once.
-    // (q - 1 - p <= 6: the mask only spares the bounds check.)
-    Some((v as i64 as f64 / POW10[(q - 1 - p) & 7], q))
 }
 
 /// One pass over a line of plain decimals (`-12.345`, no spaces, no exponents, at most 15
@@ -295,8 +370,8 @@ fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
             *slot = v;
             k += 1;
             // The field ends at the word's first comma (or at byte 8), which is what
-            // word_field checked: found apart from the value, in fewer steps, so that the
-            // next field's load waits for this short chain, not for the value's.
+            // word_field checked: found apart from the value and the table, in fewer
+            // steps, so that the next field's load waits for this short chain.
             let x = w ^ (b',' as u64 * ONES);
             let comma = ((x.wrapping_sub(ONES) & !x & (0x80 * ONES)).trailing_zeros() / 8) as usize;
             debug_assert_eq!(comma, len);
@@ -541,14 +616,15 @@ mod tests {
 
     #[test]
     fn word_fields_equal_std_on_every_short_text() {
-        // Every 9 bytes over digits, dot, comma, minus and another byte: the word's
-        // answer is str::parse's, and it answers every plain field but 8 bare digits.
-        const ALPHABET: [u8; 6] = [b'0', b'7', b'.', b',', b'-', b'x'];
+        // Every 9 bytes over digits, dot, comma, minus, another byte and one that is not
+        // ASCII (0xff carries in the digit test): the word's answer is str::parse's, and
+        // it answers every plain field but 8 bare digits.
+        const ALPHABET: [u8; 7] = [b'0', b'7', b'.', b',', b'-', b'x', 0xff];
         let mut b = [0u8; 9];
-        for mut code in 0..6u32.pow(9) {
+        for mut code in 0..7u32.pow(9) {
             for c in b.iter_mut() {
-                *c = ALPHABET[(code % 6) as usize];
-                code /= 6;
+                *c = ALPHABET[(code % 7) as usize];
+                code /= 7;
             }
             let got = word_field_of(&b);
             let want = word_field_oracle(&b);
@@ -586,14 +662,34 @@ mod tests {
             let b: [u8; 9] = text.as_bytes().try_into().unwrap();
             assert_eq!(word_field_of(&b), want, "{text}");
         }
-        // Every byte value in a field.
-        for c in 0..=255u8 {
-            let b = [b'4', b'2', c, b'1', b'9', b',', b'9', b'9', b'9'];
-            assert_eq!(
-                word_field_of(&b).map(|(v, l)| (v.to_bits(), l)),
-                word_field_oracle(&b).map(|(v, l)| (v.to_bits(), l)),
-                "{c}"
-            );
+        // Every byte value at every place of a few fields, alone and beside a byte that
+        // is not ASCII.
+        for base in [
+            *b"42.19,999",
+            *b"123.4567,",
+            *b"1234567.,",
+            *b"7654321,9",
+            *b"9.9,9.9,9",
+        ] {
+            for at in 0..9 {
+                for other in [None, Some((at + 3) % 9)] {
+                    for c in 0..=255u8 {
+                        let mut b = base;
+                        b[at] = c;
+                        if let Some(o) = other {
+                            b[o] = 0xc3;
+                        }
+                        let want = word_field_oracle(&b);
+                        // 8 bare digits are left to the slow path.
+                        let want = want.filter(|&(_, l)| l < 8 || b[..8].contains(&b'.'));
+                        assert_eq!(
+                            word_field_of(&b).map(|(v, l)| (v.to_bits(), l)),
+                            want.map(|(v, l)| (v.to_bits(), l)),
+                            "{b:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 
