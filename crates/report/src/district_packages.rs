@@ -530,10 +530,12 @@ pub fn feature_packages(
 ) -> Result<Vec<(String, String)>, serde_json::Error> {
     use serde_json::value::RawValue;
     // Features stay raw text: a last mile of a million premises is never a JSON tree.
+    // The geometry stays raw too: it is parsed only for a feature with no village.
     #[derive(serde::Deserialize)]
-    struct Probe {
+    struct Probe<'a> {
         properties: Option<ProbeProps>,
-        geometry: Option<ProbeGeometry>,
+        #[serde(borrow)]
+        geometry: Option<&'a RawValue>,
     }
     #[derive(serde::Deserialize)]
     struct ProbeProps {
@@ -563,12 +565,12 @@ pub fn feature_packages(
             .and_then(|id| id.as_str().and_then(|id| village_district.get(id).copied()));
         let d = match village {
             Some(d) => d,
-            None => probe
-                .geometry
-                .and_then(|g| {
-                    mobile_feature_at(&json!({"geometry": {"coordinates": g.coordinates}}))
-                })
-                .and_then(|p| clipper.locate(p)),
+            None => match probe.geometry {
+                Some(g) => serde_json::from_str::<Option<ProbeGeometry>>(g.get())?,
+                None => None,
+            }
+            .and_then(|g| mobile_feature_at(&json!({"geometry": {"coordinates": g.coordinates}})))
+            .and_then(|p| clipper.locate(p)),
         };
         by.entry(d).or_default().push(f);
     }
