@@ -443,6 +443,45 @@ fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
     true
 }
 
+/// The comma-separated fields of a short line (a case table's row, at most
+/// [`ROW_MAX`] bytes) into `out` when every one is a plain decimal (`-12.345`: an
+/// optional minus, digits with at most one dot, at most 15 digits), each exactly
+/// `str::parse`'s value: how many there are, or `None` for anything else (another
+/// field, an empty one, more fields than `out` holds, a longer line).
+///
+/// The line is copied into a buffer padded with commas, so that every field, the last
+/// one too, is read from the 8 bytes at its start ([`word_field`]) when it has at most
+/// 8; longer ones (a sign, more digits) byte by byte.
+pub fn scan_row(b: &[u8], out: &mut [f64]) -> Option<usize> {
+    const CAP: usize = ROW_MAX + 9;
+    if b.len() > ROW_MAX {
+        return None;
+    }
+    let mut buf = [b','; CAP];
+    buf[..b.len()].copy_from_slice(b);
+    let end = b.len(); // a comma there ends the last field
+    let (mut i, mut k) = (0, 0);
+    // i <= end <= ROW_MAX: the 9 bytes from i are in the buffer.
+    while i <= end {
+        let w = u64::from_le_bytes(buf[i..i + 8].try_into().expect("8 bytes"));
+        let w1 = u64::from_le_bytes(buf[i + 1..i + 9].try_into().expect("8 bytes"));
+        let (v, len) = match word_field(w, w1) {
+            Some(f) => f,
+            None => {
+                let len = buf[i..=end].iter().position(|&c| c == b',')?;
+                (slow_field(&buf[i..i + len])?, len)
+            }
+        };
+        *out.get_mut(k)? = v;
+        k += 1;
+        i += len + 1;
+    }
+    Some(k)
+}
+
+/// The longest line [`scan_row`] reads.
+pub const ROW_MAX: usize = 192;
+
 /// A plain decimal field (`-12.345`: an optional minus, digits with at most one dot, at
 /// most 15 digits), byte by byte; `None` when it is not one.
 fn slow_field(f: &[u8]) -> Option<f64> {
@@ -694,6 +733,44 @@ mod tests {
     }
 
     #[test]
+    fn rows_by_hand() {
+        let mut out = [0.0; 16];
+        assert_eq!(
+            scan_row(b"165.2,16.09,80,0.01,350,5830.3,0,4", &mut out),
+            Some(8)
+        );
+        assert_eq!(
+            out[..8],
+            [165.2, 16.09, 80.0, 0.01, 350.0, 5830.3, 0.0, 4.0]
+        );
+        assert_eq!(
+            scan_row(b"-0,12345678,.5,5.,1234567890.12345", &mut out),
+            Some(5)
+        );
+        assert!(out[0].is_sign_negative());
+        assert_eq!(out[1..5], [12345678.0, 0.5, 5.0, 1234567890.12345]);
+        assert_eq!(scan_row(b"7", &mut out), Some(1));
+        assert_eq!(out[0], 7.0);
+        for bad in [
+            "",
+            "1,",
+            ",1",
+            "1,,2",
+            "1e3",
+            "+1",
+            "1, 2",
+            "x",
+            "1.2.3",
+            "12345678901234567",
+        ] {
+            assert_eq!(scan_row(bad.as_bytes(), &mut out), None, "{bad}");
+        }
+        assert_eq!(scan_row(b"1,2,3", &mut out[..2]), None);
+        let long = vec![b'1'; ROW_MAX + 1];
+        assert_eq!(scan_row(&long, &mut out), None);
+    }
+
+    #[test]
     fn newlines_found_like_position() {
         let mut b = vec![b'7'; 200];
         assert_eq!(find_newline(&b), None);
@@ -810,6 +887,24 @@ mod tests {
             for s in [&s, &t] {
                 prop_assert_eq!(parse_f64(s).map(f64::to_bits), s.parse::<f64>().ok().map(f64::to_bits), "{:?}", s);
             }
+        }
+        #[test]
+        fn rows_equal_std(cells in proptest::collection::vec("[-0-9.]{0,12}|[0-9]{1,17}|[-+0-9.e ]{0,4}", 1..24)) {
+            // Any row: every cell's str::parse value, bit for bit, when each is a plain
+            // decimal of at most 15 digits; None otherwise.
+            let line = cells.join(",");
+            let mut out = [0.0; 20];
+            let plain = |c: &str| {
+                let digits = c.bytes().filter(u8::is_ascii_digit).count();
+                let body = c.strip_prefix('-').unwrap_or(c);
+                (1..=15).contains(&digits)
+                    && body.bytes().all(|b| b == b'.' || b.is_ascii_digit())
+                    && body.bytes().filter(|&b| b == b'.').count() <= 1
+            };
+            let want = (line.len() <= ROW_MAX && cells.len() <= 20 && cells.iter().all(|c| plain(c)))
+                .then(|| cells.iter().map(|c| c.parse::<f64>().unwrap().to_bits()).collect::<Vec<_>>());
+            let got = scan_row(line.as_bytes(), &mut out).map(|k| out[..k].iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+            prop_assert_eq!(got, want, "{:?}", line);
         }
         #[test]
         fn any_text_never_panics(s in "[-+0-9.eE]{0,20}") {
