@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+/// The modes whose fibre tree the solver's proof mode (`--prove`) covers.
+const PROVABLE: [Mode; 1] = [Mode::ConnectAll];
+
 /// The programme's target: "last mile" fibre into 400,000 households.
 pub const PROGRAMME_HOUSEHOLDS: u64 = 400_000;
 
@@ -59,6 +62,11 @@ pub struct PlanArgs {
     /// Solver seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Prove the fibre tree optimal by branch-and-bound (connect-all mode): the outputs then
+    /// say "proven optimal", or give the bound the search reached within its node budget (a
+    /// count, not the clock).
+    #[arg(long)]
+    pub prove: bool,
     /// Worker threads (default: RAYON_NUM_THREADS, else all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -205,6 +213,16 @@ pub(crate) fn out_fault(e: std::io::Error) -> anyhow::Error {
 pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let spec = args.input.spec(&args.settings)?;
     let scenario = scenario_of(&args)?;
+    if args.prove && !PROVABLE.contains(&scenario.mode) {
+        return Err(BadInput(format!(
+            "--prove proves the {} mode's tree; this plan's mode is {}",
+            PROVABLE
+                .map(|m| m.as_str().replace('_', "-"))
+                .join(" and the "),
+            scenario.mode.as_str().replace('_', "-")
+        ))
+        .into());
+    }
     init_threads(args.threads)?;
     AtomicDir::precheck(&args.out).map_err(out_fault)?;
     let started = Instant::now();
@@ -235,7 +253,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let planner = Planner::new(&inputs, SolverPolicy::PLAN);
+    let planner = Planner::new(
+        &inputs,
+        SolverPolicy {
+            prove: args.prove,
+            ..SolverPolicy::PLAN
+        },
+    );
     let pb = spinner("solving");
     let mut plan = planner.plan(&scenario)?;
     pb.finish_and_clear();

@@ -699,3 +699,54 @@ fn villages_attach_to_a_fibre_line_where_they_lie_along_osm_roads() {
     assert_eq!(s["routes"], 0, "the village lies at a joint: {s}");
     assert_eq!(s["cost_breakdown_kzt"]["corridor"], 0, "{s}");
 }
+
+#[test]
+fn prove_closes_the_gap_of_the_almaty_connect_all_plan() {
+    // The default solve of this street network leaves a gap (its bound is below its cost);
+    // `--prove` must end with a proven optimum no dearer than the default's tree, and say so
+    // in summary.json, report.html and the map's panel data.
+    let d = tempfile::tempdir().unwrap();
+    let plan = |name: &str, extra: &[&str]| {
+        let out = d.path().join(name);
+        let mut args = vec![
+            "plan",
+            "--out",
+            out.to_str().unwrap(),
+            "--osm",
+            "data/osm/almaty_2013.osm.pbf",
+            "--no-last-mile",
+        ];
+        args.extend_from_slice(extra);
+        ok(&run(&args));
+        (out.clone(), json(&out.join("summary.json")))
+    };
+    let (_, default) = plan("default", &[]);
+    assert_eq!(default["mode"], "connect_all", "{default}");
+    assert_eq!(
+        default["optimal"], false,
+        "the fixture must start with a gap: {default}"
+    );
+    let (out, proven) = plan("proven", &["--prove"]);
+    assert_eq!(proven["optimal"], true, "{proven}");
+    assert_eq!(proven["lower_bound"], proven["objective"], "{proven}");
+    assert!(
+        proven["objective"].as_i64().unwrap() <= default["objective"].as_i64().unwrap(),
+        "{proven} against {default}"
+    );
+    assert!(
+        proven["objective"].as_i64().unwrap() >= default["lower_bound"].as_i64().unwrap(),
+        "the default's certified bound holds for the optimum: {proven} against {default}"
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // The default language is Russian: "доказано оптимально" is "proven optimal".
+    assert!(report.contains("доказано оптимально"), "report.html");
+}
+
+#[test]
+fn prove_is_refused_in_a_mode_it_does_not_cover() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = plan_equator(&out, &["--mode", "least-cost", "--prove"]);
+    bad_input(&o, &["--prove", "least-cost"]);
+    assert!(!out.exists(), "nothing written");
+}

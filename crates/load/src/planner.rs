@@ -16,16 +16,26 @@ use std::sync::Arc;
 pub struct SolverPolicy {
     /// Work multiplier (constructions and local-search rounds scale with it).
     pub effort: u32,
+    /// Prove the fibre tree optimal by branch-and-bound (the solver's proof mode; its node
+    /// budget grows with `effort` and is a count, so it may end before a proof, and the
+    /// plan then reports the bound it reached).
+    pub prove: bool,
 }
 
 impl SolverPolicy {
     /// One plan, as `fiberplan plan` solves it: the solver's default effort.
-    pub const PLAN: SolverPolicy = SolverPolicy { effort: 4 };
+    pub const PLAN: SolverPolicy = SolverPolicy {
+        effort: 4,
+        prove: false,
+    };
 
     /// Many scenarios, as `fiberplan sweep` solves them: `effort` each (the default is
     /// [`SolverPolicy::PLAN`]'s, so a sweep row is the plan of its scenario).
     pub fn sweep(effort: u32) -> Self {
-        SolverPolicy { effort }
+        SolverPolicy {
+            effort,
+            prove: false,
+        }
     }
 }
 
@@ -87,6 +97,7 @@ impl<'a> Planner<'a> {
         let solver = fiberplan_steiner::Options {
             seed: scenario.seed,
             effort: self.policy.effort,
+            prove: self.policy.prove,
             reductions: Some(self.reductions.clone()),
             ..Default::default()
         };

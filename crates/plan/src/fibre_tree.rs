@@ -101,7 +101,8 @@ pub(crate) fn fibre_tree(p: &Prepared) -> FibreTree {
         }
         Objective::Budget { .. } | Objective::LeastCost => None,
     }
-    .map(|k| format!("{k} seed {} effort {}", req.solver.seed, req.solver.effort));
+    .map(|k| format!("{k} seed {} effort {}", req.solver.seed, req.solver.effort))
+    .map(|k| if req.solver.prove { k + " prove" } else { k });
     let cached = req
         .cache
         .zip(cache_key.as_ref())
