@@ -53,6 +53,7 @@ pub mod prize_local_search;
 pub mod problem;
 pub mod quota;
 pub mod quota_bound;
+pub mod quota_prove;
 pub mod reduce;
 pub mod reduction_cache;
 pub mod special_distance;

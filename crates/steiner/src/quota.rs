@@ -9,7 +9,8 @@ use crate::problem::{
     make_solution, reachable_split, with_threads, Deadline, Instance, Objective, Options,
     ReducedSize, Solution,
 };
-use crate::quota_bound::{quota_lower_bound, BoundWork};
+use crate::quota_bound::{best_multiplier, BoundWork};
+use crate::quota_prove::{prove_quota, QuotaSearch};
 use crate::reduce::{reduce, Reduction};
 use crate::strong_prune::strong_prune;
 use crate::tree::{kept_sorted, mst_and_prune, tree_cost, tree_nodes, TreeAdj};
@@ -253,14 +254,46 @@ fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
     if opts.local_search {
         name.push_str("+trim+kpe+vi+dropadd");
     }
-    let bound = (opts.lower_bound && !deadline.expired()).then(|| {
+    let mut bound = None;
+    if (opts.lower_bound || opts.prove) && !deadline.expired() {
         let known = (tree_cost(g, &best), prize_of(&best));
         let work = BoundWork {
             ascent: QUOTA_BOUND_WORK_PER_EFFORT * opts.effort as u64,
             rounds: QUOTA_BOUND_ROUNDS,
         };
-        quota_lower_bound(g, &prizes, root, quota, known, work)
-    });
+        let lag = best_multiplier(g, &prizes, root, quota, known, work);
+        bound = Some(lag.map_or(0, |(b, _)| b));
+        opts.trace
+            .emit(|| format!("quota bound {:?}: {:?}", t0.elapsed(), bound));
+        let budget = quota_node_budget(g, opts);
+        if let (Some((lb, multiplier)), true) = (lag, budget > 0) {
+            let held = quota.min(known.1);
+            let search = QuotaSearch {
+                g,
+                prizes: &prizes,
+                root,
+                quota: held,
+                multiplier,
+                known_bound: lb,
+                improve: &settle,
+            };
+            let proof = prove_quota(&search, &best, budget, &deadline, &opts.trace);
+            if proof.cost < known.0 && prize_of(&proof.tree) >= held {
+                best = proof.tree;
+                name.push_str("+bb");
+            }
+            bound = Some(proof.lower_bound.max(lb));
+            opts.trace.emit(|| {
+                format!(
+                    "quota branch-and-bound {:?}: {} nodes, {} .. {}",
+                    t0.elapsed(),
+                    proof.nodes,
+                    proof.lower_bound,
+                    proof.cost
+                )
+            });
+        }
+    }
     let mut sol = make_solution(inst, best, Some(root), Objective::Cost, &name);
     sol.lower_bound = bound.map(|b| b.min(sol.cost));
     let prize_nodes: Vec<NodeId> = (0..g.num_nodes() as NodeId)
@@ -492,6 +525,28 @@ pub(crate) fn large_graph(g: &Graph, opts: &Options) -> bool {
 /// trisection rounds of its multiplier search.
 const QUOTA_BOUND_WORK_PER_EFFORT: u64 = 3_000_000;
 const QUOTA_BOUND_ROUNDS: u32 = 3;
+
+/// The quota branch-and-bound's node budget: with `prove`, [`QUOTA_PROVE_NODES_PER_EFFORT`]
+/// nodes per unit of effort; otherwise none on large graphs ([`large_graph`]) and
+/// [`QUOTA_SEARCH_WORK_PER_EFFORT`] node-edges per unit of effort over the graph's edges,
+/// at least the root node, on the others.
+fn quota_node_budget(g: &Graph, opts: &Options) -> usize {
+    if opts.prove {
+        QUOTA_PROVE_NODES_PER_EFFORT * opts.effort as usize
+    } else if large_graph(g, opts) {
+        // One node's full ascent and heuristic cost more than the whole default solve.
+        0
+    } else {
+        let budget =
+            QUOTA_SEARCH_WORK_PER_EFFORT * opts.effort as u64 / g.num_edges().max(1) as u64;
+        (budget as usize).max(1)
+    }
+}
+
+/// Search nodes per unit of effort of the quota proof mode.
+const QUOTA_PROVE_NODES_PER_EFFORT: usize = 2_500;
+/// Node-edges per unit of effort of the quota branch-and-bound at default settings.
+const QUOTA_SEARCH_WORK_PER_EFFORT: u64 = 10_000;
 
 /// Edges per unit of effort above which a prize graph counts as large.
 const LARGE_PRIZE_EDGES_PER_EFFORT: usize = 25_000;

@@ -59,9 +59,48 @@ pub fn quota_lower_bound(
     if quota <= prizes[root as usize] || known.0 <= 0 {
         return 0;
     }
+    best_multiplier(g, prizes, root, quota, known, work).map_or(0, |(b, _)| b)
+}
+
+/// A Lagrangian multiplier `l = num / den` (currency per unit of prize), exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Multiplier {
+    /// Numerator.
+    pub num: i128,
+    /// Denominator, positive.
+    pub den: i128,
+}
+
+impl Multiplier {
+    /// `floor(l * p)`: a prize scaled by the multiplier, rounded down (never above
+    /// `Cost::MAX / 4`).
+    pub fn scale(&self, p: Cost) -> Cost {
+        ((p as i128 * self.num) / self.den).min(Cost::MAX as i128 / 4) as Cost
+    }
+
+    /// `ceil(l * slack)`: what the relaxation pays for the prize it may leave out.
+    pub fn pay(&self, slack: i128) -> i128 {
+        (slack * self.num + self.den - 1) / self.den
+    }
+}
+
+/// [`quota_lower_bound`] with the multiplier that gave it: `None` when the quota is met by
+/// the root alone or no multiplier was evaluated. The bound is never negative.
+pub fn best_multiplier(
+    g: &Graph,
+    prizes: &[Cost],
+    root: NodeId,
+    quota: Cost,
+    known: (Cost, Cost),
+    work: BoundWork,
+) -> Option<(Cost, Multiplier)> {
+    let quota = quota.min(known.1);
+    if quota <= prizes[root as usize] || known.0 <= 0 {
+        return None;
+    }
     let lag = Lagrangian::new(g, prizes, root, quota, known, work.ascent);
     lag.search(work.rounds)
-        .map_or(0, |b| b.clamp(0, Cost::MAX as i128) as Cost)
+        .map(|(b, s)| (b.clamp(0, Cost::MAX as i128) as Cost, lag.multiplier(s)))
 }
 
 /// The relaxation's data: the graph, the prizes and what the multiplier needs. The arc
@@ -111,14 +150,18 @@ impl<'a> Lagrangian<'a> {
         }
     }
 
+    /// The multiplier at scale `s`.
+    fn multiplier(&self, s: i128) -> Multiplier {
+        Multiplier {
+            num: self.cost * s,
+            den: self.held * 1024,
+        }
+    }
+
     /// The ascent at scale `s`.
     fn evaluate(&self, s: i128) -> Eval {
-        let (ln, ld) = (self.cost * s, self.held * 1024);
-        let scaled: Vec<Cost> = self
-            .prizes
-            .iter()
-            .map(|&p| ((p as i128 * ln) / ld).min(Cost::MAX as i128 / 4) as Cost)
-            .collect();
+        let l = self.multiplier(s);
+        let scaled: Vec<Cost> = self.prizes.iter().map(|&p| l.scale(p)).collect();
         let (ag, terms) = ArcGraph::prize_collecting(self.g, &scaled, self.root);
         let ascent = ascend(&ag, &terms, self.root, self.work);
         // Joined through the graph: the root's arc to the copy kept a positive reduced
@@ -133,7 +176,7 @@ impl<'a> Lagrangian<'a> {
                 .map(|(v, _)| self.prizes[v as usize])
                 .sum::<Cost>();
         // ceil(l * slack), subtracted: rounding up keeps the bound certified.
-        let pay = (self.slack * ln + ld - 1) / ld;
+        let pay = l.pay(self.slack);
         Eval {
             s,
             bound: ascent.lower_bound as i128 - pay,
@@ -144,12 +187,17 @@ impl<'a> Lagrangian<'a> {
 
     /// The multiplier search: a bracket by doubling from the known tree's cost per prize
     /// (`s = 1024`), then `rounds` trisection rounds on the joined prize against the quota.
-    /// The best bound seen, when any evaluation was made. An ascent cut by its work budget
-    /// ends the search: its slope says nothing, and more such ascents cost the most.
-    fn search(&self, rounds: u32) -> Option<i128> {
+    /// The best bound seen and its scale (the first of equal bounds), when any evaluation
+    /// was made. An ascent cut by its work budget ends the search: its slope says nothing,
+    /// and more such ascents cost the most.
+    fn search(&self, rounds: u32) -> Option<(i128, i128)> {
         let pair = |a: i128, b: i128| rayon::join(|| self.evaluate(a), || self.evaluate(b));
-        let mut best: Option<i128> = None;
-        let mut keep = |e: &Eval| best = Some(best.map_or(e.bound, |b| b.max(e.bound)));
+        let mut best: Option<(i128, i128)> = None;
+        let mut keep = |e: &Eval| {
+            if best.is_none_or(|b| e.bound > b.0) {
+                best = Some((e.bound, e.s));
+            }
+        };
         // `lo` joins less than the quota, `hi` at least the quota.
         let (mut lo, mut hi) = (None::<i128>, None::<i128>);
         let (mut a, mut b) = (1024, 2048);

@@ -41,9 +41,12 @@ fn bound_by_hand_on_a_star() {
     // Trisection on the joined prize: l = 0.945 and 1.19 join 8 and 11 (below the quota),
     // then l = 1.286 reaches 7.
     assert_eq!(bound(3), 7);
+    // The driver's branch-and-bound (quota_prove) closes the duality gap: deleting node 2
+    // leaves prize 7 < 12, so every child but the one requiring it falls, and there the
+    // ascent at the same multiplier pays 9.
     let sol = solve_quota(&inst, 12, &Options::default());
-    assert_eq!((sol.cost, sol.prize, sol.lower_bound), (9, 12, Some(7)));
-    assert!(!sol.optimal);
+    assert_eq!((sol.cost, sol.prize, sol.lower_bound), (9, 12, Some(9)));
+    assert!(sol.optimal);
 }
 
 #[test]
@@ -52,7 +55,8 @@ fn quota_out_of_reach_bounds_the_tree_of_everything_reachable() {
     // 11) is the answer, and the bound is for prize 11 (slack 4, node 3's prize): the
     // value `min(2, 3l) + min(4, 8l) + 4l - 4l` is 6 from l = 2/3 on, but in integers the
     // prize 4l is rounded down and the slack 4l up, one apart unless 4l is whole. For the
-    // quota 15 itself (slack 0) the value would grow with l without end.
+    // quota 15 itself (slack 0) the value would grow with l without end. The driver's
+    // branch-and-bound then proves the tree: 6.
     let inst = Instance {
         graph: Graph::from_edges(4, &[(0, 1, 2), (0, 2, 4)]),
         terminals: vec![],
@@ -61,7 +65,50 @@ fn quota_out_of_reach_bounds_the_tree_of_everything_reachable() {
     };
     let sol = solve_quota(&inst, 15, &Options::default());
     assert_eq!((sol.cost, sol.prize), (6, 11));
-    assert_eq!(sol.lower_bound, Some(5));
+    assert_eq!(sol.lower_bound, Some(6));
+    let prizes = inst.prize_vec();
+    let lb = quota_lower_bound(&inst.graph, &prizes, 0, 15, (6, 11), DEFAULT);
+    assert_eq!(lb, 5);
+}
+
+/// Random cases of the proof-mode property: `FIBERPLAN_PROVE_CASES` (default 150).
+fn prove_cases() -> u32 {
+    std::env::var("FIBERPLAN_PROVE_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(prove_cases()))]
+
+    /// `--prove --quota`: the proven value is the brute-force optimum, the tree holds the
+    /// root and the quota, the bound equals the value; the default mode's bound is below
+    /// the optimum and its tree no cheaper; one and two threads give the same answer.
+    #[test]
+    fn proven_quota_trees_are_optimal(inst in arb_instance(11), frac in 0u32..=100) {
+        let mut inst = inst;
+        let root = inst.terminals[0];
+        inst.root = Some(root);
+        let reach = solve_quota(&inst, Cost::MAX, &Options::default()).prize;
+        let quota = reach * frac as Cost / 100;
+        let Some(opt) = brute_force(&inst, Problem::Quota(quota)) else {
+            return Ok(());
+        };
+        let prove = Options { prove: true, threads: Some(1), ..Options::default() };
+        let sol = solve_quota(&inst, quota, &prove);
+        prop_assert!(sol.optimal, "not proven: {:?}", sol);
+        prop_assert_eq!(sol.cost, opt);
+        prop_assert_eq!(sol.lower_bound, Some(opt));
+        prop_assert!(sol.prize >= quota);
+        prop_assert!(sol.nodes.contains(&root));
+        let two = solve_quota(&inst, quota, &Options { threads: Some(2), ..prove });
+        prop_assert_eq!(&sol, &two);
+        let default = solve_quota(&inst, quota, &Options::default());
+        prop_assert!(default.cost >= opt && default.prize >= quota);
+        prop_assert!(default.lower_bound.is_some_and(|b| b <= opt));
+        prop_assert_eq!(default.optimal, default.lower_bound == Some(default.cost));
+    }
 }
 
 proptest! {
