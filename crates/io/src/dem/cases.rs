@@ -190,7 +190,7 @@ fn has_space(l: &[u8]) -> bool {
         let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
         let from_9 = w + 0x77 * ONES; // high bit: w >= 9
         let from_14 = w + 0x72 * ONES; // high bit: w >= 14
-        let not_space = (w ^ 0x20 * ONES) + 0x7f * ONES; // high bit: w != 32
+        let not_space = (w ^ (0x20 * ONES)) + 0x7f * ONES; // high bit: w != 32
         any |= (from_9 & !from_14) | !not_space;
     }
     any & (0x80 * ONES) != 0 || l[l.len() / 8 * 8..].iter().any(|&c| is_space(c))
