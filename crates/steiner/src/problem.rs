@@ -63,13 +63,17 @@ pub struct Options {
     /// Compute a dual-ascent lower bound. For Steiner trees on small reduced graphs (at
     /// most 1,000 edges per unit of effort) it also turns on a branch-and-bound within a
     /// work budget (node count times reduced edges, never the clock), which improves the
-    /// tree and the bound and may prove the tree optimal.
+    /// tree and the bound and may prove the tree optimal. For the quota driver on graphs
+    /// below the large-graph mark it runs the root node of the quota branch-and-bound
+    /// ([`crate::quota_prove`]), whose tree from the reduced costs is often cheaper.
     pub lower_bound: bool,
     /// Solve exactly (Dreyfus-Wagner) when the work for the terminals fits the budget.
     pub exact: bool,
-    /// Prove the tree optimal by branch-and-bound on the dual ascent (Steiner trees), within
-    /// a node budget that grows with `effort` (2,500 nodes per unit, fewer on graphs of
-    /// more than 8,000 edges after reduction); [`Solution::optimal`] says whether it did.
+    /// Prove the tree optimal by branch-and-bound on the dual ascent (Steiner trees; and
+    /// quota trees, on the Lagrangian bound of [`crate::quota_prove`]), within a node
+    /// budget that grows with `effort` (2,500 nodes per unit, fewer on Steiner graphs of
+    /// more than 8,000 edges after reduction); [`Solution::optimal`] says whether it did,
+    /// and then [`Solution::lower_bound`] equals the value.
     pub prove: bool,
     /// The lean pipeline, for a time comparable to one greedy solve: cheap degree
     /// reductions only, one construction (Mehlhorn for Steiner trees, Goemans-Williamson

@@ -30,7 +30,9 @@ use crate::tree::{kept_sorted, mst_and_prune, tree_cost, tree_nodes, TreeAdj};
 ///
 /// # Returns
 /// The tree, `objective == cost`, `prize` collected, and the Lagrangian bound of
-/// [`crate::quota_bound`] when computed.
+/// [`crate::quota_bound`] when computed, raised by the branch-and-bound of
+/// [`crate::quota_prove`] (its root node at default settings, a node budget with
+/// [`Options::prove`]); [`Solution::optimal`] when the bound reaches the cost.
 ///
 /// # Complexity
 /// Growth, polish and the prize-multiplier search are O(m log n) each, repeated a number

@@ -4,7 +4,7 @@
 //!
 //! A node of the search is the graph with some vertices deleted (`out`) or required
 //! (`fixed_in`) and some edges removed. Its bound is the Lagrangian relaxation of the
-//! quota at the multiplier `l` the root's search found: the dual ascent on the
+//! quota at a multiplier `l` (the root's search starts it): the dual ascent on the
 //! prize-collecting arborescence form with prizes `floor(l p)`, required vertices as
 //! terminals, deleted prize vertices paying their prize as a constant, minus
 //! `ceil(l (P - H))`. Every tree of the node holding the quota costs at least that (see
@@ -16,13 +16,18 @@
 //! the node through `v` costs at least `LB + d_r(v) + d_t(v)` (the arborescence's path to
 //! `v` and the one below it share no arc, and reduced costs are non-negative); an arc
 //! `a -> b` likewise at least `LB + d_r(a) + c'(a, b) + d_t(b)`. What cannot beat `UB`
-//! goes, in the node and its children.
+//! goes, in the node and its children. A prize vertex whose arc from the root kept a
+//! reduced cost of at least `UB - LB` is in every cheaper tree: it is required.
 //!
 //! Each node gives a tree (an incumbent provider): the shortest-path heuristic over the
 //! reduced costs to the prize vertices the ascent joins through the graph, grown to the
 //! quota by best prize per cost, then the caller's improvement (trim to the quota, polish).
 //! It branches on a live vertex the ascent leans on most (reduced-cost distance zero
-//! first): one child deletes it, the other requires it.
+//! first): one child deletes it (its bound at least `LB` plus the reduced cost of the
+//! vertex's arc from the root), the other requires it (at least `LB` plus the way to it).
+//! Each node tries its parent's multiplier and one 1/32 step towards the quota (up when
+//! the ascent joins less prize than the quota, down otherwise) and keeps the better; its
+//! children start from that one.
 //!
 //! Nodes are taken by best bound (ties: the newest first), a fixed number at a time,
 //! evaluated in parallel against the incumbent at the start of the batch and merged in
@@ -449,6 +454,26 @@ fn evaluate(p: &QuotaSearch, node: &SearchNode, ub: Cost) -> Outcome {
     }
     out.sort_unstable();
     out.dedup();
+    // A prize vertex whose arc from the root kept a reduced cost of at least the slack is
+    // in every cheaper tree of the node (one leaving it out pays that arc).
+    let mut fixed = node.fixed_in.clone();
+    for (v, arc) in r.copy_arc.iter().enumerate() {
+        if arc.is_some_and(|a| red[a + 1] as i128 >= slack) {
+            if dead[v] {
+                // Required and impossible: no cheaper tree in this node.
+                return Outcome {
+                    tree,
+                    children: Vec::new(),
+                };
+            }
+            fixed.push(v as NodeId);
+        }
+    }
+    fixed.sort_unstable();
+    let mut is_fixed = r.is_fixed.clone();
+    for &v in &fixed {
+        is_fixed[v as usize] = true;
+    }
     let mut removed = node.removed.clone();
     let mut degree = vec![0usize; n];
     for (e, &(a, b, _)) in sub.edges().iter().enumerate() {
@@ -475,11 +500,11 @@ fn evaluate(p: &QuotaSearch, node: &SearchNode, ub: Cost) -> Outcome {
     }
     let reach = |v: usize| d_root[v].saturating_add(d_term[v]);
     let pick = (0..n)
-        .filter(|&v| v as NodeId != root && !r.is_fixed[v] && !dead[v] && degree[v] > 0)
+        .filter(|&v| v as NodeId != root && !is_fixed[v] && !dead[v] && degree[v] > 0)
         .min_by_key(|&v| (reach(v), Reverse(in_tree[v]), Reverse(degree[v]), v));
     let Some(v) = pick else {
         // Every live vertex is required: the best tree spans exactly them.
-        let mut nodes: Vec<NodeId> = node.fixed_in.clone();
+        let mut nodes: Vec<NodeId> = fixed.clone();
         nodes.push(root);
         nodes.sort_unstable();
         nodes.dedup();
@@ -530,21 +555,31 @@ fn evaluate(p: &QuotaSearch, node: &SearchNode, ub: Cost) -> Outcome {
     let mut without = out.clone();
     without.push(v as NodeId);
     without.sort_unstable();
-    let mut with = node.fixed_in.clone();
+    let mut with = fixed.clone();
     with.push(v as NodeId);
     with.sort_unstable();
+    // What each child must pay at least in this node's reduced costs: leaving a prize
+    // vertex out pays its arc from the root; taking it pays the way from the root and its
+    // copy's cheaper arc (a vertex without a copy: the way from the root).
+    let (pay_out, pay_in) = match r.copy_arc[v] {
+        Some(a) => (red[a + 1], d_root[v].saturating_add(red[a].min(red[a + 1]))),
+        None => (0, d_root[v]),
+    };
+    let child_bound = |pay: Cost| -> Cost {
+        (r.own + pay as i128).clamp(bound as i128, Cost::MAX as i128) as Cost
+    };
     Outcome {
         tree,
         children: vec![
             SearchNode {
-                bound,
+                bound: child_bound(pay_out),
                 multiplier,
                 out: without,
                 removed: removed.clone(),
-                fixed_in: node.fixed_in.clone(),
+                fixed_in: fixed,
             },
             SearchNode {
-                bound,
+                bound: child_bound(pay_in),
                 multiplier,
                 out,
                 removed,
