@@ -72,6 +72,45 @@ fn prizes_quota_and_budget_in_file_units() {
 }
 
 #[test]
+fn prove_with_quota_reports_optimal_and_refuses_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "p.stp", PRIZES);
+    // Quota 11: nodes 2 and 3 (prizes 3 + 8) at 2.5 + 4 = 6.50 is the only tree under 9.
+    for threads in ["1", "2"] {
+        let (code, out, err) = fiberplan(&[
+            "steiner",
+            "solve",
+            &f,
+            "--quota",
+            "11",
+            "--prove",
+            "--json",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(v["problem"], "quota");
+        assert_eq!(v["value"], "6.50");
+        assert_eq!(v["lower_bound"], "6.50");
+        assert_eq!(v["optimal"], true);
+    }
+    // Quota 12: nodes 3 and 4 (8 + 4.25) at 4 + 5 = 9.00, below all three at 11.50.
+    let (code, out, _) = fiberplan(&["steiner", "solve", &f, "--quota", "12", "--prove", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        (v["value"].as_str(), v["optimal"].as_bool()),
+        (Some("9.00"), Some(true))
+    );
+    let (code, out, err) = fiberplan(&["steiner", "solve", &f, "--budget", "5", "--prove"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--prove") && err.contains("--budget"), "{err}");
+}
+
+#[test]
 fn malformed_file_is_one_line_with_file_and_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(dir.path(), "bad.stp", &STAR.replace("E 2 3 5", "E 2 9 5"));

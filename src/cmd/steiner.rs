@@ -107,8 +107,9 @@ pub struct SolveArgs {
     /// Prize instances: most prize with edge cost at most this (in the file's units).
     #[arg(long, value_name = "B")]
     pub budget: Option<String>,
-    /// Prove the tree optimal by branch-and-bound on the dual ascent (Steiner trees; the
-    /// node budget grows with --effort). `--json` then reports `optimal` and the bound.
+    /// Prove the tree optimal by branch-and-bound on the dual ascent (Steiner trees, and
+    /// with --quota on the Lagrangian bound; the node budget grows with --effort). `--json`
+    /// then reports `optimal` and the bound.
     #[arg(long)]
     pub prove: bool,
 }
@@ -200,9 +201,9 @@ fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    if a.prove && !matches!(mode, Mode::Steiner) {
+    if a.prove && !matches!(mode, Mode::Steiner | Mode::Quota(_)) {
         return Err(super::BadInput(format!(
-            "{}: --prove proves Steiner trees only (no prizes, no --quota or --budget) so far",
+            "{}: --prove proves Steiner trees and --quota trees only (not prize-collecting trees or --budget) so far",
             a.file.display()
         ))
         .into());
