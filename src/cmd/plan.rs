@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// The modes whose fibre tree the solver's proof mode (`--prove`) covers.
-const PROVABLE: [Mode; 1] = [Mode::ConnectAll];
+const PROVABLE: [Mode; 2] = [Mode::Quota, Mode::ConnectAll];
 
 /// The programme's target: "last mile" fibre into 400,000 households.
 pub const PROGRAMME_HOUSEHOLDS: u64 = 400_000;
@@ -62,7 +62,7 @@ pub struct PlanArgs {
     /// Solver seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Prove the fibre tree optimal by branch-and-bound (connect-all mode): the outputs then
+    /// Prove the fibre tree optimal by branch-and-bound (quota and connect-all modes): the outputs then
     /// say "proven optimal", or give the bound the search reached within its node budget (a
     /// count, not the clock).
     #[arg(long)]
@@ -215,10 +215,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let scenario = scenario_of(&args)?;
     if args.prove && !PROVABLE.contains(&scenario.mode) {
         return Err(BadInput(format!(
-            "--prove proves the {} mode's tree; this plan's mode is {}",
-            PROVABLE
-                .map(|m| m.as_str().replace('_', "-"))
-                .join(" and the "),
+            "--prove proves the trees of the {} modes; this plan's mode is {}",
+            PROVABLE.map(|m| m.as_str().replace('_', "-")).join(" and "),
             scenario.mode.as_str().replace('_', "-")
         ))
         .into());

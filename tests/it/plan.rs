@@ -747,6 +747,30 @@ fn prove_is_refused_in_a_mode_it_does_not_cover() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out");
     let o = plan_equator(&out, &["--mode", "least-cost", "--prove"]);
-    bad_input(&o, &["--prove", "least-cost"]);
+    bad_input(&o, &["--prove", "quota and connect-all", "least-cost"]);
     assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn national_quota_prove_reaches_the_independent_optimum() {
+    // The national quota plan's fibre tree, proven: 12,328,244,770 is the optimum of its
+    // exported graph (`--export-stp`, quota 400,000) found offline by an independent exact
+    // solver (a HiGHS MIP with a cut loop on the directed cut formulation).
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    ok(&run(&[
+        "plan",
+        "--out",
+        out.to_str().unwrap(),
+        "--prove",
+        "--no-last-mile",
+    ]));
+    let s = json(&out.join("summary.json"));
+    assert_eq!(s["mode"], "quota", "{s}");
+    assert_eq!(s["optimal"], true, "{s}");
+    assert_eq!(s["objective"], 12_328_244_770_i64, "{s}");
+    assert_eq!(s["lower_bound"], s["objective"], "{s}");
+    assert!(s["households_fibre"].as_u64().unwrap() >= 400_000, "{s}");
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("доказано оптимально"), "report.html");
 }
