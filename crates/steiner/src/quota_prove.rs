@@ -663,3 +663,86 @@ fn dijkstra(g: &Graph, reduced: &[Cost], sources: &[(NodeId, Cost)], reverse: bo
     }
     dist
 }
+
+#[cfg(all(test, feature = "oracle"))]
+mod tests {
+    use super::*;
+    use crate::exact::{brute_force, Problem};
+    use crate::problem::Instance;
+    use crate::quota_bound::{best_multiplier, BoundWork};
+    use crate::tree::{is_tree_spanning, mst_and_prune};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Cut short after a few nodes (mid-round, or between rounds), the search's bound
+        /// is still below the optimum and its tree holds the root and the quota; a proof
+        /// is the optimum. Starts from the pruned spanning tree of every edge (a poor one).
+        #[test]
+        fn any_budget_keeps_the_bound_certified(
+            n in 4usize..10,
+            seed in any::<u64>(),
+            frac in 10i64..=100,
+            budget in 1usize..12,
+        ) {
+            let mut x = seed | 1;
+            let mut next = |m: u64| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x % m
+            };
+            let mut edges: Vec<(NodeId, NodeId, Cost)> = (1..n as u64)
+                .map(|v| (next(v) as NodeId, v as NodeId, 1 + next(20) as Cost))
+                .collect();
+            for _ in 0..n {
+                let (a, b) = (next(n as u64) as NodeId, next(n as u64) as NodeId);
+                if a != b {
+                    edges.push((a, b, 1 + next(20) as Cost));
+                }
+            }
+            let g = Graph::from_edges(n, &edges);
+            let prizes: Vec<Cost> = (0..n).map(|_| next(30) as Cost).collect();
+            let total: Cost = prizes.iter().sum();
+            let quota = (total * frac / 100).max(prizes[0] + 1);
+            prop_assume!(quota <= total);
+            let inst = Instance { graph: g.clone(), terminals: vec![0], root: Some(0), prizes: prizes.clone() };
+            let opt = brute_force(&inst, Problem::Quota(quota)).expect("connected");
+            let mut keep: Vec<bool> = prizes.iter().map(|&p| p > 0).collect();
+            keep[0] = true;
+            let all: Vec<EdgeId> = (0..g.num_edges() as EdgeId).collect();
+            let start = mst_and_prune(&g, &all, &[0], &keep);
+            let known = (tree_cost(&g, &start).max(1), total);
+            let work = BoundWork { ascent: u64::MAX, rounds: 3 };
+            let Some((lb, multiplier)) = best_multiplier(&g, &prizes, 0, quota, known, work) else {
+                return Ok(());
+            };
+            prop_assert!(lb <= opt);
+            let identity = |t: Vec<EdgeId>| t;
+            let search = QuotaSearch {
+                g: &g,
+                prizes: &prizes,
+                root: 0,
+                quota,
+                multiplier,
+                known_bound: lb,
+                improve: &identity,
+            };
+            let proof = prove_quota(&search, &start, budget, &Deadline::new(None), &Trace::off());
+            prop_assert!(proof.lower_bound <= opt, "bound {} above the optimum {opt}", proof.lower_bound);
+            prop_assert!(proof.cost >= opt);
+            prop_assert_eq!(proof.cost, tree_cost(&g, &proof.tree));
+            prop_assert!(proof.tree.is_empty() || is_tree_spanning(&g, &proof.tree, &[0]));
+            let held: Cost = if proof.tree.is_empty() {
+                prizes[0]
+            } else {
+                tree_nodes(&g, &proof.tree).iter().map(|&v| prizes[v as usize]).sum()
+            };
+            prop_assert!(held >= quota);
+            if proof.optimal {
+                prop_assert_eq!(proof.cost, opt);
+            }
+        }
+    }
+}
