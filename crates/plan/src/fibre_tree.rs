@@ -195,13 +195,14 @@ pub(crate) fn alternative(
     }
 }
 
-/// Cheaper solver settings for the many solves of a bisection; the chosen point is solved
-/// again with the request's own settings.
+/// Cheaper solver settings for the many solves of a bisection (no proof either); the chosen
+/// point is solved again with the request's own settings.
 fn probe_options(o: &Options) -> Options {
     Options {
         effort: 1,
         lower_bound: false,
         local_search: false,
+        prove: false,
         ..o.clone()
     }
 }
