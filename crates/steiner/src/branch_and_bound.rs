@@ -30,6 +30,7 @@
 //! for the prize-collecting Steiner tree and related problems", INFORMS J. Computing 30
 //! (2018).
 
+use crate::best_first::BestFirst;
 use crate::dual_ascent::{ascend, ArcGraph, Ascent};
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
@@ -125,15 +126,9 @@ pub(crate) fn prove_with_deadline(
     for &t in &base_terms {
         base_is_term[t as usize] = true;
     }
-    let mut open: BinaryHeap<Reverse<(Cost, u64)>> = BinaryHeap::new();
-    let mut store: Vec<Option<SearchNode>> = Vec::new();
-    let push = |open: &mut BinaryHeap<_>, store: &mut Vec<Option<SearchNode>>, n: SearchNode| {
-        open.push(Reverse((n.bound, u64::MAX - store.len() as u64)));
-        store.push(Some(n));
-    };
-    push(
-        &mut open,
-        &mut store,
+    let mut open = BestFirst::new();
+    open.push(
+        0,
         SearchNode {
             bound: 0,
             removed: Vec::new(),
@@ -142,7 +137,7 @@ pub(crate) fn prove_with_deadline(
     );
     let mut evaluated = 0usize;
     let mut pool: Vec<(Cost, Vec<EdgeId>)> = vec![(ub, best.clone())];
-    while let Some(&Reverse((bound, _))) = open.peek() {
+    while let Some(bound) = open.least() {
         if bound >= ub {
             open.clear();
             break;
@@ -150,21 +145,7 @@ pub(crate) fn prove_with_deadline(
         if evaluated >= node_budget || deadline.expired() {
             break;
         }
-        let mut batch = Vec::new();
-        while batch.len() < BATCH && evaluated + batch.len() < node_budget {
-            let Some(Reverse((b, id))) = open.pop() else {
-                break;
-            };
-            if b >= ub {
-                open.clear();
-                break;
-            }
-            batch.push(
-                store[(u64::MAX - id) as usize]
-                    .take()
-                    .expect("each node is taken once"),
-            );
-        }
+        let batch = open.take_batch(BATCH.min(node_budget - evaluated), ub);
         evaluated += batch.len();
         let ub0 = ub;
         let results: Vec<Outcome> = batch
@@ -183,7 +164,7 @@ pub(crate) fn prove_with_deadline(
             }
             for child in r.children {
                 if child.bound < ub {
-                    push(&mut open, &mut store, child);
+                    open.push(child.bound, child);
                 }
             }
         }
@@ -200,8 +181,7 @@ pub(crate) fn prove_with_deadline(
             pool_insert(&mut pool, t, c);
         }
     }
-    let open_bound = open.iter().map(|r| r.0 .0).min();
-    let lower_bound = open_bound.map_or(ub, |b| b.min(ub));
+    let lower_bound = open.least().map_or(ub, |b| b.min(ub));
     Proof {
         tree: best,
         cost: ub,

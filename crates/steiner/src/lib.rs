@@ -36,6 +36,7 @@
 
 #![deny(missing_docs)]
 
+mod best_first;
 pub mod branch_and_bound;
 pub mod budget;
 pub mod dreyfus_wagner;

@@ -49,6 +49,7 @@
 //! algorithms for the Steiner problem in networks", Discrete Applied Mathematics 112
 //! (2001) (reduced-cost tests).
 
+use crate::best_first::BestFirst;
 use crate::dual_ascent::{ascend, ArcGraph, Ascent};
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::prize_growth::{grow_from, GrowthRule};
@@ -130,12 +131,7 @@ pub(crate) fn prove_quota(
     let mut best = incumbent.to_vec();
     best.sort_unstable();
     let mut ub = tree_cost(p.g, &best);
-    let mut open: BinaryHeap<Reverse<(Cost, u64)>> = BinaryHeap::new();
-    let mut store: Vec<Option<SearchNode>> = Vec::new();
-    let push = |open: &mut BinaryHeap<_>, store: &mut Vec<Option<SearchNode>>, n: SearchNode| {
-        open.push(Reverse((n.bound, u64::MAX - store.len() as u64)));
-        store.push(Some(n));
-    };
+    let mut open = BestFirst::new();
     let root = |bound: Cost| SearchNode {
         bound,
         multiplier: p.multiplier,
@@ -151,12 +147,12 @@ pub(crate) fn prove_quota(
     let mut floor = p.known_bound.min(ub);
     let mut step = ((ub - floor) / TARGET_PARTS).max(1);
     let mut target = floor.saturating_add(step);
-    push(&mut open, &mut store, root(floor));
+    open.push(floor, root(floor));
     let mut evaluated = 0usize;
     let mut finished = false;
     loop {
         let cap = ub.min(target);
-        let Some(&Reverse((bound, _))) = open.peek() else {
+        let Some(bound) = open.least() else {
             if cap >= ub {
                 finished = true;
                 break;
@@ -167,8 +163,8 @@ pub(crate) fn prove_quota(
             trace.emit(|| {
                 format!("quota branch-and-bound: no tree below {floor} (node {evaluated})")
             });
-            store.clear();
-            push(&mut open, &mut store, root(floor));
+            open.clear();
+            open.push(floor, root(floor));
             continue;
         };
         if bound >= cap {
@@ -178,24 +174,10 @@ pub(crate) fn prove_quota(
         if evaluated >= node_budget || deadline.expired() {
             break;
         }
-        let mut batch = Vec::new();
-        while batch.len() < BATCH && evaluated + batch.len() < node_budget {
-            let Some(Reverse((b, id))) = open.pop() else {
-                break;
-            };
-            if b >= cap {
-                open.clear();
-                break;
-            }
-            batch.push(
-                store[(u64::MAX - id) as usize]
-                    .take()
-                    .expect("each node is taken once"),
-            );
-        }
+        let batch = open.take_batch(BATCH.min(node_budget - evaluated), cap);
         if evaluated / TRACE_EVERY != (evaluated + batch.len()) / TRACE_EVERY {
             trace.emit(|| {
-                let low = open.iter().map(|r| r.0 .0).min().unwrap_or(cap).min(bound);
+                let low = open.least().unwrap_or(cap).min(bound);
                 format!(
                     "quota branch-and-bound: node {evaluated}, {} open, bound {low}, target {cap}, value {ub}",
                     open.len() + batch.len()
@@ -216,7 +198,7 @@ pub(crate) fn prove_quota(
             }
             for child in r.children {
                 if child.bound < ub.min(target) {
-                    push(&mut open, &mut store, child);
+                    open.push(child.bound, child);
                 }
             }
         }
@@ -226,12 +208,7 @@ pub(crate) fn prove_quota(
         ub
     } else {
         let cap = ub.min(target);
-        open.iter()
-            .map(|r| r.0 .0)
-            .min()
-            .map_or(cap, |b| b.min(cap))
-            .max(floor)
-            .min(ub)
+        open.least().map_or(cap, |b| b.min(cap)).max(floor).min(ub)
     };
     trace.emit(|| {
         format!(
