@@ -320,13 +320,35 @@ fn solve_coverage(
             lo = mid + 1;
         }
     }
-    let full = solve_quota(&pinst, hi as Cost, &req.solver);
-    if covered(&full) >= need {
-        full
+    // The full solve's tree at `hi` may take other villages than the probe's and leave
+    // fewer neighbours within FWA range, a few people short: raise its quota by the
+    // shortfall a few times; else the cheaper of the probe's tree at `hi` (it covered the
+    // need when the search chose `hi`) and the full solve at the whole need (which covers
+    // it by construction).
+    let whole_quota = need.saturating_sub(static_pop);
+    let mut q = hi;
+    for _ in 0..RAISES {
+        let full = solve_quota(&pinst, q as Cost, &req.solver);
+        let c = covered(&full);
+        if c >= need {
+            return full;
+        }
+        q += need - c;
+        if q >= whole_quota {
+            break;
+        }
+    }
+    let whole = solve_quota(&pinst, whole_quota as Cost, &req.solver);
+    let probed = solve_quota(&pinst, hi as Cost, &probe);
+    if probed.cost < whole.cost && covered(&probed) >= need {
+        probed
     } else {
-        solve_quota(&pinst, need.saturating_sub(static_pop) as Cost, &req.solver)
+        whole
     }
 }
+
+/// How many times coverage mode raises the full solve's quota by its shortfall.
+const RAISES: usize = 4;
 
 /// Least-cost mode: add any village whose fibre (shortest corridor from the tree plus its
 /// own costs, lifecycle) is cheaper than its alternative, until none is left. The solver's
