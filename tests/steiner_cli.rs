@@ -72,7 +72,7 @@ fn prizes_quota_and_budget_in_file_units() {
 }
 
 #[test]
-fn prove_with_quota_reports_optimal_and_refuses_budget() {
+fn prove_with_quota_and_budget_reports_optimal_and_refuses_pcst() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(dir.path(), "p.stp", PRIZES);
     // Quota 11: nodes 2 and 3 (prizes 3 + 8) at 2.5 + 4 = 6.50 is the only tree under 9.
@@ -103,11 +103,27 @@ fn prove_with_quota_reports_optimal_and_refuses_budget() {
         (v["value"].as_str(), v["optimal"].as_bool()),
         (Some("9.00"), Some(true))
     );
-    let (code, out, err) = fiberplan(&["steiner", "solve", &f, "--budget", "5", "--prove"]);
+    // Budget 5: node 3 alone (prize 8 at 4.00); every tree holding more costs at least
+    // 6.50 (nodes 2 and 3), so it is proven the most prize.
+    let (code, out, err) =
+        fiberplan(&["steiner", "solve", &f, "--budget", "5", "--prove", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["problem"], "budget");
+    assert_eq!(
+        (v["value"].as_str(), v["prize"].as_str()),
+        (Some("4.00"), Some("8.00"))
+    );
+    assert_eq!(v["optimal"], true);
+    // Prize-collecting trees are not covered: one line, exit 2.
+    let (code, out, err) = fiberplan(&["steiner", "solve", &f, "--prove"]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("--prove") && err.contains("--budget"), "{err}");
+    assert!(
+        err.contains("--prove") && err.contains("prize-collecting"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -108,8 +108,9 @@ pub struct SolveArgs {
     #[arg(long, value_name = "B")]
     pub budget: Option<String>,
     /// Prove the tree optimal by branch-and-bound on the dual ascent (Steiner trees, and
-    /// with --quota on the Lagrangian bound; the node budget grows with --effort). `--json`
-    /// then reports `optimal` and the bound.
+    /// with --quota on the Lagrangian bound; with --budget, the quota's proof one prize unit
+    /// above the tree's; the node budget grows with --effort). `--json` then reports
+    /// `optimal` and, except for --budget, the bound.
     #[arg(long)]
     pub prove: bool,
 }
@@ -201,9 +202,9 @@ fn solve(a: SolveArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    if a.prove && !matches!(mode, Mode::Steiner | Mode::Quota(_)) {
+    if a.prove && !matches!(mode, Mode::Steiner | Mode::Quota(_) | Mode::Budget(_)) {
         return Err(super::BadInput(format!(
-            "{}: --prove proves Steiner trees and --quota trees only (not prize-collecting trees or --budget) so far",
+            "{}: --prove proves Steiner trees, --quota and --budget trees only (not prize-collecting trees) so far",
             a.file.display()
         ))
         .into());

@@ -20,7 +20,9 @@ use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 /// - `opts`: seed, effort, threads, safety cap, which phases run, trace sink.
 ///
 /// # Returns
-/// The tree with its cost (at most `budget`) and prize; no bound.
+/// The tree with its cost (at most `budget`) and prize; no bound on the cost. With
+/// [`Options::prove`], [`Solution::optimal`] says that no tree within the budget holds more
+/// prize (see [`prove_budget`]).
 ///
 /// # Complexity
 /// As [`crate::solve_quota`]: O(m log n) steps, as many as [`Options::effort`] pays for.
@@ -35,8 +37,73 @@ use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 /// ```
 pub fn solve_budget(inst: &Instance, budget: Cost, opts: &Options) -> Solution {
     with_threads(opts.threads, || {
-        rooted_on_reduced(inst, opts, |i| solve_inner(i, budget, opts))
+        let sol = rooted_on_reduced(inst, opts, |i| solve_inner(i, budget, opts));
+        if opts.prove {
+            prove_budget(inst, budget, opts, sol)
+        } else {
+            sol
+        }
     })
+}
+
+/// Proves a budget tree of prize `P` optimal through the quota's proof. The least cost of
+/// a tree holding `H` grows with `H`, so a bisection on `H` between the tree's prize
+/// (within the budget) and one above all the root reaches (out of reach) finds the most
+/// prize: the quota proof at `H` either gives a tree holding `H` within the budget (the
+/// better budget tree; the bisection moves up to its prize) or a bound above the budget
+/// (it moves down). When it gives neither (its node budget ended first) the search stops
+/// there, not proven. At most about `log2` of the reachable prize quota proofs.
+fn prove_budget(inst: &Instance, budget: Cost, opts: &Options, mut sol: Solution) -> Solution {
+    // `lo` is held within the budget (by `sol`); nothing holding `hi` or more is.
+    let mut lo = sol.prize;
+    let mut hi = reachable_prize(inst)
+        .saturating_add(1)
+        .max(lo.saturating_add(1));
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        let q = rooted_on_reduced(inst, opts, |i| crate::quota::solve_inner(i, mid, opts));
+        if q.prize >= mid && q.cost <= budget {
+            lo = q.prize;
+            hi = hi.max(lo.saturating_add(1));
+            sol = Solution {
+                lower_bound: None,
+                optimal: false,
+                solver: sol.solver.clone(),
+                ..q
+            };
+        } else if q.prize >= mid && q.lower_bound.is_some_and(|b| b > budget) {
+            hi = mid;
+        } else {
+            break;
+        }
+    }
+    sol.optimal = hi - lo <= 1;
+    sol.solver.push_str("+prove");
+    sol
+}
+
+/// The prize of every node the root reaches (its connected component).
+fn reachable_prize(inst: &Instance) -> Cost {
+    let g = &inst.graph;
+    if g.num_nodes() == 0 {
+        return 0;
+    }
+    let prizes = inst.prize_vec();
+    let root = default_root(inst);
+    let mut seen = vec![false; g.num_nodes()];
+    let mut stack = vec![root];
+    seen[root as usize] = true;
+    let mut total: Cost = 0;
+    while let Some(v) = stack.pop() {
+        total = total.saturating_add(prizes[v as usize]);
+        for (u, _) in g.neighbors(v) {
+            if !seen[u as usize] {
+                seen[u as usize] = true;
+                stack.push(u);
+            }
+        }
+    }
+    total
 }
 
 fn solve_inner(inst: &Instance, budget: Cost, opts: &Options) -> Solution {

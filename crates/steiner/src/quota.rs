@@ -135,7 +135,7 @@ pub(crate) fn default_root(inst: &Instance) -> NodeId {
     })
 }
 
-fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
+pub(crate) fn solve_inner(inst: &Instance, quota: Cost, opts: &Options) -> Solution {
     let g = &inst.graph;
     let deadline = Deadline::new(opts.time_limit);
     if g.num_nodes() == 0 {

@@ -4,7 +4,7 @@
 
 use fiberplan_steiner::exact::{brute_force, Problem};
 use fiberplan_steiner::quota_bound::{quota_lower_bound, BoundWork};
-use fiberplan_steiner::{solve_quota, Cost, Graph, Instance, Options};
+use fiberplan_steiner::{solve_budget, solve_quota, Cost, Graph, Instance, Options};
 use proptest::prelude::*;
 
 mod common;
@@ -108,6 +108,32 @@ proptest! {
         prop_assert!(default.cost >= opt && default.prize >= quota);
         prop_assert!(default.lower_bound.is_some_and(|b| b <= opt));
         prop_assert_eq!(default.optimal, default.lower_bound == Some(default.cost));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(prove_cases()))]
+
+    /// `--prove --budget`: when proven, no tree within the budget holds more prize (brute
+    /// force); proven or not, the tree is within the budget and holds the root.
+    #[test]
+    fn proven_budget_trees_hold_the_most_prize(inst in arb_instance(11), frac in 0u32..=100) {
+        let mut inst = inst;
+        let root = inst.terminals[0];
+        inst.root = Some(root);
+        let all = solve_quota(&inst, Cost::MAX, &Options::default()).cost;
+        let budget = all * frac as Cost / 100;
+        let Some(best) = brute_force(&inst, Problem::Budget(budget)) else {
+            return Ok(());
+        };
+        let prove = Options { prove: true, threads: Some(1), ..Options::default() };
+        let sol = solve_budget(&inst, budget, &prove);
+        prop_assert!(sol.cost <= budget, "{:?}", sol);
+        prop_assert!(sol.nodes.contains(&root));
+        prop_assert!(sol.optimal, "not proven: {:?}", sol);
+        prop_assert_eq!(sol.prize, best);
+        let two = solve_budget(&inst, budget, &Options { threads: Some(2), ..prove });
+        prop_assert_eq!(&sol, &two);
     }
 }
 
