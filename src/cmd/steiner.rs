@@ -108,9 +108,9 @@ pub struct SolveArgs {
     #[arg(long, value_name = "B")]
     pub budget: Option<String>,
     /// Prove the tree optimal by branch-and-bound on the dual ascent (Steiner trees, and
-    /// with --quota on the Lagrangian bound; with --budget, the quota's proof one prize unit
-    /// above the tree's; the node budget grows with --effort). `--json` then reports
-    /// `optimal` and, except for --budget, the bound.
+    /// with --quota on the Lagrangian bound; with --budget, quota proofs in a bisection on
+    /// the prize; the node budget grows with --effort). `--json` then reports `optimal` and,
+    /// except for --budget, the bound.
     #[arg(long)]
     pub prove: bool,
 }
