@@ -31,7 +31,7 @@
 //! (2018).
 
 use crate::best_first::BestFirst;
-use crate::dual_ascent::{ascend, ArcGraph, Ascent};
+use crate::dual_ascent::{ascend, reduced_distances, ArcGraph, Ascent};
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::key_path_exchange::key_path_exchange;
 use crate::key_vertex_elimination::key_vertex_elimination;
@@ -42,7 +42,6 @@ use crate::tree::{is_tree_spanning, mst_and_prune, mst_on_nodes, tree_cost, Tree
 use crate::vertex_insertion::vertex_insertion;
 use rayon::prelude::*;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::time::Duration;
 
 /// The answer of [`prove_steiner`].
@@ -285,8 +284,9 @@ fn evaluate(
     // Reduced-cost fixing against the incumbent: edges (and the paths they stand for)
     // that no tree cheaper than `ub` uses.
     let slack = ub - lb;
-    let d_root = dijkstra(rg, &asc.reduced, &[rroot], false);
-    let d_term = dijkstra(rg, &asc.reduced, &rterms, true);
+    let d_root = reduced_distances(rg, &asc.reduced, &[(rroot, 0)], false);
+    let sinks: Vec<(NodeId, Cost)> = rterms.iter().map(|&t| (t, 0)).collect();
+    let d_term = reduced_distances(rg, &asc.reduced, &sinks, true);
     let reach = |v: NodeId| -> Cost {
         let (a, b) = (d_root[v as usize], d_term[v as usize]);
         a.saturating_add(b)
@@ -490,38 +490,6 @@ fn guided_tree(
         }
     }
     best.expect("the terminals are connected")
-}
-
-/// Reduced-cost distances: from `sources` along arcs (`reverse` false), or to the nearest
-/// of `sources` (`reverse` true: along arcs backwards). `Cost::MAX` when unreached.
-fn dijkstra(g: &Graph, reduced: &[Cost], sources: &[NodeId], reverse: bool) -> Vec<Cost> {
-    let mut dist = vec![Cost::MAX; g.num_nodes()];
-    let mut heap = BinaryHeap::new();
-    for &s in sources {
-        dist[s as usize] = 0;
-        heap.push(Reverse((0, s)));
-    }
-    while let Some(Reverse((d, v))) = heap.pop() {
-        if d > dist[v as usize] {
-            continue;
-        }
-        for (u, e) in g.neighbors(v) {
-            // Arc 2e runs from the edge's first endpoint to its second.
-            let forward_arc = if g.edge(e).0 == v { 2 * e } else { 2 * e + 1 } as usize;
-            // Forward: v -> u. Reverse: u -> v, the other arc of the edge.
-            let arc = if reverse {
-                forward_arc ^ 1
-            } else {
-                forward_arc
-            };
-            let nd = d.saturating_add(reduced[arc]);
-            if nd < dist[u as usize] {
-                dist[u as usize] = nd;
-                heap.push(Reverse((nd, u)));
-            }
-        }
-    }
-    dist
 }
 
 /// Whether every node of `terms` is reachable from `root`.

@@ -280,6 +280,45 @@ pub fn ascend(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budget: u64) -
     }
 }
 
+/// Reduced-cost distances over the bidirected arcs of `g` (arc `2e` from the edge's first
+/// endpoint to its second): from the `sources` at their start values (`reverse` false), or
+/// to the nearest of them (`reverse` true: along arcs backwards). `Cost::MAX` when
+/// unreached.
+pub(crate) fn reduced_distances(
+    g: &Graph,
+    reduced: &[Cost],
+    sources: &[(NodeId, Cost)],
+    reverse: bool,
+) -> Vec<Cost> {
+    let mut dist = vec![Cost::MAX; g.num_nodes()];
+    let mut heap = BinaryHeap::new();
+    for &(s, d) in sources {
+        if d < dist[s as usize] {
+            dist[s as usize] = d;
+            heap.push(Reverse((d, s)));
+        }
+    }
+    while let Some(Reverse((d, v))) = heap.pop() {
+        if d > dist[v as usize] {
+            continue;
+        }
+        for (u, e) in g.neighbors(v) {
+            let forward_arc = if g.edge(e).0 == v { 2 * e } else { 2 * e + 1 } as usize;
+            let arc = if reverse {
+                forward_arc ^ 1
+            } else {
+                forward_arc
+            };
+            let nd = d.saturating_add(reduced[arc]);
+            if nd < dist[u as usize] {
+                dist[u as usize] = nd;
+                heap.push(Reverse((nd, u)));
+            }
+        }
+    }
+    dist
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

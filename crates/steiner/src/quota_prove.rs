@@ -50,7 +50,7 @@
 //! (2001) (reduced-cost tests).
 
 use crate::best_first::BestFirst;
-use crate::dual_ascent::{ascend, ArcGraph, Ascent};
+use crate::dual_ascent::{ascend, reduced_distances, ArcGraph, Ascent};
 use crate::graph::{Cost, EdgeId, Graph, NodeId};
 use crate::prize_growth::{grow_from, GrowthRule};
 use crate::problem::{Deadline, Trace};
@@ -59,7 +59,6 @@ use crate::sph::sph;
 use crate::tree::{mst_on_nodes, tree_cost, tree_nodes};
 use rayon::prelude::*;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// The answer of [`prove_quota`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -448,14 +447,14 @@ fn evaluate(p: &QuotaSearch, node: &SearchNode, ub: Cost) -> Outcome {
     }
     // Reduced-cost fixing against the incumbent.
     let slack = ub as i128 - r.own;
-    let d_root = dijkstra(sub, red, &[(root, 0)], false);
+    let d_root = reduced_distances(sub, red, &[(root, 0)], false);
     let mut sinks: Vec<(NodeId, Cost)> = node.fixed_in.iter().map(|&v| (v, 0)).collect();
     for v in 0..n {
         if let Some(a) = r.copy_arc[v] {
             sinks.push((v as NodeId, red[a]));
         }
     }
-    let d_term = dijkstra(sub, red, &sinks, true);
+    let d_term = reduced_distances(sub, red, &sinks, true);
     let beyond = |x: Cost, y: Cost, z: Cost| -> bool {
         x as i128 + y as i128 + z as i128 >= slack || x == Cost::MAX || z == Cost::MAX
     };
@@ -605,40 +604,6 @@ fn evaluate(p: &QuotaSearch, node: &SearchNode, ub: Cost) -> Outcome {
             },
         ],
     }
-}
-
-/// Reduced-cost distances over the bidirected arcs of `g` (arc `2e` from the edge's first
-/// endpoint to its second): from the `sources` at their start values (`reverse` false), or
-/// to the nearest of them (`reverse` true: along arcs backwards). `Cost::MAX` when
-/// unreached.
-fn dijkstra(g: &Graph, reduced: &[Cost], sources: &[(NodeId, Cost)], reverse: bool) -> Vec<Cost> {
-    let mut dist = vec![Cost::MAX; g.num_nodes()];
-    let mut heap = BinaryHeap::new();
-    for &(s, d) in sources {
-        if d < dist[s as usize] {
-            dist[s as usize] = d;
-            heap.push(Reverse((d, s)));
-        }
-    }
-    while let Some(Reverse((d, v))) = heap.pop() {
-        if d > dist[v as usize] {
-            continue;
-        }
-        for (u, e) in g.neighbors(v) {
-            let forward_arc = if g.edge(e).0 == v { 2 * e } else { 2 * e + 1 } as usize;
-            let arc = if reverse {
-                forward_arc ^ 1
-            } else {
-                forward_arc
-            };
-            let nd = d.saturating_add(reduced[arc]);
-            if nd < dist[u as usize] {
-                dist[u as usize] = nd;
-                heap.push(Reverse((nd, u)));
-            }
-        }
-    }
-    dist
 }
 
 #[cfg(all(test, feature = "oracle"))]
