@@ -57,10 +57,6 @@ pub fn quota_lower_bound(
     known: (Cost, Cost),
     work: BoundWork,
 ) -> Cost {
-    let quota = quota.min(known.1);
-    if quota <= prizes[root as usize] || known.0 <= 0 {
-        return 0;
-    }
     best_multiplier(g, prizes, root, quota, known, work).map_or(0, |(b, _)| b)
 }
 
