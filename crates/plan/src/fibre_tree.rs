@@ -312,10 +312,14 @@ fn solve_coverage(
     let (mut lo, mut hi) = (0u64, need.saturating_sub(static_pop));
     // The population resolution of the search: 0.1 % of what is needed.
     let step = (need / 1000).max(1);
+    // The probe's tree at `hi`, once a probe has set it (the fallback below reuses it).
+    let mut probed_at_hi = None;
     while lo + step < hi {
         let mid = lo + (hi - lo) / 2;
-        if covered(&solve_quota(&pinst, mid as Cost, &probe)) >= need {
+        let sol = solve_quota(&pinst, mid as Cost, &probe);
+        if covered(&sol) >= need {
             hi = mid;
+            probed_at_hi = Some(sol);
         } else {
             lo = mid + 1;
         }
@@ -339,7 +343,7 @@ fn solve_coverage(
         }
     }
     let whole = solve_quota(&pinst, whole_quota as Cost, &req.solver);
-    let probed = solve_quota(&pinst, hi as Cost, &probe);
+    let probed = probed_at_hi.unwrap_or_else(|| solve_quota(&pinst, hi as Cost, &probe));
     if probed.cost < whole.cost && covered(&probed) >= need {
         probed
     } else {
