@@ -16,11 +16,11 @@
 //! reduced costs are settled once when the terminal is put back.
 //!
 //! The nodes the root reaches along zero arcs are marked as they become known (the path
-//! by which a component reached the root, and what it reaches), so a closure that takes
-//! one stops there: late in an ascent the components hold tens of thousands of nodes and
-//! most picks only find that the root already reaches them. The reduced costs are kept in
-//! the order of the arcs into each node, which the closures read. Neither changes the
-//! cuts raised: the bound and the reduced costs are those of the search to the end
+//! by which a component reached the root), so a closure that takes one stops there: late
+//! in an ascent the components hold tens of thousands of nodes and most picks only find
+//! that the root already reaches them. The reduced costs are kept in the order of the
+//! arcs into each node, beside their tails, which the closures read in turn. Neither
+//! changes the cuts raised: the bound and the reduced costs are those of the search to the end
 //! (`ascend_reference`, the test oracle behind the `oracle` feature). On the 1M-node
 //! quota instance's reduced graph (271,260 nodes, 480,473 edges) a complete
 //! prize-collecting ascent takes 10 s instead of 26 s at a multiplier of 109, 2.6 s
@@ -41,77 +41,43 @@ use std::collections::BinaryHeap;
 /// A directed graph with arcs stored by head (the ascent scans arcs into a set).
 #[derive(Clone, Debug)]
 pub struct ArcGraph {
-    tail: Vec<NodeId>,
-    cost: Vec<Cost>,
-    /// `in_start[v]..in_start[v + 1]` indexes `in_arcs`, the arcs into `v`; `in_tail`
-    /// holds their tails in the same order, so that a scan of `v`'s arcs reads one run of
-    /// memory (the ascent keeps its reduced costs in this order too).
+    /// `in_start[v]..in_start[v + 1]` are the places of the arcs into `v`; at each place
+    /// the arc's id, tail and cost, so that a scan of `v`'s arcs reads one run of memory
+    /// (the ascent keeps its reduced costs by place too).
     in_start: Vec<u32>,
     in_arcs: Vec<u32>,
     in_tail: Vec<NodeId>,
-    /// `out_start[v]..out_start[v + 1]` indexes `out_arcs`, the arcs out of `v`, each as
-    /// its place in `in_arcs` and its head.
-    out_start: Vec<u32>,
-    out_arcs: Vec<(u32, NodeId)>,
+    in_cost: Vec<Cost>,
 }
 
 impl ArcGraph {
     /// Builds the graph from `(tail, head, cost)` arcs on nodes `0..n`.
     pub fn from_arcs(n: usize, arcs: &[(NodeId, NodeId, Cost)]) -> ArcGraph {
-        ArcGraph::from_parts(
-            n,
-            arcs.iter().map(|a| a.0).collect(),
-            arcs.iter().map(|a| a.2).collect(),
-            |a| arcs[a].1,
-        )
+        ArcGraph::from_parts(n, arcs.len(), |a| arcs[a])
     }
 
-    /// The graph of arcs `a` from `tail[a]` to `head(a)` at `cost[a]`, on nodes `0..n`.
-    fn from_parts(
-        n: usize,
-        tail: Vec<NodeId>,
-        cost: Vec<Cost>,
-        head: impl Fn(usize) -> NodeId,
-    ) -> ArcGraph {
+    /// The graph of `m` arcs, arc `a` from `arc(a).0` to `arc(a).1` at `arc(a).2`, on
+    /// nodes `0..n`.
+    fn from_parts(n: usize, m: usize, arc: impl Fn(usize) -> (NodeId, NodeId, Cost)) -> ArcGraph {
         let mut in_start = vec![0u32; n + 1];
-        for a in 0..tail.len() {
-            in_start[head(a) as usize + 1] += 1;
+        for a in 0..m {
+            in_start[arc(a).1 as usize + 1] += 1;
         }
         for i in 0..n {
             in_start[i + 1] += in_start[i];
         }
         let mut fill = in_start[..n].to_vec();
-        let mut in_arcs = vec![0u32; tail.len()];
-        for a in 0..tail.len() {
-            let h = head(a) as usize;
+        let mut in_arcs = vec![0u32; m];
+        for a in 0..m {
+            let h = arc(a).1 as usize;
             in_arcs[fill[h] as usize] = a as u32;
             fill[h] += 1;
         }
-        let in_tail: Vec<NodeId> = in_arcs.iter().map(|&a| tail[a as usize]).collect();
-        let mut out_start = vec![0u32; n + 1];
-        for &t in &tail {
-            out_start[t as usize + 1] += 1;
-        }
-        for i in 0..n {
-            out_start[i + 1] += out_start[i];
-        }
-        let mut fill = out_start[..n].to_vec();
-        let mut out_arcs = vec![(0u32, 0 as NodeId); tail.len()];
-        for v in 0..n {
-            for place in in_start[v]..in_start[v + 1] {
-                let t = in_tail[place as usize] as usize;
-                out_arcs[fill[t] as usize] = (place, v as NodeId);
-                fill[t] += 1;
-            }
-        }
         ArcGraph {
-            tail,
-            cost,
+            in_tail: in_arcs.iter().map(|&a| arc(a as usize).0).collect(),
+            in_cost: in_arcs.iter().map(|&a| arc(a as usize).2).collect(),
             in_start,
             in_arcs,
-            in_tail,
-            out_start,
-            out_arcs,
         }
     }
 
@@ -120,21 +86,14 @@ impl ArcGraph {
     /// which on a country's graph would be as large again.)
     pub fn bidirected(g: &Graph) -> ArcGraph {
         let edges = g.edges();
-        let end = |a: usize| {
-            let (u, v, _) = edges[a / 2];
+        ArcGraph::from_parts(g.num_nodes(), 2 * edges.len(), |a| {
+            let (u, v, w) = edges[a / 2];
             if a.is_multiple_of(2) {
-                (u, v)
+                (u, v, w)
             } else {
-                (v, u)
+                (v, u, w)
             }
-        };
-        let arcs = 2 * edges.len();
-        ArcGraph::from_parts(
-            g.num_nodes(),
-            (0..arcs).map(|a| end(a).0).collect(),
-            (0..arcs).map(|a| edges[a / 2].2).collect(),
-            |a| end(a).1,
-        )
+        })
     }
 
     /// The rooted prize-collecting tree as an arborescence problem: every node `v` with
@@ -177,8 +136,16 @@ impl ArcGraph {
         &self.in_arcs[self.places(v)]
     }
 
-    fn out(&self, v: NodeId) -> &[(u32, NodeId)] {
-        &self.out_arcs[self.out_start[v as usize] as usize..self.out_start[v as usize + 1] as usize]
+    /// Every arc's tail and cost by its id (the test oracle reads them so).
+    #[cfg(feature = "oracle")]
+    fn by_id(&self) -> (Vec<NodeId>, Vec<Cost>) {
+        let mut tail = vec![0; self.in_arcs.len()];
+        let mut cost = vec![0; self.in_arcs.len()];
+        for (place, &a) in self.in_arcs.iter().enumerate() {
+            tail[a as usize] = self.in_tail[place];
+            cost[a as usize] = self.in_cost[place];
+        }
+        (tail, cost)
     }
 }
 
@@ -204,7 +171,7 @@ pub fn dual_ascent(g: &Graph, terms: &[NodeId], root: NodeId, work_budget: u64) 
 pub fn ascend(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budget: u64) -> Ascent {
     let n = ag.num_nodes();
     // Reduced costs by place in `in_arcs` (the order the closures read them in).
-    let mut red: Vec<Cost> = ag.in_arcs.iter().map(|&a| ag.cost[a as usize]).collect();
+    let mut red: Vec<Cost> = ag.in_cost.clone();
     let mut lb: Cost = 0;
     let mut work = 0u64;
     // Per node, together (one cache line for the three): `mark == stamp` when it is in the
@@ -216,19 +183,17 @@ pub fn ascend(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budget: u64) -
     // the root, so its closure stops there instead of searching on to the root itself.
     // (Every marked node is reached; not every reached node need be marked.)
     let mut rooted = vec![false; n];
-    let mut stack: Vec<NodeId> = vec![root];
     rooted[root as usize] = true;
-    work += mark_rooted(ag, &red, &mut rooted, &mut stack);
     let mut order: BinaryHeap<Reverse<(usize, NodeId)>> = terms
         .iter()
         .filter(|&&t| t != root)
         .map(|&t| Reverse((1, t)))
         .collect();
     let mut set: Vec<NodeId> = Vec::new();
-    // Cut arcs by level, then arc id; with the arc's head. A closure's arcs are gathered
-    // in `found` and put in the heap at once.
-    let mut cut: BinaryHeap<Reverse<(Cost, u32, NodeId)>> = BinaryHeap::new();
-    let mut found: Vec<Reverse<(Cost, u32, NodeId)>> = Vec::new();
+    // Cut arcs by level, then arc id; with the arc's head and tail. A closure's arcs are
+    // gathered in `found` and put in the heap at once.
+    let mut cut: BinaryHeap<Reverse<(Cost, u32, NodeId, NodeId)>> = BinaryHeap::new();
+    let mut found: Vec<Reverse<(Cost, u32, NodeId, NodeId)>> = Vec::new();
     let mut complete = true;
     while let Some(Reverse((_, t))) = order.pop() {
         if work > work_budget {
@@ -276,7 +241,7 @@ pub fn ascend(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budget: u64) -
                         }
                     } else {
                         let a = ag.in_arcs[place];
-                        found.push(Reverse((red[place] + join_v, a, v)));
+                        found.push(Reverse((red[place] + join_v, a, v, u)));
                     }
                 }
             }
@@ -286,8 +251,7 @@ pub fn ascend(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budget: u64) -
             // Raise to the cheapest arc still entering; every arc at that level joins.
             cut.extend(found.drain(..));
             let mut entered = false;
-            while let Some(&Reverse((level, a, head))) = cut.peek() {
-                let u = ag.tail[a as usize];
+            while let Some(&Reverse((level, _, head, u))) = cut.peek() {
                 if node[u as usize].mark == stamp {
                     cut.pop();
                     continue;
@@ -333,17 +297,13 @@ pub fn ascend(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budget: u64) -
         }
         if let Some(u) = reached {
             // The root reaches u, and u reaches t along the arcs each node entered by
-            // (now at zero): mark that path and what it reaches.
+            // (now at zero): mark that path.
             let mut x = u;
-            while x != t && node[x as usize].mark == stamp {
+            while x != t {
                 x = node[x as usize].via;
-                if !rooted[x as usize] {
-                    rooted[x as usize] = true;
-                    stack.push(x);
-                }
+                rooted[x as usize] = true;
+                work += 1;
             }
-            rooted[t as usize] = true;
-            work += mark_rooted(ag, &red, &mut rooted, &mut stack);
         } else if !stuck {
             order.push(Reverse((set.len(), t)));
         }
@@ -351,13 +311,29 @@ pub fn ascend(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budget: u64) -
     if !order.is_empty() {
         complete = false;
     }
-    let mut reduced = vec![0; red.len()];
-    for (place, &a) in ag.in_arcs.iter().enumerate() {
-        reduced[a as usize] = red[place];
+    // By place to by id, in place along the permutation's cycles (a second vector of
+    // reduced costs would be most of an ascent's memory on a country's graph).
+    let mut done = vec![false; red.len()];
+    for start in 0..red.len() {
+        if done[start] {
+            continue;
+        }
+        let mut carry = red[start];
+        let mut id = ag.in_arcs[start] as usize;
+        loop {
+            // `carry` is the reduced cost of arc `id`; what it displaces is that of the
+            // arc at place `id`.
+            done[id] = true;
+            std::mem::swap(&mut carry, &mut red[id]);
+            if id == start {
+                break;
+            }
+            id = ag.in_arcs[id] as usize;
+        }
     }
     Ascent {
         lower_bound: lb,
-        reduced,
+        reduced: red,
         complete,
     }
 }
@@ -369,7 +345,7 @@ pub fn ascend(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budget: u64) -
 #[cfg(feature = "oracle")]
 pub fn ascend_reference(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budget: u64) -> Ascent {
     let n = ag.num_nodes();
-    let mut red = ag.cost.clone();
+    let (tail, mut red) = ag.by_id();
     let mut lb: Cost = 0;
     let mut work = 0u64;
     // `mark[v] == stamp`: v is in the component being raised; `join[v]`: the rise of
@@ -411,7 +387,7 @@ pub fn ascend_reference(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budg
                 scanned += 1;
                 for &a in ag.arcs_into(v) {
                     work += 1;
-                    let u = ag.tail[a as usize];
+                    let u = tail[a as usize];
                     if mark[u as usize] == stamp {
                         continue;
                     }
@@ -434,7 +410,7 @@ pub fn ascend_reference(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budg
             // Raise to the cheapest arc still entering; every arc at that level joins.
             let mut entered = false;
             while let Some(&Reverse((level, a))) = cut.peek() {
-                let u = ag.tail[a as usize];
+                let u = tail[a as usize];
                 if mark[u as usize] == stamp {
                     cut.pop();
                     continue;
@@ -463,7 +439,7 @@ pub fn ascend_reference(ag: &ArcGraph, terms: &[NodeId], root: NodeId, work_budg
         if rise > 0 {
             for &v in &set[..scanned] {
                 for &a in ag.arcs_into(v) {
-                    let u = ag.tail[a as usize];
+                    let u = tail[a as usize];
                     let until = if mark[u as usize] == stamp {
                         join[u as usize]
                     } else {
@@ -500,22 +476,6 @@ struct Member {
     join: Cost,
     mark: u32,
     via: NodeId,
-}
-
-/// Marks every node reached along zero arcs from the nodes on `stack` (which empties);
-/// returns the arcs scanned.
-fn mark_rooted(ag: &ArcGraph, red: &[Cost], rooted: &mut [bool], stack: &mut Vec<NodeId>) -> u64 {
-    let mut scanned = 0;
-    while let Some(x) = stack.pop() {
-        for &(place, y) in ag.out(x) {
-            scanned += 1;
-            if red[place as usize] == 0 && !rooted[y as usize] {
-                rooted[y as usize] = true;
-                stack.push(y);
-            }
-        }
-    }
-    scanned
 }
 
 /// Reduced-cost distances over the bidirected arcs of `g` (arc `2e` from the edge's first
