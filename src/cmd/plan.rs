@@ -351,13 +351,17 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         out.write(name, body.as_bytes()).map_err(out_fault)
     };
     let (mut csv, mut summary) = (ctx.villages_csv(), ctx.summary_json());
-    let mut last_mile_fc = None;
     if let Some(m) = &last_mile {
-        let lm = fiberplan_report::last_mile_out::plan_outputs(&csv, &summary, m)
+        (csv, summary) = fiberplan_report::last_mile_out::plan_outputs(&csv, &summary, m)
             .map_err(|e| BadInput(e.to_string()))?;
-        (csv, summary) = (lm.0, lm.1);
-        out.write("last_mile.geojson", &lm.2).map_err(out_fault)?;
-        last_mile_fc = Some(String::from_utf8(lm.2)?);
+        // Nationally and per district package, from one text per village.
+        fiberplan_report::last_mile_out::write_last_mile_maps(
+            &mut out,
+            villages,
+            &regions.districts,
+            m,
+        )
+        .map_err(out_fault)?;
     }
     if let Some(run) = &mobile {
         let mut v: serde_json::Value = serde_json::from_str(&summary)?;
@@ -381,16 +385,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| out_fault(e.source))?;
     let bytes =
         |out: &mut AtomicDir, name: &str, body: &[u8]| out.write(name, body).map_err(out_fault);
-    // The stages' maps split by district beside the plan's own package files.
+    // The mobile coverage map split by district beside the plan's own package files.
     use fiberplan_report::district_packages::feature_packages;
-    let coverage_text = ctx.mobile.map(serde_json::to_string).transpose()?;
-    let stages = [
-        ("last_mile.geojson", last_mile_fc.as_deref()),
-        ("coverage.geojson", coverage_text.as_deref()),
-    ];
-    for (file, text) in stages {
-        let Some(text) = text else { continue };
-        for (name, body) in feature_packages(&ctx, polygons, file, text)? {
+    if let Some(text) = ctx.mobile.map(serde_json::to_string).transpose()? {
+        for (name, body) in feature_packages(&ctx, polygons, "coverage.geojson", &text)? {
             write(&mut out, &name, body)?;
         }
     }

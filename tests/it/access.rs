@@ -300,6 +300,7 @@ fn the_plan_is_priced_by_its_designs_and_the_bills_add_up() {
     // District packages: their TOTAL rows and summaries add up to the national ones exactly.
     let mut rows = Vec::new();
     let (mut cost, mut connected, mut premises, mut packages) = (0i64, 0u64, 0u64, 0);
+    let mut package_features = 0;
     let mut ratios: std::collections::BTreeMap<String, u64> = Default::default();
     for e in std::fs::read_dir(out.join("districts")).unwrap() {
         let d = e.unwrap().path();
@@ -327,6 +328,8 @@ fn the_plan_is_priced_by_its_designs_and_the_bills_add_up() {
         }
         // The district's own last_mile.geojson holds its villages' premises.
         let g = json(&d.join("last_mile.geojson"));
+        assert!(g["attribution"].as_str().unwrap().contains("OpenStreetMap"));
+        package_features += g["features"].as_array().unwrap().len();
         let ps = g["features"]
             .as_array()
             .unwrap()
@@ -340,6 +343,12 @@ fn the_plan_is_priced_by_its_designs_and_the_bills_add_up() {
         "{packages} district packages with a last mile"
     );
     assert_eq!(sums(&rows).0, ti);
+    // Every feature of the national map is in exactly one package (each is a village's).
+    let national_map = json(&out.join("last_mile.geojson"));
+    assert_eq!(
+        package_features,
+        national_map["features"].as_array().unwrap().len()
+    );
     assert_eq!(cost, lm["cost_kzt"].as_i64().unwrap());
     assert_eq!(connected, lm["households_connected"].as_u64().unwrap());
     assert_eq!(premises, lm["premises"].as_u64().unwrap());

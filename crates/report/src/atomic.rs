@@ -119,6 +119,12 @@ impl AtomicDir {
     /// Stage one file. `rel` is a plain relative path inside the folder (`a/b.csv`): an
     /// absolute path, `..`, `.` or an empty component is refused, as is the marker's name.
     pub fn write(&mut self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_parts(rel, &[bytes])
+    }
+
+    /// Stage a file made of `parts` written one after another (a large file from pieces
+    /// made apart, never joined in memory).
+    pub fn write_parts(&mut self, rel: &str, parts: &[&[u8]]) -> std::io::Result<()> {
         check_rel(&self.out, rel)?;
         let p = self.stage.join(rel);
         let shown = self.out.join(rel);
@@ -126,7 +132,13 @@ impl AtomicDir {
             std::fs::create_dir_all(parent).map_err(|e| fault(&shown, "cannot write", e))?;
         }
         std::fs::File::create(&p)
-            .and_then(|mut f| f.write_all(bytes))
+            .and_then(|f| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+                for part in parts {
+                    w.write_all(part)?;
+                }
+                w.flush()
+            })
             .map_err(|e| fault(&shown, "cannot write", e))?;
         self.files.insert(rel.to_string());
         Ok(())

@@ -9,9 +9,10 @@ use crate::atomic::AtomicDir;
 use crate::plan_out::ATTRIBUTION;
 use crate::spreadsheet_safe::{restore, SafeCsv};
 use fiberplan_access::boq::BoqOverflow;
-use fiberplan_access::design::SplitterOut;
 use fiberplan_access::{Boq, CableType, VillageDesign};
 use fiberplan_model::{District, Village};
+use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,21 +27,6 @@ fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn point(p: [f64; 2]) -> Value {
-    json!({"type": "Point", "coordinates": [p[0], p[1]]})
-}
-
-fn splitter_id(d: &VillageDesign, s: Option<usize>) -> Value {
-    s.map_or(Value::Null, |k| Value::from(d.splitters[k].id.clone()))
-}
-
-fn splitter_parent(d: &VillageDesign, s: &SplitterOut) -> Value {
-    match s.parent {
-        Some(k) => Value::from(d.splitters[k].id.clone()),
-        None => Value::from(d.olt.id.clone()),
-    }
-}
-
 fn split_label(d: &VillageDesign) -> String {
     if d.mixed_ratios {
         format!(
@@ -52,99 +38,261 @@ fn split_label(d: &VillageDesign) -> String {
     }
 }
 
-/// The features of one village, in a fixed order: OLT, splitters, cables, premises.
-pub fn village_features(d: &VillageDesign) -> Vec<Value> {
-    let mut f = Vec::with_capacity(1 + d.splitters.len() + d.cables.len() + d.premises.len());
-    f.push(json!({
-        "type": "Feature",
-        "geometry": point(d.olt.lonlat),
-        "properties": {
-            "kind": "olt",
-            "id": d.olt.id,
-            "village_id": d.village_id,
-            "ports_used": d.olt.ports_used,
-            "site": d.olt.site.as_str(),
-            "optics_class": d.olt.class.as_str(),
-            "split": split_label(d),
-            "reason": d.olt.reason,
-        }
-    }));
-    for s in &d.splitters {
-        f.push(json!({
-            "type": "Feature",
-            "geometry": point(s.lonlat),
-            "properties": {
-                "kind": "splitter",
-                "id": s.id,
-                "village_id": d.village_id,
-                "ratio": s.ratio,
-                "stage": s.stage,
-                "ports_used": s.ports_used,
-                "parent_id": splitter_parent(d, s),
-            }
-        }));
-    }
-    for c in &d.cables {
-        let coords: Vec<Value> = c.coords.iter().map(|p| json!([p[0], p[1]])).collect();
-        f.push(json!({
-            "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": coords},
-            "properties": {
-                "kind": "cable",
-                "village_id": d.village_id,
-                "cable_type": c.cable_type.as_str(),
-                "fibres": c.fibres,
-                "fibres_used": c.fibres_used,
-                "placement": c.placement.as_str(),
-                "length_m": c.length_dm as f64 / 10.0,
-            }
-        }));
-    }
-    for p in &d.premises {
-        let connected = p.connected_households > 0;
-        f.push(json!({
-            "type": "Feature",
-            "geometry": point(p.lonlat),
-            "properties": {
-                "kind": "premise",
-                "village_id": d.village_id,
-                "households": p.households,
-                "connected_households": p.connected_households,
-                "modelled": p.modelled,
-                "splitter_id": splitter_id(d, p.splitter),
-                "path_length_m": p.path_length_m,
-                "drop_m": p.drop_m,
-                "line_loss_db": p.line_loss_db,
-                "optics_class": d.olt.class.as_str(),
-                "margin_db": p.margin_db,
-                "connected": connected,
-                "flag": p.flag,
-            }
-        }));
-    }
-    f
+// The features as typed records: serialised straight to text in the members' order below,
+// the same bytes as a JSON tree with those members in that order (a test compares them),
+// without building millions of maps. A non-finite number is `null` either way.
+
+#[derive(Serialize)]
+struct Feature<C, P> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    geometry: Geometry<C>,
+    properties: P,
 }
 
-/// `last_mile.geojson` of the given villages, in their order. Written one village at a
-/// time: the national last mile has millions of premises, and a JSON tree of them all took
-/// gigabytes where the text takes a few hundred megabytes. The bytes are those of the whole
-/// FeatureCollection serialised at once (a test compares them).
+#[derive(Serialize)]
+struct Geometry<C> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    coordinates: C,
+}
+
+fn feature<C: Serialize, P: Serialize>(
+    out: &mut Vec<u8>,
+    kind: &'static str,
+    coordinates: C,
+    properties: P,
+) {
+    if !out.is_empty() {
+        out.push(b',');
+    }
+    let f = Feature {
+        kind: "Feature",
+        geometry: Geometry { kind, coordinates },
+        properties,
+    };
+    serde_json::to_writer(out, &f).expect("records of strings and numbers serialise");
+}
+
+#[derive(Serialize)]
+struct OltProps<'a> {
+    kind: &'static str,
+    id: &'a str,
+    village_id: &'a str,
+    ports_used: u32,
+    site: &'static str,
+    optics_class: &'static str,
+    split: String,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct SplitterProps<'a> {
+    kind: &'static str,
+    id: &'a str,
+    village_id: &'a str,
+    ratio: u32,
+    stage: u8,
+    ports_used: u32,
+    parent_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct CableProps<'a> {
+    kind: &'static str,
+    village_id: &'a str,
+    cable_type: &'static str,
+    fibres: u32,
+    fibres_used: u32,
+    placement: &'static str,
+    length_m: f64,
+}
+
+#[derive(Serialize)]
+struct PremiseProps<'a> {
+    kind: &'static str,
+    village_id: &'a str,
+    households: u32,
+    connected_households: u32,
+    modelled: bool,
+    splitter_id: Option<&'a str>,
+    path_length_m: f64,
+    drop_m: f64,
+    line_loss_db: f64,
+    optics_class: &'static str,
+    margin_db: f64,
+    connected: bool,
+    flag: Option<&'a str>,
+}
+
+/// The features of one village as comma-separated GeoJSON text, in a fixed order: OLT,
+/// splitters, cables, premises.
+pub fn village_features_text(d: &VillageDesign) -> Vec<u8> {
+    let mut out = Vec::new();
+    let village_id = d.village_id.as_str();
+    let olt = &d.olt;
+    let props = OltProps {
+        kind: "olt",
+        id: &olt.id,
+        village_id,
+        ports_used: olt.ports_used,
+        site: olt.site.as_str(),
+        optics_class: olt.class.as_str(),
+        split: split_label(d),
+        reason: &olt.reason,
+    };
+    feature(&mut out, "Point", olt.lonlat, props);
+    for s in &d.splitters {
+        let props = SplitterProps {
+            kind: "splitter",
+            id: &s.id,
+            village_id,
+            ratio: s.ratio,
+            stage: s.stage,
+            ports_used: s.ports_used,
+            parent_id: s.parent.map_or(&olt.id, |k| &d.splitters[k].id),
+        };
+        feature(&mut out, "Point", s.lonlat, props);
+    }
+    for c in &d.cables {
+        let props = CableProps {
+            kind: "cable",
+            village_id,
+            cable_type: c.cable_type.as_str(),
+            fibres: c.fibres,
+            fibres_used: c.fibres_used,
+            placement: c.placement.as_str(),
+            length_m: c.length_dm as f64 / 10.0,
+        };
+        feature(&mut out, "LineString", &c.coords, props);
+    }
+    for p in &d.premises {
+        let props = PremiseProps {
+            kind: "premise",
+            village_id,
+            households: p.households,
+            connected_households: p.connected_households,
+            modelled: p.modelled,
+            splitter_id: p.splitter.map(|k| d.splitters[k].id.as_str()),
+            path_length_m: p.path_length_m,
+            drop_m: p.drop_m,
+            line_loss_db: p.line_loss_db,
+            optics_class: olt.class.as_str(),
+            margin_db: p.margin_db,
+            connected: p.connected_households > 0,
+            flag: p.flag.as_deref(),
+        };
+        feature(&mut out, "Point", p.lonlat, props);
+    }
+    out
+}
+
+/// The features' text of each village, made in parallel (a village's text does not depend
+/// on the others, so the bytes are the same at any thread count).
+fn villages_features_text(designs: &[&VillageDesign]) -> Vec<Vec<u8>> {
+    designs
+        .par_iter()
+        .map(|d| village_features_text(d))
+        .collect()
+}
+
+/// A FeatureCollection as the pieces of its text: `head` (up to and including the
+/// features' opening bracket), the villages' features with commas between, the close.
+fn collection_parts<'a>(head: &'a [u8], villages: &[&'a [u8]]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::with_capacity(2 * villages.len() + 2);
+    parts.push(head);
+    for (i, v) in villages.iter().enumerate() {
+        if i > 0 {
+            parts.push(b",");
+        }
+        parts.push(v);
+    }
+    parts.push(b"]}\n");
+    parts
+}
+
+/// The national file's head: `type`, `attribution`, then the features.
+fn national_head() -> Vec<u8> {
+    let mut head = br#"{"type":"FeatureCollection","attribution":"#.to_vec();
+    serde_json::to_writer(&mut head, ATTRIBUTION).expect("a string serialises");
+    head.extend_from_slice(br#","features":["#);
+    head
+}
+
+/// A district package's head: its members in name order, as the packages of the other
+/// maps are written (`district_packages::feature_packages`).
+fn package_head() -> Vec<u8> {
+    let mut head = br#"{"attribution":"#.to_vec();
+    serde_json::to_writer(&mut head, ATTRIBUTION).expect("a string serialises");
+    head.extend_from_slice(br#","type":"FeatureCollection","features":["#);
+    head
+}
+
+/// `last_mile.geojson` of the given villages, in their order: the bytes of the whole
+/// FeatureCollection serialised at once (a test compares them), made a village at a time
+/// (the national last mile has millions of premises; a JSON tree of them took gigabytes).
 pub fn last_mile_geojson(designs: &[&VillageDesign]) -> Vec<u8> {
-    let mut out = br#"{"type":"FeatureCollection","attribution":"#.to_vec();
-    serde_json::to_writer(&mut out, ATTRIBUTION).expect("a string serialises");
-    out.extend_from_slice(br#","features":["#);
-    let mut first = true;
-    for d in designs {
-        for f in village_features(d) {
-            if !first {
-                out.push(b',');
-            }
-            first = false;
-            serde_json::to_writer(&mut out, &f).expect("JSON values always serialize");
+    let head = national_head();
+    let texts = villages_features_text(designs);
+    let refs: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+    collection_parts(&head, &refs).concat()
+}
+
+/// The plan's designed villages by package: the district's index (`districts.len()` for
+/// a village outside every district, the `unassigned` folder), then the villages' indices
+/// in the plan's order.
+fn designed_by_district(
+    villages: &[Village],
+    districts: &[District],
+    lm: &PlanLastMile,
+) -> BTreeMap<usize, Vec<usize>> {
+    let n = districts.len();
+    let mut by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, v) in villages.iter().enumerate() {
+        if lm.designs.get(i).is_some_and(Option::is_some) {
+            by.entry(v.district.filter(|&d| d < n).unwrap_or(n))
+                .or_default()
+                .push(i);
         }
     }
-    out.extend_from_slice(b"]}\n");
-    out
+    by
+}
+
+/// The last mile's maps: `last_mile.geojson` (every designed village) and
+/// `districts/<folder>/last_mile.geojson` (each package's villages), written from one
+/// text per village.
+///
+/// # Errors
+/// A file that cannot be written.
+pub fn write_last_mile_maps(
+    out: &mut AtomicDir,
+    villages: &[Village],
+    districts: &[District],
+    lm: &PlanLastMile,
+) -> std::io::Result<()> {
+    let designed: Vec<(usize, &VillageDesign)> = lm
+        .designs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((i, d.as_deref()?)))
+        .collect();
+    let designs: Vec<&VillageDesign> = designed.iter().map(|&(_, d)| d).collect();
+    let texts = villages_features_text(&designs);
+    let mut text_of: Vec<Option<&[u8]>> = vec![None; lm.designs.len()];
+    for (&(i, _), t) in designed.iter().zip(&texts) {
+        text_of[i] = Some(t);
+    }
+    let all: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+    let head = national_head();
+    out.write_parts("last_mile.geojson", &collection_parts(&head, &all))?;
+    let head = package_head();
+    for (d, which) in designed_by_district(villages, districts, lm) {
+        let folder = crate::district_packages::folder_name(districts.get(d));
+        let texts: Vec<&[u8]> = which.iter().filter_map(|&i| text_of[i]).collect();
+        let rel = format!("districts/{folder}/last_mile.geojson");
+        out.write_parts(&rel, &collection_parts(&head, &texts))?;
+    }
+    Ok(())
 }
 
 /// The `last_mile` object of `summary.json` for a bill of quantities (one village or a sum).
@@ -330,9 +478,9 @@ impl PlanLastMile {
     }
 }
 
-/// The plan's last-mile outputs in one step: `villages.csv` with the per-village columns,
-/// `summary.json` with the national `last_mile` object (and its `pricing`), and
-/// `last_mile.geojson`.
+/// The plan's last-mile texts in one step: `villages.csv` with the per-village columns and
+/// `summary.json` with the national `last_mile` object (and its `pricing`). The maps are
+/// [`write_last_mile_maps`]'.
 ///
 /// # Errors
 /// The national bill of quantities beyond 64 bits.
@@ -340,16 +488,14 @@ pub fn plan_outputs(
     villages_csv: &str,
     summary_json: &str,
     lm: &PlanLastMile,
-) -> Result<(String, String, Vec<u8>), BoqOverflow> {
+) -> Result<(String, String), BoqOverflow> {
     let refs: Vec<Option<&VillageDesign>> = lm.designs.iter().map(|d| d.as_deref()).collect();
     let total = lm.total(0..lm.designs.len())?;
-    let designed: Vec<&VillageDesign> = refs.iter().flatten().copied().collect();
     let mut summary = last_mile_summary(&total, lm.drop_limit_m, lm.take_up_pct);
     summary["pricing"] = lm.pricing.clone();
     Ok((
         with_village_columns(villages_csv, &refs),
         with_last_mile_summary(summary_json, summary),
-        last_mile_geojson(&designed),
     ))
 }
 
@@ -475,17 +621,8 @@ pub fn district_files(
     districts: &[District],
     lm: &PlanLastMile,
 ) -> Result<Vec<(String, Vec<u8>)>, BoqOverflow> {
-    let n = districts.len();
-    let mut by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, v) in villages.iter().enumerate() {
-        if lm.designs.get(i).is_some_and(Option::is_some) {
-            by.entry(v.district.filter(|&d| d < n).unwrap_or(n))
-                .or_default()
-                .push(i);
-        }
-    }
     let mut out = Vec::new();
-    for (d, which) in by {
+    for (d, which) in designed_by_district(villages, districts, lm) {
         let folder = crate::district_packages::folder_name(districts.get(d));
         out.push((
             format!("districts/{folder}/last_mile_boq.csv"),
@@ -538,12 +675,98 @@ mod tests {
         design_one(job, &model).unwrap().1
     }
 
-    /// The streamed FeatureCollection is byte for byte the one serialised as one JSON tree.
+    fn point(p: [f64; 2]) -> Value {
+        json!({"type": "Point", "coordinates": [p[0], p[1]]})
+    }
+
+    /// The oracle: a village's features as JSON trees, members in the files' order.
+    fn village_features(d: &VillageDesign) -> Vec<Value> {
+        let mut f = vec![json!({
+            "type": "Feature",
+            "geometry": point(d.olt.lonlat),
+            "properties": {
+                "kind": "olt",
+                "id": d.olt.id,
+                "village_id": d.village_id,
+                "ports_used": d.olt.ports_used,
+                "site": d.olt.site.as_str(),
+                "optics_class": d.olt.class.as_str(),
+                "split": split_label(d),
+                "reason": d.olt.reason,
+            }
+        })];
+        for s in &d.splitters {
+            let parent = s.parent.map_or(&d.olt.id, |k| &d.splitters[k].id);
+            f.push(json!({
+                "type": "Feature",
+                "geometry": point(s.lonlat),
+                "properties": {
+                    "kind": "splitter",
+                    "id": s.id,
+                    "village_id": d.village_id,
+                    "ratio": s.ratio,
+                    "stage": s.stage,
+                    "ports_used": s.ports_used,
+                    "parent_id": parent,
+                }
+            }));
+        }
+        for c in &d.cables {
+            let coords: Vec<Value> = c.coords.iter().map(|p| json!([p[0], p[1]])).collect();
+            f.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": {
+                    "kind": "cable",
+                    "village_id": d.village_id,
+                    "cable_type": c.cable_type.as_str(),
+                    "fibres": c.fibres,
+                    "fibres_used": c.fibres_used,
+                    "placement": c.placement.as_str(),
+                    "length_m": c.length_dm as f64 / 10.0,
+                }
+            }));
+        }
+        for p in &d.premises {
+            let splitter = p.splitter.map(|k| d.splitters[k].id.clone());
+            f.push(json!({
+                "type": "Feature",
+                "geometry": point(p.lonlat),
+                "properties": {
+                    "kind": "premise",
+                    "village_id": d.village_id,
+                    "households": p.households,
+                    "connected_households": p.connected_households,
+                    "modelled": p.modelled,
+                    "splitter_id": splitter,
+                    "path_length_m": p.path_length_m,
+                    "drop_m": p.drop_m,
+                    "line_loss_db": p.line_loss_db,
+                    "optics_class": d.olt.class.as_str(),
+                    "margin_db": p.margin_db,
+                    "connected": p.connected_households > 0,
+                    "flag": p.flag,
+                }
+            }));
+        }
+        f
+    }
+
+    /// The typed records' text is byte for byte the FeatureCollection serialised as one
+    /// JSON tree (the oracle), on designs with every optional member both ways.
     #[test]
     fn streamed_geojson_is_the_whole_tree_serialised() {
         let a = designed("a", [71.43, 51.13], 40);
         let b = designed("b", [76.95, 43.24], 7);
-        for designs in [vec![], vec![&a], vec![&a, &b]] {
+        // A premise with a flag and without a splitter, a margin that is not a number, a
+        // label with the mixed ratios, and an id that needs escaping.
+        let mut c = designed("c\"q", [69.6, 42.3], 3);
+        c.mixed_ratios = !c.mixed_ratios;
+        c.premises[0].flag = Some("beyond the \"drop\" limit".into());
+        c.premises[0].splitter = None;
+        c.premises[1].margin_db = f64::NAN;
+        c.premises[2].drop_m = -0.0;
+        for designs in [vec![], vec![&a], vec![&a, &b], vec![&c, &a]] {
             let features: Vec<Value> = designs.iter().flat_map(|d| village_features(d)).collect();
             assert!(designs.is_empty() || features.len() > 2 * designs.len());
             let doc = json!({
@@ -558,5 +781,9 @@ mod tests {
                 String::from_utf8(whole).unwrap()
             );
         }
+        let text = String::from_utf8(village_features_text(&c)).unwrap();
+        assert!(text.contains(r#""margin_db":null"#), "{text}");
+        assert!(text.contains(r#""splitter_id":null"#), "{text}");
+        assert!(text.contains(r#""drop_m":-0.0"#), "{text}");
     }
 }
