@@ -6,6 +6,8 @@
 //! A profile here is `z`: n + 1 elevations at `xi` metres apart (NTIA's `pfl` is
 //! `[n, xi, z...]`).
 
+use std::cell::RefCell;
+
 use super::{c_max, c_min, Siting};
 
 /// C's `fdim`: the positive difference, NaN when either is NaN.
@@ -240,6 +242,26 @@ fn delta_h_pair(a: (&[f64], f64, f64, f64), b: (&[f64], f64, f64, f64)) -> (f64,
     (p.finish(sp), q.finish(sq))
 }
 
+thread_local! {
+    /// The order keys and the two candidate buffers of [`kth_largest_and_smallest`],
+    /// kept per thread: fresh arrays would be zeroed (6 kB) at every call, and only
+    /// entries written in the same call are read.
+    static SELECT: RefCell<Select> = const {
+        RefCell::new(Select {
+            keys: [0; 245],
+            hi: [0; 256],
+            lo: [0; 256],
+        })
+    };
+}
+
+/// Scratch of [`kth_largest_and_smallest`].
+struct Select {
+    keys: [i64; 245],
+    hi: [i64; 256],
+    lo: [i64; 256],
+}
+
 /// Delta h's sampling of a profile: `n` points evenly between `d_start` and `d_end`,
 /// linearly interpolated, stepped one at a time.
 struct Sampler<'a> {
@@ -325,9 +347,18 @@ fn from_order_key(k: i64) -> f64 {
 /// that can hold each statistic (about a quarter of them); when fewer than `k` pass a
 /// threshold, that side selects from all values.
 pub(crate) fn kth_largest_and_smallest(s: &[f64], k: usize) -> (f64, f64) {
+    SELECT.with_borrow_mut(|scratch| select_in(scratch, s, k))
+}
+
+/// [`kth_largest_and_smallest`] in the thread's scratch.
+fn select_in(scratch: &mut Select, s: &[f64], k: usize) -> (f64, f64) {
     let n = s.len();
     assert!(k >= 1 && 2 * k <= n && n <= 245);
-    let mut keys = [0i64; 245];
+    let Select {
+        keys,
+        hi: hi_buf,
+        lo: lo_buf,
+    } = scratch;
     let keys = &mut keys[..n];
     for (key, &v) in keys.iter_mut().zip(s) {
         *key = order_key(v);
@@ -340,8 +371,6 @@ pub(crate) fn kth_largest_and_smallest(s: &[f64], k: usize) -> (f64, f64) {
     let (hi_t, lo_t) = (sample[12], sample[3]);
     // 256 entries, indices masked: h, l < n <= 245, so the mask changes nothing but
     // spares the bounds checks in the loop.
-    let mut hi_buf = [0i64; 256];
-    let mut lo_buf = [0i64; 256];
     let (mut h, mut l) = (0, 0);
     for &x in keys.iter() {
         hi_buf[h & 255] = x;
