@@ -49,10 +49,10 @@ pub struct ArcGraph {
     in_arcs: Vec<u32>,
     in_tail: Vec<NodeId>,
     in_cost: Vec<Cost>,
-    /// The nodes are numbered inside in breadth-first order (`inner[v]`, `outer[i]`), so
-    /// that a component's nodes lie near each other in memory; callers see their own ids.
+    /// The nodes are numbered inside in breadth-first order (`inner[v]` for the callers'
+    /// `v`), so that a component's nodes lie near each other in memory; callers see their
+    /// own ids.
     inner: Vec<NodeId>,
-    outer: Vec<NodeId>,
 }
 
 impl ArcGraph {
@@ -116,7 +116,6 @@ impl ArcGraph {
             in_start,
             in_arcs,
             inner,
-            outer,
         }
     }
 
@@ -179,10 +178,14 @@ impl ArcGraph {
     /// Every arc's tail and cost by its id (the test oracle reads them so).
     #[cfg(feature = "oracle")]
     fn by_id(&self) -> (Vec<NodeId>, Vec<Cost>) {
+        let mut outer = vec![0; self.inner.len()];
+        for (v, &i) in self.inner.iter().enumerate() {
+            outer[i as usize] = v as NodeId;
+        }
         let mut tail = vec![0; self.in_arcs.len()];
         let mut cost = vec![0; self.in_arcs.len()];
         for (place, &a) in self.in_arcs.iter().enumerate() {
-            tail[a as usize] = self.outer[self.in_tail[place] as usize];
+            tail[a as usize] = outer[self.in_tail[place] as usize];
             cost[a as usize] = self.in_cost[place];
         }
         (tail, cost)
