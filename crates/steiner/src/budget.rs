@@ -8,7 +8,7 @@ use crate::prize_local_search::{multiplier_search, polish, Target};
 use crate::problem::{
     make_solution, with_threads, Deadline, Instance, Objective, Options, Solution,
 };
-use crate::quota::{default_root, multiplier_steps, rooted_on_reduced};
+use crate::quota::{default_root, large_graph, multiplier_steps, rooted_on_reduced};
 use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 
 /// A tree containing the root with edge cost at most `budget` and as much prize as
@@ -20,12 +20,14 @@ use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 /// - `opts`: seed, effort, threads, safety cap, which phases run, trace sink.
 ///
 /// # Returns
-/// The tree with its cost (at most `budget`) and prize; no bound on the cost. With
+/// The tree with its cost (at most `budget`) and prize; no bound on the cost. The budget
+/// heuristics' tree is then lifted by a few quota solves above its prize (`quota_lift`). With
 /// [`Options::prove`], [`Solution::optimal`] says that no tree within the budget holds more
 /// prize (see [`prove_budget`]).
 ///
 /// # Complexity
-/// As [`crate::solve_quota`]: O(m log n) steps, as many as [`Options::effort`] pays for.
+/// As [`crate::solve_quota`]: O(m log n) steps, as many as [`Options::effort`] pays for,
+/// and at most 2 x effort quota solves more below the large-graph mark.
 ///
 /// # Example
 /// ```
@@ -37,7 +39,9 @@ use crate::tree::{mst_and_prune, tree_cost, tree_nodes};
 /// ```
 pub fn solve_budget(inst: &Instance, budget: Cost, opts: &Options) -> Solution {
     with_threads(opts.threads, || {
-        let sol = rooted_on_reduced(inst, opts, |i| solve_inner(i, budget, opts));
+        let sol = rooted_on_reduced(inst, opts, |i| {
+            quota_lift(i, budget, opts, solve_inner(i, budget, opts))
+        });
         if opts.prove {
             prove_budget(inst, budget, opts, sol)
         } else {
@@ -80,6 +84,66 @@ fn prove_budget(inst: &Instance, budget: Cost, opts: &Options, mut sol: Solution
     sol.optimal = hi - lo <= 1;
     sol.solver.push_str("+prove");
     sol
+}
+
+/// Quota solves per unit of effort that [`quota_lift`] may spend.
+const LIFT_SOLVES_PER_EFFORT: u32 = 2;
+
+/// More prize for the same budget from the quota driver, whose trees for a given prize are
+/// cheaper than the budget heuristics' (on the national graph the budget tree held 1.2 %
+/// less prize than the proven optimum). Quota solves above the tree's prize, by steps that
+/// double from about 0.4 % of it while their trees stay within the budget, then a bisection
+/// between the last prize within it and the first beyond; the tree of most prize (then
+/// least cost) within the budget is kept. A heuristic: the quota trees' cost need not grow
+/// with the prize, so nothing is proven. Runs at effort 2 and more, with the local search,
+/// on graphs below the large-graph mark, with at most [`LIFT_SOLVES_PER_EFFORT`] solves
+/// per unit of effort (work, never the clock).
+fn quota_lift(inst: &Instance, budget: Cost, opts: &Options, sol: Solution) -> Solution {
+    if opts.effort < 2 || !opts.local_search || opts.fast || large_graph(&inst.graph, opts) {
+        return sol;
+    }
+    let q_opts = Options {
+        lower_bound: false,
+        prove: false,
+        ..opts.clone()
+    };
+    let mut solves = opts.effort.saturating_mul(LIFT_SOLVES_PER_EFFORT);
+    let mut best = sol;
+    // `lo` is held within the budget (by `best`); no quota tree found holds `hi`.
+    let mut lo = best.prize;
+    let mut hi = reachable_prize(inst)
+        .saturating_add(1)
+        .max(lo.saturating_add(1));
+    let mut step = (lo / 256).max(1);
+    let mut bracketing = true;
+    while solves > 0 && hi - lo > 1 {
+        let h = if bracketing {
+            lo.saturating_add(step).min(hi - 1)
+        } else {
+            lo + (hi - lo) / 2
+        };
+        solves -= 1;
+        let q = crate::quota::solve_inner(inst, h, &q_opts);
+        if q.prize >= h && q.cost <= budget {
+            lo = q.prize;
+            hi = hi.max(lo.saturating_add(1));
+            step = step.saturating_mul(2);
+            let mut solver = best.solver.clone();
+            if !solver.ends_with("+quota") {
+                solver.push_str("+quota");
+            }
+            best = Solution {
+                lower_bound: None,
+                optimal: false,
+                solver,
+                ..q
+            };
+        } else {
+            hi = h;
+            bracketing = false;
+        }
+    }
+    best
 }
 
 /// The prize of every node the root reaches (its connected component).
@@ -177,4 +241,44 @@ fn solve_inner(inst: &Instance, budget: Cost, opts: &Options) -> Solution {
     let mut sol = make_solution(inst, best, Some(root), Objective::Cost, &name);
     sol.cut_short = deadline.was_hit();
     sol
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Graph;
+
+    /// A star: leaf `k` (1..=6) costs `k` to reach and holds 10. Within a budget of 6 the
+    /// most prize is leaves 1, 2 and 3 (30 at cost 6).
+    fn star() -> Instance {
+        let edges: Vec<(u32, u32, Cost)> = (1..=6).map(|k| (0, k, k as Cost)).collect();
+        Instance {
+            graph: Graph::from_edges(7, &edges),
+            terminals: vec![],
+            root: Some(0),
+            prizes: vec![0, 10, 10, 10, 10, 10, 10],
+        }
+    }
+
+    #[test]
+    fn the_quota_lift_climbs_from_the_root_alone_to_the_most_prize_within_the_budget() {
+        let inst = star();
+        let start = make_solution(&inst, Vec::new(), Some(0), Objective::Cost, "growth");
+        assert_eq!(start.prize, 0);
+        let lifted = quota_lift(&inst, 6, &Options::default(), start.clone());
+        assert_eq!((lifted.prize, lifted.cost), (30, 6));
+        assert_eq!(lifted.edges, vec![0, 1, 2]);
+        assert_eq!(lifted.solver, "growth+quota");
+        // At effort 1 (the plan's bisection probes) it does nothing.
+        let light = Options {
+            effort: 1,
+            ..Options::default()
+        };
+        assert_eq!(quota_lift(&inst, 6, &light, start.clone()), start);
+        // Nothing within the budget beyond the start: the start stays.
+        assert_eq!(
+            quota_lift(&inst, 0, &Options::default(), start.clone()),
+            start
+        );
+    }
 }
