@@ -57,33 +57,68 @@ pub fn solve_budget(inst: &Instance, budget: Cost, opts: &Options) -> Solution {
 /// better budget tree; the bisection moves up to its prize) or a bound above the budget
 /// (it moves down). When it gives neither (its node budget ended first) the search stops
 /// there, not proven. At most about `log2` of the reachable prize quota proofs.
-fn prove_budget(inst: &Instance, budget: Cost, opts: &Options, mut sol: Solution) -> Solution {
-    // `lo` is held within the budget (by `sol`); nothing holding `hi` or more is.
-    let mut lo = sol.prize;
-    let mut hi = reachable_prize(inst)
-        .saturating_add(1)
-        .max(lo.saturating_add(1));
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
+fn prove_budget(inst: &Instance, budget: Cost, opts: &Options, sol: Solution) -> Solution {
+    let mut s = PrizeSearch::new(inst, sol);
+    while s.open() {
+        let mid = s.mid();
         let q = rooted_on_reduced(inst, opts, |i| crate::quota::solve_inner(i, mid, opts));
-        if q.prize >= mid && q.cost <= budget {
-            lo = q.prize;
-            hi = hi.max(lo.saturating_add(1));
-            sol = Solution {
-                lower_bound: None,
-                optimal: false,
-                solver: sol.solver.clone(),
-                ..q
-            };
+        if holds(&q, mid, budget) {
+            s.take(q);
         } else if q.prize >= mid && q.lower_bound.is_some_and(|b| b > budget) {
-            hi = mid;
+            s.hi = mid;
         } else {
             break;
         }
     }
-    sol.optimal = hi - lo <= 1;
+    let mut sol = s.best;
+    sol.optimal = s.hi - s.lo <= 1;
     sol.solver.push_str("+prove");
     sol
+}
+
+/// A search on the prize `H` above a budget tree, by quota trees holding `H`: `best` holds
+/// `lo` within the budget; nothing found holds `hi` or more within it (at first: one above
+/// all the root reaches).
+struct PrizeSearch {
+    lo: Cost,
+    hi: Cost,
+    best: Solution,
+}
+
+impl PrizeSearch {
+    fn new(inst: &Instance, best: Solution) -> Self {
+        let lo = best.prize;
+        let hi = reachable_prize(inst)
+            .saturating_add(1)
+            .max(lo.saturating_add(1));
+        PrizeSearch { lo, hi, best }
+    }
+
+    fn open(&self) -> bool {
+        self.hi - self.lo > 1
+    }
+
+    fn mid(&self) -> Cost {
+        self.lo + (self.hi - self.lo) / 2
+    }
+
+    /// A quota tree that [`holds`] more prize becomes the budget tree (no bound on its
+    /// cost, not proven, the budget tree's solver name).
+    fn take(&mut self, q: Solution) {
+        self.lo = q.prize;
+        self.hi = self.hi.max(self.lo.saturating_add(1));
+        self.best = Solution {
+            lower_bound: None,
+            optimal: false,
+            solver: self.best.solver.clone(),
+            ..q
+        };
+    }
+}
+
+/// Whether the quota tree `q` asked for prize `h` holds it within the budget.
+fn holds(q: &Solution, h: Cost, budget: Cost) -> bool {
+    q.prize >= h && q.cost <= budget
 }
 
 /// Quota solves per unit of effort that [`quota_lift`] may spend.
@@ -93,11 +128,11 @@ const LIFT_SOLVES_PER_EFFORT: u32 = 2;
 /// cheaper than the budget heuristics' (on the national graph the budget tree held 1.2 %
 /// less prize than the proven optimum). Quota solves above the tree's prize, by steps that
 /// double from about 0.4 % of it while their trees stay within the budget, then a bisection
-/// between the last prize within it and the first beyond; the tree of most prize (then
-/// least cost) within the budget is kept. A heuristic: the quota trees' cost need not grow
-/// with the prize, so nothing is proven. Runs at effort 2 and more, with the local search,
-/// on graphs below the large-graph mark, with at most [`LIFT_SOLVES_PER_EFFORT`] solves
-/// per unit of effort (work, never the clock).
+/// between the last prize within it and the first beyond; the tree of most prize within the
+/// budget is kept (`solver` gains `+quota` when it is a quota tree). A heuristic: the quota
+/// trees' cost need not grow with the prize, so nothing is proven. Runs at effort 2 and
+/// more, with the local search, on graphs below the large-graph mark, with at most
+/// [`LIFT_SOLVES_PER_EFFORT`] solves per unit of effort (work, never the clock).
 fn quota_lift(inst: &Instance, budget: Cost, opts: &Options, sol: Solution) -> Solution {
     if opts.effort < 2 || !opts.local_search || opts.fast || large_graph(&inst.graph, opts) {
         return sol;
@@ -107,41 +142,31 @@ fn quota_lift(inst: &Instance, budget: Cost, opts: &Options, sol: Solution) -> S
         prove: false,
         ..opts.clone()
     };
-    let mut solves = opts.effort.saturating_mul(LIFT_SOLVES_PER_EFFORT);
-    let mut best = sol;
-    // `lo` is held within the budget (by `best`); no quota tree found holds `hi`.
-    let mut lo = best.prize;
-    let mut hi = reachable_prize(inst)
-        .saturating_add(1)
-        .max(lo.saturating_add(1));
-    let mut step = (lo / 256).max(1);
+    let start = sol.prize;
+    let mut s = PrizeSearch::new(inst, sol);
+    let mut step = (start / 256).max(1);
     let mut bracketing = true;
-    while solves > 0 && hi - lo > 1 {
+    for _ in 0..opts.effort.saturating_mul(LIFT_SOLVES_PER_EFFORT) {
+        if !s.open() {
+            break;
+        }
         let h = if bracketing {
-            lo.saturating_add(step).min(hi - 1)
+            s.lo.saturating_add(step).min(s.hi - 1)
         } else {
-            lo + (hi - lo) / 2
+            s.mid()
         };
-        solves -= 1;
         let q = crate::quota::solve_inner(inst, h, &q_opts);
-        if q.prize >= h && q.cost <= budget {
-            lo = q.prize;
-            hi = hi.max(lo.saturating_add(1));
+        if holds(&q, h, budget) {
+            s.take(q);
             step = step.saturating_mul(2);
-            let mut solver = best.solver.clone();
-            if !solver.ends_with("+quota") {
-                solver.push_str("+quota");
-            }
-            best = Solution {
-                lower_bound: None,
-                optimal: false,
-                solver,
-                ..q
-            };
         } else {
-            hi = h;
+            s.hi = h;
             bracketing = false;
         }
+    }
+    let mut best = s.best;
+    if best.prize > start {
+        best.solver.push_str("+quota");
     }
     best
 }
