@@ -515,12 +515,13 @@ pub fn mobile_feature_at(f: &Value) -> Option<LonLat> {
     Some([p[0].as_f64()?, p[1].as_f64()?])
 }
 
-/// A stage's FeatureCollection (`coverage.geojson`) split into the district packages as `districts/<folder>/<name>`: each feature goes to the district of
-/// its first point (a site, a premise, the start of a cable or road segment), so the
-/// packages hold every feature exactly once. A feature with a `village_id` (the last
-/// mile's) goes with its village instead, into the village's own package, so a premise
-/// across a district boundary stays with its network. Top-level members other than
-/// `features` (attribution, assumptions) are copied into every package.
+/// A stage's FeatureCollection (`coverage.geojson`) split into the district packages as
+/// `districts/<folder>/<name>`: each feature goes to the district of its first point (a
+/// site, a premise, the start of a cable or road segment), so the packages hold every
+/// feature exactly once. A feature with a `village_id` (the last mile's) goes with its
+/// village instead, into the village's own package, so a premise across a district
+/// boundary stays with its network. Top-level members other than `features`
+/// (attribution, assumptions) are copied into every package.
 /// (`last_mile.geojson`'s packages are written by `last_mile_out::write_last_mile_maps`
 /// from the per-village texts, with the same rule and the same bytes.)
 pub fn feature_packages(

@@ -187,15 +187,6 @@ pub fn village_features_text(d: &VillageDesign) -> Vec<u8> {
     out
 }
 
-/// The features' text of each village, made in parallel (a village's text does not depend
-/// on the others, so the bytes are the same at any thread count).
-fn villages_features_text(designs: &[&VillageDesign]) -> Vec<Vec<u8>> {
-    designs
-        .par_iter()
-        .map(|d| village_features_text(d))
-        .collect()
-}
-
 /// A FeatureCollection as the pieces of its text: `head` (up to and including the
 /// features' opening bracket), the villages' features with commas between, the close.
 fn collection_parts<'a>(head: &'a [u8], villages: &[&'a [u8]]) -> Vec<&'a [u8]> {
@@ -226,16 +217,6 @@ fn package_head() -> Vec<u8> {
     serde_json::to_writer(&mut head, ATTRIBUTION).expect("a string serialises");
     head.extend_from_slice(br#","type":"FeatureCollection","features":["#);
     head
-}
-
-/// `last_mile.geojson` of the given villages, in their order: the bytes of the whole
-/// FeatureCollection serialised at once (a test compares them), made a village at a time
-/// (the national last mile has millions of premises; a JSON tree of them took gigabytes).
-pub fn last_mile_geojson(designs: &[&VillageDesign]) -> Vec<u8> {
-    let head = national_head();
-    let texts = villages_features_text(designs);
-    let refs: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
-    collection_parts(&head, &refs).concat()
 }
 
 /// The plan's designed villages by package: the district's index (`districts.len()` for
@@ -270,25 +251,20 @@ pub fn write_last_mile_maps(
     districts: &[District],
     lm: &PlanLastMile,
 ) -> std::io::Result<()> {
-    let designed: Vec<(usize, &VillageDesign)> = lm
+    // The text of the plan's i-th village, made in parallel (a village's text does not
+    // depend on the others, so the bytes are the same at any thread count).
+    let texts: Vec<Option<Vec<u8>>> = lm
         .designs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| Some((i, d.as_deref()?)))
+        .par_iter()
+        .map(|d| d.as_deref().map(village_features_text))
         .collect();
-    let designs: Vec<&VillageDesign> = designed.iter().map(|&(_, d)| d).collect();
-    let texts = villages_features_text(&designs);
-    let mut text_of: Vec<Option<&[u8]>> = vec![None; lm.designs.len()];
-    for (&(i, _), t) in designed.iter().zip(&texts) {
-        text_of[i] = Some(t);
-    }
-    let all: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+    let all: Vec<&[u8]> = texts.iter().flatten().map(Vec::as_slice).collect();
     let head = national_head();
     out.write_parts("last_mile.geojson", &collection_parts(&head, &all))?;
     let head = package_head();
     for (d, which) in designed_by_district(villages, districts, lm) {
         let folder = crate::district_packages::folder_name(districts.get(d));
-        let texts: Vec<&[u8]> = which.iter().filter_map(|&i| text_of[i]).collect();
+        let texts: Vec<&[u8]> = which.iter().filter_map(|&i| texts[i].as_deref()).collect();
         let rel = format!("districts/{folder}/last_mile.geojson");
         out.write_parts(&rel, &collection_parts(&head, &texts))?;
     }
@@ -395,7 +371,8 @@ pub fn write_village(
     take_up_pct: f64,
 ) -> std::io::Result<()> {
     let mut dir = AtomicDir::new(out)?;
-    dir.write("last_mile.geojson", &last_mile_geojson(&[d]))?;
+    let (head, text) = (national_head(), village_features_text(d));
+    dir.write_parts("last_mile.geojson", &collection_parts(&head, &[&text]))?;
     let summary = json!({
         "village": village,
         "olt": {
@@ -480,7 +457,7 @@ impl PlanLastMile {
 
 /// The plan's last-mile texts in one step: `villages.csv` with the per-village columns and
 /// `summary.json` with the national `last_mile` object (and its `pricing`). The maps are
-/// [`write_last_mile_maps`]'.
+/// written by [`write_last_mile_maps`].
 ///
 /// # Errors
 /// The national bill of quantities beyond 64 bits.
@@ -750,6 +727,15 @@ mod tests {
             }));
         }
         f
+    }
+
+    /// `last_mile.geojson` of `designs`, from the pieces [`write_last_mile_maps`] and
+    /// [`write_village`] write it from.
+    fn last_mile_geojson(designs: &[&VillageDesign]) -> Vec<u8> {
+        let head = national_head();
+        let texts: Vec<Vec<u8>> = designs.iter().map(|d| village_features_text(d)).collect();
+        let refs: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+        collection_parts(&head, &refs).concat()
     }
 
     /// The typed records' text is byte for byte the FeatureCollection serialised as one
