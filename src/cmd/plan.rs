@@ -363,15 +363,16 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         )
         .map_err(out_fault)?;
     }
+    // The mobile coverage map's text: the national file now, its district packages below.
+    let mut coverage_text = None;
     if let Some(run) = &mobile {
         let mut v: serde_json::Value = serde_json::from_str(&summary)?;
         v["mobile_roads"] = run.summary.clone();
         summary = serde_json::to_string_pretty(&v)? + "\n";
-        write(
-            &mut out,
-            "coverage.geojson",
-            serde_json::to_string(&run.geojson)? + "\n",
-        )?;
+        let text = serde_json::to_string(&run.geojson)?;
+        out.write_parts("coverage.geojson", &[text.as_bytes(), b"\n"])
+            .map_err(out_fault)?;
+        coverage_text = Some(text);
     }
     // The plan's own files (data, office files, district packages, map, report), with the
     // stages' columns and figures in villages.csv and summary.json.
@@ -387,8 +388,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         |out: &mut AtomicDir, name: &str, body: &[u8]| out.write(name, body).map_err(out_fault);
     // The mobile coverage map split by district beside the plan's own package files.
     use fiberplan_report::district_packages::feature_packages;
-    if let Some(text) = ctx.mobile.map(serde_json::to_string).transpose()? {
-        for (name, body) in feature_packages(&ctx, polygons, "coverage.geojson", &text)? {
+    if let Some(text) = &coverage_text {
+        for (name, body) in feature_packages(&ctx, polygons, "coverage.geojson", text)? {
             write(&mut out, &name, body)?;
         }
     }
