@@ -3,6 +3,7 @@
 //! (NTIA's `DiffractionLoss`, `KnifeEdgeDiffraction`, `SmoothEarthDiffraction`,
 //! `HeightFunction`, `FresnelIntegral`).
 
+use super::log10::log10;
 use super::longley_rice::Path;
 use super::{c_min, Mode, A_0_M, THIRD};
 
@@ -21,7 +22,7 @@ fn fresnel_integral(v2: f64) -> f64 {
     if v2 < 5.76 {
         6.02 + 9.11 * v2.sqrt() - 1.27 * v2
     } else {
-        12.953 + 10.0 * v2.log10()
+        12.953 + 10.0 * log10(v2)
     }
 }
 
@@ -81,7 +82,7 @@ impl<'a> Diffraction<'a> {
         let sigma = sigma_h(terrain_roughness(d_sml, p.delta_h_m));
         let a_fo = c_min(
             15.0,
-            5.0 * (1.0 + 1e-5 * p.h_m[0] * p.h_m[1] * p.f_mhz * sigma).log10(),
+            5.0 * log10(1.0 + 1e-5 * p.h_m[0] * p.h_m[1] * p.f_mhz * sigma),
         );
         let mut q = p.h_m[0] * p.h_m[1];
         let qk = p.h_e_m[0] * p.h_e_m[1] - q;
@@ -136,7 +137,7 @@ impl<'a> Diffraction<'a> {
         let d_km = radius * theta_nlos / 1000.0;
         let (x, _) = vogler_x_k(radius, d_km, self.f_third, self.f_mthird, self.abs_z_g);
         let x_0 = x + self.x_hzn[0] + self.x_hzn[1];
-        let g = 0.05751 * x_0 - 10.0 * x_0.log10();
+        let g = 0.05751 * x_0 - 10.0 * log10(x_0);
         g - self.height_gain[0] - self.height_gain[1] - 20.0
     }
 

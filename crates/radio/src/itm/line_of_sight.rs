@@ -2,6 +2,7 @@
 //! with the extended diffraction line (NTIA's `LineOfSightLoss`).
 
 use super::diffraction::{sigma_h, terrain_roughness};
+use super::log10::log10;
 use super::{c_max, c_min, Complex};
 use std::f64::consts::PI;
 
@@ -36,7 +37,7 @@ impl LineOfSight {
             delta_phi = PI - (PI / 2.0) * (PI / 2.0) / delta_phi;
         }
         let rr = Complex::new(delta_phi.cos(), -delta_phi.sin()) + r_e;
-        let a_t = -10.0 * rr.norm_sqr().log10();
+        let a_t = -10.0 * log10(rr.norm_sqr());
         let a_d = self.m_d * d + self.a_d0;
         let w = 1.0 / (1.0 + self.f_mhz * self.delta_h_m / c_max(10e3, self.d_sml_m));
         w * a_t + (1.0 - w) * a_d

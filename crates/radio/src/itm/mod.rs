@@ -24,6 +24,7 @@ pub mod cases;
 mod complex;
 mod diffraction;
 mod line_of_sight;
+mod log10;
 mod longley_rice;
 mod terrain;
 mod troposcatter;
@@ -33,6 +34,7 @@ pub use complex::Complex;
 pub use terrain::{delta_h, find_horizons, linear_least_squares_fit};
 pub use variability::inverse_ccdf;
 
+use log10::log10;
 use std::fmt;
 
 /// Radius of the earth used by Vogler's smooth-earth diffraction (`a_0`).
@@ -388,7 +390,7 @@ fn initialize(f_mhz: f64, h_sys_m: f64, p: &ItmParams) -> (Complex, f64, f64) {
 
 /// Free-space basic transmission loss, dB (NTIA's constant 32.45).
 pub fn free_space_loss_db(d_m: f64, f_mhz: f64) -> f64 {
-    32.45 + 20.0 * f_mhz.log10() + 20.0 * (d_m / 1000.0).log10()
+    32.45 + 20.0 * log10(f_mhz) + 20.0 * log10(d_m / 1000.0)
 }
 
 /// Point-to-point prediction over a terrain profile.

@@ -1,5 +1,6 @@
 //! Troposcatter loss (NTIA's `TroposcatterLoss`, `FFunction`, `H0Function`).
 
+use super::log10::log10;
 use super::longley_rice::Path;
 use super::{c_max, c_min};
 
@@ -12,7 +13,7 @@ fn f_function(td: f64) -> f64 {
     } else {
         (71.8, 0.157e-3, 5.0)
     };
-    a + b * td + c * td.log10()
+    a + b * td + c * log10(td)
 }
 
 /// One curve of the frequency gain function [Algorithm, 6.13].
@@ -20,7 +21,7 @@ fn h0_curve(j: usize, r: f64) -> f64 {
     const A: [f64; 5] = [25.0, 80.0, 177.0, 395.0, 705.0];
     const B: [f64; 5] = [24.0, 45.0, 68.0, 80.0, 105.0];
     let inv = 1.0 / r;
-    10.0 * (1.0 + A[j] * inv.powi(4) + B[j] * (inv * inv)).log10()
+    10.0 * log10(1.0 + A[j] * inv.powi(4) + B[j] * (inv * inv))
 }
 
 /// Frequency gain function H_0(r, eta_s) [TN101v1, 9.2], eta_s clamped to 1-5.
@@ -78,7 +79,7 @@ impl<'a> Troposcatter<'a> {
             let h_00 = (h0_function(r_1, eta_s) + h0_function(r_2, eta_s)) / 2.0;
             let delta = c_min(
                 h_00,
-                6.0 * (0.6 - c_max(eta_s, 1.0).log10()) * s.log10() * q.log10(),
+                6.0 * (0.6 - log10(c_max(eta_s, 1.0))) * log10(s) * log10(q),
             );
             let mut h_0 = c_max(h_00 + delta, 0.0);
             if eta_s < 1.0 {
@@ -86,9 +87,10 @@ impl<'a> Troposcatter<'a> {
                 h_0 = eta_s * h_0
                     + (1.0 - eta_s)
                         * 10.0
-                        * (((1.0 + sq2 / r_1) * (1.0 + sq2 / r_2)).powi(2) * (r_1 + r_2)
-                            / (r_1 + r_2 + 2.0 * sq2))
-                            .log10();
+                        * log10(
+                            ((1.0 + sq2 / r_1) * (1.0 + sq2 / r_2)).powi(2) * (r_1 + r_2)
+                                / (r_1 + r_2 + 2.0 * sq2),
+                        );
             }
             if h_0 > 15.0 && *h0 >= 0.0 {
                 h_0 = *h0;
@@ -97,7 +99,7 @@ impl<'a> Troposcatter<'a> {
         };
         *h0 = h_0;
         let th = d / self.a_e - self.theta_los;
-        f_function(th * d) + 10.0 * (wn * 47.7 * th.powi(4)).log10()
+        f_function(th * d) + 10.0 * log10(wn * 47.7 * th.powi(4))
             - 0.1 * (p.n_s - 301.0) * (-th * d / 40e3).exp()
             + h_0
     }
