@@ -1,6 +1,6 @@
 //! Times the dual ascent of the quota bound on a SteinLib prize instance (`TP v p` lines,
 //! `Root v`), on its rooted prize reduction: one ascent at the multiplier of the known
-//! tree's cost per prize, complete and at a work budget, then `best_multiplier`.
+//! tree's cost per prize, complete and at a work budget, then `best_multiplier` (a cut search goes on with six ascents at four times the budget).
 //!
 //! `cargo run --release -p fiberplan-steiner --example ascent_bench -- FILE.stp QUOTA COST [WORK]`
 //! (`SKIP_ASCENTS=1`: the multiplier search alone). Each ascent runs twice, new and
@@ -85,6 +85,8 @@ fn main() {
     let bw = BoundWork {
         ascent: work,
         rounds: 3,
+        finish: 4 * work,
+        refine: 6,
     };
     let b = best_multiplier(g, &prizes, root, quota, (cost, quota), bw);
     println!(

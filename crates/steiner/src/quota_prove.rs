@@ -656,7 +656,7 @@ mod tests {
             let all: Vec<EdgeId> = (0..g.num_edges() as EdgeId).collect();
             let start = mst_and_prune(&g, &all, &[0], &keep);
             let known = (tree_cost(&g, &start).max(1), total);
-            let work = BoundWork { ascent: u64::MAX, rounds: 3 };
+            let work = BoundWork { ascent: u64::MAX, rounds: 3, finish: 0, refine: 0 };
             let Some((lb, multiplier)) = best_multiplier(&g, &prizes, 0, quota, known, work) else {
                 return Ok(());
             };

@@ -13,6 +13,8 @@ use common::arb_instance;
 const DEFAULT: BoundWork = BoundWork {
     ascent: 12_000_000,
     rounds: 3,
+    finish: 0,
+    refine: 0,
 };
 
 /// Root 0; leaves 1, 2, 3 behind edges of 2, 4, 5 with prizes 3, 8, 4 (P = 15); quota 12.
@@ -160,7 +162,8 @@ proptest! {
         let sol = solve_quota(&inst, quota, &Options::default());
         prop_assert!(sol.lower_bound.is_some_and(|b| b <= opt), "{:?} > {opt}", sol.lower_bound);
         let prizes = inst.prize_vec();
-        let work = BoundWork { ascent, rounds: 6 };
+        // A cut search goes on at four times the budget, four ascents on the bound's value.
+        let work = BoundWork { ascent, rounds: 6, finish: ascent.saturating_mul(4), refine: 4 };
         for known in [(sol.cost.max(1), sol.prize.max(1)), scale] {
             let lb = quota_lower_bound(&inst.graph, &prizes, root, quota, known, work);
             prop_assert!(lb <= opt, "bound {lb} > optimum {opt} with scale {known:?}");
