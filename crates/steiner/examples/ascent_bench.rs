@@ -6,41 +6,13 @@
 //! (`SKIP_ASCENTS=1`: the multiplier search alone). Each ascent runs twice, new and
 //! `ascend_reference`, with a digest of the reduced costs.
 
+mod common;
+use common::read;
 use fiberplan_steiner::dual_ascent::{ascend, ascend_reference, ArcGraph};
 use fiberplan_steiner::quota::rooted_prize_reduction;
 use fiberplan_steiner::quota_bound::{best_multiplier, BoundWork};
-use fiberplan_steiner::{Cost, Graph, Instance, NodeId};
+use fiberplan_steiner::{Cost, NodeId};
 use std::time::Instant;
-
-fn read(path: &str) -> Instance {
-    let text = std::fs::read_to_string(path).expect("readable file");
-    let (mut n, mut edges, mut prizes, mut root) = (0usize, Vec::new(), Vec::new(), None);
-    for line in text.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        match f.as_slice() {
-            ["Nodes", v] => {
-                n = v.parse().expect("node count");
-                prizes = vec![0; n];
-            }
-            ["E", u, v, w] => edges.push((
-                u.parse::<NodeId>().expect("node") - 1,
-                v.parse::<NodeId>().expect("node") - 1,
-                w.parse::<Cost>().expect("cost"),
-            )),
-            ["TP", v, p] => {
-                prizes[v.parse::<usize>().expect("node") - 1] = p.parse().expect("prize")
-            }
-            ["Root" | "RootP", v] => root = Some(v.parse::<NodeId>().expect("node") - 1),
-            _ => {}
-        }
-    }
-    Instance {
-        graph: Graph::from_edges(n, &edges),
-        terminals: vec![],
-        root,
-        prizes,
-    }
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -5,41 +5,13 @@
 //! `cargo run --release -p fiberplan-steiner --example quota_dump -- FILE.stp QUOTA OUT.txt`
 //!
 //! OUT.txt: `N n`, `M m`, `ROOT r`, `Q quota`, then `E u v cost` per reduced edge, `P v prize`
-//! per prize node, `T e` per tree edge (reduced ids, 0-based), `COST c`, `BOUND b`.
+//! per prize node, `T e` per tree edge (reduced ids, 0-based), `COST c`, `BOUND b` (`none` when not computed).
 
+mod common;
+use common::read;
 use fiberplan_steiner::quota::rooted_prize_reduction;
-use fiberplan_steiner::{solve_quota, Cost, Graph, Instance, NodeId, Options};
+use fiberplan_steiner::{solve_quota, Cost, Options};
 use std::fmt::Write;
-
-fn read(path: &str) -> Instance {
-    let text = std::fs::read_to_string(path).expect("readable file");
-    let (mut n, mut edges, mut prizes, mut root) = (0usize, Vec::new(), Vec::new(), None);
-    for line in text.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        match f.as_slice() {
-            ["Nodes", v] => {
-                n = v.parse().expect("node count");
-                prizes = vec![0; n];
-            }
-            ["E", u, v, w] => edges.push((
-                u.parse::<NodeId>().expect("node") - 1,
-                v.parse::<NodeId>().expect("node") - 1,
-                w.parse::<Cost>().expect("cost"),
-            )),
-            ["TP", v, p] => {
-                prizes[v.parse::<usize>().expect("node") - 1] = p.parse().expect("prize")
-            }
-            ["Root" | "RootP", v] => root = Some(v.parse::<NodeId>().expect("node") - 1),
-            _ => {}
-        }
-    }
-    Instance {
-        graph: Graph::from_edges(n, &edges),
-        terminals: vec![],
-        root,
-        prizes,
-    }
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -72,7 +44,10 @@ fn main() {
     for &e in &sol.edges {
         writeln!(out, "T {e}").unwrap();
     }
-    writeln!(out, "COST {}\nBOUND {:?}", sol.cost, sol.lower_bound).unwrap();
+    let bound = sol
+        .lower_bound
+        .map_or("none".to_string(), |b| b.to_string());
+    writeln!(out, "COST {}\nBOUND {bound}", sol.cost).unwrap();
     std::fs::write(&args[3], out).expect("writable file");
     println!(
         "reduced {} nodes {} edges; tree {} bound {:?}",

@@ -7,41 +7,13 @@
 //!
 //! `cargo run --release -p fiberplan-steiner --example quota_gap -- FILE.stp QUOTA`
 
+mod common;
+use common::read;
 use fiberplan_steiner::dual_ascent::{ascend, ArcGraph};
 use fiberplan_steiner::quota::rooted_prize_reduction;
 use fiberplan_steiner::quota_bound::{best_multiplier, BoundWork};
 use fiberplan_steiner::tree::tree_nodes;
-use fiberplan_steiner::{solve_pcst, solve_quota, Cost, Graph, Instance, NodeId, Options};
-
-fn read(path: &str) -> Instance {
-    let text = std::fs::read_to_string(path).expect("readable file");
-    let (mut n, mut edges, mut prizes, mut root) = (0usize, Vec::new(), Vec::new(), None);
-    for line in text.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        match f.as_slice() {
-            ["Nodes", v] => {
-                n = v.parse().expect("node count");
-                prizes = vec![0; n];
-            }
-            ["E", u, v, w] => edges.push((
-                u.parse::<NodeId>().expect("node") - 1,
-                v.parse::<NodeId>().expect("node") - 1,
-                w.parse::<Cost>().expect("cost"),
-            )),
-            ["TP", v, p] => {
-                prizes[v.parse::<usize>().expect("node") - 1] = p.parse().expect("prize")
-            }
-            ["Root" | "RootP", v] => root = Some(v.parse::<NodeId>().expect("node") - 1),
-            _ => {}
-        }
-    }
-    Instance {
-        graph: Graph::from_edges(n, &edges),
-        terminals: vec![],
-        root,
-        prizes,
-    }
-}
+use fiberplan_steiner::{solve_pcst, solve_quota, Cost, Instance, NodeId, Options};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
