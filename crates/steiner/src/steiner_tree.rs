@@ -14,7 +14,9 @@ use crate::problem::{
 };
 use crate::reduce::{reduce, reduce_steiner_traced};
 use crate::sph::sph;
-use crate::tree::{mst_and_prune, mst_on_nodes, tree_cost, TreeUnion};
+use crate::tree::{
+    is_tree_spanning, mst_and_prune, mst_on_nodes, tree_cost, tree_nodes, TreeUnion,
+};
 use crate::vertex_insertion::vertex_insertion;
 use rayon::prelude::*;
 
@@ -459,7 +461,16 @@ fn heuristics(
                     improve(mst_and_prune(g, &union.lift(&t), &[], &is_term), true)
                 })
                 .collect();
-            if let Some(t) = union_search(&union.graph, terms, root, opts, deadline) {
+            let start = union.local(&best);
+            if let Some(t) = union_search(
+                &union.graph,
+                terms,
+                root,
+                opts,
+                deadline,
+                UNION_EDGE_NODES_PER_EFFORT,
+                Some(&start),
+            ) {
                 found.push(improve(
                     mst_and_prune(g, &union.lift(&t), &[], &is_term),
                     true,
@@ -489,6 +500,14 @@ fn heuristics(
             }
         }
     }
+    if mid && ls {
+        (best, best_cost) = region_search(g, terms, root, opts, deadline, best, best_cost);
+        let (c, t) = improve(best.clone(), true);
+        if c < best_cost {
+            best_cost = c;
+            best = t;
+        }
+    }
     if ls && !full_everywhere && !deadline.expired() {
         let (c, t) = improve(best.clone(), true);
         if c < best_cost {
@@ -509,14 +528,18 @@ fn full_local_search(g: &Graph, opts: &Options) -> bool {
 
 /// Recombination by search: the union `sub` of good trees is reduced and, when the
 /// reduced graph is small enough for the default search's budget, the branch-and-bound
-/// runs on it from the shortest-path heuristic's tree. Returns a tree of `sub`'s edge ids,
-/// or `None` when the reduced union is too large.
+/// runs on it with `work` node-edges per unit of effort, from the shortest-path
+/// heuristic's tree or from `start` (a tree of `sub`, sorted edge ids) when that maps to a
+/// cheaper one. Returns a tree of `sub`'s edge ids, or `None` when the reduced union is
+/// too large.
 fn union_search(
     sub: &Graph,
     terms: &[NodeId],
     root: Option<NodeId>,
     opts: &Options,
     deadline: &Deadline,
+    work: usize,
+    start: Option<&[EdgeId]>,
 ) -> Option<Vec<EdgeId>> {
     let mut keep = vec![false; sub.num_nodes()];
     for &t in terms {
@@ -537,8 +560,8 @@ fn union_search(
         return Some(red.expand(&[]));
     }
     search_budget(rg, opts)?;
-    let budget = (UNION_EDGE_NODES_PER_EFFORT * opts.effort as usize / rg.num_edges().max(1))
-        .clamp(1, PROVE_NODES_PER_EFFORT);
+    let budget =
+        (work * opts.effort as usize / rg.num_edges().max(1)).clamp(1, PROVE_NODES_PER_EFFORT);
     let rroot = root.and_then(|t| red.map_node(t)).unwrap_or(rterms[0]);
     let mut is_term = vec![false; rg.num_nodes()];
     for &t in &rterms {
@@ -546,9 +569,155 @@ fn union_search(
     }
     let w: Vec<Cost> = rg.edges().iter().map(|e| e.2).collect();
     let (t0, _) = sph(rg, &w, &is_term, rterms.len(), rroot);
-    let t0 = mst_and_prune(rg, &t0, &[], &is_term);
+    let mut t0 = mst_and_prune(rg, &t0, &[], &is_term);
+    // The given tree, as the reduced edges whose whole path it holds, starts the search
+    // when it spans the reduced terminals more cheaply: the search then only has to
+    // beat it.
+    if let Some(start) = start {
+        let mapped: Vec<EdgeId> = (0..rg.num_edges() as EdgeId)
+            .filter(|&e| red.path(e).iter().all(|x| start.binary_search(x).is_ok()))
+            .collect();
+        let mapped = mst_and_prune(rg, &mapped, &[], &is_term);
+        if is_tree_spanning(rg, &mapped, &rterms) && tree_cost(rg, &mapped) < tree_cost(rg, &t0) {
+            t0 = mapped;
+        }
+    }
     let proof = prove_with_deadline(rg, &rterms, Some(rroot), &t0, budget, deadline, &opts.trace);
     Some(red.expand(&proof.tree))
+}
+
+/// Local branch-and-bound over regions (a large-neighbourhood search): the graph's edges
+/// among the [`REGION_NODES`] nodes nearest to a centre, joined to the tree, are searched
+/// by [`union_search`] from the tree itself, so only the routes inside the region can
+/// change; a cheaper result replaces the tree before the next region. Centres are tree
+/// nodes no region has held yet, in a seeded order (a sweep; a new sweep starts when all
+/// are held), so the regions cover the tree. Regions: `effort / 2` sweeps' worth of the
+/// graph's nodes; each gets [`REGION_EDGE_NODES_PER_EFFORT`] node-edges of search per
+/// unit of effort. Sequential (each region starts from the last tree), so the result is
+/// the same at any thread count. Returns the tree (sorted edge ids) and its cost.
+fn region_search(
+    g: &Graph,
+    terms: &[NodeId],
+    root: Option<NodeId>,
+    opts: &Options,
+    deadline: &Deadline,
+    mut best: Vec<EdgeId>,
+    mut best_cost: Cost,
+) -> (Vec<EdgeId>, Cost) {
+    let weights: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
+    let mut is_term = vec![false; g.num_nodes()];
+    for &t in terms {
+        is_term[t as usize] = true;
+    }
+    let regions = (opts.effort as usize * g.num_nodes()).div_ceil(2 * REGION_NODES);
+    let (before, mut wins) = (best_cost, 0usize);
+    let mut held = vec![false; g.num_nodes()];
+    let mut dist = vec![Cost::MAX; g.num_nodes()];
+    for i in 0..regions {
+        if deadline.expired() {
+            break;
+        }
+        let h = splitmix(opts.seed ^ 0x7E61 ^ (i as u64).wrapping_mul(0x9E37_79B9));
+        let nodes = tree_nodes(g, &best);
+        let mut fresh: Vec<NodeId> = nodes
+            .iter()
+            .copied()
+            .filter(|&v| !held[v as usize])
+            .collect();
+        if fresh.is_empty() {
+            held.fill(false);
+            fresh = nodes;
+        }
+        let centre = fresh
+            .iter()
+            .copied()
+            .min_by_key(|&v| (splitmix(h ^ v as u64), v))
+            .expect("a tree has nodes");
+        let region = region_edges(g, &weights, centre, REGION_NODES, &mut dist);
+        for &e in &region {
+            let (a, b, _) = g.edge(e);
+            held[a as usize] = true;
+            held[b as usize] = true;
+        }
+        held[centre as usize] = true;
+        let union = TreeUnion::new(g, [best.as_slice(), region.as_slice()]);
+        let start = union.local(&best);
+        let work = REGION_EDGE_NODES_PER_EFFORT;
+        if let Some(t) = union_search(
+            &union.graph,
+            terms,
+            root,
+            opts,
+            deadline,
+            work,
+            Some(&start),
+        ) {
+            let mut t = mst_and_prune(g, &union.lift(&t), &[], &is_term);
+            let c = tree_cost(g, &t);
+            if c < best_cost {
+                t.sort_unstable();
+                best_cost = c;
+                best = t;
+                wins += 1;
+            }
+        }
+    }
+    opts.trace.emit(|| {
+        format!("region search: {regions} regions, {wins} better, {before} -> {best_cost}")
+    });
+    (best, best_cost)
+}
+
+/// The edges among the `k` nodes nearest to `centre` by `weights` (Dijkstra stopped at
+/// `k` settled nodes), sorted. `dist` is all `Cost::MAX` on entry and on return.
+fn region_edges(
+    g: &Graph,
+    weights: &[Cost],
+    centre: NodeId,
+    k: usize,
+    dist: &mut [Cost],
+) -> Vec<EdgeId> {
+    use std::cmp::Reverse;
+    let mut heap = std::collections::BinaryHeap::new();
+    let mut touched = vec![centre];
+    let mut settled: Vec<NodeId> = Vec::with_capacity(k);
+    dist[centre as usize] = 0;
+    heap.push(Reverse((0, centre)));
+    // Settled nodes are marked by a distance of -1 (weights are non-negative).
+    while let Some(Reverse((d, v))) = heap.pop() {
+        if d != dist[v as usize] {
+            continue;
+        }
+        dist[v as usize] = -1;
+        settled.push(v);
+        if settled.len() >= k {
+            break;
+        }
+        for (u, e) in g.neighbors(v) {
+            let nd = d + weights[e as usize];
+            if dist[u as usize] != -1 && nd < dist[u as usize] {
+                if dist[u as usize] == Cost::MAX {
+                    touched.push(u);
+                }
+                dist[u as usize] = nd;
+                heap.push(Reverse((nd, u)));
+            }
+        }
+    }
+    let mut out: Vec<EdgeId> = Vec::new();
+    for &v in &settled {
+        for (u, e) in g.neighbors(v) {
+            if dist[u as usize] == -1 && v < u {
+                out.push(e);
+            }
+        }
+    }
+    for v in touched {
+        dist[v as usize] = Cost::MAX;
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Whether a graph of `m` edges is mid-size: too large for every construction
@@ -569,8 +738,13 @@ const MID_MAX_RUNS_PER_EFFORT: usize = 4;
 /// Mid-size graphs: recombination rounds per unit of effort, at most.
 const MID_REC_ROUNDS_PER_EFFORT: usize = 1;
 /// Mid-size graphs: branch-and-bound node-edges per unit of effort of one recombination
-/// by search (about 230 nodes at effort 4 on a reduced union of 1,750 edges).
-const UNION_EDGE_NODES_PER_EFFORT: usize = 100_000;
+/// by search (about 23 nodes at effort 4 on a reduced union of 1,750 edges; the better
+/// trees come at the first nodes).
+const UNION_EDGE_NODES_PER_EFFORT: usize = 10_000;
+/// Mid-size graphs: nodes of one region of [`region_search`].
+const REGION_NODES: usize = 300;
+/// Mid-size graphs: branch-and-bound node-edges per unit of effort of one region.
+const REGION_EDGE_NODES_PER_EFFORT: usize = 8_000;
 /// Mid-size graphs: trees joined by one recombination.
 const MID_REC_POOL: usize = 6;
 /// Mid-size graphs: seeded starts (besides the root) of each recombination round.
@@ -673,4 +847,71 @@ pub(crate) fn perturbed(weights: &[Cost], seed: u64) -> Vec<Cost> {
             w + (w / 1024) * (h % 256) as Cost + ((w % 1024) * (h % 256) as Cost) / 1024
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `side` x `side` grid with seeded weights 1-100.
+    fn grid(side: u32, seed: u64) -> Graph {
+        let mut edges = Vec::new();
+        let id = |x: u32, y: u32| y * side + x;
+        for y in 0..side {
+            for x in 0..side {
+                for (nx, ny) in [(x + 1, y), (x, y + 1)] {
+                    if nx < side && ny < side {
+                        let h = splitmix(seed ^ (edges.len() as u64));
+                        edges.push((id(x, y), id(nx, ny), 1 + (h % 100) as Cost));
+                    }
+                }
+            }
+        }
+        Graph::from_edges((side * side) as usize, &edges)
+    }
+
+    #[test]
+    fn region_edges_are_those_among_the_nearest_nodes() {
+        // A path 0-1-2-3-4 with weights 1, 2, 3, 4: the 3 nodes nearest 1 are 0, 1, 2.
+        let g = Graph::from_edges(5, &[(0, 1, 1), (1, 2, 2), (2, 3, 3), (3, 4, 4)]);
+        let w: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
+        let mut dist = vec![Cost::MAX; 5];
+        assert_eq!(region_edges(&g, &w, 1, 3, &mut dist), vec![0, 1]);
+        assert!(dist.iter().all(|&d| d == Cost::MAX));
+        assert_eq!(region_edges(&g, &w, 4, 2, &mut dist), vec![3]);
+        assert_eq!(region_edges(&g, &w, 2, 5, &mut dist), vec![0, 1, 2, 3]);
+        assert!(dist.iter().all(|&d| d == Cost::MAX));
+    }
+
+    #[test]
+    fn region_search_keeps_a_spanning_tree_and_never_worsens_it() {
+        let g = grid(40, 7);
+        let terms: Vec<NodeId> = (0..g.num_nodes() as NodeId)
+            .filter(|&v| splitmix(v as u64 ^ 0x51).is_multiple_of(12))
+            .collect();
+        let mut is_term = vec![false; g.num_nodes()];
+        for &t in &terms {
+            is_term[t as usize] = true;
+        }
+        let w: Vec<Cost> = g.edges().iter().map(|e| e.2).collect();
+        let mut start = mst_and_prune(&g, &mehlhorn(&g, &w, &terms), &[], &is_term);
+        start.sort_unstable();
+        let cost = tree_cost(&g, &start);
+        let opts = Options {
+            effort: 1,
+            ..Options::default()
+        };
+        let deadline = Deadline::new(None);
+        let (t, c) = with_threads(Some(2), || {
+            region_search(&g, &terms, None, &opts, &deadline, start.clone(), cost)
+        });
+        assert!(is_tree_spanning(&g, &t, &terms));
+        assert_eq!(tree_cost(&g, &t), c);
+        assert!(c <= cost);
+        // Deterministic, and the same at another thread count.
+        let again = with_threads(Some(1), || {
+            region_search(&g, &terms, None, &opts, &deadline, start.clone(), cost)
+        });
+        assert_eq!(again, (t, c));
+    }
 }

@@ -29,6 +29,16 @@ impl TreeUnion {
         }
     }
 
+    /// `g`'s edges `t` (those in the union) as edges of the union graph (sorted).
+    pub(crate) fn local(&self, t: &[EdgeId]) -> Vec<EdgeId> {
+        let mut out: Vec<EdgeId> = t
+            .iter()
+            .filter_map(|e| self.edges.binary_search(e).ok().map(|i| i as EdgeId))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// Edges of the union graph as `g`'s edges.
     pub(crate) fn lift(&self, t: &[EdgeId]) -> Vec<EdgeId> {
         t.iter().map(|&e| self.edges[e as usize]).collect()
