@@ -413,8 +413,11 @@ fn comma_in(w: u64) -> usize {
 fn scan_halves(b: &[u8], m: usize, sx: &mut [f64], sy: &mut [f64]) -> Option<(usize, usize)> {
     let (mut rx, mut ry) = (b, &b[m + 1..]);
     let y_len = ry.len();
-    let (mut kx, mut ky) = (0, 0);
-    while rx.len() > y_len {
+    // Both halves have had k fields; a half with more fields than slots is refused by
+    // scan_slots at the first field it has no slot for.
+    let slots = sx.len().min(sy.len());
+    let mut k = 0;
+    while rx.len() > y_len && k < slots {
         let (Some(cx), Some(cy)) = (rx.first_chunk::<9>(), ry.first_chunk::<9>()) else {
             break;
         };
@@ -425,17 +428,17 @@ fn scan_halves(b: &[u8], m: usize, sx: &mut [f64], sy: &mut [f64]) -> Option<(us
         let (Some((vx, lx)), Some((vy, ly))) = (word_field(wx, wx1), word_field(wy, wy1)) else {
             break;
         };
-        *sx.get_mut(kx)? = vx;
-        *sy.get_mut(ky)? = vy;
-        kx += 1;
-        ky += 1;
+        sx[k] = vx;
+        sy[k] = vy;
+        k += 1;
         rx = &rx[lx + 1..];
         ry = &ry[ly + 1..];
     }
+    let mut kx = k;
     if rx.len() > y_len {
-        kx += scan_slots(&rx[..rx.len() - y_len - 1], &mut sx[kx..])?;
+        kx += scan_slots(&rx[..rx.len() - y_len - 1], &mut sx[k..])?;
     }
-    let ky = ky + scan_slots(ry, &mut sy[ky..])?;
+    let ky = k + scan_slots(ry, &mut sy[k..])?;
     Some((kx, ky))
 }
 
