@@ -407,9 +407,9 @@ fn comma_in(w: u64) -> usize {
 /// `m` (the comma at `m` ends the last of them, and the second half's 9 bytes and more
 /// lie beyond it), so that only the line's end is read byte by byte. A field's end is
 /// the length [`word_field`] gives (from its shape table): a longer chain than
-/// [`comma_in`]'s, but fewer instructions, and with two chains in the loop the
-/// instructions, not the chain, bound it (`pfl_parse_bench`: fewer instructions and
-/// less CPU time than with `comma_in` here, BENCHMARKS.md's radio, twelfth session).
+/// [`comma_in`]'s, but fewer instructions, and with two chains in the loop that was the
+/// faster (`pfl_parse_bench`: fewer instructions and less CPU time than with `comma_in`
+/// here, BENCHMARKS.md's radio, twelfth session).
 fn scan_halves(b: &[u8], m: usize, sx: &mut [f64], sy: &mut [f64]) -> Option<(usize, usize)> {
     let (mut rx, mut ry) = (b, &b[m + 1..]);
     let y_len = ry.len();
