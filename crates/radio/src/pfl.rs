@@ -3,6 +3,8 @@
 //! path (Clinger's: at most 15 significant digits and a power of ten up to 10^22, where
 //! one division is correctly rounded) and fall back to the standard parser otherwise.
 
+use std::cell::RefCell;
+
 /// Why a profile line is not a profile.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PflError {
@@ -342,16 +344,114 @@ fn scan_plain(b: &[u8], out: &mut Vec<f64>) -> bool {
 /// The fields of `b` into `out` (at least one), or false when one is not a plain decimal
 /// or there are more than `max`.
 ///
-/// Away from the line's end, a field of up to 8 bytes is read from the word at its start
+/// A long line is cut at the first comma from its middle on, and its two halves are read
+/// in one loop, a field of each a step ([`scan_halves`]): where the next field starts
+/// depends on this field's word (its load, then the steps that find its end), a chain
+/// of dependent steps that bounds a one-field loop; two independent chains overlap.
+/// Every field is read as [`scan_slots`] would read it on the whole line, as a field's
+/// value depends on its own bytes only, so the values are the same.
+fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
+    let n = b.len();
+    if n >= 64 {
+        if let Some(p) = b[n / 2..].iter().position(|&c| c == b',') {
+            let m = n / 2 + p;
+            // The first half's values into `out`, the second's into the thread's buffer
+            // and then after them (`out` and the buffer keep their lengths from line to
+            // line: nothing to zero).
+            out.resize(max.min(m / 2 + 1), 0.0);
+            return SECOND_HALF.with_borrow_mut(|sy| {
+                sy.resize(max.min((n - m) / 2 + 1), 0.0);
+                let Some((kx, ky)) = scan_halves(b, m, out, sy) else {
+                    return false;
+                };
+                if kx + ky > max {
+                    return false;
+                }
+                out.truncate(kx);
+                out.extend_from_slice(&sy[..ky]);
+                true
+            });
+        }
+    }
+    out.resize(max.min(n / 2 + 1), 0.0);
+    match scan_slots(b, out) {
+        Some(k) => {
+            out.truncate(k);
+            true
+        }
+        None => false,
+    }
+}
+
+thread_local! {
+    /// The values of a line's second half (see [`scan_fields`]).
+    static SECOND_HALF: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Where the field at the start of the word `w` ends: its first comma's byte (8 when it
+/// has none). The same end [`word_field`] checks, found apart from the value and the
+/// table, in fewer steps, so that the next field's load waits for this short chain.
+#[inline(always)]
+fn comma_in(w: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = w ^ (b',' as u64 * ONES);
+    ((x.wrapping_sub(ONES) & !x & (0x80 * ONES)).trailing_zeros() / 8) as usize
+}
+
+/// The fields of the line `b` cut at its comma `m`: those before it into `sx`, those
+/// after it into `sy`, a field of each half a step while both have a word's field ahead,
+/// then each half on its own ([`scan_slots`]). How many fields each half has, or `None`
+/// as [`scan_slots`].
+///
+/// The first half's fields are read from the line's words as long as they start before
+/// `m` (the comma at `m` ends the last of them, and the second half's 9 bytes and more
+/// lie beyond it), so that only the line's end is read byte by byte. A field's end is
+/// the length [`word_field`] gives (from its shape table): a longer chain than
+/// [`comma_in`]'s, but fewer instructions, and with two chains in the loop that was the
+/// faster (`pfl_parse_bench`: fewer instructions and less CPU time than with `comma_in`
+/// here, BENCHMARKS.md's radio, twelfth session).
+fn scan_halves(b: &[u8], m: usize, sx: &mut [f64], sy: &mut [f64]) -> Option<(usize, usize)> {
+    let (mut rx, mut ry) = (b, &b[m + 1..]);
+    let y_len = ry.len();
+    // Both halves have had k fields; a half with more fields than slots is refused by
+    // scan_slots at the first field it has no slot for.
+    let slots = sx.len().min(sy.len());
+    let mut k = 0;
+    while rx.len() > y_len && k < slots {
+        let (Some(cx), Some(cy)) = (rx.first_chunk::<9>(), ry.first_chunk::<9>()) else {
+            break;
+        };
+        let wx = u64::from_le_bytes(cx[..8].try_into().expect("8 bytes"));
+        let wx1 = u64::from_le_bytes(cx[1..].try_into().expect("8 bytes"));
+        let wy = u64::from_le_bytes(cy[..8].try_into().expect("8 bytes"));
+        let wy1 = u64::from_le_bytes(cy[1..].try_into().expect("8 bytes"));
+        let (Some((vx, lx)), Some((vy, ly))) = (word_field(wx, wx1), word_field(wy, wy1)) else {
+            break;
+        };
+        sx[k] = vx;
+        sy[k] = vy;
+        k += 1;
+        rx = &rx[lx + 1..];
+        ry = &ry[ly + 1..];
+    }
+    let mut kx = k;
+    if rx.len() > y_len {
+        kx += scan_slots(&rx[..rx.len() - y_len - 1], &mut sx[k..])?;
+    }
+    let ky = k + scan_slots(ry, &mut sy[k..])?;
+    Some((kx, ky))
+}
+
+/// The fields of `b` (at least one) into `slots`: how many, or `None` when one is not a
+/// plain decimal or there are more than `slots` holds.
+///
+/// Away from the text's end, a field of up to 8 bytes is read from the word at its start
 /// ([`word_field`]); other fields (signs, more digits) are cut at their comma and read
 /// byte by byte. Near the end, byte by byte. Values go to slots made beforehand (a line
 /// of n bytes has at most n / 2 + 1 fields; a profile line says how many it has, and
 /// `out`, reused from line to line, mostly has them already), not pushed one by one.
-fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
+fn scan_slots(b: &[u8], slots: &mut [f64]) -> Option<usize> {
     let n = b.len();
-    out.resize(max.min(n / 2 + 1), 0.0);
-    let slots = &mut out[..];
     let mut k = 0;
     let mut i = 0;
     loop {
@@ -364,16 +464,11 @@ fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
             let Some((v, len)) = word_field(w, w1) else {
                 break;
             };
-            let Some(slot) = slots.get_mut(k) else {
-                return false;
-            };
-            *slot = v;
+            *slots.get_mut(k)? = v;
             k += 1;
             // The field ends at the word's first comma (or at byte 8), which is what
-            // word_field checked: found apart from the value and the table, in fewer
-            // steps, so that the next field's load waits for this short chain.
-            let x = w ^ (b',' as u64 * ONES);
-            let comma = ((x.wrapping_sub(ONES) & !x & (0x80 * ONES)).trailing_zeros() / 8) as usize;
+            // word_field checked (see `comma_in`).
+            let comma = comma_in(w);
             debug_assert_eq!(comma, len);
             rest = &rest[comma + 1..];
         }
@@ -385,10 +480,7 @@ fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
         let Some(len) = b[i..].iter().position(|&c| c == b',') else {
             break;
         };
-        match (slow_field(&b[i..i + len]), slots.get_mut(k)) {
-            (Some(v), Some(slot)) => *slot = v,
-            _ => return false,
-        }
+        *slots.get_mut(k)? = slow_field(&b[i..i + len])?;
         k += 1;
         i += len + 1;
     }
@@ -401,7 +493,7 @@ fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
             mantissa = mantissa * 10 + (b[i] - b'0') as u64;
             i += 1;
             if i - start > 15 {
-                return false;
+                return None;
             }
         }
         let int_digits = i - start;
@@ -413,34 +505,30 @@ fn scan_fields(b: &[u8], out: &mut Vec<f64>, max: usize) -> bool {
                 mantissa = mantissa * 10 + (b[i] - b'0') as u64;
                 i += 1;
                 if int_digits + (i - f0) > 15 {
-                    return false;
+                    return None;
                 }
             }
             frac = i - f0;
         }
         if int_digits + frac == 0 {
-            return false;
+            return None;
         }
         // Clinger: mantissa < 10^15 < 2^53 and 10^frac are exact, one division rounds once.
         let v = mantissa as i64 as f64 / POW10[frac];
-        let Some(slot) = slots.get_mut(k) else {
-            return false;
-        };
-        *slot = if neg { -v } else { v };
+        *slots.get_mut(k)? = if neg { -v } else { v };
         k += 1;
         if i == n {
             break;
         }
         if b[i] != b',' {
-            return false;
+            return None;
         }
         i += 1;
         if i == n {
-            return false; // a trailing comma: the general parser allows it
+            return None; // a trailing comma: the general parser allows it
         }
     }
-    out.truncate(k);
-    true
+    Some(k)
 }
 
 /// The comma-separated fields of a short line (a case table's row, at most

@@ -8,6 +8,17 @@
 //! higher), so that k log10(2) and log10(m) have the same sign; then
 //! `log10(x) = (k * LOG10_2LO + IVLN10 * ln(m)) + k * LOG10_2HI`, log10(2) split into a
 //! head with trailing zero bits (k * head is exact) and the rounding error of the head.
+//!
+//! Acknowledgement: the constants (`LOG10_2HI`, `LOG10_2LO`, `IVLN10`) and this formulation
+//! of log10 (the exponent split, m taken in [0.5, 1) below one, the order of the two
+//! products) are taken from fdlibm's `e_log10.c`, whose notice follows:
+//!
+//! > Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
+//! >
+//! > Developed at SunSoft, a Sun Microsystems, Inc. business.
+//! > Permission to use, copy, modify, and distribute this
+//! > software is freely granted, provided that this notice
+//! > is preserved.
 
 /// The high part of log10(2): 40 significant bits, so that k * LOG10_2HI is exact.
 const LOG10_2HI: f64 = f64::from_bits(0x3fd3_4413_509f_6000);
